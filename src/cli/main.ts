@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "../config/ConfigError.js";
+import { loadConfig } from "../config/loadConfig.js";
+import { PRESETS } from "../config/presets.js";
+import { moaConfigJsonSchema } from "../config/jsonSchema.js";
+import { BackendUnavailableError } from "../models/checkBackends.js";
+import { ModelSetupError } from "../models/createChatModel.js";
+import { disposeAll } from "../models/llamacpp/llamaRuntime.js";
+import { EXIT } from "./exitCodes.js";
+import { runCommand } from "./runCommand.js";
+
+/** Error for a bad command line, reported like a config error (exit 2). */
+class UsageError extends Error {}
+
+function buildProgram(): Command {
+  const program = new Command()
+    .name("moa")
+    .description("Mixture-of-Agents: several LLMs answer, an aggregator synthesizes the best answer")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command("run")
+    .description("answer a question with an MoA topology (use - to read the question from stdin)")
+    .argument("<question...>", "the question")
+    .addOption(new Option("-c, --config <file>", "topology file (YAML or JSON)").conflicts("preset"))
+    .addOption(new Option("-p, --preset <name>", `built-in topology: ${Object.keys(PRESETS).join(", ")}`).conflicts("config"))
+    .option("--show-layers", "print every agent's answer as it arrives")
+    .option("--json", "print one JSON document with the answer, every agent's answer and usage")
+    .option("--no-check", "skip the backend reachability check")
+    .action(async (words: string[], options: { config?: string; preset?: string; showLayers?: boolean; json?: boolean; check: boolean }) => {
+      const question = words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ");
+      if (question.trim() === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
+      await runCommand({ question, ...options });
+    });
+
+  program
+    .command("presets")
+    .description("list the built-in topologies")
+    .action(() => {
+      for (const preset of Object.values(PRESETS)) process.stdout.write(`${preset.name.padEnd(10)} ${preset.description}\n`);
+    });
+
+  program
+    .command("validate")
+    .description("check a topology file and print the resolved agents")
+    .argument("<file>", "topology file (YAML or JSON)")
+    .action((file: string) => {
+      const topology = loadConfig({ file });
+      for (const agent of [...topology.layers.flat(), topology.aggregator]) {
+        process.stdout.write(`${agent.id.padEnd(32)} ${agent.modelLabel}\n`);
+      }
+      process.stdout.write(`${file}: valid (${topology.layers.length} layer(s) + aggregator)\n`);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of topology files")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(moaConfigJsonSchema(), null, 2)}\n`);
+    });
+
+  return program;
+}
+
+/** Maps an error to its message and exit code; only unexpected errors show a stack (with MOA_DEBUG=1). */
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version are not failures.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const code =
+    error instanceof ConfigError || error instanceof UsageError || error instanceof ModelSetupError
+      ? EXIT.usage
+      : error instanceof BackendUnavailableError
+        ? EXIT.backendUnavailable
+        : EXIT.runFailed;
+  process.stderr.write(`moa: ${message}\n`);
+  if (process.env.MOA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return code;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    return report(error);
+  } finally {
+    await disposeAll();
+  }
+}
+
+const code = await main(process.argv);
+// Flush stdout before exiting: native model runtimes can keep the event loop alive after the run.
+process.stdout.write("", () => process.exit(code));

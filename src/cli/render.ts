@@ -1,0 +1,43 @@
+import Table from "cli-table3";
+import type { AgentAnswer } from "../state/moaState.js";
+import type { RunSummary } from "../state/summarizeRun.js";
+
+/** Seconds with one decimal for latencies a person reads. */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** One agent's answer as a titled block, for `--show-layers`. */
+export function renderAnswerBlock(answer: AgentAnswer): string {
+  const tokens = answer.usage ? ` · ${answer.usage.outputTokens} tokens` : "";
+  const title = `── layer ${answer.layer} · ${answer.agent} (${answer.model}) · ${formatSeconds(answer.latencyMs)}${tokens}`;
+  const body = answer.error !== undefined ? `[failed: ${answer.error}]` : (answer.content ?? "").trim();
+  return `${title}\n${body}\n`;
+}
+
+/** The per-agent summary table printed after a run. */
+export function renderSummaryTable(summary: RunSummary, { color = false }: { color?: boolean } = {}): string {
+  const table = new Table({
+    head: ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"],
+    style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
+    colAligns: ["right", "left", "left", "left", "right", "right", "right", "left"],
+  });
+  for (const row of summary.rows) {
+    table.push([
+      String(row.layer),
+      row.agent,
+      row.role,
+      row.model,
+      formatSeconds(row.latencyMs),
+      row.inputTokens === undefined ? "-" : String(row.inputTokens),
+      row.outputTokens === undefined ? "-" : String(row.outputTokens),
+      row.error === undefined ? "ok" : `failed: ${truncate(row.error, 60)}`,
+    ]);
+  }
+  const { calls, failed, inputTokens, outputTokens } = summary.totals;
+  return `${table.toString()}\n${calls} calls, ${failed} failed, ${inputTokens} input + ${outputTokens} output tokens\n`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

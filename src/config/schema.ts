@@ -1,0 +1,158 @@
+import { z } from "zod";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { parseModelRef, ModelRefError } from "../models/parseModelRef.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Agent names become graph node ids, so they are kept to characters that read well in Studio. */
+export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** A model reference string such as `ollama:qwen2.5:1.5b`, checked by {@link parseModelRef}. */
+export const ModelRefStringSchema = z
+  .string()
+  .min(1, "expected a model reference such as \"ollama:qwen2.5:1.5b\"")
+  .superRefine((value, ctx) => {
+    try {
+      parseModelRef(value);
+    } catch (error) {
+      if (!(error instanceof ModelRefError)) throw error;
+      ctx.addIssue({ code: "custom", message: error.message });
+    }
+  })
+  .describe("Model reference: ollama:<name>[@baseUrl], openai:<name>[@baseUrl] or llamacpp:<path to .gguf>");
+
+/** Any LangChain chat model instance; only possible when the config is given in code. */
+export const ChatModelInstanceSchema = z.custom<BaseChatModel>(isChatModel, {
+  message: "expected a model reference string or a LangChain chat model instance",
+});
+
+/** Either a reference string or (in code) a LangChain chat model instance. */
+export const ModelSpecSchema = z.union([ModelRefStringSchema, ChatModelInstanceSchema]);
+
+/** Sampling and transport settings shared by global defaults, layer defaults and agents. */
+export const ModelSettingsSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional().describe("Sampling temperature, 0 to 2"),
+  maxTokens: z.number().int().min(1).max(1_000_000).optional().describe("Maximum tokens to generate"),
+  topP: z.number().gt(0).max(1).optional().describe("Nucleus sampling probability mass, (0, 1]"),
+  topK: z.number().int().min(1).max(100_000).optional().describe("Sample from the k most likely tokens"),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe("Random seed for reproducible sampling"),
+  stop: z.array(z.string().min(1)).max(16).optional().describe("Stop sequences"),
+  contextWindow: z
+    .number()
+    .int()
+    .min(256)
+    .max(10_000_000)
+    .optional()
+    .describe("Context window in tokens (Ollama num_ctx, llama.cpp context size)"),
+  timeoutMs: z.number().int().min(1).max(DAY_MS).optional().describe("Per-call timeout in milliseconds"),
+  retries: z.number().int().min(0).max(10).optional().describe("Retries of a failed call"),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional().describe("Server base URL for ollama: and openai: models"),
+  apiKey: z.string().min(1).optional().describe("API key for openai: models (prefer apiKeyEnv)"),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
+    .optional()
+    .describe("Name of the environment variable holding the API key for openai: models"),
+});
+
+const agentFields = {
+  name: z
+    .string()
+    .regex(AGENT_NAME_PATTERN, "expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    .optional()
+    .describe("Agent name, unique within its layer; derived from the model when omitted"),
+  model: ModelSpecSchema,
+  systemPrompt: z.string().min(1).optional().describe("System prompt of this agent"),
+  ...ModelSettingsSchema.shape,
+};
+
+/** One agent: a model with its own settings and prompt. */
+export const AgentSchema = z.strictObject(agentFields);
+
+/** An agent, or just its model reference as shorthand. */
+export const AgentEntrySchema = z.union([ModelRefStringSchema, ChatModelInstanceSchema, AgentSchema]);
+
+const aggregationPrompt = z
+  .string()
+  .trim()
+  .min(1, "expected a non-empty prompt")
+  .optional()
+  .describe("Instruction placed above the previous layer's numbered answers");
+
+/** One layer of agents that answer in parallel. */
+export const LayerSchema = z.strictObject({
+  agents: z.array(AgentEntrySchema).min(1, "a layer needs at least one agent").max(64),
+  aggregationPrompt,
+  defaults: ModelSettingsSchema.optional().describe("Settings for every agent of this layer"),
+});
+
+/** The final aggregator that writes the answer. */
+export const AggregatorSchema = z.strictObject({ ...agentFields, aggregationPrompt });
+
+/** Global defaults that layers and agents override. */
+export const DefaultsSchema = ModelSettingsSchema.extend({
+  systemPrompt: z.string().min(1).optional().describe("System prompt of every agent without its own"),
+});
+
+/**
+ * A Mixture-of-Agents topology: ordered layers of agents, then a final aggregator.
+ *
+ * @example
+ * const config = MoAConfigSchema.parse({
+ *   layers: [{ agents: ["ollama:qwen2.5:1.5b", "ollama:llama3.2:1b", "ollama:gemma2:2b"] }],
+ *   aggregator: { model: "ollama:qwen2.5:3b" },
+ * });
+ */
+export const MoAConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Path or URL of this file's JSON Schema (for editors)"),
+    name: z.string().min(1).max(128).optional().describe("Name of this topology"),
+    description: z.string().optional(),
+    defaults: DefaultsSchema.optional(),
+    layers: z.array(LayerSchema).min(1, "expected at least one layer of proposers").max(32),
+    aggregator: z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]),
+  })
+  .superRefine((config, ctx) => {
+    const firstPrompt = config.layers[0]?.aggregationPrompt;
+    if (firstPrompt !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["layers", 0, "aggregationPrompt"],
+        message: "the first layer has no previous answers to aggregate; set aggregationPrompt on a later layer or on the aggregator",
+      });
+    }
+    config.layers.forEach((layer, layerIndex) => {
+      const seen = new Map<string, number>();
+      layer.agents.forEach((agent, agentIndex) => {
+        if (typeof agent !== "object" || isChatModel(agent) || agent.name === undefined) return;
+        const earlier = seen.get(agent.name);
+        if (earlier !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["layers", layerIndex, "agents", agentIndex, "name"],
+            message: `duplicate agent name "${agent.name}" (also layers[${layerIndex}].agents[${earlier}]); names must be unique within a layer`,
+          });
+        } else seen.set(agent.name, agentIndex);
+      });
+    });
+  });
+
+/** What a user writes (in a file or in code). */
+export type MoAConfigInput = z.input<typeof MoAConfigSchema>;
+/** A validated configuration. */
+export type MoAConfig = z.output<typeof MoAConfigSchema>;
+export type AgentConfig = z.output<typeof AgentSchema>;
+export type AggregatorConfig = z.output<typeof AggregatorSchema>;
+export type LayerConfig = z.output<typeof LayerSchema>;
+export type ModelSettings = z.output<typeof ModelSettingsSchema>;
+
+/** Duck-typed so that chat models from another copy of @langchain/core are still accepted. */
+export function isChatModel(value: unknown): value is BaseChatModel {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as { invoke?: unknown; _modelType?: unknown };
+  return (
+    typeof candidate.invoke === "function" &&
+    typeof candidate._modelType === "function" &&
+    (candidate as { _modelType: () => unknown })._modelType() === "base_chat_model"
+  );
+}

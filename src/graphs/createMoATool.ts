@@ -1,0 +1,45 @@
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { tool } from "@langchain/core/tools";
+import { z } from "zod";
+import type { MoAStateValue } from "../state/moaState.js";
+import { summarizeRun } from "../state/summarizeRun.js";
+
+/** Anything that runs like a compiled MoA graph. */
+export interface MoARunnable {
+  invoke(input: { messages: BaseMessage[] }, config?: RunnableConfig): Promise<Pick<MoAStateValue, "messages" | "answers">>;
+}
+
+/** Options for {@link createMoATool}. */
+export interface CreateMoAToolOptions {
+  /** A compiled MoA graph (from `buildMoAGraph(...).compile()`). */
+  graph: MoARunnable;
+  name?: string;
+  description?: string;
+}
+
+const DEFAULT_DESCRIPTION =
+  "Ask a panel of language models a hard question. Several models answer independently and a final model " +
+  "synthesizes the best answer. Use for questions that need careful reasoning or broad knowledge.";
+
+/**
+ * Wraps a compiled MoA graph as a LangChain tool, so any tool-calling agent can consult the panel.
+ *
+ * @example
+ * const moa = buildMoAGraph({ config }).compile();
+ * const askPanel = createMoATool({ graph: moa });
+ * const agent = createReactAgent({ llm, tools: [askPanel] });
+ */
+export function createMoATool({ graph, name = "ask_model_panel", description = DEFAULT_DESCRIPTION }: CreateMoAToolOptions) {
+  return tool(
+    async ({ question }) => {
+      const state = await graph.invoke({ messages: [new HumanMessage(question)] });
+      return summarizeRun(state).answer ?? "";
+    },
+    {
+      name,
+      description,
+      schema: z.object({ question: z.string().trim().min(1).describe("The complete, self-contained question to answer") }),
+    },
+  );
+}

@@ -1,0 +1,44 @@
+// Public API of langgraph-moa.
+export { buildMoAGraph, type BuildMoAGraphOptions } from "./graphs/buildMoAGraph.js";
+export { createMoATool, type CreateMoAToolOptions } from "./graphs/createMoATool.js";
+
+export {
+  MoAConfigSchema,
+  AgentSchema,
+  LayerSchema,
+  AggregatorSchema,
+  DefaultsSchema,
+  ModelSettingsSchema,
+  type MoAConfig,
+  type MoAConfigInput,
+  type AgentConfig,
+  type AggregatorConfig,
+  type LayerConfig,
+  type ModelSettings,
+} from "./config/schema.js";
+export { ConfigError, type ConfigIssue } from "./config/ConfigError.js";
+export {
+  ensureConfig,
+  BUILTIN_SETTINGS,
+  type ResolvedAgent,
+  type ResolvedTopology,
+  type AgentRole,
+  type EnsureConfigOptions,
+} from "./config/ensureConfig.js";
+export { loadConfig, readConfigFile, type LoadConfigOptions } from "./config/loadConfig.js";
+export { PRESETS, DEFAULT_PRESET, getPreset, type Preset } from "./config/presets.js";
+export { moaConfigJsonSchema } from "./config/jsonSchema.js";
+
+export { parseModelRef, formatModelRef, ModelRefError, type ModelRef, type ModelProvider } from "./models/parseModelRef.js";
+export { createChatModel, ModelSetupError, type ModelFactory } from "./models/createChatModel.js";
+export { resolveOllamaUrl, resolveOpenAIEndpoint, DEFAULT_OLLAMA_URL } from "./models/endpoints.js";
+export { checkBackends, BackendUnavailableError, type BackendProblem } from "./models/checkBackends.js";
+export { ChatLlamaCppLocal, readGgufInfo } from "./models/llamacpp/index.js";
+
+export { MoAState, MoAInput, AgentAnswerSchema, type AgentAnswer, type TokenUsage, type MoAStateValue } from "./state/moaState.js";
+export type { MoAStreamEvent } from "./nodes/callAgent.js";
+export { LayerFailedError } from "./nodes/layerReferences.js";
+export { AggregatorFailedError } from "./nodes/aggregate.js";
+export { MoAInputError } from "./nodes/MoAInputError.js";
+export { DEFAULT_AGGREGATION_PROMPT } from "./prompts/aggregate.js";
+export { summarizeRun, type RunSummary, type AgentSummaryRow } from "./state/summarizeRun.js";

@@ -1,0 +1,78 @@
+/** Where a model runs. */
+export type ModelProvider = "ollama" | "openai" | "llamacpp";
+
+/** A parsed model reference such as `ollama:qwen2.5:1.5b`. */
+export type ModelRef =
+  | { provider: "ollama"; model: string; baseUrl?: string }
+  | { provider: "openai"; model: string; baseUrl?: string }
+  | { provider: "llamacpp"; path: string };
+
+export const MODEL_PROVIDERS: readonly ModelProvider[] = ["ollama", "openai", "llamacpp"];
+
+/** Thrown when a model reference string cannot be understood. */
+export class ModelRefError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModelRefError";
+  }
+}
+
+// A base URL may follow the model name after an "@", e.g. `ollama:llama3.2@http://gpu-box:11434`.
+// Requiring the scheme keeps "@" usable inside model names that are not followed by a URL.
+const BASE_URL_SUFFIX = /@(https?:\/\/\S+)$/;
+
+/**
+ * Parses a model reference string. This is the one place that knows the syntax.
+ *
+ * - `ollama:<name>[@<baseUrl>]`: a model served by Ollama (base URL defaults to `OLLAMA_HOST`).
+ * - `openai:<name>[@<baseUrl>]`: a model behind any OpenAI-compatible server.
+ * - `llamacpp:<path to .gguf>`: a local GGUF file run in-process.
+ *
+ * @example
+ * parseModelRef("ollama:qwen2.5:1.5b"); // { provider: "ollama", model: "qwen2.5:1.5b" }
+ * parseModelRef("openai:gpt-4o-mini@http://127.0.0.1:8000/v1");
+ * parseModelRef("llamacpp:./models/qwen2.5-0.5b-instruct-q4_k_m.gguf");
+ */
+export function parseModelRef(ref: string): ModelRef {
+  const trimmed = ref.trim();
+  const colon = trimmed.indexOf(":");
+  if (colon <= 0) {
+    throw new ModelRefError(
+      `model reference "${ref}" has no provider prefix; expected "ollama:<name>", "openai:<name>" or "llamacpp:<path to .gguf>"`,
+    );
+  }
+  const provider = trimmed.slice(0, colon).toLowerCase();
+  let rest = trimmed.slice(colon + 1);
+  if (!isProvider(provider)) {
+    throw new ModelRefError(
+      `unknown model provider "${provider}" in "${ref}"; expected one of ${MODEL_PROVIDERS.map((p) => `"${p}:"`).join(", ")}`,
+    );
+  }
+  if (provider === "llamacpp") {
+    if (rest.length === 0) throw new ModelRefError(`model reference "${ref}" names no GGUF file after "llamacpp:"`);
+    return { provider, path: rest };
+  }
+  let baseUrl: string | undefined;
+  const suffix = BASE_URL_SUFFIX.exec(rest);
+  if (suffix?.[1]) {
+    baseUrl = suffix[1];
+    rest = rest.slice(0, suffix.index);
+    try {
+      new URL(baseUrl);
+    } catch {
+      throw new ModelRefError(`model reference "${ref}" has an invalid base URL "${baseUrl}"`);
+    }
+  }
+  if (rest.length === 0) throw new ModelRefError(`model reference "${ref}" names no model after "${provider}:"`);
+  return baseUrl ? { provider, model: rest, baseUrl } : { provider, model: rest };
+}
+
+/** Formats a parsed reference back to its string form (used in logs, tables and state). */
+export function formatModelRef(ref: ModelRef): string {
+  if (ref.provider === "llamacpp") return `llamacpp:${ref.path}`;
+  return `${ref.provider}:${ref.model}${ref.baseUrl ? `@${ref.baseUrl}` : ""}`;
+}
+
+function isProvider(value: string): value is ModelProvider {
+  return (MODEL_PROVIDERS as readonly string[]).includes(value);
+}

@@ -1,0 +1,80 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { AIMessage, BaseMessage } from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { ResolvedAgent } from "../config/ensureConfig.js";
+import { describeError } from "../models/describeError.js";
+import type { AgentAnswer, TokenUsage } from "../state/moaState.js";
+
+/** Events written to the `"custom"` stream as agents start and finish. */
+export type MoAStreamEvent =
+  | { event: "agent_start"; nodeId: string; layer: number; agent: string; role: AgentAnswer["role"]; model: string }
+  | ({ event: "agent_end" } & AgentAnswer);
+
+/** Result of one agent call: the recorded answer, plus the model's message on success. */
+export interface AgentCallResult {
+  answer: AgentAnswer;
+  message?: AIMessage;
+}
+
+/** Inputs for {@link callAgent}. */
+export interface CallAgentOptions {
+  agent: ResolvedAgent;
+  model: BaseChatModel;
+  messages: BaseMessage[];
+  turn: number;
+  config: LangGraphRunnableConfig;
+}
+
+/**
+ * Calls one agent's model and records what happened. It never throws for a model failure: the
+ * failure is part of the answer record, so that one bad proposer cannot sink a layer.
+ */
+export async function callAgent({ agent, model, messages, turn, config }: CallAgentOptions): Promise<AgentCallResult> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const base = { turn, layer: agent.layer, role: agent.role, agent: agent.name, nodeId: agent.id, model: agent.modelLabel };
+  config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel } satisfies MoAStreamEvent);
+
+  const timeout = AbortSignal.timeout(agent.settings.timeoutMs);
+  const signal = config.signal ? AbortSignal.any([config.signal, timeout]) : timeout;
+  let answer: AgentAnswer;
+  let message: AIMessage | undefined;
+  try {
+    message = (await model.invoke(messages, {
+      signal,
+      runName: agent.id,
+      tags: [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
+      metadata: { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel },
+    })) as AIMessage;
+    const usage = readUsage(message);
+    const text = message.text;
+    if (text.trim() === "") throw new EmptyAnswerError();
+    answer = {
+      ...base,
+      content: text,
+      latencyMs: performance.now() - started,
+      ...(usage ? { usage } : {}),
+      startedAt: startedAt.toISOString(),
+    };
+  } catch (error) {
+    // A run-level cancellation must stop the graph, not be recorded as one agent's failure.
+    if (config.signal?.aborted) throw error;
+    const reason = timeout.aborted ? `timed out after ${agent.settings.timeoutMs} ms` : describeError(error);
+    answer = { ...base, error: reason, latencyMs: performance.now() - started, startedAt: startedAt.toISOString() };
+    message = undefined;
+  }
+  config.writer?.({ event: "agent_end", ...answer } satisfies MoAStreamEvent);
+  return message ? { answer, message } : { answer };
+}
+
+class EmptyAnswerError extends Error {
+  constructor() {
+    super("the model returned an empty answer");
+  }
+}
+
+function readUsage(message: AIMessage): TokenUsage | undefined {
+  const usage = message.usage_metadata;
+  if (!usage) return undefined;
+  return { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, totalTokens: usage.total_tokens };
+}

@@ -1,0 +1,53 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { MoAStateValue } from "../state/moaState.js";
+import { buildAgentMessages } from "./buildAgentMessages.js";
+import { currentTurn, layerReferences } from "./layerReferences.js";
+import { MoAInputError } from "./MoAInputError.js";
+
+/**
+ * What an agent is sent in the current turn: the conversation, plus the previous layer's answers
+ * when it has one (`previousLayer` lists that layer's node ids in declared order).
+ *
+ * Returns `null` when the layer cannot run (bad input, previous layer failed) and this agent is not
+ * the layer's first: all agents of a layer run in one superstep, and if each threw, the caller
+ * would get an opaque "multiple errors" instead of the one clear reason the first agent throws.
+ */
+export function prepareAgentInput({
+  agent,
+  state,
+  previousLayer,
+  isFirstInLayer = true,
+}: {
+  agent: ResolvedAgent;
+  state: MoAStateValue;
+  previousLayer: readonly string[];
+  isFirstInLayer?: boolean;
+}): { turn: number; messages: BaseMessage[] } | null {
+  try {
+    return prepare(agent, state, previousLayer);
+  } catch (error) {
+    if (isFirstInLayer) throw error;
+    return null;
+  }
+}
+
+function prepare(agent: ResolvedAgent, state: MoAStateValue, previousLayer: readonly string[]) {
+  assertAnswerable(state.messages);
+  const turn = currentTurn(state.messages);
+  const references =
+    previousLayer.length > 0 ? layerReferences(state.answers, { layer: agent.layer - 1, turn, order: previousLayer }) : [];
+  const messages = buildAgentMessages({
+    conversation: state.messages,
+    ...(agent.systemPrompt !== undefined ? { systemPrompt: agent.systemPrompt } : {}),
+    references,
+    ...(agent.aggregationPrompt !== undefined ? { aggregationPrompt: agent.aggregationPrompt } : {}),
+  });
+  return { turn, messages };
+}
+
+function assertAnswerable(messages: readonly BaseMessage[]): void {
+  const lastHuman = [...messages].reverse().find((m) => m.getType() === "human");
+  if (!lastHuman) throw new MoAInputError("input.messages: expected at least one user (human) message to answer");
+  if (lastHuman.text.trim() === "") throw new MoAInputError("input.messages: the last user message is empty; expected a question");
+}

@@ -1,0 +1,1 @@
+export { DEFAULT_AGGREGATION_PROMPT, REFERENCES_HEADING } from "./aggregate.js";
