@@ -5,6 +5,14 @@ import type { ResolvedAgent } from "../config/ensureConfig.js";
 import { ChatLlamaCppLocal } from "./llamacpp/index.js";
 import { resolveOllamaUrl, resolveOpenAIEndpoint } from "./endpoints.js";
 
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetch(input, { ...init, signal });
+  };
+}
+
 /** Builds the chat model an agent will call; replaceable through `buildMoAGraph({ modelFactory })`. */
 export type ModelFactory = (agent: ResolvedAgent) => BaseChatModel;
 
@@ -39,6 +47,9 @@ export function createChatModel(agent: ResolvedAgent, env: NodeJS.ProcessEnv = p
         stop: s.stop,
         numCtx: s.contextWindow,
         maxRetries: s.retries,
+        // ChatOllama checks its call signal only between stream chunks, so a server that stops
+        // answering would hold the socket forever; the timeout is enforced on the request itself.
+        fetch: fetchWithTimeout(s.timeoutMs),
       });
     case "openai": {
       const endpoint = resolveOpenAIEndpoint(

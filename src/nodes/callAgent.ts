@@ -40,12 +40,13 @@ export async function callAgent({ agent, model, messages, turn, config }: CallAg
   let answer: AgentAnswer;
   let message: AIMessage | undefined;
   try {
-    message = (await model.invoke(messages, {
+    const call = model.invoke(messages, {
       signal,
       runName: agent.id,
       tags: [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
       metadata: { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel },
-    })) as AIMessage;
+    }) as Promise<AIMessage>;
+    message = await raceAbort(call, signal);
     const usage = readUsage(message);
     const text = message.text;
     if (text.trim() === "") throw new EmptyAnswerError();
@@ -65,6 +66,29 @@ export async function callAgent({ agent, model, messages, turn, config }: CallAg
   }
   config.writer?.({ event: "agent_end", ...answer } satisfies MoAStreamEvent);
   return message ? { answer, message } : { answer };
+}
+
+/**
+ * Settles when the call does or when the signal fires, whichever is first. Some clients only check
+ * their signal between stream chunks (ChatOllama with a server that stops answering), and some
+ * resolve with partial text when aborted mid-stream; neither may hold up or leak into the layer.
+ */
+async function raceAbort<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  // The losing call may still reject later; that rejection is expected and must not go unhandled.
+  call.catch(() => undefined);
+  try {
+    const result = await Promise.race([call, aborted]);
+    if (signal.aborted) throw signal.reason ?? new Error("aborted");
+    return result;
+  } finally {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
 }
 
 class EmptyAnswerError extends Error {

@@ -189,11 +189,15 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
       }
       const result = await outcome;
       const metadata = this.responseMetadata(result);
-      yield new ChatGenerationChunk({
+      const last = new ChatGenerationChunk({
         text: "",
         message: new AIMessageChunk({ content: "", usage_metadata: toUsage(result), response_metadata: metadata }),
         generationInfo: metadata,
       });
+      yield last;
+      // Like ChatOpenAI's usage chunk: LangGraph's `streamMode: "messages"` only sees chunks that
+      // pass through this callback, and consumers there want the token counts too.
+      await runManager?.handleLLMNewToken("", undefined, undefined, undefined, undefined, { chunk: last });
     } finally {
       stopper.abort();
       await outcome.catch(() => undefined);

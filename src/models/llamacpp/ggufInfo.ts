@@ -18,7 +18,16 @@ export interface GgufInfo {
 /** Why a GGUF file could not be read. */
 export type GgufErrorReason = "not-found" | "not-a-file" | "not-gguf";
 
-/** Raised by {@link readGgufInfo}; the message always names the file. */
+/**
+ * Raised by {@link readGgufInfo}; the message always names the file.
+ *
+ * @example
+ * try {
+ *   await readGgufInfo(path);
+ * } catch (error) {
+ *   if (error instanceof GgufError && error.reason === "not-found") console.error(error.message);
+ * }
+ */
 export class GgufError extends Error {
   readonly reason: GgufErrorReason;
   readonly filePath: string;

@@ -44,8 +44,9 @@ export interface ModelHandle {
   readonly sequences: number;
   /**
    * Runs `fn` on a free sequence, queueing while all are busy. The sequence's state is cleared
-   * before it goes back to the pool, so every call starts from an empty KV cache. If `signal`
-   * aborts while the caller is still queued, the call rejects without running `fn`.
+   * before it goes back to the pool (in the background, after this call has returned), so every
+   * call starts from an empty KV cache. If `signal` aborts while the caller is still queued, the
+   * call rejects without running `fn`.
    */
   withSequence<R>(fn: (sequence: LlamaContextSequence) => Promise<R>, signal?: AbortSignal): Promise<R>;
 }
@@ -72,7 +73,12 @@ interface ModelEntry {
 const registry = new Map<string, ModelEntry>();
 let llamaPromise: Promise<Llama> | undefined;
 
-/** The machine's usable core count: the default thread budget. */
+/**
+ * The machine's usable core count: the default thread budget.
+ *
+ * @example
+ * new ChatLlamaCppLocal({ modelPath, threads: Math.max(1, defaultThreads() - 1) });
+ */
 export function defaultThreads(): number {
   return Math.max(1, os.availableParallelism());
 }
@@ -109,6 +115,10 @@ export function getLlamaRuntime(): Promise<Llama> {
  * const text = await handle.withSequence(async (sequence) => runSomething(sequence));
  */
 export function acquireModel(modelPath: string, options: ModelContextOptions = {}): Promise<ModelHandle> {
+  const sequences = options.sequences ?? DEFAULT_SEQUENCES;
+  if (!Number.isInteger(sequences) || sequences < 1) {
+    return Promise.reject(new Error(`sequences must be a positive integer, got ${sequences}`));
+  }
   const absolutePath = path.resolve(modelPath);
   const entry = getOrLoadModel(absolutePath);
   const key = layoutKey(options);
@@ -124,14 +134,20 @@ export function acquireModel(modelPath: string, options: ModelContextOptions = {
   return handle;
 }
 
-/** Absolute paths of the models currently loaded or loading. */
+/**
+ * Absolute paths of the models currently loaded or loading.
+ *
+ * @example
+ * console.log(`llama.cpp models in memory: ${loadedModelPaths().join(", ")}`);
+ */
 export function loadedModelPaths(): string[] {
   return [...registry.keys()];
 }
 
 /**
  * Disposes every context, model and the `Llama` instance. Queued callers are rejected and running
- * generations fail with node-llama-cpp's `DisposedError`. Call it at CLI exit and in test teardown.
+ * generations fail with node-llama-cpp's `DisposedError` ("Object is disposed"). Call it at CLI
+ * exit and in test teardown; later calls load everything again.
  *
  * @example
  * afterAll(() => disposeAll());
@@ -187,7 +203,6 @@ async function loadModel(absolutePath: string): Promise<LoadedModel> {
 async function createHandle(absolutePath: string, entry: ModelEntry, options: ModelContextOptions): Promise<ModelHandle> {
   const { model, chatWrapper } = await entry.loaded;
   const sequences = options.sequences ?? DEFAULT_SEQUENCES;
-  if (!Number.isInteger(sequences) || sequences < 1) throw new Error(`sequences must be a positive integer, got ${sequences}`);
 
   const context = await model.createContext({
     sequences,
@@ -210,10 +225,11 @@ async function createHandle(absolutePath: string, entry: ModelEntry, options: Mo
       try {
         return await fn(sequence);
       } finally {
-        const t0 = performance.now();
-        await resetSequence(sequence);
-        console.error("reset ms", (performance.now() - t0).toFixed(0));
-        pool.release(sequence);
+        // Clearing needs the context lock, which node-llama-cpp's batch loop keeps for as long as
+        // any other sequence of the context is generating. Awaiting it here would hold this
+        // caller's result hostage to unrelated calls, so the sequence rejoins the pool when it is
+        // clean, and the caller returns now.
+        void resetSequence(sequence).then(() => pool.release(sequence));
       }
     },
   };

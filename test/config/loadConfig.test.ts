@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { moaConfigJsonSchema } from "../../src/config/jsonSchema.js";
+import { loadConfig } from "../../src/config/loadConfig.js";
+import { PRESETS } from "../../src/config/presets.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "moa-config-"));
+function file(name: string, text: string): string {
+  const target = path.join(dir, name);
+  writeFileSync(target, text);
+  return target;
+}
+
+describe("loadConfig", () => {
+  it("loads a YAML topology", () => {
+    const topology = loadConfig({
+      file: file("a.yaml", "layers:\n  - agents: [ollama:qwen2.5:1.5b, ollama:llama3.2:1b]\naggregator: ollama:qwen2.5:3b\n"),
+    });
+    expect(topology.layers[0]!.map((a) => a.modelLabel)).toEqual(["ollama:qwen2.5:1.5b", "ollama:llama3.2:1b"]);
+  });
+
+  it("loads a JSON topology", () => {
+    const topology = loadConfig({ file: file("a.json", JSON.stringify({ layers: [{ agents: ["ollama:a"] }], aggregator: "ollama:b" })) });
+    expect(topology.aggregator.modelLabel).toBe("ollama:b");
+  });
+
+  it("resolves relative GGUF paths against the config file's folder", () => {
+    const topology = loadConfig({ file: file("g.yaml", "layers:\n  - agents: [llamacpp:models/x.gguf]\naggregator: llamacpp:models/x.gguf\n") });
+    expect(topology.aggregator.model).toEqual({ provider: "llamacpp", path: path.join(dir, "models/x.gguf") });
+  });
+
+  it("uses the moa-lite preset when nothing is given", () => {
+    expect(loadConfig().name).toBe("moa-lite");
+  });
+
+  it("loads every built-in preset", () => {
+    for (const name of Object.keys(PRESETS)) expect(loadConfig({ preset: name }).name).toBe(name);
+  });
+
+  it("names the file and field in validation errors", () => {
+    const target = file("bad.yaml", "layers:\n  - agents: [{model: ollama:a, seed: -1}]\naggregator: ollama:b\n");
+    expect(() => loadConfig({ file: target })).toThrow(`invalid configuration in ${target}: layers[0].agents[0].seed:`);
+  });
+
+  it("reports a missing file", () => {
+    expect(() => loadConfig({ file: path.join(dir, "nope.yaml") })).toThrow(/nope\.yaml: file not found/);
+  });
+
+  it("reports a directory given as the file", () => {
+    expect(() => loadConfig({ file: dir })).toThrow(/is a directory/);
+  });
+
+  it("reports YAML that is not a mapping", () => {
+    expect(() => loadConfig({ file: file("list.yaml", "- a\n- b\n") })).toThrow(/expected a mapping .* got a list/);
+  });
+
+  it("reports an empty file", () => {
+    expect(() => loadConfig({ file: file("empty.yaml", "") })).toThrow(/the file is empty/);
+  });
+
+  it("reports YAML syntax errors with their position", () => {
+    expect(() => loadConfig({ file: file("syntax.yaml", "layers: [\n  agents: {\n") })).toThrow(/YAML syntax error: .*line/);
+  });
+
+  it("reports duplicate YAML keys", () => {
+    expect(() => loadConfig({ file: file("dup.yaml", "aggregator: ollama:a\naggregator: ollama:b\nlayers: []\n") })).toThrow(/YAML syntax error: .*[Mm]ap keys must be unique/);
+  });
+
+  it("reports an unknown preset with the known ones", () => {
+    expect(() => loadConfig({ preset: "huge" })).toThrow(/unknown preset "huge"; expected one of "moa-lite", "moa"/);
+  });
+
+  it("refuses a file and a preset together", () => {
+    expect(() => loadConfig({ preset: "moa", config: { layers: [], aggregator: "ollama:a" } })).toThrow(/only one of/);
+  });
+});
+
+describe("JSON Schema", () => {
+  it("is committed up to date (regenerate with npm run schema)", () => {
+    const committed = JSON.parse(readFileSync(new URL("../../schema/moa-config.schema.json", import.meta.url), "utf8"));
+    expect(committed).toEqual(moaConfigJsonSchema());
+  });
+
+  it("offers model reference strings, not instances, for models", () => {
+    const schema = moaConfigJsonSchema() as { properties: { aggregator: { anyOf: Array<{ type?: string }> } } };
+    expect(schema.properties.aggregator.anyOf.map((b) => b.type)).toEqual(["string", "object"]);
+  });
+});

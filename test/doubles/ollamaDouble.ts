@@ -1,0 +1,338 @@
+/**
+ * Loopback Ollama server double speaking Ollama's real HTTP wire protocol, so the real
+ * `ChatOllama` (and the `ollama` npm client) can be driven end to end over 127.0.0.1.
+ *
+ * Endpoints: POST /api/chat (NDJSON stream or single JSON), GET /api/tags, GET /api/version,
+ * POST /api/show. Everything else answers 404 `{"error": ...}`.
+ */
+import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  contentToText,
+  isRecord,
+  nowMs,
+  parseJsonObject,
+  readBody,
+  roughTokenCount,
+  sendJson,
+  sleep,
+  splitIntoChunks,
+  startLoopbackServer,
+  untilAborted,
+  writeChunk,
+} from "./loopback.js";
+
+/** One chat message as received on the wire (content flattened to text). */
+export interface RecordedMessage {
+  role: string;
+  content: string;
+  /** Tool calls on assistant messages sent back by the client, verbatim. */
+  tool_calls?: unknown[];
+}
+
+/** What a behaviour callback sees of a chat request. */
+export interface OllamaChatRequest {
+  model: string;
+  messages: RecordedMessage[];
+  /** The request's `options` object (num_ctx, num_predict, temperature, seed, top_p, ...). */
+  options: Record<string, unknown>;
+  /** Tool definitions sent by the client (OpenAI function format), empty when none. */
+  tools: unknown[];
+}
+
+/** A tool call the double should return, in neutral form. */
+export interface OllamaToolCallSpec {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/**
+ * Failure modes of one model.
+ * - `http500`: 500 with `{"error": ...}` before any body.
+ * - `cutBeforeDone`: streams some content, then ends the body without a `done:true` line.
+ * - `invalidJsonLine`: streams some content, then a non-JSON line, then ends without `done`
+ *   (ollama-js silently skips bad lines, so a bad line alone would not fail the client).
+ * - `hang`: accepts the request and never answers (until the client disconnects or close()).
+ * - `emptyAnswer`: a valid stream whose content is empty (`eval_count: 0`); the client resolves.
+ * - `errorMidStream`: streams some content, then a `{"error": ...}` line.
+ */
+export type OllamaFailure =
+  | "http500"
+  | "cutBeforeDone"
+  | "invalidJsonLine"
+  | "hang"
+  | "emptyAnswer"
+  | "errorMidStream";
+
+/** How one model of the double behaves. All fields optional. */
+export interface ModelBehavior {
+  /** Reply text or a function of the request. Default: `[model] answer to: <last user msg, 80 chars>`. */
+  reply?: string | ((req: OllamaChatRequest) => string);
+  /** Delay before the first byte (aborted early if the client disconnects). */
+  latencyMs?: number;
+  /** Delay between streamed chunks. Default 0. */
+  chunkDelayMs?: number;
+  /** Characters per streamed content chunk. Default 4. */
+  chunkSize?: number;
+  /** Failure mode; see {@link OllamaFailure}. */
+  failure?: OllamaFailure;
+  /** When the request has tools and this returns a non-empty list, answer with these tool calls. */
+  toolCalls?: (req: OllamaChatRequest) => OllamaToolCallSpec[] | undefined;
+  /** `prompt_eval_count` to report. Default: words across all request messages. */
+  promptTokens?: number;
+  /** `eval_count` to report. Default: words in the reply. */
+  evalTokens?: number;
+  /** `general.parameter_count` reported by /api/show. Default 1e9. */
+  parameterCount?: number;
+  /** `llama.context_length` reported by /api/show. Default 4096. */
+  contextLength?: number;
+}
+
+/** Options for {@link startOllamaDouble}. */
+export interface OllamaDoubleOptions {
+  /** Known models and their behaviour. `"llama3"` also answers to `"llama3:latest"` and vice versa. */
+  models?: Record<string, ModelBehavior>;
+  /** If true, unknown models answer with the default echo behaviour instead of 404. */
+  acceptAnyModel?: boolean;
+}
+
+/** How a recorded chat call ended. */
+export type OllamaCallOutcome = "ok" | "notFound" | "badRequest" | "aborted" | OllamaFailure;
+
+/** One recorded POST /api/chat call (recorded even when it fails). */
+export interface RecordedCall extends OllamaChatRequest {
+  /** Whether the request carried a non-empty `tools` array. */
+  hasTools: boolean;
+  /** The request's `stream` flag (Ollama's default is true when absent). */
+  stream: boolean;
+  /** Other top-level request fields, verbatim. */
+  format?: unknown;
+  keepAlive?: unknown;
+  think?: unknown;
+  /** HTTP status sent (0 if none was sent, e.g. hang). */
+  status: number;
+  /** Set when the call finishes; `"aborted"` when the client disconnected (or close() ran) first, e.g. on hang. */
+  outcome?: OllamaCallOutcome;
+  /** Epoch ms (fractional) when the request arrived / when the response ended or the client left. */
+  startedAt: number;
+  endedAt?: number;
+  /** The full parsed request body. */
+  body: Record<string, unknown>;
+}
+
+/** A running Ollama double. */
+export interface OllamaDouble {
+  /** Base URL, e.g. `http://127.0.0.1:43117`; pass as `baseUrl` to ChatOllama. */
+  readonly url: string;
+  /** Every /api/chat call in arrival order. */
+  readonly calls: RecordedCall[];
+  /** Calls whose requested model is `model` (exact string as sent). */
+  callsFor(model: string): RecordedCall[];
+  /** Adds or replaces a model's behaviour (takes effect for later requests). */
+  setBehavior(model: string, behavior: ModelBehavior): void;
+  /** Forgets recorded calls. */
+  clearCalls(): void;
+  /** Stops the server, destroying open and hanging connections. */
+  close(): Promise<void>;
+}
+
+const NS_PER_MS = 1_000_000;
+
+/** Default reply: deterministic echo of the last user message. */
+export function defaultOllamaReply(req: OllamaChatRequest): string {
+  const lastUser = [...req.messages].reverse().find((m) => m.role === "user");
+  return `[${req.model}] answer to: ${(lastUser?.content ?? "").slice(0, 80)}`;
+}
+
+/** Starts an Ollama double on 127.0.0.1 with a free port. */
+export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Promise<OllamaDouble> {
+  const models = new Map<string, ModelBehavior>(Object.entries(options.models ?? {}));
+  const calls: RecordedCall[] = [];
+
+  /** A configured model, matching `name` and `name:latest` interchangeably like Ollama does. */
+  const known = (name: string): ModelBehavior | undefined => {
+    const alias = name.endsWith(":latest") ? name.slice(0, -":latest".length) : name.includes(":") ? undefined : `${name}:latest`;
+    return models.get(name) ?? (alias === undefined ? undefined : models.get(alias));
+  };
+  const lookup = (name: string): ModelBehavior | undefined => known(name) ?? (options.acceptAnyModel ? {} : undefined);
+
+  const server = await startLoopbackServer(async (req, res, signal) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "POST" && path === "/api/chat") return handleChat(req, res, signal);
+    if (req.method === "GET" && path === "/api/tags") return sendJson(res, 200, { models: [...models.keys()].map(tagEntry) });
+    if (req.method === "GET" && path === "/api/version") return sendJson(res, 200, { version: "0.0.0-double" });
+    if (req.method === "POST" && path === "/api/show") return handleShow(req, res);
+    if (req.method === "GET" && path === "/") return void res.end("Ollama is running");
+    sendJson(res, 404, { error: "404 page not found" });
+  });
+
+  const handleShow = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = parseJsonObject(await readBody(req)) ?? {};
+    const name = String(body.model ?? body.name ?? "");
+    const behavior = known(name);
+    if (!behavior) return sendJson(res, 404, { error: `model '${name}' not found` });
+    sendJson(res, 200, {
+      modelfile: `# Modelfile generated by the Ollama double\nFROM ${name}\n`,
+      parameters: "stop \"<|eot_id|>\"",
+      template: "{{ .Prompt }}",
+      details: modelDetails(),
+      model_info: {
+        "general.architecture": "llama",
+        "general.parameter_count": behavior.parameterCount ?? 1_000_000_000,
+        "llama.context_length": behavior.contextLength ?? 4096,
+      },
+      capabilities: ["completion", "tools"],
+      modified_at: MODIFIED_AT,
+    });
+  };
+
+  const handleChat = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
+    const body = parseJsonObject(await readBody(req));
+    const call: RecordedCall = {
+      model: typeof body?.model === "string" ? body.model : "",
+      messages: Array.isArray(body?.messages) ? body.messages.filter(isRecord).map(toRecordedMessage) : [],
+      options: isRecord(body?.options) ? body.options : {},
+      tools: Array.isArray(body?.tools) ? body.tools : [],
+      hasTools: Array.isArray(body?.tools) && body.tools.length > 0,
+      stream: body?.stream !== false,
+      format: body?.format,
+      keepAlive: body?.keep_alive,
+      think: body?.think,
+      status: 0,
+      startedAt: nowMs(),
+      body: body ?? {},
+    };
+    calls.push(call);
+    const finish = (outcome: OllamaCallOutcome): void => {
+      call.outcome ??= outcome;
+      call.endedAt ??= nowMs();
+    };
+    signal.addEventListener("abort", () => finish("aborted"), { once: true });
+    const fail = (status: number, error: string, outcome: OllamaCallOutcome): void => {
+      call.status = status;
+      sendJson(res, status, { error });
+      finish(outcome);
+    };
+
+    if (!body) return fail(400, "invalid request body", "badRequest");
+    if (!call.model) return fail(400, "model is required", "badRequest");
+    const behavior = lookup(call.model);
+    if (!behavior) return fail(404, `model "${call.model}" not found, try pulling it first`, "notFound");
+
+    if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
+    if (behavior.failure === "hang") {
+      await untilAborted(signal);
+      return;
+    }
+    if (behavior.failure === "http500") return fail(500, "llama runner process has terminated: exit status 2", "http500");
+
+    const view: OllamaChatRequest = { model: call.model, messages: call.messages, options: call.options, tools: call.tools };
+    const toolCalls = call.hasTools ? behavior.toolCalls?.(view) : undefined;
+    const text =
+      behavior.failure === "emptyAnswer"
+        ? ""
+        : toolCalls?.length
+          ? ""
+          : typeof behavior.reply === "function"
+            ? behavior.reply(view)
+            : behavior.reply ?? defaultOllamaReply(view);
+    const wireToolCalls = toolCalls?.length
+      ? toolCalls.map((tc, index) => ({ function: { index, name: tc.name, arguments: tc.arguments } }))
+      : undefined;
+    const promptTokens = behavior.promptTokens ?? roughTokenCount(call.messages.map((m) => m.content).join(" "));
+    const evalTokens = behavior.failure === "emptyAnswer" ? 0 : behavior.evalTokens ?? Math.max(roughTokenCount(text), wireToolCalls ? 1 : 0);
+    const started = call.startedAt;
+    const stats = (): Record<string, unknown> => {
+      const totalNs = Math.max(1, Math.round((nowMs() - started) * NS_PER_MS));
+      return {
+        done_reason: "stop",
+        total_duration: totalNs,
+        load_duration: Math.round(totalNs * 0.1),
+        prompt_eval_count: promptTokens,
+        prompt_eval_duration: Math.round(totalNs * 0.2),
+        eval_count: evalTokens,
+        eval_duration: Math.round(totalNs * 0.6),
+      };
+    };
+    const envelope = (message: Record<string, unknown>, done: boolean): Record<string, unknown> => ({
+      model: call.model,
+      created_at: new Date().toISOString(),
+      message: { role: "assistant", ...message },
+      done,
+    });
+
+    if (!call.stream) {
+      call.status = 200;
+      sendJson(res, 200, {
+        ...envelope({ content: text, ...(wireToolCalls ? { tool_calls: wireToolCalls } : {}) }, true),
+        ...stats(),
+      });
+      return finish(behavior.failure ?? "ok");
+    }
+
+    call.status = 200;
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    const line = (obj: unknown): string => `${JSON.stringify(obj)}\n`;
+    const pieces = wireToolCalls ? [] : splitIntoChunks(text, behavior.chunkSize ?? 4);
+    const breakAt = behavior.failure && behavior.failure !== "emptyAnswer" ? Math.max(1, Math.floor(pieces.length / 2)) : pieces.length;
+    for (const [i, piece] of pieces.slice(0, breakAt).entries()) {
+      if (i > 0 && behavior.chunkDelayMs && !(await sleep(behavior.chunkDelayMs, signal))) return;
+      if (!(await writeChunk(res, line(envelope({ content: piece }, false))))) return;
+    }
+    if (wireToolCalls && !(await writeChunk(res, line(envelope({ content: "", tool_calls: wireToolCalls }, false))))) return;
+    switch (behavior.failure) {
+      case "cutBeforeDone":
+        break;
+      case "invalidJsonLine":
+        await writeChunk(res, '{"model": "' + call.model + '", "message": {"role": "assist\n');
+        break;
+      case "errorMidStream":
+        await writeChunk(res, line({ error: "an error was encountered while running the model: unexpected EOF" }));
+        break;
+      default:
+        await writeChunk(res, line({ ...envelope({ content: "" }, true), ...stats() }));
+    }
+    res.end();
+    finish(behavior.failure ?? "ok");
+  };
+
+  return {
+    url: server.url,
+    calls,
+    callsFor: (model) => calls.filter((c) => c.model === model),
+    setBehavior: (model, behavior) => void models.set(model, behavior),
+    clearCalls: () => void calls.splice(0, calls.length),
+    close: () => server.close(),
+  };
+}
+
+const MODIFIED_AT = "2024-01-01T00:00:00.000000000Z";
+
+function modelDetails(): Record<string, unknown> {
+  return {
+    parent_model: "",
+    format: "gguf",
+    family: "llama",
+    families: ["llama"],
+    parameter_size: "1.0B",
+    quantization_level: "Q4_K_M",
+  };
+}
+
+function tagEntry(name: string): Record<string, unknown> {
+  const full = name.includes(":") ? name : `${name}:latest`;
+  return {
+    name: full,
+    model: full,
+    modified_at: MODIFIED_AT,
+    size: 1_000_000 + full.length,
+    digest: createHash("sha256").update(full).digest("hex"),
+    details: modelDetails(),
+  };
+}
+
+function toRecordedMessage(m: Record<string, unknown>): RecordedMessage {
+  const out: RecordedMessage = { role: String(m.role ?? ""), content: contentToText(m.content) };
+  if (Array.isArray(m.tool_calls)) out.tool_calls = m.tool_calls;
+  return out;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { formatModelRef, parseModelRef } from "../../src/models/parseModelRef.js";
+import { resolveOllamaUrl, resolveOpenAIEndpoint } from "../../src/models/endpoints.js";
+
+describe("parseModelRef", () => {
+  it("keeps the colons of Ollama tags in the model name", () => {
+    expect(parseModelRef("ollama:qwen2.5:1.5b")).toEqual({ provider: "ollama", model: "qwen2.5:1.5b" });
+  });
+
+  it("reads a base URL after @", () => {
+    expect(parseModelRef("ollama:llama3.2@http://gpu-box:11434")).toEqual({ provider: "ollama", model: "llama3.2", baseUrl: "http://gpu-box:11434" });
+    expect(parseModelRef("openai:meta/llama-3-8b@https://host.example/v1")).toEqual({ provider: "openai", model: "meta/llama-3-8b", baseUrl: "https://host.example/v1" });
+  });
+
+  it("keeps an @ that is not followed by a URL as part of the name", () => {
+    expect(parseModelRef("openai:team@model")).toEqual({ provider: "openai", model: "team@model" });
+  });
+
+  it("takes everything after llamacpp: as a path", () => {
+    expect(parseModelRef("llamacpp:C:/models/x.gguf")).toEqual({ provider: "llamacpp", path: "C:/models/x.gguf" });
+  });
+
+  it("rejects a reference without a provider", () => {
+    expect(() => parseModelRef("qwen2.5")).toThrow(/no provider prefix/);
+  });
+
+  it("rejects an unknown provider", () => {
+    expect(() => parseModelRef("vertex:gemini")).toThrow(/unknown model provider "vertex"/);
+  });
+
+  it("rejects an empty model name", () => {
+    expect(() => parseModelRef("ollama:")).toThrow(/names no model/);
+    expect(() => parseModelRef("llamacpp:")).toThrow(/names no GGUF file/);
+  });
+
+  it("formats a parsed reference back to the same string", () => {
+    for (const ref of ["ollama:qwen2.5:1.5b", "openai:gpt-4o@http://127.0.0.1:8000/v1", "llamacpp:/m/x.gguf"]) {
+      expect(formatModelRef(parseModelRef(ref))).toBe(ref);
+    }
+  });
+});
+
+describe("endpoints", () => {
+  it("reads OLLAMA_HOST in Ollama's accepted forms", () => {
+    expect(resolveOllamaUrl(undefined, {})).toBe("http://127.0.0.1:11434");
+    expect(resolveOllamaUrl(undefined, { OLLAMA_HOST: "0.0.0.0" })).toBe("http://127.0.0.1:11434");
+    expect(resolveOllamaUrl(undefined, { OLLAMA_HOST: ":5000" })).toBe("http://127.0.0.1:5000");
+    expect(resolveOllamaUrl(undefined, { OLLAMA_HOST: "https://ollama.internal" })).toBe("https://ollama.internal");
+  });
+
+  it("prefers an explicit base URL over OLLAMA_HOST", () => {
+    expect(resolveOllamaUrl("http://a:1", { OLLAMA_HOST: "http://b:2" })).toBe("http://a:1");
+  });
+
+  it("uses a placeholder key for a local OpenAI-compatible server without one", () => {
+    expect(resolveOpenAIEndpoint({ baseUrl: "http://127.0.0.1:8000/v1" }, {})).toEqual({ baseUrl: "http://127.0.0.1:8000/v1", apiKey: "not-needed" });
+  });
+
+  it("reads the key from the named environment variable", () => {
+    expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { TOGETHER_API_KEY: "k1", OPENAI_API_KEY: "k2" }).apiKey).toBe("k1");
+  });
+
+  it("has no key for api.openai.com when none is configured", () => {
+    expect(resolveOpenAIEndpoint({}, {}).apiKey).toBeUndefined();
+  });
+});
