@@ -10,6 +10,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/*.int.test.ts"],
     setupFiles: ["test/setup.ts"],
+    globalSetup: ["test/globalSetup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The llama.cpp tests load native models; separate processes keep them from sharing one runtime.

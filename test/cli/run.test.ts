@@ -1,0 +1,179 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
+import { runCli } from "../helpers/runCli.js";
+
+let ollama: OllamaDouble;
+let configFile: string;
+const dir = mkdtempSync(path.join(tmpdir(), "moa-cli-"));
+const ANSWER = "Light scatters off air molecules, and blue light scatters most, so the sky looks blue.";
+
+beforeAll(async () => {
+  ollama = await startOllamaDouble({
+    models: {
+      "qwen2.5:1.5b": { reply: "Rayleigh scattering makes the sky blue." },
+      "llama3.2:1b": { reply: "Blue light is scattered more by the atmosphere." },
+      "gemma2:2b": { reply: "Because shorter wavelengths scatter more." },
+      "qwen2.5:3b": { reply: ANSWER, chunkSize: 6, chunkDelayMs: 60 },
+    },
+  });
+  configFile = path.join(dir, "moa.yaml");
+  writeFileSync(
+    configFile,
+    ["defaults: { retries: 0 }", "layers:", "  - agents: [ollama:qwen2.5:1.5b, ollama:llama3.2:1b, ollama:gemma2:2b]", "aggregator: ollama:qwen2.5:3b", ""].join("\n"),
+  );
+});
+afterAll(() => ollama.close());
+
+const env = () => ({ OLLAMA_HOST: ollama.url });
+const question = "Why is the sky blue?";
+
+describe("moa run", () => {
+  it("prints the aggregator's answer on stdout and the summary table on stderr", async () => {
+    const result = await runCli(["run", question, "--config", configFile], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(ANSWER);
+    for (const name of ["qwen2.5-1.5b", "llama3.2-1b", "gemma2-2b", "aggregator", "ollama:qwen2.5:3b"]) expect(result.stderr).toContain(name);
+    expect(result.stderr).toMatch(/4 calls, 0 failed, \d+ input \+ \d+ output tokens/);
+  });
+
+  it("streams the answer while it is generated", async () => {
+    const result = await runCli(["run", question, "--config", configFile], { env: env() });
+    const answerChunks = result.stdoutTimes.filter((c) => c.text.trim() !== "");
+    expect(answerChunks.length).toBeGreaterThan(3);
+    // The answer takes about 15 chunks x 60 ms to generate: its first words arrive long before the end.
+    expect(result.exitedAtMs - answerChunks[0]!.atMs).toBeGreaterThan(300);
+  });
+
+  it("prints every proposer's answer before the final one with --show-layers", async () => {
+    const result = await runCli(["run", question, "--config", configFile, "--show-layers"], { env: env() });
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/── layer 1 · qwen2\.5-1\.5b \(ollama:qwen2\.5:1\.5b\)/);
+    expect(out).toContain("Rayleigh scattering makes the sky blue.");
+    expect(out).toContain("Because shorter wavelengths scatter more.");
+    expect(out.indexOf("Rayleigh scattering")).toBeLessThan(out.indexOf(ANSWER));
+  });
+
+  it("prints one JSON document with --json", async () => {
+    const result = await runCli(["run", question, "--config", configFile, "--json"], { env: env() });
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { answer: string; answers: Array<{ layer: number; agent: string; usage?: unknown }>; totals: { calls: number } };
+    expect(doc.answer).toBe(ANSWER);
+    expect(doc.answers.map((a) => `${a.layer}:${a.agent}`).sort()).toEqual(["1:gemma2-2b", "1:llama3.2-1b", "1:qwen2.5-1.5b", "2:aggregator"]);
+    expect(doc.totals.calls).toBe(4);
+  });
+
+  it("reads the question from stdin when it is -", async () => {
+    ollama.clearCalls();
+    const result = await runCli(["run", "-", "--config", configFile], { env: env(), input: "Why is the sea blue?\n" });
+    expect(result.code).toBe(0);
+    expect(ollama.callsFor("gemma2:2b")[0]!.messages.at(-1)!.content).toBe("Why is the sea blue?\n");
+  });
+
+  it("uses a preset and reaches Ollama through OLLAMA_HOST", async () => {
+    const result = await runCli(["run", question, "--preset", "moa-lite"], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(ANSWER);
+  });
+
+  it("warns about a model that is not pulled and answers with the rest", async () => {
+    const file = path.join(dir, "missing.yaml");
+    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:qwen2.5:1.5b, ollama:phi4:14b]\naggregator: ollama:qwen2.5:3b\n");
+    const result = await runCli(["run", question, "--config", file], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: ollama');
+    expect(result.stderr).toContain('model "phi4:14b" is not pulled');
+    expect(result.stderr).toContain("ollama pull phi4:14b");
+    expect(result.stdout.trim()).toBe(ANSWER);
+  });
+});
+
+describe("moa run failures", () => {
+  it("says which backend it tried and how to fix it when none is reachable (exit 3)", async () => {
+    const port = await closedPort();
+    const result = await runCli(["run", question, "--preset", "moa-lite"], { env: { OLLAMA_HOST: `127.0.0.1:${port}` } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`ollama http://127.0.0.1:${port}: connection refused`);
+    expect(result.stderr).toContain("ollama serve");
+    expect(result.stderr).toContain("llamacpp:");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe("");
+  });
+
+  it("names the invalid field and exits 2 for a bad config", async () => {
+    const file = path.join(dir, "bad.yaml");
+    writeFileSync(file, "layers:\n  - agents: [{ model: ollama:a, temperature: hot }]\naggregator: ollama:b\n");
+    const result = await runCli(["run", question, "--config", file], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('layers[0].agents[0].temperature: expected number, got the string "hot"');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 for an unknown preset", async () => {
+    const result = await runCli(["run", question, "--preset", "giant"], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown preset "giant"');
+  });
+
+  it("exits 2 for a config file that does not exist", async () => {
+    const result = await runCli(["run", question, "--config", path.join(dir, "nope.yaml")], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("nope.yaml: file not found");
+  });
+
+  it("exits 2 for an empty question", async () => {
+    const result = await runCli(["run", "   "], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("the question is empty");
+  });
+
+  it("exits 2 when both --config and --preset are given", async () => {
+    const result = await runCli(["run", question, "--config", configFile, "--preset", "moa"], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot be used with/);
+  });
+
+  it("exits 1 with every agent's error when a whole layer fails", async () => {
+    const file = path.join(dir, "allmissing.yaml");
+    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:qwen2.5:1.5b]\naggregator: ollama:qwen2.5:3b\n");
+    ollama.setBehavior("qwen2.5:1.5b", { failure: "http500" });
+    try {
+      const result = await runCli(["run", question, "--config", file], { env: env() });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/layer 1: no agent answered[\s\S]*qwen2\.5-1\.5b .*HTTP 500/);
+    } finally {
+      ollama.setBehavior("qwen2.5:1.5b", { reply: "Rayleigh scattering makes the sky blue." });
+    }
+  });
+});
+
+describe("moa helpers", () => {
+  it("lists the presets", async () => {
+    const result = await runCli(["presets"]);
+    expect(result.stdout).toMatch(/^moa-lite\s+3 small Ollama proposers/m);
+  });
+
+  it("validates a config file and prints its agents", async () => {
+    const result = await runCli(["validate", configFile]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("layer1/gemma2-2b");
+    expect(result.stdout).toContain("valid (1 layer(s) + aggregator)");
+  });
+
+  it("prints the JSON Schema", async () => {
+    const result = await runCli(["schema"]);
+    expect(JSON.parse(result.stdout)).toHaveProperty("properties.layers");
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

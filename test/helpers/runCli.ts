@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+/** The built CLI, as `npx moa` runs it. */
+export const CLI = path.join(root, "dist/cli/main.js");
+
+/** Output of one CLI process. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Milliseconds from spawn to each stdout chunk. */
+  stdoutTimes: Array<{ atMs: number; text: string }>;
+  exitedAtMs: number;
+}
+
+/** Runs the CLI as a child process with a clean, offline environment. */
+export function runCli(args: string[], { env = {}, input, timeoutMs = 30_000 }: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LANGSMITH_TRACING: "false", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const result: CliResult = { code: null, stdout: "", stderr: "", stdoutTimes: [], exitedAtMs: 0 };
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`CLI did not exit within ${timeoutMs} ms; stderr: ${result.stderr}`));
+    }, timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (text: string) => {
+      result.stdout += text;
+      result.stdoutTimes.push({ atMs: performance.now() - started, text });
+    });
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (result.stderr += text));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      result.code = code;
+      result.exitedAtMs = performance.now() - started;
+      resolve(result);
+    });
+    child.stdin.end(input ?? "");
+  });
+}
