@@ -8,9 +8,10 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/*.int.test.ts"],
+    exclude: ["**/node_modules/**", "**/*.int.test.ts", "test/.tmp/**"],
     setupFiles: ["test/setup.ts"],
     globalSetup: ["test/globalSetup.ts"],
+    reporters: ["default", "./test/summaryReporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The llama.cpp tests load native models; separate processes keep them from sharing one runtime.

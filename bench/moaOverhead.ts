@@ -5,95 +5,135 @@ import { ScriptedChatModel } from "../test/helpers/ScriptedChatModel.js";
 
 const LAYERS = 2;
 const PROPOSERS = 3;
+const REPLY = "Paris is the capital of France.";
 const question = { messages: [new HumanMessage("What is the capital of France?")] };
 
-function ourGraph(latencyMs: number) {
-  const model = () => new ScriptedChatModel({ reply: "Paris is the capital of France.", latencyMs });
-  return buildMoAGraph({
-    config: {
-      layers: Array.from({ length: LAYERS }, () => ({ agents: Array.from({ length: PROPOSERS }, model) })),
-      aggregator: model(),
-    },
-  }).compile();
+interface Shape {
+  invoke: () => Promise<unknown>;
+  /** Every model of the graph grouped by layer (the aggregator last), to measure the real critical path. */
+  layers: ScriptedChatModel[][];
 }
 
-/** The same shape written directly against LangGraph: no recording, prompts or events. */
-function bareGraph(latencyMs: number) {
+function ourGraph(latencyMs: number): Shape {
+  const layers = Array.from({ length: LAYERS + 1 }, (_, i) =>
+    Array.from({ length: i < LAYERS ? PROPOSERS : 1 }, () => new ScriptedChatModel({ reply: REPLY, latencyMs })),
+  );
+  const graph = buildMoAGraph({
+    config: { layers: layers.slice(0, LAYERS).map((agents) => ({ agents })), aggregator: layers[LAYERS]![0]! },
+  }).compile();
+  return { invoke: () => graph.invoke(question), layers };
+}
+
+/** The same shape written directly against LangGraph: no recording, prompts, timeouts or events. */
+function bareGraph(latencyMs: number): Shape {
   const State = Annotation.Root({
     ...MessagesAnnotation.spec,
     answers: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
   });
   const graph = new StateGraph(State, { nodes: [] as string[] });
+  const layers: ScriptedChatModel[][] = [];
   let previous: string[] = [];
   for (let layer = 1; layer <= LAYERS; layer++) {
-    const ids = Array.from({ length: PROPOSERS }, (_, i) => `l${layer}_${i}`);
-    for (const id of ids) {
-      const model = new ScriptedChatModel({ reply: "Paris is the capital of France.", latencyMs });
+    const models = Array.from({ length: PROPOSERS }, () => new ScriptedChatModel({ reply: REPLY, latencyMs }));
+    const ids = models.map((model, i) => {
+      const id = `l${layer}_${i}`;
       graph.addNode(id, async (state) => {
         const refs = state.answers.join("\n");
         const messages: BaseMessage[] = refs ? [new HumanMessage(refs), ...state.messages] : state.messages;
-        const reply = await model.invoke(messages);
-        return { answers: [reply.text] };
+        return { answers: [(await model.invoke(messages)).text] };
       });
       if (previous.length === 0) graph.addEdge(START, id);
       else graph.addEdge(previous, id);
-    }
+      return id;
+    });
+    layers.push(models);
     previous = ids;
   }
-  const aggregator = new ScriptedChatModel({ reply: "Paris.", latencyMs });
+  const aggregator = new ScriptedChatModel({ reply: REPLY, latencyMs });
+  layers.push([aggregator]);
   graph.addNode("final", async (state) => ({ messages: [await aggregator.invoke([new HumanMessage(state.answers.join("\n")), ...state.messages])] }));
   graph.addEdge(previous, "final");
   graph.addEdge("final", END);
-  return graph.compile();
+  const compiled = graph.compile();
+  return { invoke: () => compiled.invoke(question), layers };
 }
 
-async function timePerQuery(run: () => Promise<unknown>, queries: number): Promise<number> {
+/** Wall time of one query and the critical path of its model calls (slowest call of each layer, summed). */
+async function timeOne(shape: Shape): Promise<{ wallMs: number; criticalMs: number }> {
+  for (const layer of shape.layers) for (const model of layer) model.calls.length = 0;
   const started = performance.now();
-  for (let i = 0; i < queries; i++) await run();
-  return (performance.now() - started) / queries;
+  await shape.invoke();
+  const wallMs = performance.now() - started;
+  const criticalMs = shape.layers.reduce((sum, layer) => sum + Math.max(...layer.map((m) => m.calls[0]!.endedAt! - m.calls[0]!.startedAt)), 0);
+  return { wallMs, criticalMs };
 }
+
+async function cpuMsPerQuery(shape: Shape, queries: number): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < queries; i++) await shape.invoke();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / queries;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /** Results of the MoA graph benchmark. */
 export interface MoAOverheadResult {
   latencyMs: number;
-  criticalPathMs: number;
+  /** Configured latency times the number of layers (proposer layers + aggregator). */
+  nominalCriticalPathMs: number;
+  /** Critical path of the model calls as measured (timer lateness and event-loop waits included). */
+  measuredCriticalPathMs: number;
   wallMs: number;
+  bareWallMs: number;
+  /** nominal critical path / wall: 1.0 means the graph adds nothing to the calls themselves. */
   parallelEfficiency: number;
-  oursMsPerQuery: number;
-  bareMsPerQuery: number;
+  /** The same for the bare LangGraph graph, to separate LangGraph's own cost from ours. */
+  bareParallelEfficiency: number;
+  oursCpuMsPerQuery: number;
+  bareCpuMsPerQuery: number;
+  /** Median over interleaved rounds of ours / bare CPU time per query. */
   overheadRatio: number;
 }
 
-export async function benchMoAOverhead({ latencyMs = 100, latencyQueries = 20, overheadQueries = 300 } = {}): Promise<MoAOverheadResult> {
-  // (a) Parallel efficiency: with every call taking `latencyMs`, the critical path is one call per layer.
-  const slow = ourGraph(latencyMs);
-  await slow.invoke(question);
-  const wallMs = await timePerQuery(() => slow.invoke(question), latencyQueries);
-  const criticalPathMs = (LAYERS + 1) * latencyMs;
+/**
+ * (a) With every model call taking `latencyMs`, how close the wall time comes to the critical path.
+ * (b) With instant models, the CPU time per query of our graph against a bare LangGraph graph of the
+ * same shape. CPU time rather than wall time, because this machine is shared; rounds are
+ * interleaved so that load changes hit both graphs alike.
+ */
+export async function benchMoAOverhead({ latencyMs = 100, latencyQueries = 20, rounds = 15, queriesPerRound = 40 } = {}): Promise<MoAOverheadResult> {
+  const efficiency = async (shape: Shape) => {
+    await timeOne(shape);
+    const samples = [];
+    for (let i = 0; i < latencyQueries; i++) samples.push(await timeOne(shape));
+    return { wallMs: mean(samples.map((s) => s.wallMs)), criticalPathMs: mean(samples.map((s) => s.criticalMs)) };
+  };
+  const nominalCriticalPathMs = (LAYERS + 1) * latencyMs;
+  const ours = await efficiency(ourGraph(latencyMs));
+  const bare = await efficiency(bareGraph(latencyMs));
 
-  // (b) Framework overhead with instant models, interleaving both graphs so machine noise hits both alike.
-  const ours = ourGraph(0);
-  const bare = bareGraph(0);
-  for (let i = 0; i < 30; i++) {
-    await ours.invoke(question);
-    await bare.invoke(question);
-  }
-  let oursTotal = 0;
-  let bareTotal = 0;
-  const rounds = 10;
+  const fastOurs = ourGraph(0);
+  const fastBare = bareGraph(0);
+  await cpuMsPerQuery(fastOurs, 100);
+  await cpuMsPerQuery(fastBare, 100);
+  const oursCpu: number[] = [];
+  const bareCpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    oursTotal += await timePerQuery(() => ours.invoke(question), overheadQueries / rounds);
-    bareTotal += await timePerQuery(() => bare.invoke(question), overheadQueries / rounds);
+    oursCpu.push(await cpuMsPerQuery(fastOurs, queriesPerRound));
+    bareCpu.push(await cpuMsPerQuery(fastBare, queriesPerRound));
   }
-  const oursMsPerQuery = oursTotal / rounds;
-  const bareMsPerQuery = bareTotal / rounds;
   return {
     latencyMs,
-    criticalPathMs,
-    wallMs,
-    parallelEfficiency: criticalPathMs / wallMs,
-    oursMsPerQuery,
-    bareMsPerQuery,
-    overheadRatio: oursMsPerQuery / bareMsPerQuery,
+    nominalCriticalPathMs,
+    measuredCriticalPathMs: ours.criticalPathMs,
+    wallMs: ours.wallMs,
+    bareWallMs: bare.wallMs,
+    parallelEfficiency: nominalCriticalPathMs / ours.wallMs,
+    bareParallelEfficiency: nominalCriticalPathMs / bare.wallMs,
+    oursCpuMsPerQuery: median(oursCpu),
+    bareCpuMsPerQuery: median(bareCpu),
+    overheadRatio: median(oursCpu.map((o, i) => o / bareCpu[i]!)),
   };
 }

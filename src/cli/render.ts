@@ -20,6 +20,8 @@ export function renderSummaryTable(summary: RunSummary, { color = false }: { col
   const table = new Table({
     head: ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"],
     style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
+    // No rule between rows: the table stays short enough to read at a glance.
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     colAligns: ["right", "left", "left", "left", "right", "right", "right", "left"],
   });
   for (const row of summary.rows) {

@@ -3,10 +3,11 @@ export const DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434";
 
 /**
  * The Ollama base URL: explicit value, else `OLLAMA_HOST` (which Ollama itself accepts as
- * `host:port`, `:port` or a URL, and as the bind-all address), else the default.
+ * `host:port`, `:port` or a URL, and as the bind-all address), else LangChain's `OLLAMA_BASE_URL`,
+ * else the default.
  */
 export function resolveOllamaUrl(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const raw = explicit ?? env.OLLAMA_HOST;
+  const raw = explicit ?? (env.OLLAMA_HOST || undefined) ?? env.OLLAMA_BASE_URL;
   if (!raw || raw.trim() === "") return DEFAULT_OLLAMA_URL;
   let value = raw.trim();
   if (value.startsWith(":")) value = `127.0.0.1${value}`;

@@ -48,6 +48,11 @@ describe("endpoints", () => {
     expect(resolveOllamaUrl(undefined, { OLLAMA_HOST: "https://ollama.internal" })).toBe("https://ollama.internal");
   });
 
+  it("falls back to LangChain's OLLAMA_BASE_URL", () => {
+    expect(resolveOllamaUrl(undefined, { OLLAMA_BASE_URL: "http://c:3" })).toBe("http://c:3");
+    expect(resolveOllamaUrl(undefined, { OLLAMA_HOST: "http://b:2", OLLAMA_BASE_URL: "http://c:3" })).toBe("http://b:2");
+  });
+
   it("prefers an explicit base URL over OLLAMA_HOST", () => {
     expect(resolveOllamaUrl("http://a:1", { OLLAMA_HOST: "http://b:2" })).toBe("http://a:1");
   });
