@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { readGgufFileInfo, type GgufFileInfo } from "node-llama-cpp";
+import type { GgufFileInfo } from "node-llama-cpp";
+import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
 
 /** What we report about a GGUF file without loading it. */
 export interface GgufInfo {
@@ -56,6 +57,7 @@ export async function readGgufInfo(filePath: string): Promise<GgufInfo> {
   let info: GgufFileInfo;
   try {
     // Force the filesystem reader: otherwise a path that looks like a URL would be fetched.
+    const { readGgufFileInfo } = await loadNodeLlamaCpp();
     info = await readGgufFileInfo(absolutePath, { sourceType: "filesystem", logWarnings: false });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);

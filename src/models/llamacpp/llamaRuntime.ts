@@ -1,15 +1,7 @@
 import os from "node:os";
 import path from "node:path";
-import {
-  getLlama,
-  LlamaLogLevel,
-  resolveChatWrapper,
-  type ChatWrapper,
-  type Llama,
-  type LlamaContext,
-  type LlamaContextSequence,
-  type LlamaModel,
-} from "node-llama-cpp";
+import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
 import { SequencePool } from "./sequencePool.js";
 
 /** Sequences per context when the caller does not say: enough for one MoA layer of proposers. */
@@ -92,17 +84,21 @@ export function defaultThreads(): number {
  * const llama = await getLlamaRuntime();
  */
 export function getLlamaRuntime(): Promise<Llama> {
-  llamaPromise ??= getLlama({
-    gpu: false,
-    // Never compile llama.cpp at runtime: that needs cmake and network and takes minutes.
-    build: "never",
-    logLevel: LlamaLogLevel.error,
-    // The library default is max(cores, 4), which oversubscribes a 2-core machine.
-    maxThreads: defaultThreads(),
-  }).catch((error: unknown) => {
-    llamaPromise = undefined;
-    throw error;
-  });
+  llamaPromise ??= loadNodeLlamaCpp()
+    .then(({ getLlama, LlamaLogLevel }) =>
+      getLlama({
+        gpu: gpuSetting(),
+        // Never compile llama.cpp at runtime: that needs cmake and network and takes minutes.
+        build: "never",
+        logLevel: LlamaLogLevel.error,
+        // The library default is max(cores, 4), which oversubscribes a 2-core machine.
+        maxThreads: defaultThreads(),
+      }),
+    )
+    .catch((error: unknown) => {
+      llamaPromise = undefined;
+      throw error;
+    });
   return llamaPromise;
 }
 
@@ -197,6 +193,7 @@ async function loadModel(absolutePath: string): Promise<LoadedModel> {
     });
   }
   // Resolving the wrapper may parse the model's Jinja template; do it once per model, not per call.
+  const { resolveChatWrapper } = await loadNodeLlamaCpp();
   return { model, chatWrapper: resolveChatWrapper(model) };
 }
 
@@ -246,4 +243,16 @@ async function resetSequence(sequence: LlamaContextSequence): Promise<void> {
 
 function layoutKey(options: ModelContextOptions): string {
   return `${options.contextSize ?? "auto"}|${options.sequences ?? DEFAULT_SEQUENCES}|${options.threads ?? "default"}`;
+}
+
+type GpuSetting = false | "auto" | "cuda" | "vulkan" | "metal";
+
+/**
+ * CPU unless `MOA_LLAMACPP_GPU` says otherwise (`auto`, `cuda`, `vulkan`, `metal`): GPU detection
+ * can be slow or noisy on machines without one, and CPU always works with the prebuilt binaries.
+ */
+function gpuSetting(): GpuSetting {
+  const value = process.env.MOA_LLAMACPP_GPU?.trim().toLowerCase();
+  if (value === "auto" || value === "cuda" || value === "vulkan" || value === "metal") return value;
+  return false;
 }

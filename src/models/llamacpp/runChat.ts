@@ -1,4 +1,5 @@
-import { appendUserMessageToChatHistory, LlamaChatSession, type ChatHistoryItem } from "node-llama-cpp";
+import type { ChatHistoryItem } from "node-llama-cpp";
+import { loadNodeLlamaCpp, type NodeLlamaCpp } from "./loadNodeLlamaCpp.js";
 import type { LlamaChatInput } from "./messages.js";
 import type { ModelHandle } from "./llamaRuntime.js";
 
@@ -45,6 +46,8 @@ export function runChat(
   control: ChatRunControl = {},
 ): Promise<ChatRunOutcome> {
   return handle.withSequence(async (sequence) => {
+    const llamaCpp = await loadNodeLlamaCpp();
+    const { LlamaChatSession } = llamaCpp;
     // Pass the resolved wrapper so each call skips template resolution; the session keeps the
     // sequence (autoDisposeSequence defaults to false), which goes back to the pool afterwards.
     const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper: handle.chatWrapper });
@@ -52,7 +55,7 @@ export function runChat(
       // Replaces the session's initial history, which would otherwise carry node-llama-cpp's
       // default system prompt into conversations that have none.
       session.setChatHistory(input.history);
-      const inputTokens = countPromptTokens(handle, input);
+      const inputTokens = countPromptTokens(handle, input, llamaCpp);
       const meterBefore = sequence.tokenMeter.getState();
       const stop = params.stop?.filter((trigger) => trigger.length > 0);
 
@@ -88,7 +91,7 @@ export function runChat(
  * model turn). Counting this way, instead of reading the sequence's meter, keeps the number right
  * even if a future version reuses cached prefix tokens and evaluates fewer of them.
  */
-function countPromptTokens(handle: ModelHandle, input: LlamaChatInput): number {
+function countPromptTokens(handle: ModelHandle, input: LlamaChatInput, { appendUserMessageToChatHistory }: NodeLlamaCpp): number {
   const chatHistory: ChatHistoryItem[] = [
     ...appendUserMessageToChatHistory(input.history, input.prompt),
     { type: "model", response: [] },
