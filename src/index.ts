@@ -1,4 +1,3 @@
-// Public API of langgraph-moa.
 export { buildMoAGraph, type BuildMoAGraphOptions } from "./graphs/buildMoAGraph.js";
 export { createMoATool, type CreateMoAToolOptions } from "./graphs/createMoATool.js";
 
@@ -31,11 +30,21 @@ export { moaConfigJsonSchema } from "./config/jsonSchema.js";
 
 export { parseModelRef, formatModelRef, ModelRefError, type ModelRef, type ModelProvider } from "./models/parseModelRef.js";
 export { createChatModel, ModelSetupError, type ModelFactory } from "./models/createChatModel.js";
-export { resolveOllamaUrl, resolveOpenAIEndpoint, DEFAULT_OLLAMA_URL } from "./models/endpoints.js";
+export { resolveOllamaUrl, resolveOpenAIEndpoint, DEFAULT_OLLAMA_URL, OPENAI_API_URL, type OpenAIEndpoint } from "./models/endpoints.js";
 export { checkBackends, BackendUnavailableError, type BackendProblem } from "./models/checkBackends.js";
-export { ChatLlamaCppLocal, readGgufInfo } from "./models/llamacpp/index.js";
+export { ChatLlamaCppLocal, readGgufInfo, GgufError, type GgufInfo } from "./models/llamacpp/index.js";
+export { disposeAll as disposeLocalModels } from "./models/llamacpp/llamaRuntime.js";
+export { UnavailableChatModel } from "./models/UnavailableChatModel.js";
 
-export { MoAState, MoAInput, AgentAnswerSchema, type AgentAnswer, type TokenUsage, type MoAStateValue } from "./state/moaState.js";
+export {
+  MoAState,
+  MoAInput,
+  AgentAnswerSchema,
+  latestTurnAnswers,
+  type AgentAnswer,
+  type TokenUsage,
+  type MoAStateValue,
+} from "./state/moaState.js";
 export type { MoAStreamEvent } from "./nodes/callAgent.js";
 export { LayerFailedError } from "./nodes/layerReferences.js";
 export { AggregatorFailedError } from "./nodes/aggregate.js";

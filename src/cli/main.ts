@@ -9,15 +9,21 @@ import { BackendUnavailableError } from "../models/checkBackends.js";
 import { ModelSetupError } from "../models/createChatModel.js";
 import { disposeAll } from "../models/llamacpp/llamaRuntime.js";
 import { EXIT } from "./exitCodes.js";
-import { runCommand } from "./runCommand.js";
+import { RunInterruptedError, runCommand } from "./runCommand.js";
 
 /** Error for a bad command line, reported like a config error (exit 2). */
 class UsageError extends Error {}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
 
 function buildProgram(): Command {
   const program = new Command()
     .name("moa")
     .description("Mixture-of-Agents: several LLMs answer, an aggregator synthesizes the best answer")
+    .version(packageVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
@@ -31,9 +37,17 @@ function buildProgram(): Command {
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("--no-check", "skip the backend reachability check")
     .action(async (words: string[], options: { config?: string; preset?: string; showLayers?: boolean; json?: boolean; check: boolean }) => {
-      const question = words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ");
-      if (question.trim() === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
-      await runCommand({ question, ...options });
+      const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
+      if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
+      // Ctrl-C cancels in-flight model calls instead of killing the process mid-write.
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.once("SIGINT", onSigint);
+      try {
+        await runCommand({ question, ...options, signal: interrupt.signal });
+      } finally {
+        process.removeListener("SIGINT", onSigint);
+      }
     });
 
   program
@@ -49,10 +63,11 @@ function buildProgram(): Command {
     .argument("<file>", "topology file (YAML or JSON)")
     .action((file: string) => {
       const topology = loadConfig({ file });
-      for (const agent of [...topology.layers.flat(), topology.aggregator]) {
-        process.stdout.write(`${agent.id.padEnd(32)} ${agent.modelLabel}\n`);
-      }
-      process.stdout.write(`${file}: valid (${topology.layers.length} layer(s) + aggregator)\n`);
+      const agents = [...topology.layers.flat(), topology.aggregator];
+      const width = Math.max(...agents.map((agent) => agent.id.length));
+      for (const agent of agents) process.stdout.write(`${agent.id.padEnd(width)}  ${agent.modelLabel}\n`);
+      const layers = topology.layers.length;
+      process.stdout.write(`${file}: valid (${layers} proposer layer${layers > 1 ? "s" : ""} + final aggregator = ${layers + 1} layers)\n`);
     });
 
   program
@@ -77,7 +92,9 @@ function report(error: unknown): number {
       ? EXIT.usage
       : error instanceof BackendUnavailableError
         ? EXIT.backendUnavailable
-        : EXIT.runFailed;
+        : error instanceof RunInterruptedError
+          ? EXIT.interrupted
+          : EXIT.runFailed;
   process.stderr.write(`moa: ${message}\n`);
   if (process.env.MOA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return code;

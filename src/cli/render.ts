@@ -2,7 +2,7 @@ import Table from "cli-table3";
 import type { AgentAnswer } from "../state/moaState.js";
 import type { RunSummary } from "../state/summarizeRun.js";
 
-/** Seconds with one decimal for latencies a person reads. */
+/** Seconds for latencies a person reads: two decimals under 10 s, one above. */
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { formatZodIssues } from "./formatZodIssues.js";
 
 /** One problem in a configuration: where it is and what was expected. */
 export interface ConfigIssue {
@@ -21,82 +22,13 @@ export class ConfigError extends Error {
 
   /** Converts zod's issues into ours, choosing the union branch the input was meant for. */
   static fromZod(error: z.ZodError, source?: string): ConfigError {
-    return new ConfigError(flattenZodIssues(error.issues, []), source);
+    return new ConfigError(formatZodIssues(error.issues), source);
   }
-}
-
-/** `["layers", 0, "agents", 1]` becomes `layers[0].agents[1]`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out.length === 0 ? String(key) : `.${String(key)}`;
-  }
-  return out;
 }
 
 function formatIssues(issues: ConfigIssue[], source?: string): string {
   const where = source ? `invalid configuration in ${source}` : "invalid configuration";
+  const describe = (issue: ConfigIssue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message);
   if (issues.length === 1 && issues[0]) return `${where}: ${describe(issues[0])}`;
   return `${where}:\n${issues.map((issue) => `  - ${describe(issue)}`).join("\n")}`;
-}
-
-function describe(issue: ConfigIssue): string {
-  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
-}
-
-type ZodIssue = z.core.$ZodIssue;
-
-function flattenZodIssues(issues: readonly ZodIssue[], prefix: PropertyKey[]): ConfigIssue[] {
-  return issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path];
-    if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      const branch = pickUnionBranch(issue.errors);
-      if (branch) return flattenZodIssues(branch, path);
-    }
-    return [{ path: formatPath(path), message: humanize(issue) }];
-  });
-}
-
-// A union such as "model string | agent object" reports every branch's failure. The branch whose
-// failures reach deepest into the input is the one the user meant, so only its issues are shown.
-function pickUnionBranch(branches: ZodIssue[][]): ZodIssue[] | undefined {
-  let best: ZodIssue[] | undefined;
-  let bestScore = -1;
-  for (const branch of branches) {
-    const score = Math.max(
-      ...branch.map((issue) => issue.path.length * 10 + (issue.code === "invalid_type" && issue.path.length === 0 ? 0 : 1)),
-    );
-    if (score > bestScore) {
-      best = branch;
-      bestScore = score;
-    }
-  }
-  // When every branch failed at the top (the value has the wrong type for all), one summary reads better.
-  if (bestScore <= 0) return undefined;
-  return best;
-}
-
-function humanize(issue: ZodIssue): string {
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-    case "invalid_union":
-      return "expected a model reference string (such as \"ollama:qwen2.5:1.5b\") or an object with a \"model\" field";
-    case "invalid_type": {
-      const received = (issue as { input?: unknown }).input;
-      return `expected ${issue.expected}, got ${describeValue(received)}`;
-    }
-    default:
-      return issue.message;
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing (the field is required)";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
 }

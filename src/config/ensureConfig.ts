@@ -4,12 +4,14 @@ import {
   MoAConfigSchema,
   isChatModel,
   type AgentConfig,
+  type AggregatorConfig,
   type MoAConfig,
   type MoAConfigInput,
   type ModelSettings,
 } from "./schema.js";
 import path from "node:path";
 import { parseModelRef, type ModelRef } from "../models/parseModelRef.js";
+import { definedOnly } from "../util/definedOnly.js";
 
 /** Defaults applied when neither the agent, its layer nor the global defaults set a value. */
 export const BUILTIN_SETTINGS = {
@@ -29,6 +31,8 @@ export interface ResolvedAgent {
   name: string;
   /** 1-based layer number; the final aggregator has `layers.length + 1`. */
   layer: number;
+  /** Position within the layer as declared (0-based); references are numbered in this order. */
+  index: number;
   role: AgentRole;
   /** Parsed reference, or the instance given in code. */
   model: ModelRef | BaseChatModel;
@@ -40,8 +44,11 @@ export interface ResolvedAgent {
   settings: ModelSettings & typeof BUILTIN_SETTINGS;
 }
 
-/** A validated topology, ready to build into a graph. */
+const RESOLVED = Symbol.for("langgraph-moa.resolvedTopology");
+
+/** A validated topology, ready to build into a graph. Only {@link ensureConfig} makes one. */
 export interface ResolvedTopology {
+  readonly [RESOLVED]: true;
   name: string;
   layers: ResolvedAgent[][];
   aggregator: ResolvedAgent;
@@ -80,7 +87,7 @@ function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
     const usedNames = new Set(
       layer.agents.flatMap((entry) => (isAgentObject(entry) && entry.name ? [entry.name] : [])),
     );
-    return layer.agents.map((entry) => {
+    return layer.agents.map((entry, index) => {
       const agent = toAgentObject(entry);
       const name = agent.name ?? uniqueName(deriveName(agent.model), usedNames);
       return buildAgent({
@@ -88,6 +95,7 @@ function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
         name,
         id: `layer${layerNumber}/${name}`,
         layer: layerNumber,
+        index,
         role: layerIndex === 0 ? "proposer" : "aggregator",
         settings: [globalSettings, layer.defaults ?? {}],
         systemPrompt: agent.systemPrompt ?? defaultSystemPrompt,
@@ -96,23 +104,20 @@ function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
       });
     });
   });
-  const aggregatorEntry = toAgentObject(config.aggregator);
-  const aggregationPrompt =
-    typeof config.aggregator === "object" && !isChatModel(config.aggregator)
-      ? config.aggregator.aggregationPrompt
-      : undefined;
+  const { aggregationPrompt, ...aggregatorEntry } = toAggregatorObject(config.aggregator);
   const aggregator = buildAgent({
     agent: aggregatorEntry,
     name: aggregatorEntry.name ?? "aggregator",
     id: "aggregator",
     layer: layers.length + 1,
+    index: 0,
     role: "final",
     settings: [globalSettings],
     systemPrompt: aggregatorEntry.systemPrompt ?? defaultSystemPrompt,
     aggregationPrompt,
     baseDir,
   });
-  return { name: config.name ?? "moa", layers, aggregator };
+  return { [RESOLVED]: true, name: config.name ?? "moa", layers, aggregator };
 }
 
 interface BuildAgentArgs {
@@ -120,6 +125,7 @@ interface BuildAgentArgs {
   name: string;
   id: string;
   layer: number;
+  index: number;
   role: AgentRole;
   settings: ModelSettings[];
   systemPrompt: string | undefined;
@@ -127,7 +133,7 @@ interface BuildAgentArgs {
   baseDir: string;
 }
 
-function buildAgent({ agent, name, id, layer, role, settings, systemPrompt, aggregationPrompt, baseDir }: BuildAgentArgs): ResolvedAgent {
+function buildAgent({ agent, name, id, layer, index, role, settings, systemPrompt, aggregationPrompt, baseDir }: BuildAgentArgs): ResolvedAgent {
   const { name: _name, model, systemPrompt: _sp, ...own } = agent;
   const merged = Object.assign({}, BUILTIN_SETTINGS, ...settings.map(definedOnly), definedOnly(own));
   const parsed = typeof model === "string" ? parseModelRef(model) : model;
@@ -136,6 +142,7 @@ function buildAgent({ agent, name, id, layer, role, settings, systemPrompt, aggr
     id,
     name,
     layer,
+    index,
     role,
     model: parsed,
     modelLabel: typeof model === "string" ? model : `${model.getName()} (instance)`,
@@ -145,10 +152,12 @@ function buildAgent({ agent, name, id, layer, role, settings, systemPrompt, aggr
   };
 }
 
-function toAgentObject(entry: MoAConfig["layers"][number]["agents"][number] | MoAConfig["aggregator"]): AgentConfig {
-  if (typeof entry === "string" || isChatModel(entry)) return { model: entry };
-  const { aggregationPrompt: _ignored, ...agent } = entry as AgentConfig & { aggregationPrompt?: string };
-  return agent;
+function toAgentObject(entry: MoAConfig["layers"][number]["agents"][number]): AgentConfig {
+  return typeof entry === "string" || isChatModel(entry) ? { model: entry } : entry;
+}
+
+function toAggregatorObject(entry: MoAConfig["aggregator"]): AggregatorConfig {
+  return typeof entry === "string" || isChatModel(entry) ? { model: entry } : entry;
 }
 
 function isAgentObject(entry: unknown): entry is AgentConfig {
@@ -175,12 +184,7 @@ function uniqueName(base: string, used: Set<string>): string {
   return name;
 }
 
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function isResolvedTopology(value: unknown): value is ResolvedTopology {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<ResolvedTopology>;
-  return Array.isArray(candidate.layers) && typeof candidate.aggregator === "object" && candidate.aggregator !== null && "id" in candidate.aggregator;
+/** A brand, not a shape check: a config file can never pass itself off as already validated. */
+export function isResolvedTopology(value: unknown): value is ResolvedTopology {
+  return typeof value === "object" && value !== null && (value as { [RESOLVED]?: unknown })[RESOLVED] === true;
 }

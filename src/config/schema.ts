@@ -23,7 +23,9 @@ export const ModelRefStringSchema = z
 
 /** Any LangChain chat model instance; only possible when the config is given in code. */
 export const ChatModelInstanceSchema = z.custom<BaseChatModel>(isChatModel, {
-  message: "expected a model reference string or a LangChain chat model instance",
+  message: 'expected a model reference string such as "ollama:qwen2.5:1.5b" (in code, also a LangChain chat model)',
+  // Marks this failure as "wrong type", so error reports prefer a branch the input was meant for.
+  params: { typeCheck: true },
 });
 
 /** Either a reference string or (in code) a LangChain chat model instance. */
@@ -36,7 +38,7 @@ export const ModelSettingsSchema = z.strictObject({
   topP: z.number().gt(0).max(1).optional().describe("Nucleus sampling probability mass, (0, 1]"),
   topK: z.number().int().min(1).max(100_000).optional().describe("Sample from the k most likely tokens"),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe("Random seed for reproducible sampling"),
-  stop: z.array(z.string().min(1)).max(16).optional().describe("Stop sequences"),
+  stop: z.array(z.string().min(1, "expected a non-empty stop sequence")).max(16, "expected at most 16 stop sequences").optional().describe("Stop sequences"),
   contextWindow: z
     .number()
     .int()
@@ -46,7 +48,10 @@ export const ModelSettingsSchema = z.strictObject({
     .describe("Context window in tokens (Ollama num_ctx, llama.cpp context size)"),
   timeoutMs: z.number().int().min(1).max(DAY_MS).optional().describe("Per-call timeout in milliseconds"),
   retries: z.number().int().min(0).max(10).optional().describe("Retries of a failed call"),
-  baseUrl: z.url({ protocol: /^https?$/ }).optional().describe("Server base URL for ollama: and openai: models"),
+  baseUrl: z
+    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+    .optional()
+    .describe("Server base URL for ollama: and openai: models"),
   apiKey: z.string().min(1).optional().describe("API key for openai: models (prefer apiKeyEnv)"),
   apiKeyEnv: z
     .string()

@@ -1,7 +1,7 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { ensureConfig, type ResolvedTopology } from "../config/ensureConfig.js";
 import type { MoAConfigInput } from "../config/schema.js";
-import { createChatModel, type ModelFactory } from "../models/createChatModel.js";
+import { createChatModel, createModelSafely, type ModelFactory } from "../models/createChatModel.js";
 import { createAggregateNode } from "../nodes/aggregate.js";
 import { createProposeNode } from "../nodes/propose.js";
 import { MoAInput, MoAState } from "../state/moaState.js";
@@ -44,9 +44,8 @@ export function buildMoAGraph({ config, modelFactory = createChatModel }: BuildM
   const graph = new StateGraph(MoAState, { input: MoAInput, nodes: [] as string[] });
   let previousLayer: string[] = [];
   for (const layer of topology.layers) {
-    const ids = layer.map((agent, index) => {
-      const node = createProposeNode({ agent, model: modelFactory(agent), previousLayer, isFirstInLayer: index === 0 });
-      graph.addNode(agent.id, node);
+    const ids = layer.map((agent) => {
+      graph.addNode(agent.id, createProposeNode({ agent, model: createModelSafely(agent, modelFactory) }));
       return agent.id;
     });
     for (const id of ids) {
@@ -56,13 +55,8 @@ export function buildMoAGraph({ config, modelFactory = createChatModel }: BuildM
     previousLayer = ids;
   }
   const { aggregator } = topology;
-  graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: modelFactory(aggregator), previousLayer }));
+  graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }));
   graph.addEdge(previousLayer, aggregator.id);
   graph.addEdge(aggregator.id, END);
   return graph;
-}
-
-/** The topology a graph was built from, for callers that render or inspect it. */
-export function describeTopology(config: MoAConfigInput | ResolvedTopology): ResolvedTopology {
-  return ensureConfig(config);
 }

@@ -26,14 +26,17 @@ const DEFAULT_DESCRIPTION =
  * Wraps a compiled MoA graph as a LangChain tool, so any tool-calling agent can consult the panel.
  *
  * @example
- * const moa = buildMoAGraph({ config }).compile();
- * const askPanel = createMoATool({ graph: moa });
- * const agent = createReactAgent({ llm, tools: [askPanel] });
+ * const askPanel = createMoATool({ graph: buildMoAGraph({ config }).compile() });
+ * const llm = new ChatOllama({ model: "llama3.1:8b" }).bindTools([askPanel]);
+ * // ...then route the model's tool calls to `new ToolNode([askPanel])` (see the README).
  */
 export function createMoATool({ graph, name = "ask_model_panel", description = DEFAULT_DESCRIPTION }: CreateMoAToolOptions) {
   return tool(
-    async ({ question }) => {
-      const state = await graph.invoke({ messages: [new HumanMessage(question)] });
+    async ({ question }, runtime) => {
+      // Cancellation and tracing flow into the panel; the caller's thread does not, so a panel
+      // compiled with its own checkpointer never writes into the calling agent's thread.
+      const { signal, callbacks } = (runtime ?? {}) as RunnableConfig;
+      const state = await graph.invoke({ messages: [new HumanMessage(question)] }, { ...(signal ? { signal } : {}), ...(callbacks ? { callbacks } : {}) });
       return summarizeRun(state).answer ?? "";
     },
     {

@@ -1,7 +1,7 @@
 import { access, constants } from "node:fs/promises";
 import type { ResolvedAgent, ResolvedTopology } from "../config/ensureConfig.js";
 import { describeError } from "./describeError.js";
-import { resolveOllamaUrl, resolveOpenAIEndpoint } from "./endpoints.js";
+import { agentEndpoint, type OpenAIEndpoint } from "./endpoints.js";
 
 /** A backend that an agent needs and cannot use. */
 export interface BackendProblem {
@@ -61,23 +61,21 @@ export async function checkBackends(
 ): Promise<{ problems: BackendProblem[]; runnable: boolean }> {
   const groups = new Map<string, { probe: (users: ResolvedAgent[]) => Promise<Finding[]>; users: ResolvedAgent[] }>();
   for (const agent of [...topology.layers.flat(), topology.aggregator]) {
-    const { model, settings } = agent;
+    const { model } = agent;
     if (!("provider" in model)) continue;
+    const endpoint = agentEndpoint(agent, env);
     let key: string;
     let probe: (users: ResolvedAgent[]) => Promise<Finding[]>;
-    if (model.provider === "ollama") {
-      const url = resolveOllamaUrl(model.baseUrl ?? settings.baseUrl, env);
-      key = `ollama ${url}`;
-      probe = (users) => probeOllama(url, users, timeoutMs);
-    } else if (model.provider === "openai") {
-      const endpoint = resolveOpenAIEndpoint({ baseUrl: model.baseUrl ?? settings.baseUrl, apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv }, env);
-      const url = (endpoint.baseUrl ?? "https://api.openai.com/v1").replace(/\/$/, "");
-      key = `openai ${url} ${endpoint.apiKey ?? ""}`;
-      probe = (users) => probeOpenAI(url, endpoint.apiKey, users, timeoutMs);
-    } else {
+    if (endpoint?.provider === "ollama") {
+      key = `ollama ${endpoint.url}`;
+      probe = (users) => probeOllama(endpoint.url, users, timeoutMs);
+    } else if (endpoint?.provider === "openai") {
+      key = `openai ${endpoint.baseUrl} ${endpoint.keySource}`;
+      probe = (users) => probeOpenAI(endpoint, users, timeoutMs);
+    } else if (model.provider === "llamacpp") {
       key = `llamacpp ${model.path}`;
       probe = (users) => probeGguf(model.path, users);
-    }
+    } else continue;
     const group = groups.get(key) ?? { probe, users: [] };
     group.users.push(agent);
     groups.set(key, group);
@@ -97,8 +95,11 @@ async function probeOllama(url: string, users: ResolvedAgent[], timeoutMs: numbe
     if (!response.ok) {
       return [{ backend: "ollama", target: url, reason: `answered HTTP ${response.status} to GET /api/tags`, fix: "check that OLLAMA_HOST points at an Ollama server", agents: users }];
     }
-    const body = (await response.json()) as { models?: Array<{ name?: string; model?: string }> };
-    available = (body.models ?? []).flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === "string");
+    const body = (await response.json().catch(() => undefined)) as { models?: Array<{ name?: string; model?: string }> } | undefined;
+    if (!body || !Array.isArray(body.models)) {
+      return [{ backend: "ollama", target: url, reason: "answers, but not like Ollama (GET /api/tags returned no model list)", fix: "check that OLLAMA_HOST points at an Ollama server", agents: users }];
+    }
+    available = body.models.flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === "string");
   } catch (error) {
     return [{ backend: "ollama", target: url, reason: unreachable(error, timeoutMs), fix: "start Ollama (`ollama serve`) or set OLLAMA_HOST to a running server", agents: users }];
   }
@@ -118,9 +119,10 @@ async function probeOllama(url: string, users: ResolvedAgent[], timeoutMs: numbe
   }));
 }
 
-async function probeOpenAI(url: string, apiKey: string | undefined, users: ResolvedAgent[], timeoutMs: number): Promise<Finding[]> {
+async function probeOpenAI({ baseUrl: url, apiKey, keySource }: OpenAIEndpoint, users: ResolvedAgent[], timeoutMs: number): Promise<Finding[]> {
   if (!apiKey) {
-    return [{ backend: "openai", target: url, reason: "no API key", fix: "set OPENAI_API_KEY, or apiKey/apiKeyEnv in the config", agents: users }];
+    const fix = keySource === "OPENAI_API_KEY" ? "set OPENAI_API_KEY, or apiKey/apiKeyEnv in the config" : `set the environment variable ${keySource}`;
+    return [{ backend: "openai", target: url, reason: `no API key (${keySource} is not set)`, fix, agents: users }];
   }
   try {
     const response = await fetch(`${url}/models`, { headers: { authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(timeoutMs) });

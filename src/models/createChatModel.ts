@@ -1,17 +1,13 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatOllama } from "@langchain/ollama";
 import { ChatOpenAI } from "@langchain/openai";
+import { ConfigError } from "../config/ConfigError.js";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
-import { ChatLlamaCppLocal } from "./llamacpp/index.js";
-import { resolveOllamaUrl, resolveOpenAIEndpoint } from "./endpoints.js";
-
-function fetchWithTimeout(timeoutMs: number): typeof fetch {
-  return (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(input, { ...init, signal });
-  };
-}
+import { definedOnly } from "../util/definedOnly.js";
+import { agentEndpoint } from "./endpoints.js";
+import { fetchWithTimeout } from "./fetchWithTimeout.js";
+import { ChatLlamaCppLocal } from "./llamacpp/ChatLlamaCppLocal.js";
+import { UnavailableChatModel } from "./UnavailableChatModel.js";
 
 /** Builds the chat model an agent will call; replaceable through `buildMoAGraph({ modelFactory })`. */
 export type ModelFactory = (agent: ResolvedAgent) => BaseChatModel;
@@ -34,56 +30,52 @@ export class ModelSetupError extends Error {
 export function createChatModel(agent: ResolvedAgent, env: NodeJS.ProcessEnv = process.env): BaseChatModel {
   const { model, settings: s } = agent;
   if (!("provider" in model)) return model;
-  switch (model.provider) {
-    case "ollama":
-      return new ChatOllama({
-        model: model.model,
-        baseUrl: resolveOllamaUrl(model.baseUrl ?? s.baseUrl, env),
-        temperature: s.temperature,
-        numPredict: s.maxTokens,
-        topP: s.topP,
-        topK: s.topK,
-        seed: s.seed,
-        stop: s.stop,
-        numCtx: s.contextWindow,
-        maxRetries: s.retries,
-        // ChatOllama checks its call signal only between stream chunks, so a server that stops
-        // answering would hold the socket forever; the timeout is enforced on the request itself.
-        fetch: fetchWithTimeout(s.timeoutMs),
-      });
-    case "openai": {
-      const endpoint = resolveOpenAIEndpoint(
-        { baseUrl: model.baseUrl ?? s.baseUrl, apiKey: s.apiKey, apiKeyEnv: s.apiKeyEnv },
-        env,
+  if (model.provider === "llamacpp") {
+    return new ChatLlamaCppLocal({
+      modelPath: model.path,
+      ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, topK: s.topK, seed: s.seed, stop: s.stop, contextSize: s.contextWindow }),
+    });
+  }
+  const endpoint = agentEndpoint(agent, env);
+  if (endpoint?.provider === "ollama") {
+    return new ChatOllama({
+      model: "model" in model ? model.model : "",
+      baseUrl: endpoint.url,
+      ...definedOnly({ temperature: s.temperature, numPredict: s.maxTokens, topP: s.topP, topK: s.topK, seed: s.seed, stop: s.stop, numCtx: s.contextWindow }),
+      maxRetries: s.retries,
+      fetch: fetchWithTimeout(s.timeoutMs),
+    });
+  }
+  if (endpoint?.provider === "openai" && "model" in model) {
+    if (!endpoint.apiKey) {
+      throw new ModelSetupError(
+        `agent "${agent.id}" (${agent.modelLabel}): no API key for ${endpoint.baseUrl}; set ${endpoint.keySource === "OPENAI_API_KEY" ? "OPENAI_API_KEY" : `the environment variable ${endpoint.keySource}`}, or apiKey/apiKeyEnv in the config`,
       );
-      if (!endpoint.apiKey) {
-        throw new ModelSetupError(
-          `agent "${agent.id}" (${agent.modelLabel}): no API key; set apiKey/apiKeyEnv in the config or OPENAI_API_KEY, or set a baseUrl for a local OpenAI-compatible server`,
-        );
-      }
-      return new ChatOpenAI({
-        model: model.model,
-        apiKey: endpoint.apiKey,
-        configuration: endpoint.baseUrl ? { baseURL: endpoint.baseUrl } : {},
-        temperature: s.temperature,
-        maxTokens: s.maxTokens,
-        ...(s.topP !== undefined ? { topP: s.topP } : {}),
-        ...(s.stop !== undefined ? { stop: s.stop } : {}),
-        ...(s.seed !== undefined ? { modelKwargs: { seed: s.seed } } : {}),
-        maxRetries: s.retries,
-        streamUsage: true,
-      });
     }
-    case "llamacpp":
-      return new ChatLlamaCppLocal({
-        modelPath: model.path,
-        temperature: s.temperature,
-        maxTokens: s.maxTokens,
-        ...(s.topP !== undefined ? { topP: s.topP } : {}),
-        ...(s.topK !== undefined ? { topK: s.topK } : {}),
-        ...(s.seed !== undefined ? { seed: s.seed } : {}),
-        ...(s.stop !== undefined ? { stop: s.stop } : {}),
-        ...(s.contextWindow !== undefined ? { contextSize: s.contextWindow } : {}),
-      });
+    return new ChatOpenAI({
+      model: model.model,
+      apiKey: endpoint.apiKey,
+      configuration: { baseURL: endpoint.baseUrl },
+      ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, stop: s.stop }),
+      // ChatOpenAI takes `seed` only per call; modelKwargs puts it in every request body.
+      ...(s.seed !== undefined ? { modelKwargs: { seed: s.seed } } : {}),
+      maxRetries: s.retries,
+      streamUsage: true,
+    });
+  }
+  throw new ModelSetupError(`agent "${agent.id}": unsupported model ${agent.modelLabel}`);
+}
+
+/**
+ * Like the factory, but a model that cannot be set up becomes an {@link UnavailableChatModel}, so the
+ * agent fails (and is recorded) at call time while the rest of the topology still runs.
+ * Configuration errors (such as an invalid OLLAMA_HOST) still throw: they concern every agent.
+ */
+export function createModelSafely(agent: ResolvedAgent, factory: ModelFactory = createChatModel): BaseChatModel {
+  try {
+    return factory(agent);
+  } catch (error) {
+    if (error instanceof ConfigError || !(error instanceof Error)) throw error;
+    return new UnavailableChatModel(error);
   }
 }

@@ -63,6 +63,9 @@ export function parseModelRef(ref: string): ModelRef {
       throw new ModelRefError(`model reference "${ref}" has an invalid base URL "${baseUrl}"`);
     }
   }
+  if (/@https?:\/\/?$/i.test(rest) || /@https?:\/\/\s/i.test(rest)) {
+    throw new ModelRefError(`model reference "${ref}" has an empty base URL after "@"`);
+  }
   if (rest.length === 0) throw new ModelRefError(`model reference "${ref}" names no model after "${provider}:"`);
   return baseUrl ? { provider, model: rest, baseUrl } : { provider, model: rest };
 }

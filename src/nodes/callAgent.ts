@@ -3,6 +3,7 @@ import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import { describeError } from "../models/describeError.js";
+import { callDeadline, raceAbort } from "../util/abortable.js";
 import type { AgentAnswer, TokenUsage } from "../state/moaState.js";
 
 /** Events written to the `"custom"` stream as agents start and finish. */
@@ -32,7 +33,7 @@ export interface CallAgentOptions {
 export async function callAgent({ agent, model, messages, turn, config }: CallAgentOptions): Promise<AgentCallResult> {
   const startedAt = new Date();
   const started = performance.now();
-  const base = { turn, layer: agent.layer, role: agent.role, agent: agent.name, nodeId: agent.id, model: agent.modelLabel };
+  const base = { turn, layer: agent.layer, role: agent.role, agent: agent.name, agentIndex: agent.index, nodeId: agent.id, model: agent.modelLabel };
   config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel } satisfies MoAStreamEvent);
 
   const deadline = callDeadline(agent.settings.timeoutMs, config.signal);
@@ -68,54 +69,6 @@ export async function callAgent({ agent, model, messages, turn, config }: CallAg
   }
   config.writer?.({ event: "agent_end", ...answer } satisfies MoAStreamEvent);
   return message ? { answer, message } : { answer };
-}
-
-/**
- * One signal for "the run was cancelled or this call took too long". A plain timer and controller
- * cost far less per call than `AbortSignal.timeout` + `AbortSignal.any`, which matters when a graph
- * makes many fast calls.
- */
-function callDeadline(timeoutMs: number, parent: AbortSignal | undefined) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
-  }, timeoutMs);
-  const onParentAbort = () => controller.abort(parent?.reason);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener("abort", onParentAbort, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    clear: () => {
-      clearTimeout(timer);
-      parent?.removeEventListener("abort", onParentAbort);
-    },
-  };
-}
-
-/**
- * Settles when the call does or when the signal fires, whichever is first. Some clients only check
- * their signal between stream chunks (ChatOllama with a server that stops answering), and some
- * resolve with partial text when aborted mid-stream; neither may hold up or leak into the layer.
- */
-async function raceAbort<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason ?? new Error("aborted"));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  // The losing call may still reject later; that rejection is expected and must not go unhandled.
-  call.catch(() => undefined);
-  try {
-    const result = await Promise.race([call, aborted]);
-    if (signal.aborted) throw signal.reason ?? new Error("aborted");
-    return result;
-  } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-  }
 }
 
 class EmptyAnswerError extends Error {

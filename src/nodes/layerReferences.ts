@@ -17,12 +17,13 @@ export class LayerFailedError extends Error {
 /**
  * The successful answers of `layer` in `turn`, in the order the agents are declared (not the order
  * they finished), so prompts are reproducible. Throws {@link LayerFailedError} when none succeeded.
+ *
+ * @example
+ * const references = layerReferences(state.answers, { layer: 1, turn: 1 });
  */
-export function layerReferences(answers: readonly AgentAnswer[], { layer, turn, order }: { layer: number; turn: number; order: readonly string[] }): string[] {
-  const ofLayer = answers.filter((a) => a.turn === turn && a.layer === layer);
-  const succeeded = ofLayer
-    .filter((a) => a.error === undefined && typeof a.content === "string" && a.content.trim() !== "")
-    .sort((a, b) => order.indexOf(a.nodeId) - order.indexOf(b.nodeId));
+export function layerReferences(answers: readonly AgentAnswer[], { layer, turn }: { layer: number; turn: number }): string[] {
+  const ofLayer = answers.filter((a) => a.turn === turn && a.layer === layer).sort((a, b) => a.agentIndex - b.agentIndex);
+  const succeeded = ofLayer.filter((a) => a.error === undefined && typeof a.content === "string" && a.content.trim() !== "");
   if (succeeded.length === 0) throw new LayerFailedError(layer, ofLayer);
   return succeeded.map((a) => a.content as string);
 }

@@ -7,36 +7,29 @@ import { MoAInputError } from "./MoAInputError.js";
 
 /**
  * What an agent is sent in the current turn: the conversation, plus the previous layer's answers
- * when it has one (`previousLayer` lists that layer's node ids in declared order).
+ * when it is past the first layer.
  *
  * Returns `null` when the layer cannot run (bad input, previous layer failed) and this agent is not
  * the layer's first: all agents of a layer run in one superstep, and if each threw, the caller
  * would get an opaque "multiple errors" instead of the one clear reason the first agent throws.
+ *
+ * @example
+ * const input = prepareAgentInput({ agent, state });
+ * if (input) await model.invoke(input.messages);
  */
-export function prepareAgentInput({
-  agent,
-  state,
-  previousLayer,
-  isFirstInLayer = true,
-}: {
-  agent: ResolvedAgent;
-  state: MoAStateValue;
-  previousLayer: readonly string[];
-  isFirstInLayer?: boolean;
-}): { turn: number; messages: BaseMessage[] } | null {
+export function prepareAgentInput({ agent, state }: { agent: ResolvedAgent; state: MoAStateValue }): { turn: number; messages: BaseMessage[] } | null {
   try {
-    return prepare(agent, state, previousLayer);
+    return prepare(agent, state);
   } catch (error) {
-    if (isFirstInLayer) throw error;
+    if (agent.index === 0) throw error;
     return null;
   }
 }
 
-function prepare(agent: ResolvedAgent, state: MoAStateValue, previousLayer: readonly string[]) {
+function prepare(agent: ResolvedAgent, state: MoAStateValue) {
   assertAnswerable(state.messages);
   const turn = currentTurn(state.messages);
-  const references =
-    previousLayer.length > 0 ? layerReferences(state.answers, { layer: agent.layer - 1, turn, order: previousLayer }) : [];
+  const references = agent.layer > 1 ? layerReferences(state.answers, { layer: agent.layer - 1, turn }) : [];
   const messages = buildAgentMessages({
     conversation: state.messages,
     ...(agent.systemPrompt !== undefined ? { systemPrompt: agent.systemPrompt } : {}),

@@ -5,26 +5,19 @@ import type { MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { callAgent } from "./callAgent.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 
-/** Inputs for {@link createProposeNode}. */
-export interface ProposeNodeOptions {
-  agent: ResolvedAgent;
-  model: BaseChatModel;
-  /** Node ids of the previous layer in declared order; empty for the first layer. */
-  previousLayer: readonly string[];
-  /** The first agent of a layer reports layer-wide problems; the others stand down (see prepareAgentInput). */
-  isFirstInLayer: boolean;
-}
-
 /**
  * A graph node for one proposer. In the first layer it answers the conversation; in later layers
- * it also reads the previous layer's answers (an aggregating proposer, as in the MoA paper).
+ * it also reads the previous layer's answers (an aggregating proposer, as in the MoA paper). Its
+ * answer, or its failure, is recorded in `answers`; it never fails the run by itself.
+ *
+ * @example
+ * graph.addNode(agent.id, createProposeNode({ agent, model: createChatModel(agent) }));
  */
-export function createProposeNode({ agent, model, previousLayer, isFirstInLayer }: ProposeNodeOptions) {
+export function createProposeNode({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
-    const input = prepareAgentInput({ agent, state, previousLayer, isFirstInLayer });
+    const input = prepareAgentInput({ agent, state });
     if (!input) return {};
-    const { turn, messages } = input;
-    const { answer } = await callAgent({ agent, model, messages, turn, config });
+    const { answer } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, config });
     return { answers: [answer] };
   };
 }

@@ -16,6 +16,8 @@ export const AgentAnswerSchema = z.object({
   layer: z.number().int().positive(),
   role: z.enum(["proposer", "aggregator", "final"]),
   agent: z.string(),
+  /** Position of the agent in its layer's declaration (0-based), for stable ordering. */
+  agentIndex: z.number().int().nonnegative(),
   nodeId: z.string(),
   model: z.string(),
   /** The answer text; absent when the call failed. */
@@ -30,16 +32,15 @@ export const AgentAnswerSchema = z.object({
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
 export type AgentAnswer = z.infer<typeof AgentAnswerSchema>;
 
-/**
- * Answers accumulate within a turn; the first answer of a new turn clears the previous turn's,
- * so a long conversation on one thread does not grow its state without bound. Earlier turns stay
- * readable from the checkpoint history.
- */
-export function keepLatestTurn(current: AgentAnswer[], update: AgentAnswer | AgentAnswer[]): AgentAnswer[] {
-  const incoming = Array.isArray(update) ? update : [update];
-  if (incoming.length === 0) return current;
-  const newest = Math.max(...incoming.map((answer) => answer.turn));
-  return [...current.filter((answer) => answer.turn >= newest), ...incoming];
+/** Answers of every turn accumulate; each record carries its `turn`, so one turn's layers can be read back. */
+export function appendAnswers(current: AgentAnswer[], update: AgentAnswer | AgentAnswer[]): AgentAnswer[] {
+  return current.concat(update);
+}
+
+/** The answers of the latest turn present in `answers`. */
+export function latestTurnAnswers(answers: readonly AgentAnswer[]): AgentAnswer[] {
+  const latest = answers.reduce((max, answer) => Math.max(max, answer.turn), 0);
+  return answers.filter((answer) => answer.turn === latest);
 }
 
 /** Graph state of every MoA-style topology: the conversation and every intermediate answer. */
@@ -47,7 +48,7 @@ export const MoAState = new StateSchema({
   messages: MessagesValue,
   answers: new ReducedValue(z.array(AgentAnswerSchema).default(() => []), {
     inputSchema: z.union([AgentAnswerSchema, z.array(AgentAnswerSchema)]),
-    reducer: keepLatestTurn,
+    reducer: appendAnswers,
   }),
 });
 

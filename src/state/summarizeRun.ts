@@ -1,4 +1,4 @@
-import type { AgentAnswer, MoAStateValue } from "./moaState.js";
+import { latestTurnAnswers, type AgentAnswer, type MoAStateValue } from "./moaState.js";
 
 /** One row of the per-agent summary table. */
 export interface AgentSummaryRow {
@@ -21,7 +21,8 @@ export interface RunSummary {
 }
 
 /**
- * Summarizes the latest turn of an MoA run: the answer, and per agent its model, latency and tokens.
+ * Summarizes the latest turn of an MoA run: the answer, and per agent (in layer and declared order)
+ * its model, latency and tokens.
  *
  * @example
  * const state = await graph.invoke({ messages: [{ role: "user", content: "Hi" }] });
@@ -30,8 +31,8 @@ export interface RunSummary {
 export function summarizeRun(state: Pick<MoAStateValue, "messages" | "answers">): RunSummary {
   const last = state.messages.at(-1);
   const answer = last && last.getType() === "ai" ? last.text : undefined;
-  const rows = [...state.answers]
-    .sort((a, b) => a.layer - b.layer || a.nodeId.localeCompare(b.nodeId))
+  const rows = latestTurnAnswers(state.answers)
+    .sort((a, b) => a.layer - b.layer || a.agentIndex - b.agentIndex)
     .map((a) => ({
       layer: a.layer,
       agent: a.agent,

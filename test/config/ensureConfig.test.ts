@@ -127,6 +127,28 @@ describe("ensureConfig errors", () => {
     expect(error.issues[0]!.path).toBe("layers[0].aggregationPrompt");
   });
 
+  it("validates an object that looks resolved but was not made by ensureConfig", () => {
+    const error = configError({ layers: [{ agents: ["ollama:a"] }], aggregator: { id: "x", model: "ollama:b" } });
+    expect(error.issues).toEqual([{ path: "aggregator", message: 'unknown key "id"' }]);
+  });
+
+  it("reports NaN, non-http URLs and empty stop sequences in plain words", () => {
+    const error = configError({ layers: [{ agents: [{ model: "ollama:a", temperature: Number.NaN, baseUrl: "ftp://x", stop: [""] }] }], aggregator: "ollama:b" });
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        { path: "layers[0].agents[0].temperature", message: "expected number, got NaN" },
+        { path: "layers[0].agents[0].baseUrl", message: "expected an http:// or https:// URL" },
+        { path: "layers[0].agents[0].stop[0]", message: "expected a non-empty stop sequence" },
+      ]),
+    );
+  });
+
+  it("explains a wrong-typed model without mentioning code-only options in a file", () => {
+    const error = configError({ layers: [{ agents: ["ollama:a"] }], aggregator: 42 });
+    expect(error.issues[0]!.path).toBe("aggregator");
+    expect(error.issues[0]!.message).toMatch(/expected a model reference string \(such as "ollama:qwen2.5:1.5b"\) or an object with a "model" field/);
+  });
+
   it("lists every problem at once in the message", () => {
     const error = configError({ layers: [{ agents: [{ model: "ollama:a", maxTokens: -1, topP: 3 }] }], aggregator: "x" });
     expect(error.issues.map((i) => i.path).sort()).toEqual(["aggregator", "layers[0].agents[0].maxTokens", "layers[0].agents[0].topP"]);

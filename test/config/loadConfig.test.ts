@@ -72,7 +72,7 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ preset: "huge" })).toThrow(/unknown preset "huge"; expected one of "moa-lite", "moa"/);
   });
 
-  it("refuses a file and a preset together", () => {
+  it("refuses a preset and a config object together", () => {
     expect(() => loadConfig({ preset: "moa", config: { layers: [], aggregator: "ollama:a" } })).toThrow(/only one of/);
   });
 });

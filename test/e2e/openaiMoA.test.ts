@@ -63,3 +63,27 @@ describe("MoA over an OpenAI-compatible server (SSE)", () => {
     await expect(graph.invoke(ask)).rejects.toThrow(/layer 1: no agent answered[\s\S]*HTTP 401/);
   });
 });
+
+describe("openai: agents that cannot be set up", () => {
+  it("records a proposer whose key variable is unset and answers with the others", async () => {
+    const baseUrl = `${server.url}/v1`;
+    const state = await buildMoAGraph({
+      config: {
+        defaults: { baseUrl, retries: 0 },
+        layers: [
+          {
+            agents: [
+              { model: "openai:Qwen/Qwen2.5-7B-Instruct", apiKey: "sk-test" },
+              { model: "openai:meta-llama/Llama-3.2-3B-Instruct", apiKeyEnv: "MOA_TEST_UNSET_KEY" },
+            ],
+          },
+        ],
+        aggregator: { model: "openai:mistralai/Mixtral-8x7B-Instruct", apiKey: "sk-test" },
+      },
+    })
+      .compile()
+      .invoke(ask);
+    expect(state.answers.find((a) => a.agent === "Llama-3.2-3B-Instruct")?.error).toMatch(/no API key .*MOA_TEST_UNSET_KEY/);
+    expect(state.messages.at(-1)?.text).toBe("100 degrees Celsius (212 °F) at one atmosphere.");
+  });
+});

@@ -3,6 +3,7 @@ import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
 import type { MoAStreamEvent } from "../../src/nodes/callAgent.js";
+import { latestTurnAnswers } from "../../src/state/moaState.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 
 const question = { messages: [new HumanMessage("What is 2+2?")] };
@@ -69,11 +70,13 @@ describe("buildMoAGraph", () => {
     const graph = buildMoAGraph({
       config: { layers: [{ agents: proposers }], aggregator: new ScriptedChatModel({ reply: "y" }) },
     }).compile();
+    await graph.invoke(question); // warm-up: module and JIT costs are not what this test measures
+    proposers.forEach((m) => (m.calls.length = 0));
     const started = performance.now();
     await graph.invoke(question);
     const elapsed = performance.now() - started;
-    // Sequential calls would take 600 ms; parallel ones about 200 ms plus graph overhead.
-    expect(elapsed).toBeLessThan(450);
+    // One after another the calls take 600 ms; in parallel about 200 ms plus graph overhead.
+    expect(elapsed).toBeLessThan(0.6 * 600);
     const windows = proposers.map((m) => m.calls[0]!);
     const latestStart = Math.max(...windows.map((w) => w.startedAt));
     const earliestEnd = Math.min(...windows.map((w) => w.endedAt!));
@@ -168,7 +171,7 @@ describe("buildMoAGraph", () => {
     await expect(graph.invoke({ messages: [] })).rejects.toThrow(/input\.messages: expected at least one user/);
   });
 
-  it("answers follow-up turns on a thread and keeps only the current turn's answers", async () => {
+  it("answers follow-up turns on a thread and keeps every turn's answers, marked by turn", async () => {
     const final = new ScriptedChatModel({ reply: (messages) => `turn answer ${messages.filter((m) => m.getType() === "human").length}` });
     const graph = buildMoAGraph({
       config: { layers: [{ agents: [new ScriptedChatModel({ reply: "p" })] }], aggregator: final },
@@ -178,7 +181,8 @@ describe("buildMoAGraph", () => {
     const second = await graph.invoke({ messages: [new HumanMessage("And 3+3?")] }, thread);
     expect(second.messages.map((m) => m.getType())).toEqual(["human", "ai", "human", "ai"]);
     expect(second.messages.at(-1)?.text).toBe("turn answer 2");
-    expect(new Set(second.answers.map((a) => a.turn))).toEqual(new Set([2]));
+    expect(second.answers.map((a) => a.turn)).toEqual([1, 1, 2, 2]);
+    expect(latestTurnAnswers(second.answers).map((a) => a.turn)).toEqual([2, 2]);
     // The aggregator saw the earlier exchange as context.
     expect(final.calls[1]!.messages.map((m) => m.getType())).toEqual(["system", "human", "ai", "human"]);
   });

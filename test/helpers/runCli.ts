@@ -16,7 +16,15 @@ export interface CliResult {
 }
 
 /** Runs the CLI as a child process with a clean, offline environment. */
-export function runCli(args: string[], { env = {}, input, timeoutMs = 30_000 }: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  {
+    env = {},
+    input,
+    timeoutMs = 30_000,
+    signalOnFirstOutput,
+  }: { env?: Record<string, string>; input?: string; timeoutMs?: number; signalOnFirstOutput?: NodeJS.Signals } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -30,6 +38,7 @@ export function runCli(args: string[], { env = {}, input, timeoutMs = 30_000 }: 
       reject(new Error(`CLI did not exit within ${timeoutMs} ms; stderr: ${result.stderr}`));
     }, timeoutMs);
     child.stdout.setEncoding("utf8").on("data", (text: string) => {
+      if (signalOnFirstOutput && result.stdout === "") child.kill(signalOnFirstOutput);
       result.stdout += text;
       result.stdoutTimes.push({ atMs: performance.now() - started, text });
     });

@@ -28,6 +28,10 @@ describe("parseModelRef", () => {
     expect(() => parseModelRef("vertex:gemini")).toThrow(/unknown model provider "vertex"/);
   });
 
+  it("rejects an @ followed by an empty URL", () => {
+    expect(() => parseModelRef("ollama:b@http://")).toThrow(/empty base URL/);
+  });
+
   it("rejects an empty model name", () => {
     expect(() => parseModelRef("ollama:")).toThrow(/names no model/);
     expect(() => parseModelRef("llamacpp:")).toThrow(/names no GGUF file/);
@@ -57,15 +61,29 @@ describe("endpoints", () => {
     expect(resolveOllamaUrl("http://a:1", { OLLAMA_HOST: "http://b:2" })).toBe("http://a:1");
   });
 
-  it("uses a placeholder key for a local OpenAI-compatible server without one", () => {
-    expect(resolveOpenAIEndpoint({ baseUrl: "http://127.0.0.1:8000/v1" }, {})).toEqual({ baseUrl: "http://127.0.0.1:8000/v1", apiKey: "not-needed" });
+  it("uses a placeholder key for a custom server without one", () => {
+    expect(resolveOpenAIEndpoint({ baseUrl: "http://127.0.0.1:8000/v1" }, {})).toMatchObject({ baseUrl: "http://127.0.0.1:8000/v1", apiKey: "not-needed" });
   });
 
-  it("reads the key from the named environment variable", () => {
+  it("never sends OPENAI_API_KEY to a server named in the config", () => {
+    expect(resolveOpenAIEndpoint({ baseUrl: "https://api.together.xyz/v1" }, { OPENAI_API_KEY: "sk-openai" }).apiKey).toBe("not-needed");
+  });
+
+  it("uses OPENAI_API_KEY with OpenAI's API or the OPENAI_BASE_URL it is paired with", () => {
+    expect(resolveOpenAIEndpoint({}, { OPENAI_API_KEY: "sk-1" })).toMatchObject({ baseUrl: "https://api.openai.com/v1", apiKey: "sk-1" });
+    expect(resolveOpenAIEndpoint({}, { OPENAI_API_KEY: "sk-1", OPENAI_BASE_URL: "http://gw:4000/v1/" })).toMatchObject({ baseUrl: "http://gw:4000/v1", apiKey: "sk-1" });
+  });
+
+  it("reads the key only from the named environment variable", () => {
     expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { TOGETHER_API_KEY: "k1", OPENAI_API_KEY: "k2" }).apiKey).toBe("k1");
+    expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { OPENAI_API_KEY: "k2" })).toMatchObject({ apiKey: undefined, keySource: "TOGETHER_API_KEY" });
   });
 
   it("has no key for api.openai.com when none is configured", () => {
     expect(resolveOpenAIEndpoint({}, {}).apiKey).toBeUndefined();
+  });
+
+  it("reports an unusable OLLAMA_HOST as a configuration error naming it", () => {
+    expect(() => resolveOllamaUrl(undefined, { OLLAMA_HOST: "http://bad host" })).toThrow(/OLLAMA_HOST: "http:\/\/bad host" is not a valid Ollama address/);
   });
 });

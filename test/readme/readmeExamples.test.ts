@@ -110,7 +110,8 @@ describe("README examples type-check", () => {
       ...parsed.options,
       noEmit: true,
       baseUrl: root,
-      paths: { "langgraph-moa": ["src/index.ts"] },
+      // The published type declarations, as a user's project sees them (globalSetup builds dist/).
+      paths: { "langgraph-moa": ["dist/index.d.ts"] },
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(path.resolve(d.file.fileName)));
     const messages = diagnostics.map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
+import { unusedPort } from "../helpers/ports.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let ollama: OllamaDouble;
@@ -20,7 +20,7 @@ beforeAll(async () => {
       "qwen2.5:3b": { reply: "The capital of Japan is Tokyo." },
     },
   });
-  const port = await freePort();
+  const port = await unusedPort();
   server = spawn(process.execPath, [path.join(root, "node_modules/@langchain/langgraph-cli/dist/cli/cli.mjs"), "dev", "--no-browser", "--host", "127.0.0.1", "--port", String(port)], {
     cwd: root,
     env: { ...process.env, OLLAMA_HOST: ollama.url, MOA_CONFIG: path.join(root, "test/fixtures/server-moa.yaml"), LANGSMITH_TRACING: "false" },
@@ -101,14 +101,6 @@ describe("LangGraph server (langgraph.json)", () => {
     expect(result.messages.map((m) => m.type)).toEqual(["human", "ai", "human", "ai"]);
   }, 60_000);
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function waitForOk(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
