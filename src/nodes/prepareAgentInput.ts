@@ -27,7 +27,8 @@ export function prepareAgentInput({ agent, state }: { agent: ResolvedAgent; stat
 }
 
 function prepare(agent: ResolvedAgent, state: MoAStateValue) {
-  assertAnswerable(state.messages);
+  // Later layers only run after the first accepted the input.
+  if (agent.layer === 1) assertAnswerable(state.messages);
   const turn = currentTurn(state.messages);
   const references = agent.layer > 1 ? layerReferences(state.answers, { layer: agent.layer - 1, turn }) : [];
   const messages = buildAgentMessages({

@@ -47,7 +47,8 @@ export function latestTurnAnswers(answers: readonly AgentAnswer[]): AgentAnswer[
 export const MoAState = new StateSchema({
   messages: MessagesValue,
   answers: new ReducedValue(z.array(AgentAnswerSchema).default(() => []), {
-    inputSchema: z.union([AgentAnswerSchema, z.array(AgentAnswerSchema)]),
+    // Nodes write lists, so the list branch is tried first: LangGraph validates every update.
+    inputSchema: z.union([z.array(AgentAnswerSchema), AgentAnswerSchema]),
     reducer: appendAnswers,
   }),
 });
