@@ -169,3 +169,19 @@ export function contentToText(content: unknown): string {
   }
   return content == null ? "" : JSON.stringify(content);
 }
+
+/** What every recording model-server double offers. */
+export interface RecordingDouble<Call, Behavior> {
+  /** Base URL, e.g. `http://127.0.0.1:43117`. */
+  readonly url: string;
+  /** Every chat call in arrival order. */
+  readonly calls: Call[];
+  /** Calls whose requested model is `model` (exact string as sent). */
+  callsFor(model: string): Call[];
+  /** Adds or replaces a model's behaviour (takes effect for later requests). */
+  setBehavior(model: string, behavior: Behavior): void;
+  /** Forgets recorded calls. */
+  clearCalls(): void;
+  /** Stops the server, destroying open and hanging connections. */
+  close(): Promise<void>;
+}

@@ -20,6 +20,7 @@ import {
   startLoopbackServer,
   untilAborted,
   writeChunk,
+  type RecordingDouble,
 } from "./loopback.js";
 
 /** One chat message as received on the wire (content flattened to text). */
@@ -120,21 +121,8 @@ export interface RecordedCall extends OllamaChatRequest {
   body: Record<string, unknown>;
 }
 
-/** A running Ollama double. */
-export interface OllamaDouble {
-  /** Base URL, e.g. `http://127.0.0.1:43117`; pass as `baseUrl` to ChatOllama. */
-  readonly url: string;
-  /** Every /api/chat call in arrival order. */
-  readonly calls: RecordedCall[];
-  /** Calls whose requested model is `model` (exact string as sent). */
-  callsFor(model: string): RecordedCall[];
-  /** Adds or replaces a model's behaviour (takes effect for later requests). */
-  setBehavior(model: string, behavior: ModelBehavior): void;
-  /** Forgets recorded calls. */
-  clearCalls(): void;
-  /** Stops the server, destroying open and hanging connections. */
-  close(): Promise<void>;
-}
+/** A running Ollama double; pass its `url` as `baseUrl` to ChatOllama. */
+export type OllamaDouble = RecordingDouble<RecordedCall, ModelBehavior>;
 
 const NS_PER_MS = 1_000_000;
 

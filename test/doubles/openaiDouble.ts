@@ -19,6 +19,7 @@ import {
   startLoopbackServer,
   untilAborted,
   writeChunk,
+  type RecordingDouble,
 } from "./loopback.js";
 
 /** One chat message as received (content flattened to text; raw parts kept in `raw`). */
@@ -90,17 +91,8 @@ export interface OpenAIRecordedCall extends OpenAIChatRequest {
   body: Record<string, unknown>;
 }
 
-/** A running OpenAI double. */
-export interface OpenAIDouble {
-  /** Base URL without `/v1`, e.g. `http://127.0.0.1:43117`; use `url + "/v1"` as `baseURL`. */
-  readonly url: string;
-  readonly calls: OpenAIRecordedCall[];
-  callsFor(model: string): OpenAIRecordedCall[];
-  setBehavior(model: string, behavior: OpenAIModelBehavior): void;
-  clearCalls(): void;
-  /** Stops the server, destroying open and hanging connections. */
-  close(): Promise<void>;
-}
+/** A running OpenAI double; its `url` has no `/v1`, so use `url + "/v1"` as `baseURL`. */
+export type OpenAIDouble = RecordingDouble<OpenAIRecordedCall, OpenAIModelBehavior>;
 
 /** OpenAI's error body shape. */
 export function openAIError(message: string, type: string, code: string | null): { error: Record<string, unknown> } {
