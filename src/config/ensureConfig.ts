@@ -8,6 +8,7 @@ import {
   type MoAConfig,
   type MoAConfigInput,
   type ModelSettings,
+  type QuorumConfig,
 } from "./schema.js";
 import path from "node:path";
 import { parseModelRef, type ModelRef } from "../models/parseModelRef.js";
@@ -51,6 +52,8 @@ export interface ResolvedTopology {
   readonly [RESOLVED]: true;
   name: string;
   layers: ResolvedAgent[][];
+  /** Quorum settings by layer index (0-based); absent for layers that wait for every agent. */
+  quorums: Array<QuorumConfig | undefined>;
   aggregator: ResolvedAgent;
 }
 
@@ -117,7 +120,8 @@ function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
     aggregationPrompt,
     baseDir,
   });
-  return { [RESOLVED]: true, name: config.name ?? "moa", layers, aggregator };
+  const quorums = config.layers.map((layer) => layer.quorum);
+  return { [RESOLVED]: true, name: config.name ?? "moa", layers, quorums, aggregator };
 }
 
 interface BuildAgentArgs {

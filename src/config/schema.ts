@@ -84,12 +84,38 @@ const aggregationPrompt = z
   .optional()
   .describe("Instruction placed above the previous layer's numbered answers");
 
-/** One layer of agents that answer in parallel. */
-export const LayerSchema = z.strictObject({
-  agents: z.array(AgentEntrySchema).min(1, "a layer needs at least one agent").max(64),
-  aggregationPrompt,
-  defaults: ModelSettingsSchema.optional().describe("Settings for every agent of this layer"),
+/**
+ * Quorum fan-in: the layer goes on once `min` agents have answered (after `deadlineMs`, when set),
+ * without waiting for stragglers, which are cancelled and recorded as late.
+ */
+export const QuorumSchema = z.strictObject({
+  min: z.number().int().min(1).describe("Answers needed before the layer may go on"),
+  deadlineMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(DAY_MS)
+    .optional()
+    .describe("Wait this long for more answers once `min` have arrived (default: go on at once)"),
 });
+
+/** One layer of agents that answer in parallel. */
+export const LayerSchema = z
+  .strictObject({
+    agents: z.array(AgentEntrySchema).min(1, "a layer needs at least one agent").max(64),
+    aggregationPrompt,
+    defaults: ModelSettingsSchema.optional().describe("Settings for every agent of this layer"),
+    quorum: QuorumSchema.optional().describe("Go on before every agent has answered (tail latency)"),
+  })
+  .superRefine((layer, ctx) => {
+    if (layer.quorum && layer.quorum.min > layer.agents.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["quorum", "min"],
+        message: `expected at most ${layer.agents.length} (the number of agents in this layer), got ${layer.quorum.min}`,
+      });
+    }
+  });
 
 /** The final aggregator that writes the answer. */
 export const AggregatorSchema = z.strictObject({ ...agentFields, aggregationPrompt });
@@ -150,6 +176,7 @@ export type AgentConfig = z.output<typeof AgentSchema>;
 export type AggregatorConfig = z.output<typeof AggregatorSchema>;
 export type LayerConfig = z.output<typeof LayerSchema>;
 export type ModelSettings = z.output<typeof ModelSettingsSchema>;
+export type QuorumConfig = z.output<typeof QuorumSchema>;
 
 /** Duck-typed so that chat models from another copy of @langchain/core are still accepted. */
 export function isChatModel(value: unknown): value is BaseChatModel {

@@ -4,6 +4,7 @@ import type { MoAConfigInput } from "../config/schema.js";
 import { createChatModel, createModelSafely, type ModelFactory } from "../models/createChatModel.js";
 import { createAggregateNode } from "../nodes/aggregate.js";
 import { createProposeNode } from "../nodes/propose.js";
+import { createQuorumLayerNode } from "../nodes/quorumLayer.js";
 import { MoAInput, MoAState } from "../state/moaState.js";
 
 /** Options for {@link buildMoAGraph}. */
@@ -19,7 +20,8 @@ export interface BuildMoAGraphOptions {
  * the previous one and joined before the next (a barrier), then the final aggregator.
  *
  * A failing agent is recorded in `answers` with its error and left out of the next layer's
- * references; the run fails only when a whole layer has no answer.
+ * references; the run fails only when a whole layer has no answer. A layer with `quorum` runs as one
+ * node that goes on without its stragglers.
  *
  * @example
  * import { MemorySaver } from "@langchain/langgraph";
@@ -43,17 +45,27 @@ export function buildMoAGraph({ config, modelFactory = createChatModel }: BuildM
   // Node names come from the config, so the graph is typed with `string` node names.
   const graph = new StateGraph(MoAState, { input: MoAInput, nodes: [] as string[] });
   let previousLayer: string[] = [];
-  for (const layer of topology.layers) {
-    const ids = layer.map((agent) => {
-      graph.addNode(agent.id, createProposeNode({ agent, model: createModelSafely(agent, modelFactory) }));
-      return agent.id;
-    });
+  topology.layers.forEach((layer, layerIndex) => {
+    const quorum = topology.quorums[layerIndex];
+    let ids: string[];
+    if (quorum) {
+      // A quorum layer is one node: see createQuorumLayerNode for why.
+      const id = `layer${layerIndex + 1}`;
+      const agents = layer.map((agent) => ({ agent, model: createModelSafely(agent, modelFactory) }));
+      graph.addNode(id, createQuorumLayerNode({ agents, quorum }));
+      ids = [id];
+    } else {
+      ids = layer.map((agent) => {
+        graph.addNode(agent.id, createProposeNode({ agent, model: createModelSafely(agent, modelFactory) }));
+        return agent.id;
+      });
+    }
     for (const id of ids) {
       if (previousLayer.length === 0) graph.addEdge(START, id);
       else graph.addEdge(previousLayer, id);
     }
     previousLayer = ids;
-  }
+  });
   const { aggregator } = topology;
   graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }));
   graph.addEdge(previousLayer, aggregator.id);

@@ -24,19 +24,25 @@ export interface CallAgentOptions {
   messages: BaseMessage[];
   turn: number;
   config: LangGraphRunnableConfig;
+  /**
+   * Cancels this call without cancelling the run (a quorum layer that went on without it): the
+   * call is recorded as late, with `lateReason` as its error.
+   */
+  stopSignal?: AbortSignal;
+  lateReason?: () => string;
 }
 
 /**
  * Calls one agent's model and records what happened. It never throws for a model failure: the
  * failure is part of the answer record, so that one bad proposer cannot sink a layer.
  */
-export async function callAgent({ agent, model, messages, turn, config }: CallAgentOptions): Promise<AgentCallResult> {
+export async function callAgent({ agent, model, messages, turn, config, stopSignal, lateReason }: CallAgentOptions): Promise<AgentCallResult> {
   const startedAt = new Date();
   const started = performance.now();
   const base = { turn, layer: agent.layer, role: agent.role, agent: agent.name, agentIndex: agent.index, nodeId: agent.id, model: agent.modelLabel };
   config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel } satisfies MoAStreamEvent);
 
-  const deadline = callDeadline(agent.settings.timeoutMs, config.signal);
+  const deadline = callDeadline(agent.settings.timeoutMs, config.signal, stopSignal);
   const { signal } = deadline;
   let answer: AgentAnswer;
   let message: AIMessage | undefined;
@@ -61,8 +67,13 @@ export async function callAgent({ agent, model, messages, turn, config }: CallAg
   } catch (error) {
     // A run-level cancellation must stop the graph, not be recorded as one agent's failure.
     if (config.signal?.aborted) throw error;
-    const reason = deadline.timedOut() ? `timed out after ${agent.settings.timeoutMs} ms` : describeError(error);
-    answer = { ...base, error: reason, latencyMs: performance.now() - started, startedAt: startedAt.toISOString() };
+    const late = stopSignal?.aborted === true;
+    const reason = late
+      ? (lateReason?.() ?? "late: cancelled")
+      : deadline.timedOut()
+        ? `timed out after ${agent.settings.timeoutMs} ms`
+        : describeError(error);
+    answer = { ...base, error: reason, ...(late ? { late } : {}), latencyMs: performance.now() - started, startedAt: startedAt.toISOString() };
     message = undefined;
   } finally {
     deadline.clear();

@@ -24,6 +24,8 @@ export const AgentAnswerSchema = z.object({
   content: z.string().optional(),
   /** Why the call failed; absent on success. */
   error: z.string().optional(),
+  /** True when a quorum layer went on without this agent and cancelled its call. */
+  late: z.boolean().optional(),
   latencyMs: z.number().nonnegative(),
   usage: TokenUsageSchema.optional(),
   startedAt: z.string(),

@@ -8,7 +8,8 @@ export interface CallDeadline {
 }
 
 /**
- * One signal for "the run was cancelled or this call took too long". A plain timer and controller
+ * One signal for "the run was cancelled, this call was stopped, or it took too long" (any parent
+ * signal aborts it). A plain timer and controller
  * cost far less per call than `AbortSignal.timeout` + `AbortSignal.any`, which matters when a graph
  * makes many fast calls.
  *
@@ -16,22 +17,29 @@ export interface CallDeadline {
  * const deadline = callDeadline(5_000, config.signal);
  * try { await model.invoke(messages, { signal: deadline.signal }); } finally { deadline.clear(); }
  */
-export function callDeadline(timeoutMs: number, parent: AbortSignal | undefined): CallDeadline {
+export function callDeadline(timeoutMs: number, ...parents: Array<AbortSignal | undefined>): CallDeadline {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
   }, timeoutMs);
-  const onParentAbort = () => controller.abort(parent?.reason);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener("abort", onParentAbort, { once: true });
+  const detach: Array<() => void> = [];
+  for (const parent of parents) {
+    if (!parent) continue;
+    const onAbort = () => controller.abort(parent.reason);
+    if (parent.aborted) onAbort();
+    else {
+      parent.addEventListener("abort", onAbort, { once: true });
+      detach.push(() => parent.removeEventListener("abort", onAbort));
+    }
+  }
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
     clear: () => {
       clearTimeout(timer);
-      parent?.removeEventListener("abort", onParentAbort);
+      for (const off of detach) off();
     },
   };
 }

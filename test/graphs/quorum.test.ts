@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
+import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ConfigError } from "../../src/config/ConfigError.js";
+
+const question = { messages: [new HumanMessage("Which is fastest?")] };
+const systemText = (messages: BaseMessage[]) => messages.find((m) => m.getType() === "system")?.text ?? "";
+
+function layer(latencies: number[], quorum: { min: number; deadlineMs?: number }) {
+  const models = latencies.map((latencyMs, i) => new ScriptedChatModel({ reply: `answer ${i + 1}`, latencyMs }));
+  const final = new ScriptedChatModel({ reply: "done" });
+  const graph = buildMoAGraph({
+    config: { layers: [{ agents: models.map((model, i) => ({ name: `p${i + 1}`, model })), quorum }], aggregator: final },
+  }).compile();
+  return { graph, models, final };
+}
+
+describe("quorum fan-in", () => {
+  it("goes on once the quorum has answered, without waiting for a straggler", async () => {
+    const { graph } = layer([30, 40, 10_000], { min: 2 });
+    const started = performance.now();
+    const state = await graph.invoke(question);
+    // The straggler alone would take 10 s.
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(state.messages.at(-1)?.text).toBe("done");
+  });
+
+  it("cancels the straggler's call and records it as late", async () => {
+    const { graph, models } = layer([30, 40, 10_000], { min: 2 });
+    const state = await graph.invoke(question);
+    const straggler = state.answers.find((a) => a.agent === "p3");
+    expect(straggler).toMatchObject({ late: true, error: "late: cancelled after 2 of 3 agents answered (quorum 2)" });
+    // The scripted model saw its signal fire: its call ended long before its 10 s latency.
+    expect(models[2]!.calls[0]!.endedAt! - models[2]!.calls[0]!.startedAt).toBeLessThan(3_000);
+  });
+
+  it("gives the next layer only the answers that arrived in time", async () => {
+    const { graph, final } = layer([30, 40, 10_000], { min: 2 });
+    await graph.invoke(question);
+    const seen = systemText(final.calls[0]!.messages);
+    expect(seen).toContain('<response id="1">\nanswer 1\n</response>');
+    expect(seen).toContain('<response id="2">\nanswer 2\n</response>');
+    expect(seen).not.toContain("answer 3");
+  });
+
+  it("waits until the deadline for more answers once the quorum is met", async () => {
+    const { graph } = layer([20, 150, 10_000], { min: 1, deadlineMs: 400 });
+    const state = await graph.invoke(question);
+    expect(state.answers.filter((a) => a.layer === 1 && a.error === undefined).map((a) => a.agent).sort()).toEqual(["p1", "p2"]);
+    expect(state.answers.find((a) => a.agent === "p3")?.late).toBe(true);
+  });
+
+  it("keeps waiting past the deadline until the quorum is met", async () => {
+    const { graph } = layer([20, 200, 10_000], { min: 2, deadlineMs: 10 });
+    const state = await graph.invoke(question);
+    expect(state.answers.filter((a) => a.layer === 1 && a.error === undefined)).toHaveLength(2);
+  });
+
+  it("counts only successful answers toward the quorum", async () => {
+    const failing = new ScriptedChatModel({ fail: "boom" });
+    const graph = buildMoAGraph({
+      config: {
+        layers: [
+          {
+            agents: [
+              { name: "bad", model: failing },
+              { name: "slow", model: new ScriptedChatModel({ reply: "slow answer", latencyMs: 150 }) },
+              { name: "fast", model: new ScriptedChatModel({ reply: "fast answer", latencyMs: 10 }) },
+            ],
+            quorum: { min: 2 },
+          },
+        ],
+        aggregator: new ScriptedChatModel({ reply: "done" }),
+      },
+    }).compile();
+    const state = await graph.invoke(question);
+    expect(state.answers.find((a) => a.agent === "slow")?.content).toBe("slow answer");
+    expect(state.answers.find((a) => a.agent === "bad")).toMatchObject({ error: "boom" });
+    expect(state.answers.find((a) => a.agent === "bad")?.late).toBeUndefined();
+  });
+
+  it("runs a quorum layer as one node named after the layer", () => {
+    const { graph } = layer([1, 1, 1], { min: 2 });
+    expect(Object.keys(graph.getGraph().nodes)).toEqual(expect.arrayContaining(["layer1", "aggregator"]));
+  });
+
+  it("rejects a quorum larger than the layer", () => {
+    expect(() => layer([1, 1], { min: 3 })).toThrow(ConfigError);
+    expect(() => layer([1, 1], { min: 3 })).toThrow(/layers\[0\]\.quorum\.min: expected at most 2/);
+  });
+});
