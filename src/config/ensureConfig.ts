@@ -1,5 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ConfigError } from "./ConfigError.js";
+import { expandSelfMoA, SelfMoAConfigSchema, type SelfMoAConfigInput } from "./selfMoASchema.js";
+import { topologyKindOf } from "./topologyKind.js";
 import {
   MoAConfigSchema,
   isChatModel,
@@ -23,7 +25,7 @@ export const BUILTIN_SETTINGS = {
 } as const satisfies ModelSettings;
 
 /** Where an agent sits in the topology. */
-export type AgentRole = "proposer" | "aggregator" | "final";
+export type AgentRole = "proposer" | "aggregator" | "final" | "router" | "expert";
 
 /** An agent with every setting filled in and its graph node id assigned. */
 export interface ResolvedAgent {
@@ -66,7 +68,8 @@ export interface EnsureConfigOptions {
 }
 
 /**
- * Validates a configuration and fills every default, in the spirit of the LangGraph templates'
+ * Validates a Mixture-of-Agents configuration (`topology: moa`, the default, or `self-moa`, which is
+ * expanded into the MoA it is) and fills every default, in the spirit of the LangGraph templates'
  * `ensureConfig()`: global defaults < layer defaults < agent settings.
  *
  * @example
@@ -76,8 +79,17 @@ export interface EnsureConfigOptions {
  * });
  * topology.layers[0][0].id; // "layer1/qwen2.5-1.5b"
  */
-export function ensureConfig(input: MoAConfigInput | ResolvedTopology, options: EnsureConfigOptions = {}): ResolvedTopology {
+export function ensureConfig(input: MoAConfigInput | SelfMoAConfigInput | ResolvedTopology, options: EnsureConfigOptions = {}): ResolvedTopology {
   if (isResolvedTopology(input)) return input;
+  const kind = topologyKindOf(input, options.source);
+  if (kind === "self-moa") {
+    const selfMoA = SelfMoAConfigSchema.safeParse(input, { reportInput: true });
+    if (!selfMoA.success) throw ConfigError.fromZod(selfMoA.error, options.source);
+    return ensureConfig(expandSelfMoA(selfMoA.data), options);
+  }
+  if (kind !== "moa") {
+    throw new ConfigError([{ path: "topology", message: `a "${kind}" topology is not a Mixture-of-Agents; build it with planTopology() or its own builder` }], options.source);
+  }
   const parsed = MoAConfigSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) throw ConfigError.fromZod(parsed.error, options.source);
   return resolve(parsed.data, options.baseDir ?? process.cwd());

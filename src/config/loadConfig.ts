@@ -39,7 +39,8 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedTopology {
       { path: "preset", message: `unknown preset "${presetName}"; expected one of ${Object.keys(PRESETS).map((p) => `"${p}"`).join(", ")}` },
     ]);
   }
-  return ensureConfig(preset.config, { source: `preset ${presetName}` });
+  // ensureConfig reports a CoE/MOSAIC preset as "not a Mixture-of-Agents" (use planTopology for those).
+  return ensureConfig(preset.config as MoAConfigInput, { source: `preset ${presetName}` });
 }
 
 /** Reads a YAML or JSON file into a plain object, with errors that name the file and position. */

@@ -53,6 +53,16 @@ export const ModelSettingsSchema = z.strictObject({
     .optional()
     .describe("Server base URL for ollama: and openai: models"),
   apiKey: z.string().min(1).optional().describe("API key for openai: models (prefer apiKeyEnv)"),
+  activeParams: z
+    .union([
+      z.number().positive(),
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*[KMBT]$/i, 'expected a count such as 7000000000, "7B", "1.5B" or "360M"')
+        .transform(parseParamCount),
+    ])
+    .optional()
+    .describe("Parameters active per token (for cost accounting); read from GGUF metadata for llamacpp: models"),
   apiKeyEnv: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
@@ -137,6 +147,7 @@ export const DefaultsSchema = ModelSettingsSchema.extend({
 export const MoAConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Path or URL of this file's JSON Schema (for editors)"),
+    topology: z.literal("moa").optional().describe("Mixture-of-Agents (the default when omitted)"),
     name: z.string().min(1).max(128).optional().describe("Name of this topology"),
     description: z.string().optional(),
     defaults: DefaultsSchema.optional(),
@@ -177,6 +188,15 @@ export type AggregatorConfig = z.output<typeof AggregatorSchema>;
 export type LayerConfig = z.output<typeof LayerSchema>;
 export type ModelSettings = z.output<typeof ModelSettingsSchema>;
 export type QuorumConfig = z.output<typeof QuorumSchema>;
+
+const PARAM_UNITS: Record<string, number> = { K: 1e3, M: 1e6, B: 1e9, T: 1e12 };
+
+/** "1.5B" -> 1_500_000_000. */
+export function parseParamCount(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([KMBT])$/i.exec(text.trim());
+  if (!match?.[1] || !match[2]) throw new Error(`not a parameter count: ${text}`);
+  return Number(match[1]) * (PARAM_UNITS[match[2].toUpperCase()] ?? 1);
+}
 
 /** Duck-typed so that chat models from another copy of @langchain/core are still accepted. */
 export function isChatModel(value: unknown): value is BaseChatModel {

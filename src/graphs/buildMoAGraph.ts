@@ -1,6 +1,7 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { ensureConfig, type ResolvedTopology } from "../config/ensureConfig.js";
 import type { MoAConfigInput } from "../config/schema.js";
+import type { SelfMoAConfigInput } from "../config/selfMoASchema.js";
 import { createChatModel, createModelSafely, type ModelFactory } from "../models/createChatModel.js";
 import { createAggregateNode } from "../nodes/aggregate.js";
 import { createProposeNode } from "../nodes/propose.js";
@@ -10,7 +11,7 @@ import { MoAInput, MoAState } from "../state/moaState.js";
 /** Options for {@link buildMoAGraph}. */
 export interface BuildMoAGraphOptions {
   /** The topology: a config object (models as reference strings or chat model instances) or one already resolved. */
-  config: MoAConfigInput | ResolvedTopology;
+  config: MoAConfigInput | SelfMoAConfigInput | ResolvedTopology;
   /** Creates each agent's chat model; defaults to {@link createChatModel}. */
   modelFactory?: ModelFactory;
 }

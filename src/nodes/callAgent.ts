@@ -2,6 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
+import { activeParamsOf } from "../models/activeParams.js";
 import { describeError } from "../models/describeError.js";
 import { callDeadline, raceAbort } from "../util/abortable.js";
 import type { AgentAnswer, TokenUsage } from "../state/moaState.js";
@@ -39,7 +40,17 @@ export interface CallAgentOptions {
 export async function callAgent({ agent, model, messages, turn, config, stopSignal, lateReason }: CallAgentOptions): Promise<AgentCallResult> {
   const startedAt = new Date();
   const started = performance.now();
-  const base = { turn, layer: agent.layer, role: agent.role, agent: agent.name, agentIndex: agent.index, nodeId: agent.id, model: agent.modelLabel };
+  const activeParams = await activeParamsOf(agent);
+  const base = {
+    turn,
+    layer: agent.layer,
+    role: agent.role,
+    agent: agent.name,
+    agentIndex: agent.index,
+    nodeId: agent.id,
+    model: agent.modelLabel,
+    ...(activeParams !== undefined ? { activeParams } : {}),
+  };
   config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel } satisfies MoAStreamEvent);
 
   const deadline = callDeadline(agent.settings.timeoutMs, config.signal, stopSignal);

@@ -22,7 +22,9 @@ export class LayerFailedError extends Error {
  * const references = layerReferences(state.answers, { layer: 1, turn: 1 });
  */
 export function layerReferences(answers: readonly AgentAnswer[], { layer, turn }: { layer: number; turn: number }): string[] {
-  const ofLayer = answers.filter((a) => a.turn === turn && a.layer === layer).sort((a, b) => a.agentIndex - b.agentIndex);
+  const ofLayer = answers
+    .filter((a) => a.turn === turn && a.layer === layer && a.stage === undefined && a.role !== "router")
+    .sort((a, b) => a.agentIndex - b.agentIndex);
   const succeeded = ofLayer.filter((a) => a.error === undefined && typeof a.content === "string" && a.content.trim() !== "");
   if (succeeded.length === 0) throw new LayerFailedError(layer, ofLayer);
   return succeeded.map((a) => a.content as string);

@@ -7,7 +7,7 @@ import { MoAInputError } from "./MoAInputError.js";
 
 /**
  * What an agent is sent in the current turn: the conversation, plus the previous layer's answers
- * when it is past the first layer.
+ * for aggregating agents (MoA layers after the first, and final aggregators).
  *
  * Returns `null` when the layer cannot run (bad input, previous layer failed) and this agent is not
  * the layer's first: all agents of a layer run in one superstep, and if each threw, the caller
@@ -27,10 +27,11 @@ export function prepareAgentInput({ agent, state }: { agent: ResolvedAgent; stat
 }
 
 function prepare(agent: ResolvedAgent, state: MoAStateValue) {
-  // Later layers only run after the first accepted the input.
-  if (agent.layer === 1) assertAnswerable(state.messages);
+  // Aggregating agents run only after the first layer accepted the input, and they read its answers.
+  const aggregates = agent.role === "aggregator" || agent.role === "final";
+  if (!aggregates) assertAnswerable(state.messages);
   const turn = currentTurn(state.messages);
-  const references = agent.layer > 1 ? layerReferences(state.answers, { layer: agent.layer - 1, turn }) : [];
+  const references = aggregates ? layerReferences(state.answers, { layer: agent.layer - 1, turn }) : [];
   const messages = buildAgentMessages({
     conversation: state.messages,
     ...(agent.systemPrompt !== undefined ? { systemPrompt: agent.systemPrompt } : {}),
@@ -38,6 +39,12 @@ function prepare(agent: ResolvedAgent, state: MoAStateValue) {
     ...(agent.aggregationPrompt !== undefined ? { aggregationPrompt: agent.aggregationPrompt } : {}),
   });
   return { turn, messages };
+}
+
+/** The text of the user's latest message; throws {@link MoAInputError} when there is none. */
+export function lastUserText(messages: readonly BaseMessage[]): string {
+  assertAnswerable(messages);
+  return [...messages].reverse().find((m) => m.getType() === "human")!.text;
 }
 
 function assertAnswerable(messages: readonly BaseMessage[]): void {

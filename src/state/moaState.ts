@@ -14,7 +14,8 @@ export const AgentAnswerSchema = z.object({
   turn: z.number().int().positive(),
   /** 1-based layer; the final aggregator's layer is the number of proposer layers + 1. */
   layer: z.number().int().positive(),
-  role: z.enum(["proposer", "aggregator", "final"]),
+  /** proposer (layer 1), aggregator (later layers), final (the final aggregator), router, expert. */
+  role: z.enum(["proposer", "aggregator", "final", "router", "expert"]),
   agent: z.string(),
   /** Position of the agent in its layer's declaration (0-based), for stable ordering. */
   agentIndex: z.number().int().nonnegative(),
@@ -26,18 +27,17 @@ export const AgentAnswerSchema = z.object({
   error: z.string().optional(),
   /** True when a quorum layer went on without this agent and cancelled its call. */
   late: z.boolean().optional(),
+  /** Set on records of a nested topology run as an expert (the expert's node id): kept for inspection and cost, never aggregated. */
+  stage: z.string().optional(),
   latencyMs: z.number().nonnegative(),
   usage: TokenUsageSchema.optional(),
+  /** Parameters active per token of the model that answered (declared, or read from GGUF metadata). */
+  activeParams: z.number().nonnegative().optional(),
   startedAt: z.string(),
 });
 
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
 export type AgentAnswer = z.infer<typeof AgentAnswerSchema>;
-
-/** Answers of every turn accumulate; each record carries its `turn`, so one turn's layers can be read back. */
-export function appendAnswers(current: AgentAnswer[], update: AgentAnswer | AgentAnswer[]): AgentAnswer[] {
-  return current.concat(update);
-}
 
 /** The answers of the latest turn present in `answers`. */
 export function latestTurnAnswers(answers: readonly AgentAnswer[]): AgentAnswer[] {
@@ -45,14 +45,53 @@ export function latestTurnAnswers(answers: readonly AgentAnswer[]): AgentAnswer[
   return answers.filter((answer) => answer.turn === latest);
 }
 
-/** Graph state of every MoA-style topology: the conversation and every intermediate answer. */
+/** How a router classified one turn's input, and which experts it chose. */
+export const RouteRecordSchema = z.object({
+  turn: z.number().int().positive(),
+  router: z.string(),
+  category: z.string().optional(),
+  confidence: z.number().min(0).max(1),
+  usedFallback: z.boolean(),
+  reason: z.string(),
+  /** Node ids of the experts chosen. */
+  experts: z.array(z.string()),
+});
+
+/** What the confidence gate decided in one turn (MOSAIC's adaptive skip). */
+export const GateRecordSchema = z.object({
+  turn: z.number().int().positive(),
+  extractor: z.string(),
+  threshold: z.number(),
+  /** Size of the largest agreeing group / number of experts that answered. */
+  confidence: z.number().min(0).max(1),
+  skipped: z.boolean(),
+  groups: z.array(z.object({ key: z.string(), members: z.array(z.string()) })),
+  /** The agent whose full answer stood for the majority, when the aggregator was skipped. */
+  representative: z.string().optional(),
+  reason: z.string(),
+});
+
+export type RouteRecord = z.infer<typeof RouteRecordSchema>;
+export type GateRecord = z.infer<typeof GateRecordSchema>;
+
+function appendList<T>(schema: z.ZodType<T>) {
+  return new ReducedValue(z.array(schema).default(() => []), {
+    // Nodes write lists, so the list branch is tried first: LangGraph validates every update.
+    inputSchema: z.union([z.array(schema), schema]),
+    reducer: (current: T[], update: T | T[]) => current.concat(update),
+  });
+}
+
+/**
+ * Graph state of every topology: the conversation, every agent's answer, and (for routed and gated
+ * topologies) each turn's routing and gate decisions. One schema for all, so any topology can be a
+ * stage of another.
+ */
 export const MoAState = new StateSchema({
   messages: MessagesValue,
-  answers: new ReducedValue(z.array(AgentAnswerSchema).default(() => []), {
-    // Nodes write lists, so the list branch is tried first: LangGraph validates every update.
-    inputSchema: z.union([z.array(AgentAnswerSchema), AgentAnswerSchema]),
-    reducer: appendAnswers,
-  }),
+  answers: appendList(AgentAnswerSchema),
+  routes: appendList(RouteRecordSchema),
+  gates: appendList(GateRecordSchema),
 });
 
 /** What a caller sends: the conversation so far, ending with the user's message. */

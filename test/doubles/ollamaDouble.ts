@@ -2,8 +2,8 @@
  * Loopback Ollama server double speaking Ollama's real HTTP wire protocol, so the real
  * `ChatOllama` (and the `ollama` npm client) can be driven end to end over 127.0.0.1.
  *
- * Endpoints: POST /api/chat (NDJSON stream or single JSON), GET /api/tags, GET /api/version,
- * POST /api/show. Everything else answers 404 `{"error": ...}`.
+ * Endpoints: POST /api/chat (NDJSON stream or single JSON), POST /api/embed (plain JSON), GET /api/tags,
+ * GET /api/version, POST /api/show. Everything else answers 404 `{"error": ...}`.
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -87,6 +87,14 @@ export interface ModelBehavior {
   parameterCount?: number;
   /** `llama.context_length` reported by /api/show. Default 4096. */
   contextLength?: number;
+  /**
+   * Vector for one input of POST /api/embed. Default: {@link hashedWordVector} with
+   * `embeddingDimensions`. The double L2-normalises the result, as Ollama does.
+   * `latencyMs` and the failures `http500` and `hang` apply to /api/embed too.
+   */
+  embed?: (text: string) => number[];
+  /** Length of the default embedding vectors. Default 256. */
+  embeddingDimensions?: number;
 }
 
 /** Options for {@link startOllamaDouble}. */
@@ -121,8 +129,27 @@ export interface RecordedCall extends OllamaChatRequest {
   body: Record<string, unknown>;
 }
 
-/** A running Ollama double; pass its `url` as `baseUrl` to ChatOllama. */
-export type OllamaDouble = RecordingDouble<RecordedCall, ModelBehavior>;
+/** One recorded POST /api/embed call (recorded even when it fails). */
+export interface RecordedEmbedCall {
+  model: string;
+  /** The inputs, a single string input given as a one-element list. */
+  input: string[];
+  /** Whether `input` was sent as a bare string rather than a list. */
+  singleInput: boolean;
+  truncate?: unknown;
+  dimensions?: unknown;
+  /** HTTP status sent (0 if none was sent, e.g. hang). */
+  status: number;
+  outcome?: "ok" | "notFound" | "badRequest" | "aborted" | "http500";
+  /** The full parsed request body. */
+  body: Record<string, unknown>;
+}
+
+/** A running Ollama double; pass its `url` as `baseUrl` to ChatOllama or OllamaEmbeddings. */
+export type OllamaDouble = RecordingDouble<RecordedCall, ModelBehavior> & {
+  /** Every POST /api/embed call in arrival order (chat calls stay in `calls`). */
+  readonly embedCalls: RecordedEmbedCall[];
+};
 
 const NS_PER_MS = 1_000_000;
 
@@ -136,6 +163,7 @@ export function defaultOllamaReply(req: OllamaChatRequest): string {
 export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Promise<OllamaDouble> {
   const models = new Map<string, ModelBehavior>(Object.entries(options.models ?? {}));
   const calls: RecordedCall[] = [];
+  const embedCalls: RecordedEmbedCall[] = [];
 
   /** A configured model, matching `name` and `name:latest` interchangeably like Ollama does. */
   const known = (name: string): ModelBehavior | undefined => {
@@ -147,6 +175,7 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
   const server = await startLoopbackServer(async (req, res, signal) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "POST" && path === "/api/chat") return handleChat(req, res, signal);
+    if (req.method === "POST" && path === "/api/embed") return handleEmbed(req, res, signal);
     if (req.method === "GET" && path === "/api/tags") return sendJson(res, 200, { models: [...models.keys()].map(tagEntry) });
     if (req.method === "GET" && path === "/api/version") return sendJson(res, 200, { version: "0.0.0-double" });
     if (req.method === "POST" && path === "/api/show") return handleShow(req, res);
@@ -171,6 +200,55 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       },
       capabilities: ["completion", "tools"],
       modified_at: MODIFIED_AT,
+    });
+  };
+
+  const handleEmbed = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
+    const started = nowMs();
+    const body = parseJsonObject(await readBody(req));
+    const rawInput = body?.input;
+    const call: RecordedEmbedCall = {
+      model: typeof body?.model === "string" ? body.model : "",
+      // Ollama skips an empty single string, answering with no embeddings at all.
+      input: typeof rawInput === "string" ? (rawInput === "" ? [] : [rawInput]) : Array.isArray(rawInput) ? rawInput.map(String) : [],
+      singleInput: typeof rawInput === "string",
+      truncate: body?.truncate,
+      dimensions: body?.dimensions,
+      status: 0,
+      body: body ?? {},
+    };
+    embedCalls.push(call);
+    signal.addEventListener("abort", () => void (call.outcome ??= "aborted"), { once: true });
+    const fail = (status: number, error: string, outcome: NonNullable<RecordedEmbedCall["outcome"]>): void => {
+      call.status = status;
+      call.outcome ??= outcome;
+      sendJson(res, status, { error });
+    };
+    if (!body) return fail(400, "invalid request body", "badRequest");
+    if (!call.model) return fail(400, "model is required", "badRequest");
+    if (rawInput !== undefined && typeof rawInput !== "string" && !(Array.isArray(rawInput) && rawInput.every((v) => typeof v === "string"))) {
+      return fail(400, "invalid input type", "badRequest");
+    }
+    const behavior = lookup(call.model);
+    if (!behavior) return fail(404, `model "${call.model}" not found, try pulling it first`, "notFound");
+    if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
+    if (behavior.failure === "hang") return untilAborted(signal);
+    if (behavior.failure === "http500") return fail(500, "llama runner process has terminated: exit status 2", "http500");
+
+    const dims = typeof call.dimensions === "number" && call.dimensions > 0 ? Math.floor(call.dimensions) : undefined;
+    const embeddings = call.input.map((text) => {
+      const vector = behavior.embed?.(text) ?? hashedWordVector(text, behavior.embeddingDimensions ?? 256);
+      return normalize(dims === undefined ? vector : vector.slice(0, dims));
+    });
+    const totalNs = Math.max(1, Math.round((nowMs() - started) * NS_PER_MS));
+    call.status = 200;
+    call.outcome = "ok";
+    sendJson(res, 200, {
+      model: call.model,
+      embeddings,
+      total_duration: totalNs,
+      load_duration: Math.round(totalNs * 0.1),
+      prompt_eval_count: call.input.reduce((n, text) => n + roughTokenCount(text), 0),
     });
   };
 
@@ -287,11 +365,44 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
   return {
     url: server.url,
     calls,
+    embedCalls,
     callsFor: (model) => calls.filter((c) => c.model === model),
     setBehavior: (model, behavior) => void models.set(model, behavior),
-    clearCalls: () => void calls.splice(0, calls.length),
+    clearCalls: () => {
+      calls.splice(0, calls.length);
+      embedCalls.splice(0, embedCalls.length);
+    },
     close: () => server.close(),
   };
+}
+
+/**
+ * Deterministic text vector for the embedding endpoints: each lower-cased word adds +1 or -1 (by a
+ * second hash bit) to one of `dimensions` slots chosen by its FNV-1a hash. Texts sharing words get a
+ * high cosine similarity, so routing over these vectors behaves sensibly; texts with no words are the
+ * zero vector.
+ *
+ * @example
+ * hashedWordVector("refund my invoice", 64).length; // 64
+ */
+export function hashedWordVector(text: string, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let hash = 0x811c9dc5;
+    for (const unit of word) {
+      hash ^= unit.codePointAt(0) ?? 0;
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    const slot = hash % dimensions;
+    vector[slot] = (vector[slot] ?? 0) + ((hash >>> 16) & 1 ? 1 : -1);
+  }
+  return vector;
+}
+
+/** Scales a vector to unit length (the zero vector stays zero). */
+function normalize(vector: number[]): number[] {
+  const norm = Math.hypot(...vector);
+  return norm === 0 ? vector : vector.map((v) => v / norm);
 }
 
 const MODIFIED_AT = "2024-01-01T00:00:00.000000000Z";

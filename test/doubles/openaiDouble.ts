@@ -1,8 +1,9 @@
 /**
- * Loopback OpenAI-compatible server double (Chat Completions), so the real `ChatOpenAI`
- * (openai SDK) can be driven end to end over 127.0.0.1.
+ * Loopback OpenAI-compatible server double (Chat Completions, Embeddings), so the real `ChatOpenAI`
+ * and `OpenAIEmbeddings` (openai SDK) can be driven end to end over 127.0.0.1.
  *
- * Endpoints: POST /v1/chat/completions (JSON or Server-Sent Events), GET /v1/models.
+ * Endpoints: POST /v1/chat/completions (JSON or Server-Sent Events), POST /v1/embeddings (float or
+ * base64 vectors), GET /v1/models.
  * Errors use OpenAI's shape `{"error": {message, type, param, code}}`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -21,6 +22,7 @@ import {
   writeChunk,
   type RecordingDouble,
 } from "./loopback.js";
+import { hashedWordVector } from "./ollamaDouble.js";
 
 /** One chat message as received (content flattened to text; raw parts kept in `raw`). */
 export interface OpenAIRecordedMessage {
@@ -57,6 +59,14 @@ export interface OpenAIModelBehavior {
   promptTokens?: number;
   /** `usage.completion_tokens` to report. Default: words in the reply. */
   completionTokens?: number;
+  /**
+   * Vector for one input of POST /v1/embeddings. Default: `hashedWordVector` (from the Ollama double)
+   * with `embeddingDimensions`; the double L2-normalises it, as OpenAI does. `latencyMs` and every
+   * `failure` apply to /v1/embeddings too.
+   */
+  embed?: (text: string) => number[];
+  /** Length of the default embedding vectors. Default 256. */
+  embeddingDimensions?: number;
 }
 
 /** Options for {@link startOpenAIDouble}. */
@@ -66,6 +76,11 @@ export interface OpenAIDoubleOptions {
   acceptAnyModel?: boolean;
   /** When set, requests whose `Authorization: Bearer <key>` differs get 401. */
   requireApiKey?: string;
+  /**
+   * Answer /v1/embeddings with float arrays even when `encoding_format: "base64"` was asked for, as
+   * several OpenAI-compatible servers do.
+   */
+  embeddingsIgnoreEncodingFormat?: boolean;
 }
 
 /** One recorded POST /v1/chat/completions call (recorded even when it fails). */
@@ -91,8 +106,29 @@ export interface OpenAIRecordedCall extends OpenAIChatRequest {
   body: Record<string, unknown>;
 }
 
+/** One recorded POST /v1/embeddings call (recorded even when it fails). */
+export interface OpenAIRecordedEmbedCall {
+  model: string;
+  /** The inputs, a single string input given as a one-element list. */
+  input: string[];
+  /** Whether `input` was sent as a bare string rather than a list. */
+  singleInput: boolean;
+  /** `encoding_format` as sent (the openai SDK sends `"base64"` unless told otherwise). */
+  encodingFormat?: unknown;
+  dimensions?: unknown;
+  authorization?: string;
+  /** HTTP status sent (0 if none, e.g. hang). */
+  status: number;
+  outcome?: "ok" | "notFound" | "badRequest" | "aborted" | OpenAIFailure;
+  /** Full parsed body. */
+  body: Record<string, unknown>;
+}
+
 /** A running OpenAI double; its `url` has no `/v1`, so use `url + "/v1"` as `baseURL`. */
-export type OpenAIDouble = RecordingDouble<OpenAIRecordedCall, OpenAIModelBehavior>;
+export type OpenAIDouble = RecordingDouble<OpenAIRecordedCall, OpenAIModelBehavior> & {
+  /** Every POST /v1/embeddings call in arrival order (chat calls stay in `calls`). */
+  readonly embedCalls: OpenAIRecordedEmbedCall[];
+};
 
 /** OpenAI's error body shape. */
 export function openAIError(message: string, type: string, code: string | null): { error: Record<string, unknown> } {
@@ -103,12 +139,14 @@ export function openAIError(message: string, type: string, code: string | null):
 export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Promise<OpenAIDouble> {
   const models = new Map<string, OpenAIModelBehavior>(Object.entries(options.models ?? {}));
   const calls: OpenAIRecordedCall[] = [];
+  const embedCalls: OpenAIRecordedEmbedCall[] = [];
   const created = Math.floor(Date.now() / 1000);
   let counter = 0;
 
   const server = await startLoopbackServer(async (req, res, signal) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "POST" && path === "/v1/chat/completions") return handleChat(req, res, signal);
+    if (req.method === "POST" && path === "/v1/embeddings") return handleEmbeddings(req, res, signal);
     if (req.method === "GET" && path === "/v1/models") {
       return sendJson(res, 200, {
         object: "list",
@@ -117,6 +155,68 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     }
     sendJson(res, 404, openAIError(`Invalid URL (${req.method} ${path})`, "invalid_request_error", null));
   });
+
+  const handleEmbeddings = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
+    const body = parseJsonObject(await readBody(req));
+    const rawInput = body?.input;
+    const call: OpenAIRecordedEmbedCall = {
+      model: typeof body?.model === "string" ? body.model : "",
+      input: typeof rawInput === "string" ? [rawInput] : Array.isArray(rawInput) ? rawInput.map((v) => (typeof v === "string" ? v : JSON.stringify(v))) : [],
+      singleInput: typeof rawInput === "string",
+      encodingFormat: body?.encoding_format,
+      dimensions: body?.dimensions,
+      authorization: req.headers.authorization,
+      status: 0,
+      body: body ?? {},
+    };
+    embedCalls.push(call);
+    signal.addEventListener("abort", () => void (call.outcome ??= "aborted"), { once: true });
+    const fail = (status: number, error: { error: Record<string, unknown> }, outcome: NonNullable<OpenAIRecordedEmbedCall["outcome"]>): void => {
+      call.status = status;
+      call.outcome ??= outcome;
+      sendJson(res, status, error);
+    };
+    const invalid = (message: string): void => fail(400, openAIError(message, "invalid_request_error", null), "badRequest");
+
+    if (options.requireApiKey !== undefined && call.authorization !== `Bearer ${options.requireApiKey}`) {
+      return fail(401, openAIError("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"), "http401");
+    }
+    if (!body) return invalid("We could not parse the JSON body of your request.");
+    if (!call.model) return invalid("you must provide a model parameter");
+    // Token-id inputs are valid for OpenAI but not modelled here; an empty input is invalid for OpenAI too.
+    const textsOnly = typeof rawInput === "string" || (Array.isArray(rawInput) && rawInput.every((v) => typeof v === "string"));
+    if (!textsOnly || call.input.length === 0 || call.input.some((t) => t === "")) {
+      return invalid("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
+    }
+    const format = call.encodingFormat ?? "float";
+    if (format !== "float" && format !== "base64") return invalid(`'${String(format)}' is not one of ['float', 'base64'] - 'encoding_format'`);
+    const behavior = models.get(call.model) ?? (options.acceptAnyModel ? {} : undefined);
+    if (!behavior) {
+      return fail(
+        404,
+        openAIError(`The model \`${call.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found"),
+        "notFound",
+      );
+    }
+    if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
+    if (behavior.failure === "hang") return untilAborted(signal);
+    if (behavior.failure === "http401") return fail(401, openAIError("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"), "http401");
+    if (behavior.failure === "http500") {
+      return fail(500, openAIError("The server had an error while processing your request. Sorry about that!", "server_error", null), "http500");
+    }
+
+    const dims = typeof call.dimensions === "number" && call.dimensions > 0 ? Math.floor(call.dimensions) : undefined;
+    const asBase64 = format === "base64" && !options.embeddingsIgnoreEncodingFormat;
+    const data = call.input.map((text, index) => {
+      const full = behavior.embed?.(text) ?? hashedWordVector(text, behavior.embeddingDimensions ?? 256);
+      const vector = unitLength(dims === undefined ? full : full.slice(0, dims));
+      return { object: "embedding", index, embedding: asBase64 ? float32Base64(vector) : vector };
+    });
+    const tokens = call.input.reduce((n, text) => n + roughTokenCount(text), 0);
+    call.status = 200;
+    call.outcome = "ok";
+    sendJson(res, 200, { object: "list", data, model: call.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  };
 
   const handleChat = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
     const body = parseJsonObject(await readBody(req));
@@ -225,9 +325,13 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
   return {
     url: server.url,
     calls,
+    embedCalls,
     callsFor: (model) => calls.filter((c) => c.model === model),
     setBehavior: (model, behavior) => void models.set(model, behavior),
-    clearCalls: () => void calls.splice(0, calls.length),
+    clearCalls: () => {
+      calls.splice(0, calls.length);
+      embedCalls.splice(0, embedCalls.length);
+    },
     close: () => server.close(),
   };
 }
@@ -236,4 +340,17 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
 export function defaultOpenAIReply(req: OpenAIChatRequest): string {
   const lastUser = [...req.messages].reverse().find((m) => m.role === "user");
   return `[${req.model}] answer to: ${(lastUser?.content ?? "").slice(0, 80)}`;
+}
+
+/** Scales a vector to unit length (the zero vector stays zero). */
+function unitLength(vector: number[]): number[] {
+  const norm = Math.hypot(...vector);
+  return norm === 0 ? vector : vector.map((v) => v / norm);
+}
+
+/** OpenAI's base64 embedding encoding: the vector as little-endian float32 bytes. */
+function float32Base64(vector: number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
+  return bytes.toString("base64");
 }

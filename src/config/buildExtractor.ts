@@ -1,0 +1,22 @@
+import { createExtractor } from "../voting/createExtractor.js";
+import type { AnswerExtractor } from "../voting/AnswerExtractor.js";
+import { embeddingsFrom } from "./buildRouter.js";
+import type { ExtractorConfig } from "./expertsSchema.js";
+
+/**
+ * Builds the gate's answer extractor from its config (embedding references become `Embeddings`).
+ *
+ * @example
+ * const extractor = createExtractorFromConfig({ type: "number" });
+ */
+export function createExtractorFromConfig(config: ExtractorConfig): AnswerExtractor {
+  if (config.type === "cluster") {
+    return createExtractor({
+      type: "cluster",
+      similarity: config.similarity,
+      threshold: config.threshold,
+      ...(config.embeddings !== undefined ? { embeddings: embeddingsFrom(config.embeddings) } : {}),
+    });
+  }
+  return createExtractor(config.type === "choice" && config.choices ? { type: "choice", choices: config.choices } : { type: config.type } as Exclude<Parameters<typeof createExtractor>[0], { type: "cluster" }>);
+}

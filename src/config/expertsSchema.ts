@@ -1,0 +1,172 @@
+import { z } from "zod";
+import type { Embeddings } from "@langchain/core/embeddings";
+import {
+  AgentSchema,
+  AggregatorSchema,
+  ChatModelInstanceSchema,
+  DefaultsSchema,
+  ModelRefStringSchema,
+  ModelSpecSchema,
+} from "./schema.js";
+
+const CategorySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "expected a category name of letters, digits, '.', '_' or '-'");
+const threshold = z.number().min(0).max(1).default(0).describe("Decisions below this confidence go to the fallback expert");
+
+const EmbeddingsInstanceSchema = z.custom<Embeddings>(
+  (v) => typeof v === "object" && v !== null && typeof (v as { embedDocuments?: unknown }).embedDocuments === "function",
+  { message: 'expected an embeddings reference such as "ollama:nomic-embed-text" (in code, also a LangChain Embeddings)', params: { typeCheck: true } },
+);
+/** `ollama:<model>[@url]` or `openai:<model>[@url]` for an embeddings endpoint, or (in code) an `Embeddings`. */
+export const EmbeddingsSpecSchema = z.union([ModelRefStringSchema, EmbeddingsInstanceSchema]);
+
+/** How the input is classified into a category. */
+export const RouterConfigSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("llm"),
+    model: ModelSpecSchema.describe("Classifier model (structured output, or JSON in text for models without tools)"),
+    descriptions: z.record(z.string(), z.string().min(1)).optional().describe("What each category covers, shown to the classifier"),
+    threshold,
+  }),
+  z.strictObject({
+    type: z.literal("rules"),
+    rules: z
+      .array(
+        z.strictObject({
+          category: CategorySchema,
+          keywords: z.array(z.string().min(1)).optional(),
+          patterns: z.array(z.string().min(1)).optional().describe("Regular expressions"),
+        }),
+      )
+      .min(1),
+    threshold,
+  }),
+  z.strictObject({
+    type: z.literal("embedding"),
+    embeddings: EmbeddingsSpecSchema,
+    examples: z.array(z.strictObject({ text: z.string().min(1), category: CategorySchema })).min(1).describe("Labelled examples"),
+    k: z.number().int().min(1).max(100).default(5),
+    threshold,
+  }),
+]);
+
+/** One expert: an agent, or another topology run as a stage (`{ name, stage: <topology config> }`). */
+export const ExpertEntrySchema = z.union([
+  ModelRefStringSchema,
+  ChatModelInstanceSchema,
+  AgentSchema,
+  z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+    stage: z
+      .union([z.strictObject({ preset: z.string().min(1) }), z.looseObject({}).refine((v) => Object.keys(v).length > 0, "expected a topology config")])
+      .describe("A nested topology (e.g. a MoA) answering as this expert"),
+  }),
+]);
+
+const expertList = z.union([ExpertEntrySchema, z.array(ExpertEntrySchema).min(1)]);
+
+/** How experts' answers are extracted and compared by the confidence gate. */
+export const ExtractorConfigSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("choice"), choices: z.array(z.string().regex(/^[A-Za-z]$/, "expected a single letter")).min(2).optional() }),
+  z.strictObject({ type: z.literal("number") }),
+  z.strictObject({ type: z.literal("exact") }),
+  z.strictObject({
+    type: z.literal("cluster"),
+    similarity: z.enum(["lexical", "embedding"]).default("lexical"),
+    threshold: z.number().gt(0).max(1).describe("Responses at least this similar agree"),
+    embeddings: EmbeddingsSpecSchema.optional().describe("Required for embedding similarity"),
+  }),
+]);
+
+/** MOSAIC's gate: skip the aggregator when the experts agree enough. */
+export const GateConfigSchema = z.strictObject({
+  extractor: ExtractorConfigSchema,
+  threshold: z.number().gt(0).max(1).default(1).describe("Skip when the largest agreeing share is at least this (1 = unanimous)"),
+});
+
+const shared = {
+  $schema: z.string().optional(),
+  name: z.string().min(1).max(128).optional(),
+  description: z.string().optional(),
+  defaults: DefaultsSchema.optional(),
+  aggregator: z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]).optional(),
+};
+
+/**
+ * Composition of Experts: a router picks a category, the category's expert(s) answer, and several
+ * experts' answers feed an aggregator.
+ *
+ * @example
+ * CoEConfigSchema.parse({
+ *   topology: "coe",
+ *   categories: ["math", "code"],
+ *   router: { type: "rules", rules: [{ category: "code", keywords: ["python", "function"] }] },
+ *   experts: { math: "ollama:qwen2.5-math:1.5b", code: "ollama:qwen2.5-coder:1.5b" },
+ *   fallback: "ollama:llama3.2:3b",
+ * });
+ */
+export const CoEConfigSchema = z
+  .strictObject({
+    ...shared,
+    topology: z.literal("coe"),
+    categories: z.array(CategorySchema).min(1),
+    router: RouterConfigSchema,
+    experts: z.record(z.string(), expertList).describe("Category -> expert(s)"),
+    fallback: ExpertEntrySchema.describe("Answers unknown and low-confidence inputs"),
+  })
+  .superRefine((config, ctx) => checkCategories(config, ctx));
+
+/**
+ * MOSAIC: experts answer in parallel (all of them, or those a router picks), a confidence gate
+ * compares their extracted answers, and the aggregator runs only when they disagree.
+ */
+export const MosaicConfigSchema = z
+  .strictObject({
+    ...shared,
+    topology: z.literal("mosaic"),
+    categories: z.array(CategorySchema).min(1).optional(),
+    router: RouterConfigSchema.optional(),
+    experts: z.union([z.array(ExpertEntrySchema).min(2), z.record(z.string(), expertList)]),
+    fallback: ExpertEntrySchema.optional(),
+    gate: GateConfigSchema,
+    aggregator: z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]),
+  })
+  .superRefine((config, ctx) => {
+    const routed = !Array.isArray(config.experts);
+    if (routed && (!config.router || !config.categories || !config.fallback)) {
+      ctx.addIssue({ code: "custom", path: ["experts"], message: "experts by category need categories, a router and a fallback; or give a list of experts" });
+      return;
+    }
+    if (!routed && config.router) ctx.addIssue({ code: "custom", path: ["router"], message: "a router needs experts by category (a mapping), not a list" });
+    if (config.gate.extractor.type === "cluster" && config.gate.extractor.similarity === "embedding" && !config.gate.extractor.embeddings) {
+      ctx.addIssue({ code: "custom", path: ["gate", "extractor", "embeddings"], message: "embedding similarity needs an embeddings reference" });
+    }
+    if (routed) checkCategories(config as { categories: string[]; experts: Record<string, unknown>; router: RouterConfig; aggregator?: unknown }, ctx);
+  });
+
+export type RouterConfig = z.output<typeof RouterConfigSchema>;
+export type ExpertEntry = z.output<typeof ExpertEntrySchema>;
+export type ExtractorConfig = z.output<typeof ExtractorConfigSchema>;
+export type CoEConfigInput = z.input<typeof CoEConfigSchema>;
+export type CoEConfig = z.output<typeof CoEConfigSchema>;
+export type MosaicConfigInput = z.input<typeof MosaicConfigSchema>;
+export type MosaicConfig = z.output<typeof MosaicConfigSchema>;
+
+function checkCategories(
+  config: { categories: string[]; experts: Record<string, unknown>; router: RouterConfig; aggregator?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const known = new Set(config.categories);
+  const unknown = (category: string, path: PropertyKey[]) =>
+    ctx.addIssue({ code: "custom", path, message: `unknown category "${category}"; expected one of ${config.categories.map((c) => `"${c}"`).join(", ")}` });
+  for (const [category, experts] of Object.entries(config.experts)) {
+    if (!known.has(category)) unknown(category, ["experts", category]);
+    if (Array.isArray(experts) && experts.length > 1 && config.aggregator === undefined) {
+      ctx.addIssue({ code: "custom", path: ["aggregator"], message: `category "${category}" has ${experts.length} experts, so an aggregator is needed to combine their answers` });
+    }
+  }
+  if (config.router.type === "rules") config.router.rules.forEach((rule, i) => !known.has(rule.category) && unknown(rule.category, ["router", "rules", i, "category"]));
+  if (config.router.type === "embedding") config.router.examples.forEach((ex, i) => !known.has(ex.category) && unknown(ex.category, ["router", "examples", i, "category"]));
+  if (config.router.type === "llm" && config.router.descriptions) {
+    for (const category of Object.keys(config.router.descriptions)) if (!known.has(category)) unknown(category, ["router", "descriptions", category]);
+  }
+}

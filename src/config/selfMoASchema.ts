@@ -1,0 +1,57 @@
+import { z } from "zod";
+import {
+  AggregatorSchema,
+  ChatModelInstanceSchema,
+  ModelRefStringSchema,
+  ModelSettingsSchema,
+  ModelSpecSchema,
+  QuorumSchema,
+  type MoAConfigInput,
+} from "./schema.js";
+
+/**
+ * Self-MoA: one strong model sampled `n` times (distinct seeds) as the proposers, then aggregated
+ * (Li et al., 2025: mixing samples of the best model can beat mixing different models).
+ *
+ * @example
+ * const config = SelfMoAConfigSchema.parse({ topology: "self-moa", model: "ollama:qwen2.5:7b", n: 4 });
+ */
+export const SelfMoAConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  topology: z.literal("self-moa"),
+  name: z.string().min(1).max(128).optional(),
+  description: z.string().optional(),
+  model: ModelSpecSchema.describe("The model sampled n times"),
+  n: z.number().int().min(2).max(32).describe("Samples per layer"),
+  temperature: z.number().min(0).max(2).default(0.7).describe("Sampling temperature of the samples (diversity)"),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe("Seed of the first sample; sample i uses seed + i"),
+  layers: z.number().int().min(1).max(8).default(1).describe("Sampling layers; later layers read the previous layer's samples"),
+  systemPrompt: z.string().min(1).optional(),
+  defaults: ModelSettingsSchema.optional().describe("Other settings of every call (maxTokens, timeoutMs, ...)"),
+  quorum: QuorumSchema.optional().describe("Quorum fan-in for every sampling layer"),
+  aggregator: z
+    .union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema])
+    .optional()
+    .describe("Final aggregator; defaults to the same model"),
+});
+
+export type SelfMoAConfigInput = z.input<typeof SelfMoAConfigSchema>;
+export type SelfMoAConfig = z.output<typeof SelfMoAConfigSchema>;
+
+/** Writes a Self-MoA config out as the MoA topology it is: `layers` layers of `n` seeded samples. */
+export function expandSelfMoA(config: SelfMoAConfig): MoAConfigInput {
+  const samples = Array.from({ length: config.n }, (_, i) => ({
+    name: `sample-${i + 1}`,
+    model: config.model,
+    temperature: config.temperature,
+    seed: config.seed + i,
+  }));
+  return {
+    topology: "moa",
+    name: config.name ?? "self-moa",
+    ...(config.description !== undefined ? { description: config.description } : {}),
+    defaults: { ...config.defaults, ...(config.systemPrompt !== undefined ? { systemPrompt: config.systemPrompt } : {}) },
+    layers: Array.from({ length: config.layers }, () => ({ agents: samples, ...(config.quorum ? { quorum: config.quorum } : {}) })),
+    aggregator: config.aggregator ?? { name: "aggregator", model: config.model },
+  };
+}

@@ -1,0 +1,78 @@
+import { END, START, StateGraph } from "@langchain/langgraph";
+import type { ResolvedExpertsTopology } from "../config/resolveExperts.js";
+import { createChatModel, createModelSafely, type ModelFactory } from "../models/createChatModel.js";
+import { createAggregateNode } from "../nodes/aggregate.js";
+import { createExpertNode, type StageRunnable } from "../nodes/expert.js";
+import { createGateNode } from "../nodes/gate.js";
+import { createRouteNode } from "../nodes/route.js";
+import { createRouterFromConfig } from "../config/buildRouter.js";
+import { MoAInput, MoAState, type MoAStateValue } from "../state/moaState.js";
+import { createExtractorFromConfig } from "../config/buildExtractor.js";
+
+/** Options for {@link buildExpertsGraph}. */
+export interface BuildExpertsGraphOptions {
+  topology: ResolvedExpertsTopology;
+  modelFactory?: ModelFactory;
+  /** Compiles a nested topology config used as a stage expert. */
+  compileStage: (config: Record<string, unknown>, name: string) => StageRunnable;
+}
+
+/**
+ * The shared shape of CoE and MOSAIC: [router ->] experts in parallel -> [gate ->] [aggregator].
+ * Without a router every expert answers; without a gate or aggregator the chosen expert's answer
+ * is the reply.
+ */
+export function buildExpertsGraph({ topology, modelFactory = createChatModel, compileStage }: BuildExpertsGraphOptions) {
+  const graph = new StateGraph(MoAState, { input: MoAInput, nodes: [] as string[] });
+  const { routing, aggregator, gate } = topology;
+  // With a router, an aggregator is only needed when the route picked several experts.
+  const severalChosen = (state: MoAStateValue) => (state.routes.at(-1)?.experts.length ?? 0) > 1;
+  const answersDirectly: boolean | ((state: MoAStateValue) => boolean) = gate ? false : !aggregator ? true : routing ? (state) => !severalChosen(state) : false;
+  const expertIds = topology.experts.map((expert, index) => {
+    const node =
+      expert.kind === "agent"
+        ? createExpertNode({ kind: "agent", agent: expert.agent, model: createModelSafely(expert.agent, modelFactory), final: answersDirectly })
+        : createExpertNode({
+            kind: "stage",
+            id: expert.id,
+            name: expert.name,
+            layer: topology.layers.experts,
+            index,
+            stage: compileStage(expert.stage, expert.name),
+            final: answersDirectly,
+          });
+    graph.addNode(expert.id, node);
+    return expert.id;
+  });
+
+  if (routing) {
+    const router = createRouterFromConfig({
+      config: routing.router,
+      categories: topology.categories,
+      ...(routing.routerAgent ? { model: createModelSafely(routing.routerAgent, modelFactory) } : {}),
+    });
+    graph.addNode("router", createRouteNode({ router, config: routing.router, categories: topology.categories, byCategory: routing.byCategory, fallback: routing.fallback, ...(routing.routerAgent ? { routerAgent: routing.routerAgent } : {}) }));
+    graph.addEdge(START, "router");
+    graph.addConditionalEdges("router", (state: MoAStateValue) => state.routes.at(-1)?.experts ?? routing.fallback, expertIds);
+  } else {
+    for (const id of expertIds) graph.addEdge(START, id);
+  }
+
+  // Plain edges, not a join: a router starts only some experts, and those all finish in one superstep.
+  if (gate) {
+    graph.addNode("gate", createGateNode({ extractor: createExtractorFromConfig(gate.extractor), extractorName: gate.extractor.type, threshold: gate.threshold, layer: topology.layers.experts }));
+    for (const id of expertIds) graph.addEdge(id, "gate");
+  }
+  if (aggregator) {
+    graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }));
+    if (gate) graph.addConditionalEdges("gate", (state: MoAStateValue) => (state.gates.at(-1)?.skipped ? END : aggregator.id), [aggregator.id, END]);
+    else if (routing) for (const id of expertIds) graph.addConditionalEdges(id, (state: MoAStateValue) => (severalChosen(state) ? aggregator.id : END), [aggregator.id, END]);
+    else for (const id of expertIds) graph.addEdge(id, aggregator.id);
+    graph.addEdge(aggregator.id, END);
+  } else if (gate) {
+    graph.addEdge("gate", END);
+  } else {
+    for (const id of expertIds) graph.addEdge(id, END);
+  }
+  return graph;
+}

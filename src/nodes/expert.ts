@@ -1,0 +1,84 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { AIMessage, BaseMessage } from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
+import { summarizeRun } from "../state/summarizeRun.js";
+import { callAgent } from "./callAgent.js";
+import { currentTurn } from "./layerReferences.js";
+import { prepareAgentInput } from "./prepareAgentInput.js";
+
+/** Raised when the only answering expert fails (no aggregator or gate to fall back on). */
+export class ExpertFailedError extends Error {
+  constructor(expert: string, reason: string) {
+    super(`the expert "${expert}" failed: ${reason}`);
+    this.name = "ExpertFailedError";
+  }
+}
+
+/** Something that runs like a compiled topology graph (a nested stage). */
+export interface StageRunnable {
+  invoke(input: { messages: BaseMessage[] }, config?: LangGraphRunnableConfig): Promise<Pick<MoAStateValue, "messages" | "answers">>;
+}
+
+/** Inputs for {@link createExpertNode}. */
+export type ExpertNodeOptions = {
+  /** Whether this expert's answer is the reply (appended to the conversation), possibly per run. */
+  final: boolean | ((state: MoAStateValue) => boolean);
+} & (
+  | { kind: "agent"; agent: ResolvedAgent; model: BaseChatModel }
+  | { kind: "stage"; id: string; name: string; layer: number; index: number; stage: StageRunnable }
+);
+
+/**
+ * An expert's node. An agent expert answers the conversation; a stage expert runs a whole nested
+ * topology (e.g. a MoA) and answers with its result, its inner records kept under `stage`.
+ *
+ * @example
+ * graph.addNode(agent.id, createExpertNode({ kind: "agent", agent, model, final: false }));
+ */
+export function createExpertNode(options: ExpertNodeOptions) {
+  return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+    const { answer, message } = options.kind === "agent" ? await runAgent(options, state, config) : await runStage(options, state, config);
+    const answers = Array.isArray(answer) ? answer : [answer];
+    const own = answers.at(-1)!;
+    const final = typeof options.final === "function" ? options.final(state) : options.final;
+    if (!final) return { answers };
+    if (!message) throw new ExpertFailedError(own.agent, own.error ?? "no answer");
+    return { answers, messages: [message] };
+  };
+}
+
+async function runAgent({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }, state: MoAStateValue, config: LangGraphRunnableConfig) {
+  const input = prepareAgentInput({ agent, state })!;
+  return callAgent({ agent, model, messages: input.messages, turn: input.turn, config });
+}
+
+async function runStage(
+  { id, name, layer, index, stage }: { id: string; name: string; layer: number; index: number; stage: StageRunnable },
+  state: MoAStateValue,
+  config: LangGraphRunnableConfig,
+): Promise<{ answer: AgentAnswer[]; message?: AIMessage }> {
+  const turn = currentTurn(state.messages);
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const base = { turn, layer, role: "expert" as const, agent: name, agentIndex: index, nodeId: id, model: `stage ${name}` };
+  try {
+    const result = await stage.invoke({ messages: state.messages }, { ...(config.signal ? { signal: config.signal } : {}) });
+    const { answer, totals } = summarizeRun(result);
+    const inner = result.answers.filter((a) => a.turn === turn).map((a) => ({ ...a, stage: id, nodeId: `${id}/${a.nodeId}` }));
+    const own: AgentAnswer = {
+      ...base,
+      ...(answer ? { content: answer } : { error: "the stage produced no answer" }),
+      latencyMs: performance.now() - started,
+      usage: { inputTokens: totals.inputTokens, outputTokens: totals.outputTokens, totalTokens: totals.inputTokens + totals.outputTokens },
+      startedAt,
+    };
+    const last = result.messages.at(-1);
+    return { answer: [...inner, own], ...(answer && last ? { message: last as AIMessage } : {}) };
+  } catch (error) {
+    if (config.signal?.aborted) throw error;
+    const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    return { answer: [{ ...base, error: reason, latencyMs: performance.now() - started, startedAt }] };
+  }
+}

@@ -1,0 +1,84 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { RunnableLambda } from "@langchain/core/runnables";
+import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { RouterConfig } from "../config/expertsSchema.js";
+import { describeError } from "../models/describeError.js";
+import { routeWithFallback } from "../routing/routeWithFallback.js";
+import type { Router } from "../routing/types.js";
+import type { AgentAnswer, MoAStateUpdate, MoAStateValue, RouteRecord } from "../state/moaState.js";
+import { currentTurn } from "./layerReferences.js";
+import { lastUserText } from "./prepareAgentInput.js";
+import { UsageCollector } from "./usageCollector.js";
+
+/** The pseudo-category a decision lands in when it goes to the fallback expert(s). */
+export const FALLBACK_CATEGORY = "fallback";
+
+/** Inputs for {@link createRouteNode}. */
+export interface RouteNodeOptions {
+  router: Router;
+  config: RouterConfig;
+  categories: readonly string[];
+  byCategory: Record<string, string[]>;
+  fallback: string[];
+  /** The LLM router's model as an agent, so its call is recorded for cost accounting. */
+  routerAgent?: ResolvedAgent;
+}
+
+/**
+ * The routing node: classifies the user's latest message and records which experts answer. Low
+ * confidence, an unknown category, a category without experts, or a failing router all go to the
+ * fallback, with the reason recorded.
+ *
+ * @example
+ * graph.addNode("router", createRouteNode({ router, config, categories, byCategory, fallback }));
+ */
+export function createRouteNode({ router, config, categories, byCategory, fallback, routerAgent }: RouteNodeOptions) {
+  return async (state: MoAStateValue, runConfig: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+    const text = lastUserText(state.messages);
+    const turn = currentTurn(state.messages);
+    const collector = new UsageCollector();
+    const started = performance.now();
+    const startedAt = new Date().toISOString();
+    let record: RouteRecord;
+    try {
+      // Run inside a runnable so the router's own model calls report to the collector (and to tracing).
+      const decision = await RunnableLambda.from((input: string) =>
+        routeWithFallback(router, { text: input, categories, ...(runConfig.signal ? { signal: runConfig.signal } : {}) }, { threshold: config.threshold, fallback: FALLBACK_CATEGORY, categories }),
+      ).invoke(text, { callbacks: [collector], runName: "router" });
+      const experts = decision.usedFallback ? fallback : (byCategory[decision.category] ?? fallback);
+      const withoutExperts = !decision.usedFallback && byCategory[decision.category] === undefined;
+      record = {
+        turn,
+        router: router.kind,
+        ...(decision.proposedCategory !== undefined ? { category: decision.proposedCategory } : {}),
+        confidence: decision.confidence,
+        usedFallback: decision.usedFallback || withoutExperts,
+        reason: withoutExperts ? `${decision.reason}; category "${decision.category}" has no experts of its own` : (decision.fallbackReason ?? decision.reason),
+        experts,
+      };
+    } catch (error) {
+      if (runConfig.signal?.aborted) throw error;
+      record = { turn, router: router.kind, confidence: 0, usedFallback: true, reason: `router failed: ${describeError(error)}`, experts: fallback };
+    }
+    const answers: AgentAnswer[] = [];
+    if (routerAgent) {
+      const usage = collector.usage();
+      answers.push({
+        turn,
+        layer: routerAgent.layer,
+        role: "router",
+        agent: routerAgent.name,
+        agentIndex: 0,
+        nodeId: routerAgent.id,
+        model: routerAgent.modelLabel,
+        content: record.category ?? "unknown",
+        ...(record.reason.startsWith("router failed") ? { error: record.reason } : {}),
+        latencyMs: performance.now() - started,
+        ...(usage ? { usage } : {}),
+        ...(routerAgent.settings.activeParams !== undefined ? { activeParams: routerAgent.settings.activeParams } : {}),
+        startedAt,
+      });
+    }
+    return { routes: [record], answers };
+  };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { cosineSimilarity, embeddingSimilarities } from "../../src/voting/embeddingSimilarity.js";
+import { lexicalSimilarity } from "../../src/voting/lexicalSimilarity.js";
+import { FixedEmbeddings } from "./FixedEmbeddings.js";
+
+describe("lexicalSimilarity", () => {
+  it("ignores case, order, repetition and punctuation", () => {
+    expect(lexicalSimilarity("Paris is the capital of France.", "the capital of france is PARIS, paris")).toBe(1);
+  });
+
+  it("is shared words over all words", () => {
+    expect(lexicalSimilarity("Paris, France", "It is Paris")).toBe(1 / 4);
+  });
+
+  it("scores texts without words by equality", () => {
+    expect(lexicalSimilarity("?!", "?!")).toBe(1);
+    expect(lexicalSimilarity("?!", "...")).toBe(0);
+  });
+});
+
+describe("cosineSimilarity", () => {
+  it("is the cosine of the angle", () => {
+    expect(cosineSimilarity([1, 0], [1, 1])).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  it("clamps opposite directions to 0 and gives a zero vector 0", () => {
+    expect(cosineSimilarity([1, 0], [-1, 0])).toBe(0);
+    expect(cosineSimilarity([0, 0], [1, 0])).toBe(0);
+  });
+
+  it("rejects vectors of different lengths", () => {
+    expect(() => cosineSimilarity([1, 0], [1])).toThrow(/differ in length \(2 and 1\)/);
+  });
+});
+
+describe("embeddingSimilarities", () => {
+  it("embeds all texts in one batch", async () => {
+    const embeddings = new FixedEmbeddings({ a: [1, 0], b: [0, 1], c: [1, 1] });
+    const matrix = await embeddingSimilarities(embeddings, ["a", "b", "c"]);
+    expect(embeddings.batches).toEqual([["a", "b", "c"]]);
+    expect(matrix[0]?.[1]).toBe(0);
+    expect(matrix[0]?.[2]).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+});
