@@ -2,8 +2,9 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/ConfigError.js";
-import { loadConfig } from "../config/loadConfig.js";
+import { planTopologyFile } from "../graphs/planTopology.js";
 import { PRESETS } from "../config/presets.js";
+import { TOPOLOGY_KINDS } from "../config/topologyKind.js";
 import { moaConfigJsonSchema } from "../config/jsonSchema.js";
 import { BackendUnavailableError } from "../models/checkBackends.js";
 import { ModelSetupError } from "../models/createChatModel.js";
@@ -33,10 +34,11 @@ function buildProgram(): Command {
     .argument("<question...>", "the question")
     .addOption(new Option("-c, --config <file>", "topology file (YAML or JSON)").conflicts("preset"))
     .addOption(new Option("-p, --preset <name>", `built-in topology: ${Object.keys(PRESETS).join(", ")}`).conflicts("config"))
+    .option("-t, --topology <kind>", `topology kind (${TOPOLOGY_KINDS.join(", ")}): its default preset, or a check of --config`)
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("--no-check", "skip the backend reachability check")
-    .action(async (words: string[], options: { config?: string; preset?: string; showLayers?: boolean; json?: boolean; check: boolean }) => {
+    .action(async (words: string[], options: { config?: string; preset?: string; topology?: string; showLayers?: boolean; json?: boolean; check: boolean }) => {
       const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
       if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
       // Ctrl-C cancels in-flight model calls instead of killing the process mid-write.
@@ -54,7 +56,7 @@ function buildProgram(): Command {
     .command("presets")
     .description("list the built-in topologies")
     .action(() => {
-      for (const preset of Object.values(PRESETS)) process.stdout.write(`${preset.name.padEnd(10)} ${preset.description}\n`);
+      for (const preset of Object.values(PRESETS)) process.stdout.write(`${preset.name.padEnd(10)} ${preset.topology.padEnd(9)} ${preset.description}\n`);
     });
 
   program
@@ -62,12 +64,17 @@ function buildProgram(): Command {
     .description("check a topology file and print the resolved agents")
     .argument("<file>", "topology file (YAML or JSON)")
     .action((file: string) => {
-      const topology = loadConfig({ file });
-      const agents = [...topology.layers.flat(), topology.aggregator];
+      const plan = planTopologyFile(file);
+      const agents = [...new Map(plan.requirements.flat().map((agent) => [agent.id, agent])).values()];
       const width = Math.max(...agents.map((agent) => agent.id.length));
       for (const agent of agents) process.stdout.write(`${agent.id.padEnd(width)}  ${agent.modelLabel}\n`);
-      const layers = topology.layers.length;
-      process.stdout.write(`${file}: valid (${layers} proposer layer${layers > 1 ? "s" : ""} + final aggregator = ${layers + 1} layers)\n`);
+      if (plan.kind === "moa" || plan.kind === "self-moa") {
+        const layers = plan.requirements.length - 1;
+        process.stdout.write(`${file}: valid ${plan.kind} (${layers} proposer layer${layers > 1 ? "s" : ""} + final aggregator = ${layers + 1} layers)\n`);
+      } else {
+        const nodes = Object.keys(plan.graph.compile().getGraph().nodes).filter((n) => !n.startsWith("__"));
+        process.stdout.write(`${file}: valid ${plan.kind} (nodes: ${nodes.join(", ")})\n`);
+      }
     });
 
   program

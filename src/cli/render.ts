@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import type { AgentAnswer } from "../state/moaState.js";
+import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
 import type { RunSummary } from "../state/summarizeRun.js";
 
 /** Seconds for latencies a person reads: two decimals under 10 s, one above. */
@@ -13,6 +13,26 @@ export function renderAnswerBlock(answer: AgentAnswer): string {
   const title = `── layer ${answer.layer} · ${answer.agent} (${answer.model}) · ${formatSeconds(answer.latencyMs)}${tokens}`;
   const body = answer.error !== undefined ? `[failed: ${answer.error}]` : (answer.content ?? "").trim();
   return `${title}\n${body}\n`;
+}
+
+/** Routing and gate decisions not printed yet (`printed` remembers them across calls), for `--show-layers`. */
+export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates">, printed: Set<string>): string {
+  let out = "";
+  for (const route of state.routes.slice(-1)) {
+    const key = `route ${route.turn}`;
+    if (printed.has(key)) continue;
+    printed.add(key);
+    const category = route.category ?? "unknown";
+    out += `── route · ${route.router} router: ${category} (confidence ${route.confidence.toFixed(2)})${route.usedFallback ? " -> fallback" : ""} -> ${route.experts.join(", ")}\n   ${route.reason}\n\n`;
+  }
+  for (const gate of state.gates.slice(-1)) {
+    const key = `gate ${gate.turn}`;
+    if (printed.has(key)) continue;
+    printed.add(key);
+    const groups = gate.groups.map((g) => `${g.key}: ${g.members.join(", ")}`).join(" | ");
+    out += `── gate · ${gate.extractor}: C = ${gate.confidence.toFixed(2)} vs T = ${gate.threshold.toFixed(2)} -> ${gate.skipped ? `aggregator skipped, answer of ${gate.representative}` : "aggregating"}\n   groups: ${groups || "none"}\n\n`;
+  }
+  return out;
 }
 
 /** The per-agent summary table printed after a run. */

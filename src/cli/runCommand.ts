@@ -1,12 +1,12 @@
 import { HumanMessage, type AIMessageChunk } from "@langchain/core/messages";
-import { loadConfig } from "../config/loadConfig.js";
-import type { ResolvedTopology } from "../config/ensureConfig.js";
-import { buildMoAGraph } from "../graphs/buildMoAGraph.js";
+import type { TopologyPlan } from "../graphs/planTopology.js";
 import { BackendUnavailableError, checkBackends } from "../models/checkBackends.js";
 import type { MoAStreamEvent } from "../nodes/callAgent.js";
 import { latestTurnAnswers, type MoAStateValue } from "../state/moaState.js";
+import { summarizeCost } from "../state/summarizeCost.js";
 import { summarizeRun } from "../state/summarizeRun.js";
-import { renderAnswerBlock, renderSummaryTable } from "./render.js";
+import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
+import { resolvePlan } from "./resolvePlan.js";
 
 /** Raised when the user interrupts a run (Ctrl-C); the CLI exits 130. */
 export class RunInterruptedError extends Error {
@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   question: string;
   config?: string;
   preset?: string;
+  /** A topology kind (`moa`, `self-moa`, `coe`, `mosaic`): its default preset, or a check of the config's kind. */
+  topology?: string;
   showLayers?: boolean;
   json?: boolean;
   check?: boolean;
@@ -38,6 +40,7 @@ export async function runCommand({
   question,
   config,
   preset,
+  topology,
   showLayers = false,
   json = false,
   check = true,
@@ -45,12 +48,13 @@ export async function runCommand({
   stdout = process.stdout,
   stderr = process.stderr,
 }: RunCommandOptions): Promise<void> {
-  const topology = loadConfig({ ...(config !== undefined ? { file: config } : {}), ...(preset !== undefined ? { preset } : {}) });
-  if (check) await ensureBackends(topology, stderr);
-  const graph = buildMoAGraph({ config: topology }).compile({ name: topology.name });
+  const plan = resolvePlan({ ...(config !== undefined ? { config } : {}), ...(preset !== undefined ? { preset } : {}), ...(topology !== undefined ? { topology } : {}) });
+  if (check) await ensureBackends(plan, stderr);
+  const graph = plan.graph.compile({ name: plan.name });
 
   let streamedAnswer = false;
   let finalState: MoAStateValue | undefined;
+  const printedDecisions = new Set<string>();
   try {
     const stream = await graph.stream(
       { messages: [new HumanMessage(question)] },
@@ -61,14 +65,18 @@ export async function runCommand({
       if (json) continue;
       if (mode === "messages") {
         const [chunk, metadata] = data as [AIMessageChunk, { langgraph_node?: string }];
-        if (metadata.langgraph_node === topology.aggregator.id && chunk.text) {
-          if (!streamedAnswer && showLayers) stdout.write(`── answer (${topology.aggregator.name}, ${topology.aggregator.modelLabel})\n`);
+        const node = metadata.langgraph_node ?? "";
+        if (chunk.text && plan.isAnswerNode(node, finalState)) {
+          if (!streamedAnswer && showLayers) stdout.write(`── answer (${node})\n`);
           stdout.write(chunk.text);
           streamedAnswer = true;
         }
       } else if (mode === "custom" && showLayers) {
         const event = data as MoAStreamEvent;
-        if (event.event === "agent_end" && event.role !== "final") stdout.write(`${renderAnswerBlock(event)}\n`);
+        if (event.event === "agent_end" && !plan.isAnswerNode(event.nodeId, finalState)) stdout.write(`${renderAnswerBlock(event)}\n`);
+      } else if (mode === "values" && showLayers) {
+        const decisions = renderDecisions(data as MoAStateValue, printedDecisions);
+        if (decisions) stdout.write(decisions);
       }
     }
   } catch (error) {
@@ -84,7 +92,18 @@ export async function runCommand({
   const summary = summarizeRun(finalState);
   if (json) {
     const answers = latestTurnAnswers(finalState.answers);
-    stdout.write(`${JSON.stringify({ topology: topology.name, question, answer: summary.answer, answers, totals: summary.totals }, null, 2)}\n`);
+    const document = {
+      topology: plan.name,
+      kind: plan.kind,
+      question,
+      answer: summary.answer,
+      answers,
+      ...(finalState.routes.length > 0 ? { route: finalState.routes.at(-1) } : {}),
+      ...(finalState.gates.length > 0 ? { gate: finalState.gates.at(-1) } : {}),
+      totals: summary.totals,
+      cost: summarizeCost(finalState),
+    };
+    stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return;
   }
   // A model that does not stream still gets its answer printed.
@@ -93,8 +112,8 @@ export async function runCommand({
   stderr.write(`\n${renderSummaryTable(summary, { color: Boolean((stderr as NodeJS.WriteStream).isTTY) })}`);
 }
 
-async function ensureBackends(topology: ResolvedTopology, stderr: NodeJS.WritableStream): Promise<void> {
-  const { problems, runnable } = await checkBackends(topology);
+async function ensureBackends(plan: TopologyPlan, stderr: NodeJS.WritableStream): Promise<void> {
+  const { problems, runnable } = await checkBackends(plan);
   if (!runnable) throw new BackendUnavailableError(problems);
   for (const problem of problems) {
     stderr.write(`warning: ${problem.backend} ${problem.target}: ${problem.reason}; ${problem.agents.join(", ")} will fail and be left out (fix: ${problem.fix})\n`);

@@ -10,6 +10,7 @@ import { topologyKindOf, type TopologyKind } from "../config/topologyKind.js";
 import { ConfigError } from "../config/ConfigError.js";
 import type { ModelFactory } from "../models/createChatModel.js";
 import type { StageRunnable } from "../nodes/expert.js";
+import type { MoAStateValue } from "../state/moaState.js";
 import { buildExpertsGraph } from "./buildExpertsGraph.js";
 import { buildMoAGraph } from "./buildMoAGraph.js";
 import path from "node:path";
@@ -24,8 +25,8 @@ export interface TopologyPlan {
   graph: ReturnType<typeof buildMoAGraph>;
   /** Groups of agents of which at least one must be usable for the topology to answer. */
   requirements: ResolvedAgent[][];
-  /** Nodes whose streamed tokens are the reply. */
-  answerNodes: string[];
+  /** Whether `node`'s streamed tokens are the reply, given the state so far (a CoE decides per route). */
+  isAnswerNode: (node: string, state: Pick<MoAStateValue, "routes"> | undefined) => boolean;
 }
 
 /** Options for {@link planTopology}. */
@@ -56,7 +57,7 @@ export function planTopology({ config, modelFactory, source, baseDir }: PlanTopo
       name: topology.name,
       graph: buildMoAGraph({ config: topology, ...factory }),
       requirements: [...topology.layers, [topology.aggregator]],
-      answerNodes: [topology.aggregator.id],
+      isAnswerNode: (node) => node === topology.aggregator.id,
     };
   }
   const topology = resolveExpertsTopology(config as CoEConfigInput | MosaicConfigInput, { ...(source ? { source } : {}), ...(baseDir ? { baseDir } : {}) });
@@ -66,13 +67,18 @@ export function planTopology({ config, modelFactory, source, baseDir }: PlanTopo
     return planTopology({ config: nested, ...factory, source: stageSource, ...(baseDir ? { baseDir } : {}) }).graph.compile({ name });
   };
   const agentExperts = topology.experts.flatMap((e) => (e.kind === "agent" ? [e.agent] : []));
-  const answerNodes = topology.aggregator ? [topology.aggregator.id] : topology.gate ? [] : topology.experts.map((e) => e.id);
+  const expertIds = new Set(topology.experts.map((e) => e.id));
+  const { aggregator, gate, routing } = topology;
+  // A gate's reply is an expert's finished text (nothing streams); an expert answers directly when
+  // there is no aggregator, or when the router chose it alone.
+  const isAnswerNode = (node: string, state: Pick<MoAStateValue, "routes"> | undefined) =>
+    node === aggregator?.id || (!gate && expertIds.has(node) && (!aggregator || (routing !== undefined && state?.routes.at(-1)?.experts.length === 1)));
   return {
     kind,
     name: topology.name,
     graph: buildExpertsGraph({ topology, compileStage, ...factory }),
     requirements: [...(agentExperts.length > 0 ? [agentExperts] : []), ...(topology.aggregator ? [[topology.aggregator]] : [])],
-    answerNodes,
+    isAnswerNode,
   };
 }
 

@@ -48,19 +48,22 @@ type Finding = Omit<BackendProblem, "agents"> & { agents: ResolvedAgent[] };
  * each model is pulled), OpenAI-compatible servers (`/models`, and that the key is accepted) and GGUF
  * files (readable). Agents given as chat model instances are not probed.
  *
- * Returns the problems found and whether the topology can still answer (every layer keeps at least
- * one usable agent and the aggregator is usable).
+ * Returns the problems found and whether the topology can still answer: every requirement group
+ * (for an MoA: each layer, and the aggregator) keeps at least one usable agent.
  *
  * @example
  * const { problems, runnable } = await checkBackends(topology);
  * if (!runnable) throw new BackendUnavailableError(problems);
  */
 export async function checkBackends(
-  topology: ResolvedTopology,
+  target: ResolvedTopology | { requirements: ResolvedAgent[][] },
   { env = process.env, timeoutMs = 3_000 }: CheckBackendsOptions = {},
 ): Promise<{ problems: BackendProblem[]; runnable: boolean }> {
+  // Each group must keep at least one usable agent: an MoA's layers and its aggregator, a CoE's experts...
+  const requirements = "requirements" in target ? target.requirements : [...target.layers, [target.aggregator]];
   const groups = new Map<string, { probe: (users: ResolvedAgent[]) => Promise<Finding[]>; users: ResolvedAgent[] }>();
-  for (const agent of [...topology.layers.flat(), topology.aggregator]) {
+  const everyAgent = [...new Map(requirements.flat().map((agent) => [agent.id, agent])).values()];
+  for (const agent of everyAgent) {
     const { model } = agent;
     if (!("provider" in model)) continue;
     const endpoint = agentEndpoint(agent, env);
@@ -83,8 +86,7 @@ export async function checkBackends(
 
   const findings = (await Promise.all([...groups.values()].map(({ probe, users }) => probe(users)))).flat();
   const unusable = new Set(findings.flatMap((f) => f.agents.map((a) => a.id)));
-  const runnable =
-    !unusable.has(topology.aggregator.id) && topology.layers.every((layer) => layer.some((agent) => !unusable.has(agent.id)));
+  const runnable = requirements.every((group) => group.some((agent) => !unusable.has(agent.id)));
   return { problems: findings.map((f) => ({ ...f, agents: f.agents.map((a) => a.id) })), runnable };
 }
 

@@ -1,5 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { z } from "zod";
+import { raceAbort } from "../util/abortable.js";
 import { buildRouteMessages } from "./buildRouteMessages.js";
 import { checkCategories } from "./checkCategories.js";
 import { parseFirstJsonObject } from "./parseFirstJsonObject.js";
@@ -11,8 +12,9 @@ import type { RouteDecision, RouteInput, Router } from "./types.js";
 /**
  * How the LLM router asks for its answer.
  * - `"auto"` (default): structured output first; if the model cannot do it (no tool calling, the call
- *   fails, or the answer has the wrong shape), ask for JSON in the prompt instead, and keep doing so
- *   for this router's later calls, so a model without tool calling costs one extra call in all.
+ *   fails, or the answer has the wrong shape), ask for JSON in the prompt instead; once that worked,
+ *   keep asking for JSON on this router's later calls, so a model without tool calling costs one
+ *   extra call in all.
  * - `"always"`: structured output only; its errors reject.
  * - `"never"`: JSON in the prompt only (one call per route, works with any chat model).
  */
@@ -81,7 +83,7 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
   const structured = async (input: RouteInput): Promise<LlmRouteDecision> => {
     const schema = routeSchema(input.categories);
     const messages = buildRouteMessages({ categories: input.categories, descriptions, promptPrefix, askForJson: false, text: input.text, conversation: input.conversation });
-    const answer: unknown = await model.withStructuredOutput(schema, { name: "route" }).invoke(messages, { signal: input.signal });
+    const answer: unknown = await settle(model.withStructuredOutput(schema, { name: "route" }).invoke(messages, { signal: input.signal }), input.signal);
     // Not every implementation validates against the schema (BaseChatModel's tool-call path does not).
     const reading = readLlmAnswer(answer, input.categories);
     if (!reading.ok) throw new Error(`structured output ${reading.problem}`);
@@ -90,7 +92,7 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
 
   const fromJsonText = async (input: RouteInput): Promise<LlmRouteDecision> => {
     const messages = buildRouteMessages({ categories: input.categories, descriptions, promptPrefix, askForJson: true, text: input.text, conversation: input.conversation });
-    const reply = await model.invoke(messages, { signal: input.signal });
+    const reply = await settle(model.invoke(messages, { signal: input.signal }), input.signal);
     const found = parseFirstJsonObject(reply.text);
     const reading = readLlmAnswer(found, input.categories);
     if (reading.ok) return { ...reading.decision, method: "json" };
@@ -109,12 +111,22 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
         return await structured(input);
       } catch (error) {
         if (mode === "always" || input.signal?.aborted) throw error;
-        structuredWorks = false;
         const decision = await fromJsonText(input);
+        // Only now that the JSON prompt worked where structured output did not (a network error would
+        // have failed both) is structured output given up for good.
+        structuredWorks = false;
         return { ...decision, structuredOutputError: error instanceof Error ? error.message : String(error) };
       }
     },
   };
+}
+
+/**
+ * Stops waiting when the signal fires: ChatOllama checks its signal only between stream chunks, so a
+ * server that stops answering would otherwise hold the route.
+ */
+function settle<T>(call: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  return signal ? raceAbort(call, signal) : call;
 }
 
 /** The structured answer: one of the categories or "unknown", a confidence, a short reason. */
@@ -124,7 +136,8 @@ function routeSchema(categories: readonly string[]) {
     .object({
       category: z.enum(names as [string, ...string[]]).describe(`one of the categories, or "${UNKNOWN}" if none fits`),
       confidence: z.number().min(0).max(1).describe("how sure you are, from 0 to 1"),
-      reason: z.string().optional().describe("a few words on why"),
+      // Required, not optional: OpenAI's strict JSON schema mode (ChatOpenAI's default) refuses optional fields.
+      reason: z.string().describe("a few words on why"),
     })
     .describe("The category of the user's message");
 }

@@ -155,14 +155,15 @@ describe("moa run failures", () => {
 describe("moa helpers", () => {
   it("lists the presets", async () => {
     const result = await runCli(["presets"]);
-    expect(result.stdout).toMatch(/^moa-lite\s+3 small Ollama proposers/m);
+    expect(result.stdout).toMatch(/^moa-lite\s+moa\s+3 small Ollama proposers/m);
+    expect(result.stdout).toMatch(/^mosaic\s+mosaic\s+MOSAIC/m);
   });
 
   it("validates a config file and prints its agents", async () => {
     const result = await runCli(["validate", configFile]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("layer1/gemma2-2b");
-    expect(result.stdout).toContain("valid (1 proposer layer + final aggregator = 2 layers)");
+    expect(result.stdout).toContain("valid moa (1 proposer layer + final aggregator = 2 layers)");
   });
 
   it("prints the JSON Schema", async () => {
@@ -224,5 +225,67 @@ describe("moa run edge cases", () => {
     expect(result.exitedAtMs).toBeLessThan(15_000);
     // The aggregator's request was under way and was cancelled, not answered.
     expect(ollama.callsFor("slow:1b")[0]?.outcome).toBe("aborted");
+  });
+});
+
+describe("moa run --topology", () => {
+  const topologyFile = (name: string, body: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, body);
+    return file;
+  };
+
+  it("runs a Self-MoA preset by kind, sampling one model several times", async () => {
+    ollama.clearCalls();
+    const result = await runCli(["run", question, "--topology", "self-moa", "--json"], { env: env() });
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { kind: string; answers: Array<{ agent: string }> };
+    expect(doc.kind).toBe("self-moa");
+    expect(doc.answers.map((a) => a.agent).sort()).toEqual(["aggregator", "sample-1", "sample-2", "sample-3", "sample-4"]);
+    // Four samples of qwen2.5:3b with distinct seeds, then the same model aggregates.
+    const seeds = ollama.callsFor("qwen2.5:3b").map((c) => c.options.seed);
+    expect(seeds.filter((s) => s !== undefined).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("runs a MOSAIC config and reports the gate's decision", async () => {
+    const file = topologyFile(
+      "mosaic.yaml",
+      "topology: mosaic\ndefaults: { retries: 0 }\nexperts: [ollama:qwen2.5:1.5b, ollama:llama3.2:1b]\ngate: { extractor: { type: exact }, threshold: 1 }\naggregator: ollama:qwen2.5:3b\n",
+    );
+    const result = await runCli(["run", question, "--config", file, "--show-layers"], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/── gate · exact: C = 0\.50 vs T = 1\.00 -> aggregating/);
+    expect(result.stdout.trim().endsWith(ANSWER)).toBe(true);
+  });
+
+  it("runs a CoE config, printing the route", async () => {
+    const file = topologyFile(
+      "coe.yaml",
+      [
+        "topology: coe",
+        "defaults: { retries: 0 }",
+        "categories: [science, other]",
+        "router: { type: rules, rules: [{ category: science, keywords: [sky, light] }] }",
+        "experts: { science: ollama:gemma2:2b }",
+        "fallback: ollama:llama3.2:1b",
+        "",
+      ].join("\n"),
+    );
+    const result = await runCli(["run", question, "--config", file, "--show-layers"], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/── route · rules router: science .* -> expert\/gemma2-2b/);
+    expect(result.stdout.trim().endsWith("Because shorter wavelengths scatter more.")).toBe(true);
+  });
+
+  it("exits 2 when --topology contradicts the config file", async () => {
+    const result = await runCli(["run", question, "--config", configFile, "--topology", "coe"], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"coe" does not match the config file, which is a "moa" topology');
+  });
+
+  it("exits 2 for an unknown topology kind", async () => {
+    const result = await runCli(["run", question, "--topology", "swarm"], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown topology "swarm"');
   });
 });

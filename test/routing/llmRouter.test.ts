@@ -88,6 +88,19 @@ describe("createLlmRouter: JSON in the prompt (models without structured output)
     expect(second.structuredOutputError).toBeUndefined();
   });
 
+  it("keeps trying structured output while the JSON prompt has not worked either", async () => {
+    let calls = 0;
+    const model = new ScriptedChatModel({
+      reply: () => {
+        if (calls++ === 0) throw new Error("network down");
+        return prose;
+      },
+    });
+    const router = createLlmRouter({ model, categories });
+    await expect(router.route(input("I was charged twice"))).rejects.toThrow("network down");
+    expect((await router.route(input("I was charged twice"))).structuredOutputError).toMatch(/bindTools/);
+  });
+
   it("asks for a JSON object in the system prompt", async () => {
     const model = new ScriptedChatModel({ reply: prose });
     await createLlmRouter({ model, categories, structuredOutput: "never" }).route(input("x"));

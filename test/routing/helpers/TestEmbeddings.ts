@@ -13,6 +13,9 @@ export interface TestEmbeddingsOptions {
 /**
  * Deterministic LangChain embeddings for router tests: vectors come from a table or a function, and
  * every call is recorded, so tests can design similarities exactly and count embedding requests.
+ *
+ * @example
+ * const embeddings = new TestEmbeddings({ vectors: { refund: [1, 0], crash: [0, 1] }, failDocumentCalls: 1 });
  */
 export class TestEmbeddings extends Embeddings {
   readonly documentCalls: string[][] = [];

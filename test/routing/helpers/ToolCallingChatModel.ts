@@ -27,6 +27,10 @@ export interface ToolCallingChatModelOptions {
  * A chat model with tool calling, so LangChain's own `BaseChatModel.withStructuredOutput` (bind a
  * tool, read the tool call's arguments, no schema validation) runs unchanged. With tools bound it calls the first tool with
  * `toolArgs`; without, it answers `text`. Records the tools and messages of every call.
+ *
+ * @example
+ * const model = new ToolCallingChatModel({ toolArgs: { category: "tech", confidence: 0.8, reason: "crash" } });
+ * await model.withStructuredOutput(schema, { name: "route" }).invoke("The app crashes"); // the toolArgs
  */
 export class ToolCallingChatModel extends BaseChatModel<ToolCallOptions> {
   readonly calls: Array<{ messages: BaseMessage[]; tools: BindToolsInput[] }> = [];

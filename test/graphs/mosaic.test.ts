@@ -1,0 +1,97 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { HumanMessage } from "@langchain/core/messages";
+import { buildMosaicGraph } from "../../src/graphs/mosaic.js";
+import { ReplayChatModel } from "../../src/models/replay/ReplayChatModel.js";
+import { readJsonl } from "../../src/models/replay/readJsonl.js";
+import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+
+const ask = (text: string) => ({ messages: [new HumanMessage(text)] });
+
+function mosaic(replies: string[], threshold: number) {
+  const experts = replies.map((reply, i) => ({ name: `e${i + 1}`, model: new ScriptedChatModel({ reply }) }));
+  const aggregator = new ScriptedChatModel({ reply: "aggregated answer" });
+  const graph = buildMosaicGraph({ config: { experts, gate: { extractor: { type: "number" }, threshold }, aggregator } }).compile();
+  return { graph, aggregator };
+}
+
+describe("MOSAIC graph", () => {
+  it("skips the aggregator when every expert agrees, answering with the first agreeing expert in full", async () => {
+    const { graph, aggregator } = mosaic(["So the total is 18.", "18 dollars", "#### 18"], 1);
+    const state = await graph.invoke(ask("How much?"));
+    expect(aggregator.calls).toHaveLength(0);
+    expect(state.messages.at(-1)?.text).toBe("So the total is 18.");
+    expect(state.gates.at(-1)).toMatchObject({ skipped: true, confidence: 1, representative: "e1", extractor: "number" });
+  });
+
+  it("calls the aggregator when agreement is below the threshold, recording C and the groups", async () => {
+    const { graph, aggregator } = mosaic(["18", "18", "20"], 1);
+    const state = await graph.invoke(ask("How much?"));
+    expect(aggregator.calls).toHaveLength(1);
+    expect(state.messages.at(-1)?.text).toBe("aggregated answer");
+    const gate = state.gates.at(-1)!;
+    expect(gate.skipped).toBe(false);
+    expect(gate.confidence).toBeCloseTo(2 / 3);
+    expect(gate.groups).toEqual([
+      { key: "18", members: ["e1", "e2"] },
+      { key: "20", members: ["e3"] },
+    ]);
+  });
+
+  it("accepts 2-of-3 agreement with T = 2/3", async () => {
+    const { graph, aggregator } = mosaic(["18", "the answer is 18", "20"], 2 / 3);
+    const state = await graph.invoke(ask("How much?"));
+    expect(aggregator.calls).toHaveLength(0);
+    expect(state.messages.at(-1)?.text).toBe("18");
+  });
+
+  it("counts an expert with no extractable answer against agreement", async () => {
+    const { graph, aggregator } = mosaic(["18", "18", "I am not sure"], 1);
+    const state = await graph.invoke(ask("How much?"));
+    expect(aggregator.calls).toHaveLength(1);
+    expect(state.gates.at(-1)!.confidence).toBeCloseTo(2 / 3);
+  });
+
+  it("gates over the experts that answered when one fails", async () => {
+    const experts = [
+      { name: "ok1", model: new ScriptedChatModel({ reply: "7" }) },
+      { name: "ok2", model: new ScriptedChatModel({ reply: "7" }) },
+      { name: "down", model: new ScriptedChatModel({ fail: "offline" }) },
+    ];
+    const aggregator = new ScriptedChatModel({ reply: "agg" });
+    const graph = buildMosaicGraph({ config: { experts, gate: { extractor: { type: "number" }, threshold: 1 }, aggregator } }).compile();
+    const state = await graph.invoke(ask("?"));
+    expect(state.gates.at(-1)).toMatchObject({ skipped: true, confidence: 1 });
+    expect(aggregator.calls).toHaveLength(0);
+  });
+
+  it("groups free-text answers by lexical similarity", async () => {
+    const experts = ["Paris is the capital of France", "The capital of France is Paris", "Lyon"].map((reply, i) => ({ name: `x${i}`, model: new ScriptedChatModel({ reply }) }));
+    const graph = buildMosaicGraph({
+      config: { experts, gate: { extractor: { type: "cluster", similarity: "lexical", threshold: 0.6 }, threshold: 2 / 3 }, aggregator: new ScriptedChatModel({ reply: "agg" }) },
+    }).compile();
+    const state = await graph.invoke(ask("Capital of France?"));
+    expect(state.gates.at(-1)).toMatchObject({ skipped: true, representative: "x0" });
+  });
+
+  it("runs the pipeline on real recorded GSM8K answers of two models", async () => {
+    const file = path.resolve(import.meta.dirname, "../../../shared/datasets/routellm/gsm8k_responses.jsonl");
+    const rows = (await readJsonl(file)).slice(0, 12).map((r) => r.value as { question: string; gold_answer: string });
+    const gpt4 = await ReplayChatModel.fromJsonl(file, { model: "gpt-4-1106-preview", promptField: "question", responseField: "response" });
+    const mixtral = await ReplayChatModel.fromJsonl(file, { model: "mistralai/Mixtral-8x7B-Instruct-v0.1", promptField: "question", responseField: "response" });
+    const aggregator = await ReplayChatModel.fromJsonl(file, { model: "gpt-4-1106-preview", promptField: "question", responseField: "response" });
+    const graph = buildMosaicGraph({
+      config: { experts: [{ name: "gpt4", model: gpt4 }, { name: "mixtral", model: mixtral }], gate: { extractor: { type: "number" }, threshold: 1 }, aggregator },
+    }).compile();
+    let skipped = 0;
+    for (const row of rows) {
+      const state = await graph.invoke(ask(row.question));
+      const gate = state.gates.at(-1)!;
+      if (gate.skipped) skipped++;
+      // A skip happens exactly when both recorded answers extract to the same number.
+      expect(gate.skipped).toBe(gate.groups.length === 1 && gate.groups[0]!.members.length === 2);
+    }
+    expect(skipped).toBeGreaterThan(0);
+    expect(skipped).toBeLessThan(rows.length);
+  }, 60_000);
+});
