@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { CoEConfigSchema, MosaicConfigSchema } from "./expertsSchema.js";
 import { MoAConfigSchema } from "./schema.js";
+import { SelfMoAConfigSchema } from "./selfMoASchema.js";
 
 /**
- * JSON Schema of the config file format, for editor completion (`$schema` in YAML/JSON files).
- * Chat model instances cannot appear in a file, so they are left out of the schema.
+ * JSON Schema of topology files (MoA, Self-MoA, CoE, MOSAIC), for editor completion (`$schema` in
+ * YAML/JSON files). Chat model and embeddings instances cannot appear in a file, so they are left out.
  */
 export function moaConfigJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(MoAConfigSchema, {
+  const schema = z.toJSONSchema(z.union([MoAConfigSchema, SelfMoAConfigSchema, CoEConfigSchema, MosaicConfigSchema]), {
     io: "input",
     unrepresentable: "any",
     target: "draft-7",
@@ -18,6 +20,6 @@ export function moaConfigJsonSchema(): Record<string, unknown> {
   }) as Record<string, unknown>;
   return {
     ...schema,
-    title: "langgraph-moa topology",
+    title: "langgraph-moa topology (moa, self-moa, coe, mosaic)",
   };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { moaConfigJsonSchema } from "../../src/config/jsonSchema.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { PRESETS } from "../../src/config/presets.js";
+import { planTopology } from "../../src/graphs/planTopology.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "moa-config-"));
 function file(name: string, text: string): string {
@@ -35,8 +36,19 @@ describe("loadConfig", () => {
     expect(loadConfig().name).toBe("moa-lite");
   });
 
-  it("loads every built-in preset", () => {
-    for (const name of Object.keys(PRESETS)) expect(loadConfig({ preset: name }).name).toBe(name);
+  it("plans every built-in preset as the topology it declares", () => {
+    for (const preset of Object.values(PRESETS)) {
+      const plan = planTopology({ config: preset.config });
+      expect([plan.name, plan.kind]).toEqual([preset.name, preset.topology]);
+    }
+  });
+
+  it("loads the Mixture-of-Agents presets as resolved MoA topologies", () => {
+    for (const name of ["moa-lite", "moa", "self-moa"]) expect(loadConfig({ preset: name }).name).toBe(name);
+  });
+
+  it("explains that a CoE preset is not a Mixture-of-Agents", () => {
+    expect(() => loadConfig({ preset: "coe" })).toThrow(/a "coe" topology is not a Mixture-of-Agents; build it with planTopology/);
   });
 
   it("names the file and field in validation errors", () => {
@@ -84,7 +96,12 @@ describe("JSON Schema", () => {
   });
 
   it("offers model reference strings, not instances, for models", () => {
-    const schema = moaConfigJsonSchema() as { properties: { aggregator: { anyOf: Array<{ type?: string }> } } };
-    expect(schema.properties.aggregator.anyOf.map((b) => b.type)).toEqual(["string", "object"]);
+    const schema = moaConfigJsonSchema() as { anyOf: Array<{ properties: { aggregator: { anyOf: Array<{ type?: string }> } } }> };
+    expect(schema.anyOf[0]!.properties.aggregator.anyOf.map((b) => b.type)).toEqual(["string", "object"]);
+  });
+
+  it("describes every topology kind", () => {
+    const schema = moaConfigJsonSchema() as { anyOf: Array<{ properties: { topology: { const?: string } } }> };
+    expect(schema.anyOf.map((branch) => branch.properties.topology.const)).toEqual(["moa", "self-moa", "coe", "mosaic"]);
   });
 });

@@ -49,9 +49,24 @@ afterAll(async () => {
 const input = { messages: [{ role: "user", content: "What is the capital of Japan?" }] };
 
 describe("LangGraph server (langgraph.json)", () => {
-  it("registers the moa graph", async () => {
-    const assistants = await client.assistants.search({ graphId: "moa" });
-    expect(assistants.map((a) => a.graph_id)).toContain("moa");
+  it("registers a graph for every topology", async () => {
+    const assistants = await client.assistants.search({ limit: 50 });
+    expect(assistants.map((a) => a.graph_id).sort()).toEqual(["coe", "moa", "mosaic", "self-moa"]);
+  });
+
+  it("serves schemas and the real shape of each topology for Studio", async () => {
+    const expected: Record<string, string[]> = {
+      "self-moa": ["layer1/sample-1", "layer1/sample-4", "aggregator"],
+      coe: ["router", "expert/qwen2.5-math-1.5b", "expert/qwen2.5-coder-1.5b", "expert/llama3.2-3b"],
+      mosaic: ["expert/qwen2.5-1.5b", "gate", "aggregator"],
+    };
+    for (const [graphId, nodes] of Object.entries(expected)) {
+      const [assistant] = await client.assistants.search({ graphId });
+      const schemas = await client.assistants.getSchemas(assistant!.assistant_id);
+      expect((schemas.state_schema as { properties: object }).properties).toHaveProperty("answers");
+      const drawing = await client.assistants.getGraph(assistant!.assistant_id);
+      expect(drawing.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(nodes));
+    }
   });
 
   it("serves input and state schemas for Studio", async () => {
