@@ -51,3 +51,31 @@ export { AggregatorFailedError } from "./nodes/aggregate.js";
 export { MoAInputError } from "./nodes/MoAInputError.js";
 export { DEFAULT_AGGREGATION_PROMPT } from "./prompts/aggregate.js";
 export { summarizeRun, type RunSummary, type AgentSummaryRow } from "./state/summarizeRun.js";
+
+// Topologies beyond MoA: Self-MoA, Composition of Experts, MOSAIC, and the dispatcher over all.
+export { planTopology, planTopologyFile, type TopologyPlan, type PlanTopologyOptions, type TopologyConfigInput } from "./graphs/planTopology.js";
+export { buildSelfMoAGraph, type BuildSelfMoAGraphOptions } from "./graphs/buildSelfMoAGraph.js";
+export { buildCoEGraph, type BuildCoEGraphOptions } from "./graphs/buildCoEGraph.js";
+export { buildMosaicGraph, type BuildMosaicGraphOptions } from "./graphs/buildMosaicGraph.js";
+export { TOPOLOGY_KINDS, topologyKindOf, type TopologyKind } from "./config/topologyKind.js";
+export { SelfMoAConfigSchema, expandSelfMoA, type SelfMoAConfigInput, type SelfMoAConfig } from "./config/selfMoASchema.js";
+export {
+  CoEConfigSchema,
+  MosaicConfigSchema,
+  RouterConfigSchema,
+  GateConfigSchema,
+  ExtractorConfigSchema,
+  type CoEConfigInput,
+  type MosaicConfigInput,
+  type RouterConfig,
+  type ExtractorConfig,
+} from "./config/expertsSchema.js";
+export { QuorumSchema, type QuorumConfig } from "./config/schema.js";
+export { createRouterFromConfig } from "./config/buildRouter.js";
+export { createExtractorFromConfig } from "./config/buildExtractor.js";
+export { summarizeCost, type RunCost } from "./state/summarizeCost.js";
+export { RouteRecordSchema, GateRecordSchema, type RouteRecord, type GateRecord } from "./state/moaState.js";
+export { ExpertFailedError } from "./nodes/expert.js";
+export * from "./routing/index.js";
+export * from "./voting/index.js";
+export * from "./models/replay/index.js";

@@ -1,25 +1,7 @@
 import { loadConfig } from "../config/loadConfig.js";
-import type { SelfMoAConfigInput } from "../config/selfMoASchema.js";
-import type { ModelFactory } from "../models/createChatModel.js";
 import { buildMoAGraph } from "./buildMoAGraph.js";
 
-/** Options for {@link buildSelfMoAGraph}. */
-export interface BuildSelfMoAGraphOptions {
-  config: Omit<SelfMoAConfigInput, "topology"> & { topology?: "self-moa" };
-  modelFactory?: ModelFactory;
-}
-
-/**
- * Builds a Self-MoA graph: one model sampled `n` times in parallel (seeds `seed`, `seed + 1`, ...),
- * then aggregated, by default by the same model. Nodes are `layer1/sample-1` ... and `aggregator`.
- *
- * @example
- * const selfMoA = buildSelfMoAGraph({ config: { model: "ollama:qwen2.5:7b", n: 4, temperature: 0.8 } }).compile();
- * const state = await selfMoA.invoke({ messages: [{ role: "user", content: "Prove that 17 is prime." }] });
- */
-export function buildSelfMoAGraph({ config, modelFactory }: BuildSelfMoAGraphOptions) {
-  return buildMoAGraph({ config: { ...config, topology: "self-moa" }, ...(modelFactory ? { modelFactory } : {}) });
-}
+export { buildSelfMoAGraph, type BuildSelfMoAGraphOptions } from "./buildSelfMoAGraph.js";
 
 /** The compiled Self-MoA graph served by `langgraph.json` as "self-moa" (`MOA_SELF_MOA_CONFIG` or the `self-moa` preset). */
 export const graph = buildMoAGraph({

@@ -1,34 +1,17 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { cosineSimilarity } from "../routing/cosineSimilarity.js";
 
 /**
- * Cosine similarity of two vectors, clamped to [0, 1] so it compares with the same thresholds as
- * lexical similarity (opposite directions are simply "not similar"). A zero vector is similar to
- * nothing.
- *
- * @example
- * cosineSimilarity([1, 0], [1, 1]); // 0.7071...
+ * Cosine similarity clamped to [0, 1], so it compares with the same thresholds as lexical
+ * similarity (opposite directions are simply "not similar").
  */
-export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) {
-    throw new RangeError(`cosineSimilarity: vectors differ in length (${a.length} and ${b.length})`);
-  }
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  if (normA === 0 || normB === 0) return 0;
-  return Math.min(1, Math.max(0, dot / Math.sqrt(normA * normB)));
+function clampedCosine(a: readonly number[], b: readonly number[]): number {
+  return Math.min(1, Math.max(0, cosineSimilarity(a, b)));
 }
 
 /**
  * Embeds the texts in one batch with a LangChain embeddings model and returns every pairwise
- * {@link cosineSimilarity}.
+ * clamped cosine similarity.
  *
  * @example
  * const matrix = await embeddingSimilarities(new OllamaEmbeddings({ model: "nomic-embed-text" }), answers);
@@ -42,5 +25,5 @@ export async function embeddingSimilarities(
   if (vectors.length !== texts.length) {
     throw new Error(`embeddings returned ${vectors.length} vectors for ${texts.length} texts`);
   }
-  return vectors.map((a) => vectors.map((b) => cosineSimilarity(a, b)));
+  return vectors.map((a) => vectors.map((b) => clampedCosine(a, b)));
 }

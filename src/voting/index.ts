@@ -13,7 +13,7 @@ export { extractNumber, numberExtractor } from "./extractNumber.js";
 export { normalizeExact, exactExtractor } from "./extractExact.js";
 export { clusterExtractor, type ClusterExtractorOptions } from "./clusterExtractor.js";
 export { lexicalSimilarity, lexicalSimilarities } from "./lexicalSimilarity.js";
-export { cosineSimilarity, embeddingSimilarities } from "./embeddingSimilarity.js";
+export { embeddingSimilarities } from "./embeddingSimilarity.js";
 export { groupAnswers, type AnswerGroup, type AnswerGroups, type GroupAnswersOptions } from "./groupAnswers.js";
 export {
   computeConsensus,

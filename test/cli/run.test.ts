@@ -168,7 +168,7 @@ describe("moa helpers", () => {
 
   it("prints the JSON Schema", async () => {
     const result = await runCli(["schema"]);
-    expect(JSON.parse(result.stdout)).toHaveProperty("properties.layers");
+    expect(JSON.parse(result.stdout)).toHaveProperty("anyOf.0.properties.layers");
   });
 });
 

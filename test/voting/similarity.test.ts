@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cosineSimilarity, embeddingSimilarities } from "../../src/voting/embeddingSimilarity.js";
+import { embeddingSimilarities } from "../../src/voting/embeddingSimilarity.js";
 import { lexicalSimilarity } from "../../src/voting/lexicalSimilarity.js";
 import { FixedEmbeddings } from "./FixedEmbeddings.js";
 
@@ -18,22 +18,13 @@ describe("lexicalSimilarity", () => {
   });
 });
 
-describe("cosineSimilarity", () => {
-  it("is the cosine of the angle", () => {
-    expect(cosineSimilarity([1, 0], [1, 1])).toBeCloseTo(Math.SQRT1_2, 12);
-  });
-
-  it("clamps opposite directions to 0 and gives a zero vector 0", () => {
-    expect(cosineSimilarity([1, 0], [-1, 0])).toBe(0);
-    expect(cosineSimilarity([0, 0], [1, 0])).toBe(0);
-  });
-
-  it("rejects vectors of different lengths", () => {
-    expect(() => cosineSimilarity([1, 0], [1])).toThrow(/differ in length \(2 and 1\)/);
-  });
-});
-
 describe("embeddingSimilarities", () => {
+  it("treats opposite directions and zero vectors as not similar (0, not negative)", async () => {
+    const matrix = await embeddingSimilarities(new FixedEmbeddings({ a: [1, 0], b: [-1, 0], z: [0, 0] }), ["a", "b", "z"]);
+    expect(matrix[0]![1]).toBe(0);
+    expect(matrix[0]![2]).toBe(0);
+  });
+
   it("embeds all texts in one batch", async () => {
     const embeddings = new FixedEmbeddings({ a: [1, 0], b: [0, 1], c: [1, 1] });
     const matrix = await embeddingSimilarities(embeddings, ["a", "b", "c"]);
