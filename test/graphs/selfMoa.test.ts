@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { HumanMessage } from "@langchain/core/messages";
+import { buildSelfMoAGraph } from "../../src/graphs/buildSelfMoAGraph.js";
+import { ensureConfig } from "../../src/config/ensureConfig.js";
+import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+
+describe("Self-MoA", () => {
+  it("samples one model n times in parallel with distinct seeds, then aggregates with it", () => {
+    const topology = ensureConfig({ topology: "self-moa", model: "ollama:qwen2.5:7b", n: 3, temperature: 0.9, seed: 10 });
+    expect(topology.layers).toHaveLength(1);
+    expect(topology.layers[0]!.map((a) => [a.name, a.modelLabel, a.settings.seed, a.settings.temperature])).toEqual([
+      ["sample-1", "ollama:qwen2.5:7b", 10, 0.9],
+      ["sample-2", "ollama:qwen2.5:7b", 11, 0.9],
+      ["sample-3", "ollama:qwen2.5:7b", 12, 0.9],
+    ]);
+    expect(topology.aggregator.modelLabel).toBe("ollama:qwen2.5:7b");
+  });
+
+  it("answers through the samples and the aggregator", async () => {
+    let call = 0;
+    const model = new ScriptedChatModel({ reply: () => `sample ${++call}` });
+    const state = await buildSelfMoAGraph({ config: { model, n: 3 } }).compile().invoke({ messages: [new HumanMessage("Why?")] });
+    expect(model.calls).toHaveLength(4);
+    const aggregatorPrompt = model.calls[3]!.messages[0]!.text;
+    expect(aggregatorPrompt).toMatch(/<response id="3">/);
+    expect(state.answers.map((a) => a.agent).sort()).toEqual(["aggregator", "sample-1", "sample-2", "sample-3"]);
+  });
+
+  it("supports several sampling layers and quorum fan-in", () => {
+    const topology = ensureConfig({ topology: "self-moa", model: "ollama:m", n: 4, layers: 2, quorum: { min: 3 } });
+    expect(topology.layers).toHaveLength(2);
+    expect(topology.quorums).toEqual([{ min: 3 }, { min: 3 }]);
+  });
+
+  it("reports errors at the Self-MoA field that caused them", () => {
+    expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 1 })).toThrow(/^invalid configuration: n: /);
+  });
+});
