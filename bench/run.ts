@@ -1,7 +1,10 @@
-// npm run bench: speed targets live here, never as timed assertions in tests.
+// npm run bench: speed and quality targets live here, never as timed assertions in tests.
+import { benchGate } from "./gate.js";
 import { benchMoAOverhead } from "./moaOverhead.js";
+import { benchQuorum } from "./quorum.js";
 
 process.env.LANGSMITH_TRACING ??= "false";
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 const moa = await benchMoAOverhead();
 console.log("MoA graph, 3 proposers x 2 layers + aggregator");
@@ -16,4 +19,26 @@ console.log(
 console.log(
   `  (b) instant models: ours ${moa.oursCpuMsPerQuery.toFixed(2)} ms CPU/query, bare LangGraph ${moa.bareCpuMsPerQuery.toFixed(2)} ms -> ` +
     `ratio ${moa.overheadRatio.toFixed(2)}x (goal <= 1.2x)`,
+);
+
+const gate = await benchGate();
+console.log(`\nMOSAIC gate on recorded GSM8K answers (${gate.items} items; experts ${gate.experts.join(" + ")}; ${gate.aggregatorStandIn} stands in for the aggregator)`);
+for (const [model, accuracy] of Object.entries(gate.expertAccuracy)) console.log(`  ${model} alone: ${pct(accuracy)}`);
+console.log(`  always aggregate: ${pct(gate.alwaysAggregateAccuracy)}`);
+for (const t of gate.thresholds) {
+  console.log(
+    `  T = ${t.threshold}: skip rate ${pct(t.skipRate)} (${t.skipped} aggregator calls saved), gated accuracy ${pct(t.gatedAccuracy)}, ` +
+      `accuracy on skipped ${pct(t.skippedAccuracy)}, stand-in on the rest ${Number.isNaN(t.escalatedAccuracy) ? "-" : pct(t.escalatedAccuracy)}`,
+  );
+}
+console.log(`  number extractor agrees with the dataset's own grading on ${pct(gate.extractorAgreement.overall)} of answers`);
+
+const quorum = await benchQuorum();
+console.log(`\nQuorum fan-in: 3 proposers (one heavy-tailed straggler), ${quorum.queries} queries each`);
+for (const mode of [quorum.waitAll, quorum.quorum]) {
+  console.log(`  ${mode.label.padEnd(15)} p50 ${mode.p50Ms.toFixed(1)} ms, p95 ${mode.p95Ms.toFixed(1)} ms, mean ${mode.meanMs.toFixed(1)} ms`);
+}
+console.log(
+  `  p95 ratio quorum / wait-all = ${(quorum.quorum.p95Ms / quorum.waitAll.p95Ms).toFixed(2)}, p50 ratio = ${(quorum.quorum.p50Ms / quorum.waitAll.p50Ms).toFixed(2)}; ` +
+    `answers aggregated per query with the quorum: ${quorum.meanAnswersWithQuorum.toFixed(2)} of 3`,
 );

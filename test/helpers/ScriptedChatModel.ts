@@ -7,8 +7,8 @@ import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 export interface ScriptedChatModelOptions extends BaseChatModelParams {
   /** Fixed text or a function of the received messages. */
   reply?: string | ((messages: BaseMessage[]) => string);
-  /** Delay before answering; aborted by the call's signal. */
-  latencyMs?: number;
+  /** Delay before answering (fixed, or drawn per call); aborted by the call's signal. */
+  latencyMs?: number | (() => number);
   /** Makes every call fail with this message. */
   fail?: string;
   /** Name shown by getName(). */
@@ -47,7 +47,9 @@ export class ScriptedChatModel extends BaseChatModel {
     const call: ScriptedCall = { messages, startedAt: performance.now() };
     this.calls.push(call);
     try {
-      if (this.options.latencyMs) await sleep(this.options.latencyMs, signal);
+      const { latencyMs } = this.options;
+      const delay = typeof latencyMs === "function" ? latencyMs() : latencyMs;
+      if (delay) await sleep(delay, signal);
       if (this.options.fail) throw new Error(this.options.fail);
       const { reply = "scripted answer" } = this.options;
       return typeof reply === "function" ? reply(messages) : reply;
