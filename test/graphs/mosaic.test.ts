@@ -95,3 +95,32 @@ describe("MOSAIC graph", () => {
     expect(skipped).toBeLessThan(rows.length);
   }, 60_000);
 });
+
+describe("MOSAIC with routing", () => {
+  it("routes to the category's k experts, then gates their answers", async () => {
+    const m = { a: new ScriptedChatModel({ reply: "12" }), b: new ScriptedChatModel({ reply: "12" }), c: new ScriptedChatModel({ reply: "99" }), fb: new ScriptedChatModel({ reply: "fallback" }) };
+    const aggregator = new ScriptedChatModel({ reply: "agg" });
+    const graph = buildMosaicGraph({
+      config: {
+        categories: ["math", "other"],
+        router: { type: "rules", rules: [{ category: "math", keywords: ["sum"] }] },
+        experts: { math: [{ name: "a", model: m.a }, { name: "b", model: m.b }], other: [{ name: "c", model: m.c }] },
+        fallback: { name: "fb", model: m.fb },
+        gate: { extractor: { type: "number" }, threshold: 1 },
+        aggregator,
+      },
+    }).compile();
+    const state = await graph.invoke(ask("What is the sum of 5 and 7?"));
+    expect(state.routes.at(-1)!.experts).toEqual(["expert/a", "expert/b"]);
+    expect(m.c.calls).toHaveLength(0);
+    expect(state.gates.at(-1)).toMatchObject({ skipped: true, representative: "a" });
+    expect(state.messages.at(-1)?.text).toBe("12");
+    expect(aggregator.calls).toHaveLength(0);
+  });
+
+  it("needs categories, a router and a fallback for experts by category", () => {
+    expect(() =>
+      buildMosaicGraph({ config: { experts: { math: ["ollama:a", "ollama:b"] }, gate: { extractor: { type: "number" } }, aggregator: "ollama:c" } }),
+    ).toThrow(/experts: experts by category need categories, a router and a fallback/);
+  });
+});
