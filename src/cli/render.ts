@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
+import type { RunCost } from "../state/summarizeCost.js";
 import type { RunSummary } from "../state/summarizeRun.js";
 
 /** Seconds for latencies a person reads: two decimals under 10 s, one above. */
@@ -36,7 +37,7 @@ export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates">, 
 }
 
 /** The per-agent summary table printed after a run. */
-export function renderSummaryTable(summary: RunSummary, { color = false }: { color?: boolean } = {}): string {
+export function renderSummaryTable(summary: RunSummary, { color = false, cost }: { color?: boolean; cost?: RunCost } = {}): string {
   const table = new Table({
     head: ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"],
     style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
@@ -57,7 +58,16 @@ export function renderSummaryTable(summary: RunSummary, { color = false }: { col
     ]);
   }
   const { calls, failed, inputTokens, outputTokens } = summary.totals;
-  return `${table.toString()}\n${calls} calls, ${failed} failed, ${inputTokens} input + ${outputTokens} output tokens\n`;
+  // Active parameters only when some model declared them (or a GGUF file told us).
+  const params = cost && cost.activeParams > 0 ? `, ${formatParams(cost.activeParams)} active parameters${cost.callsWithUnknownParams > 0 ? ` (${cost.callsWithUnknownParams} calls unknown)` : ""}` : "";
+  return `${table.toString()}\n${calls} calls, ${failed} failed, ${inputTokens} input + ${outputTokens} output tokens${params}\n`;
+}
+
+/** 17e9 -> "17.0B"; 360e6 -> "360M". */
+export function formatParams(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(1)}B`;
+  if (count >= 1e6) return `${Math.round(count / 1e6)}M`;
+  return String(Math.round(count));
 }
 
 function truncate(text: string, max: number): string {

@@ -109,7 +109,7 @@ export async function runCommand({
   // A model that does not stream still gets its answer printed.
   if (!streamedAnswer && summary.answer) stdout.write(summary.answer);
   stdout.write("\n");
-  stderr.write(`\n${renderSummaryTable(summary, { color: Boolean((stderr as NodeJS.WriteStream).isTTY) })}`);
+  stderr.write(`\n${renderSummaryTable(summary, { color: Boolean((stderr as NodeJS.WriteStream).isTTY), cost: summarizeCost(finalState) })}`);
 }
 
 async function ensureBackends(plan: TopologyPlan, stderr: NodeJS.WritableStream): Promise<void> {

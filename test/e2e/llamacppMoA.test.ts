@@ -53,9 +53,11 @@ describe("MoA in-process over llama.cpp", () => {
   it("answers from the CLI with a GGUF topology file", async () => {
     const result = await runCli(["run", "Hello there", "--json", "--config", path.resolve(import.meta.dirname, "../fixtures/tiny-llamacpp.yaml")], { timeoutMs: 120_000 });
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { answer: string; totals: { calls: number; failed: number; outputTokens: number } };
+    const doc = JSON.parse(result.stdout) as { answer: string; totals: { calls: number; failed: number; outputTokens: number }; cost: { activeParams: number } };
     expect(doc.answer.length).toBeGreaterThan(0);
     expect(doc.totals).toMatchObject({ calls: 3, failed: 0 });
     expect(doc.totals.outputTokens).toBeGreaterThan(0);
+    // Read from the GGUF metadata: three calls of the same tiny model.
+    expect(doc.cost.activeParams).toBeGreaterThan(0);
   }, 150_000);
 });
