@@ -23,7 +23,7 @@ export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates">, 
     const key = `route ${route.turn}`;
     if (printed.has(key)) continue;
     printed.add(key);
-    const category = route.category ?? "unknown";
+    const category = route.proposedCategory ?? route.category ?? "unknown";
     out += `── route · ${route.router} router: ${category} (confidence ${route.confidence.toFixed(2)})${route.usedFallback ? " -> fallback" : ""} -> ${route.experts.join(", ")}\n   ${route.reason}\n\n`;
   }
   for (const gate of state.gates.slice(-1)) {

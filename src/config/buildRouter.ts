@@ -6,6 +6,8 @@ import { createLlmRouter } from "../routing/createLlmRouter.js";
 import { createRuleRouter } from "../routing/createRuleRouter.js";
 import type { Router } from "../routing/types.js";
 import type { RouterConfig } from "./expertsSchema.js";
+import { ConfigError } from "./ConfigError.js";
+
 
 /**
  * Builds the router a CoE/MOSAIC config describes. `model` is the LLM router's chat model (created by
@@ -15,6 +17,16 @@ import type { RouterConfig } from "./expertsSchema.js";
  * const router = createRouterFromConfig({ config: { type: "rules", rules, threshold: 0 }, categories: ["math", "code"] });
  */
 export function createRouterFromConfig({ config, categories, model }: { config: RouterConfig; categories: readonly string[]; model?: BaseChatModel }): Router {
+  try {
+    return buildRouter(config, categories, model);
+  } catch (error) {
+    // Anything the schema could not see (e.g. an embeddings endpoint without a key) is still a config problem.
+    if (error instanceof ConfigError || !(error instanceof Error)) throw error;
+    throw new ConfigError([{ path: "router", message: error.message }]);
+  }
+}
+
+function buildRouter(config: RouterConfig, categories: readonly string[], model: BaseChatModel | undefined): Router {
   switch (config.type) {
     case "llm":
       if (!model) throw new Error("internal: the LLM router needs its model");
@@ -25,7 +37,7 @@ export function createRouterFromConfig({ config, categories, model }: { config: 
         rules: config.rules.map((rule) => ({ category: rule.category, ...(rule.keywords ? { keywords: rule.keywords } : {}), ...(rule.patterns ? { patterns: rule.patterns } : {}) })),
       });
     case "embedding":
-      return createEmbeddingRouter({ embeddings: embeddingsFrom(config.embeddings), examples: config.examples, k: config.k, categories });
+      return createEmbeddingRouter({ embeddings: embeddingsFrom(config.embeddings), examples: config.examples, k: config.k, minSimilarity: config.minSimilarity, categories });
   }
 }
 

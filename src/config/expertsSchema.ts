@@ -1,15 +1,19 @@
 import { z } from "zod";
 import type { Embeddings } from "@langchain/core/embeddings";
+import { compileRule } from "../routing/compileRule.js";
+import { RouterConfigError } from "../routing/RouterConfigError.js";
 import {
   AgentSchema,
-  AggregatorSchema,
+  AggregatorEntrySchema,
   ChatModelInstanceSchema,
   DefaultsSchema,
   ModelRefStringSchema,
   ModelSpecSchema,
+  NameSchema,
 } from "./schema.js";
 
-const CategorySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "expected a category name of letters, digits, '.', '_' or '-'");
+// "unknown" is what routers answer when nothing fits, so it cannot name a real category.
+const CategorySchema = NameSchema.refine((name) => name !== "unknown", '"unknown" is reserved for inputs that fit no category');
 const threshold = z.number().min(0).max(1).default(0).describe("Decisions below this confidence go to the fallback expert");
 
 const EmbeddingsInstanceSchema = z.custom<Embeddings>(
@@ -23,7 +27,9 @@ export const EmbeddingsSpecSchema = z.union([ModelRefStringSchema, EmbeddingsIns
 export const RouterConfigSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("llm"),
-    model: ModelSpecSchema.describe("Classifier model (structured output, or JSON in text for models without tools)"),
+    model: z
+      .union([ModelSpecSchema, AgentSchema])
+      .describe("Classifier model or agent (structured output, or JSON in text for models without tools); temperature 0 unless set"),
     descriptions: z.record(z.string(), z.string().min(1)).optional().describe("What each category covers, shown to the classifier"),
     threshold,
   }),
@@ -45,9 +51,26 @@ export const RouterConfigSchema = z.discriminatedUnion("type", [
     embeddings: EmbeddingsSpecSchema,
     examples: z.array(z.strictObject({ text: z.string().min(1), category: CategorySchema })).min(1).describe("Labelled examples"),
     k: z.number().int().min(1).max(100).default(5),
+    minSimilarity: z
+      .number()
+      .min(-1)
+      .max(1)
+      .default(0)
+      .describe("Inputs whose nearest example is less similar than this are unknown (go to the fallback)"),
     threshold,
   }),
-]);
+]).superRefine((router, ctx) => {
+  // Compile the rules now, so a bad pattern is a config error with its path, found by `moa validate`.
+  if (router.type !== "rules") return;
+  router.rules.forEach((rule, index) => {
+    try {
+      compileRule(rule, index, false);
+    } catch (error) {
+      if (!(error instanceof RouterConfigError)) throw error;
+      ctx.addIssue({ code: "custom", path: ["rules", index], message: error.message.replace(/^rule \d+( \(category "[^"]*"\))?: /, "") });
+    }
+  });
+});
 
 /** One expert: an agent, or another topology run as a stage (`{ name, stage: <topology config> }`). */
 export const ExpertEntrySchema = z.union([
@@ -55,7 +78,7 @@ export const ExpertEntrySchema = z.union([
   ChatModelInstanceSchema,
   AgentSchema,
   z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+    name: NameSchema,
     stage: z
       .union([z.strictObject({ preset: z.string().min(1) }), z.looseObject({}).refine((v) => Object.keys(v).length > 0, "expected a topology config")])
       .describe("A nested topology (e.g. a MoA) answering as this expert"),
@@ -88,7 +111,7 @@ const shared = {
   name: z.string().min(1).max(128).optional(),
   description: z.string().optional(),
   defaults: DefaultsSchema.optional(),
-  aggregator: z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]).optional(),
+  aggregator: AggregatorEntrySchema.optional(),
 };
 
 /**
@@ -108,7 +131,7 @@ export const CoEConfigSchema = z
   .strictObject({
     ...shared,
     topology: z.literal("coe"),
-    categories: z.array(CategorySchema).min(1),
+    categories: z.array(CategorySchema).min(1).refine((list) => new Set(list).size === list.length, "a category is listed twice"),
     router: RouterConfigSchema,
     experts: z.record(z.string(), expertList).describe("Category -> expert(s)"),
     fallback: ExpertEntrySchema.describe("Answers unknown and low-confidence inputs"),
@@ -123,12 +146,12 @@ export const MosaicConfigSchema = z
   .strictObject({
     ...shared,
     topology: z.literal("mosaic"),
-    categories: z.array(CategorySchema).min(1).optional(),
+    categories: z.array(CategorySchema).min(1).refine((list) => new Set(list).size === list.length, "a category is listed twice").optional(),
     router: RouterConfigSchema.optional(),
     experts: z.union([z.array(ExpertEntrySchema).min(2), z.record(z.string(), expertList)]),
     fallback: ExpertEntrySchema.optional(),
     gate: GateConfigSchema,
-    aggregator: z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]),
+    aggregator: AggregatorEntrySchema,
   })
   .superRefine((config, ctx) => {
     const routed = !Array.isArray(config.experts);
@@ -136,7 +159,11 @@ export const MosaicConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["experts"], message: "experts by category need categories, a router and a fallback; or give a list of experts" });
       return;
     }
-    if (!routed && config.router) ctx.addIssue({ code: "custom", path: ["router"], message: "a router needs experts by category (a mapping), not a list" });
+    if (!routed) {
+      for (const key of ["router", "categories", "fallback"] as const) {
+        if (config[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `"${key}" needs experts by category (a mapping); with a list of experts every expert answers` });
+      }
+    }
     if (config.gate.extractor.type === "cluster" && config.gate.extractor.similarity === "embedding" && !config.gate.extractor.embeddings) {
       ctx.addIssue({ code: "custom", path: ["gate", "extractor", "embeddings"], message: "embedding similarity needs an embeddings reference" });
     }

@@ -56,8 +56,17 @@ function humanize(issue: ZodIssue): string {
   switch (issue.code) {
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-    case "invalid_union":
+    case "invalid_union": {
+      // A discriminated union (router.type, extractor.type) names its allowed values.
+      const { options } = issue as { options?: unknown[] };
+      if (Array.isArray(options) && options.length > 0) {
+        const got = (issue as { input?: Record<string, unknown> }).input;
+        const key = (issue as { discriminator?: string }).discriminator ?? "type";
+        const value = got && typeof got === "object" ? got[key] : undefined;
+        return `expected one of ${options.map((o) => JSON.stringify(o)).join(", ")}, got ${describeValue(value)}`;
+      }
       return 'expected a model reference string (such as "ollama:qwen2.5:1.5b") or an object with a "model" field';
+    }
     case "invalid_type": {
       const received = (issue as { input?: unknown }).input;
       return `expected ${issue.expected}, got ${describeValue(received)}`;

@@ -10,7 +10,7 @@ import {
   type MosaicConfigInput,
   type RouterConfig,
 } from "./expertsSchema.js";
-import type { MoAConfigInput } from "./schema.js";
+import { isChatModel, type AgentConfig, type MoAConfigInput } from "./schema.js";
 
 /** One expert: an agent that answers, or a nested topology config run as a stage. */
 export type ResolvedExpert =
@@ -49,18 +49,23 @@ export function resolveExpertsTopology(
   const config = parsed.data;
 
   // Every distinct expert entry, named once; categories refer to experts by id.
-  // The same reference string (or object) named under several categories is one expert.
+  // In a mapping, the same expert named under several categories (or as the fallback) is one expert;
+  // in a list, every entry is its own expert, repeats included (they are sampled separately).
   const entries: ExpertEntry[] = [];
-  const idOf = (entry: ExpertEntry): string => {
-    const found = entries.indexOf(entry);
-    if (found >= 0) return String(found);
+  const keys: string[] = [];
+  const add = (entry: ExpertEntry): string => {
     entries.push(entry);
+    keys.push(sameExpertKey(entry));
     return String(entries.length - 1);
+  };
+  const idOf = (entry: ExpertEntry): string => {
+    const found = keys.indexOf(sameExpertKey(entry));
+    return found >= 0 ? String(found) : add(entry);
   };
   const list = (value: ExpertEntry | ExpertEntry[]) => (Array.isArray(value) ? value : [value]);
   const byCategoryIdx: Record<string, string[]> = {};
   let fallbackIdx: string[] = [];
-  if (Array.isArray(config.experts)) config.experts.forEach((e) => idOf(e));
+  if (Array.isArray(config.experts)) config.experts.forEach((e) => add(e));
   else for (const [category, experts] of Object.entries(config.experts)) byCategoryIdx[category] = list(experts).map(idOf);
   if (config.fallback !== undefined) fallbackIdx = [idOf(config.fallback)];
 
@@ -79,7 +84,7 @@ export function resolveExpertsTopology(
   const idFor = (index: string) => experts[Number(index)]!.id;
 
   const aggregator = config.aggregator !== undefined ? agentTopology?.aggregator ?? resolveAggregatorOnly(config, { source, baseDir }) : undefined;
-  const routerAgent = routed && config.router?.type === "llm" ? resolveRouterAgent(config.router.model, config, { source, baseDir }) : undefined;
+  const routerAgent = routed && config.router?.type === "llm" ? resolveRouterAgent(config.router.model, config, layers.router, { source, baseDir }) : undefined;
   return {
     kind: isCoE ? "coe" : "mosaic",
     name: config.name ?? (isCoE ? "coe" : "mosaic"),
@@ -123,9 +128,25 @@ function resolveAggregatorOnly(config: SharedConfig, options: { source?: string;
   return resolveAgents([config.aggregator as ExpertEntry], config, options).aggregator;
 }
 
-function resolveRouterAgent(model: string | BaseChatModel, config: SharedConfig, options: { source?: string; baseDir?: string }): ResolvedAgent {
-  const agent = resolveAgents([model as ExpertEntry], { ...(config.defaults ? { defaults: config.defaults } : {}) }, options).layers[0]![0]!;
-  return { ...agent, id: "router", name: "router", role: "router", layer: 1 };
+// A classifier should be deterministic: temperature 0 unless the router's own settings say otherwise.
+function resolveRouterAgent(model: string | BaseChatModel | AgentConfig, config: SharedConfig, layer: number, options: { source?: string; baseDir?: string }): ResolvedAgent {
+  const entry: AgentConfig = typeof model === "object" && !isChatModel(model) ? { temperature: 0, ...model } : { model, temperature: 0 };
+  const agent = resolveAgents([entry], { ...(config.defaults ? { defaults: config.defaults } : {}) }, options).layers[0]![0]!;
+  return { ...agent, id: "router", name: "router", role: "router", layer };
+}
+
+// Strings compare by value, plain objects by content; a chat model instance only equals itself.
+const instanceIds = new WeakMap<object, number>();
+let nextInstanceId = 0;
+function sameExpertKey(entry: ExpertEntry): string {
+  if (typeof entry === "string") return `ref:${entry}`;
+  const idOf = (model: object) => {
+    if (!instanceIds.has(model)) instanceIds.set(model, nextInstanceId++);
+    return instanceIds.get(model)!;
+  };
+  if (isChatModel(entry)) return `instance:${idOf(entry)}`;
+  if ("model" in entry && isChatModel(entry.model)) return `instance:${idOf(entry.model)}:${JSON.stringify({ ...entry, model: undefined })}`;
+  return `object:${JSON.stringify(entry)}`;
 }
 
 function assertUniqueIds(experts: ResolvedExpert[], source?: string): void {

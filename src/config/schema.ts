@@ -84,6 +84,9 @@ const agentFields = {
 /** One agent: a model with its own settings and prompt. */
 export const AgentSchema = z.strictObject(agentFields);
 
+/** Agent names and categories, as they appear in node ids: letters, digits, '.', '_' or '-'. */
+export const NameSchema = z.string().regex(AGENT_NAME_PATTERN, "expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+
 /** An agent, or just its model reference as shorthand. */
 export const AgentEntrySchema = z.union([ModelRefStringSchema, ChatModelInstanceSchema, AgentSchema]);
 
@@ -130,6 +133,9 @@ export const LayerSchema = z
 /** The final aggregator that writes the answer. */
 export const AggregatorSchema = z.strictObject({ ...agentFields, aggregationPrompt });
 
+/** An aggregator given as a reference string, a chat model instance (in code) or an object. */
+export const AggregatorEntrySchema = z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]);
+
 /** Global defaults that layers and agents override. */
 export const DefaultsSchema = ModelSettingsSchema.extend({
   systemPrompt: z.string().min(1).optional().describe("System prompt of every agent without its own"),
@@ -152,7 +158,7 @@ export const MoAConfigSchema = z
     description: z.string().optional(),
     defaults: DefaultsSchema.optional(),
     layers: z.array(LayerSchema).min(1, "expected at least one layer of proposers").max(32),
-    aggregator: z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]),
+    aggregator: AggregatorEntrySchema,
   })
   .superRefine((config, ctx) => {
     const firstPrompt = config.layers[0]?.aggregationPrompt;

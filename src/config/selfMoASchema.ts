@@ -1,8 +1,6 @@
 import { z } from "zod";
 import {
-  AggregatorSchema,
-  ChatModelInstanceSchema,
-  ModelRefStringSchema,
+  AggregatorEntrySchema,
   ModelSettingsSchema,
   ModelSpecSchema,
   QuorumSchema,
@@ -29,16 +27,25 @@ export const SelfMoAConfigSchema = z.strictObject({
   systemPrompt: z.string().min(1).optional(),
   defaults: ModelSettingsSchema.optional().describe("Other settings of every call (maxTokens, timeoutMs, ...)"),
   quorum: QuorumSchema.optional().describe("Quorum fan-in for every sampling layer"),
-  aggregator: z
-    .union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema])
-    .optional()
-    .describe("Final aggregator; defaults to the same model"),
+  aggregator: AggregatorEntrySchema.optional().describe("Final aggregator; defaults to the same model"),
+}).superRefine((config, ctx) => {
+  if (config.quorum && config.quorum.min > config.n) {
+    ctx.addIssue({ code: "custom", path: ["quorum", "min"], message: `expected at most n = ${config.n}, got ${config.quorum.min}` });
+  }
 });
 
 export type SelfMoAConfigInput = z.input<typeof SelfMoAConfigSchema>;
 export type SelfMoAConfig = z.output<typeof SelfMoAConfigSchema>;
 
-/** Writes a Self-MoA config out as the MoA topology it is: `layers` layers of `n` seeded samples. */
+/**
+ * Writes a Self-MoA config out as the MoA topology it is: `layers` layers of `n` seeded samples.
+ * (A chat model instance given in code keeps its own sampling settings: seeds and temperature are
+ * applied only to models created from references.)
+ *
+ * @example
+ * expandSelfMoA(SelfMoAConfigSchema.parse({ topology: "self-moa", model: "ollama:m", n: 2 })).layers[0].agents;
+ * // [{ name: "sample-1", model: "ollama:m", temperature: 0.7, seed: 1 }, { name: "sample-2", ..., seed: 2 }]
+ */
 export function expandSelfMoA(config: SelfMoAConfig): MoAConfigInput {
   const samples = Array.from({ length: config.n }, (_, i) => ({
     name: `sample-${i + 1}`,

@@ -39,7 +39,9 @@ export type ExpertNodeOptions = {
  */
 export function createExpertNode(options: ExpertNodeOptions) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
-    const { answer, message } = options.kind === "agent" ? await runAgent(options, state, config) : await runStage(options, state, config);
+    const result = options.kind === "agent" ? await runAgent(options, state, config) : await runStage(options, state, config);
+    if (!result) return {};
+    const { answer, message } = result;
     const answers = Array.isArray(answer) ? answer : [answer];
     const own = answers.at(-1)!;
     const final = typeof options.final === "function" ? options.final(state) : options.final;
@@ -50,7 +52,9 @@ export function createExpertNode(options: ExpertNodeOptions) {
 }
 
 async function runAgent({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }, state: MoAStateValue, config: LangGraphRunnableConfig) {
-  const input = prepareAgentInput({ agent, state })!;
+  // Null means bad input that the first expert reports; the others stand down (see prepareAgentInput).
+  const input = prepareAgentInput({ agent, state });
+  if (!input) return undefined;
   return callAgent({ agent, model, messages: input.messages, turn: input.turn, config });
 }
 
@@ -64,21 +68,27 @@ async function runStage(
   const startedAt = new Date().toISOString();
   const base = { turn, layer, role: "expert" as const, agent: name, agentIndex: index, nodeId: id, model: `stage ${name}` };
   try {
-    const result = await stage.invoke({ messages: state.messages }, { ...(config.signal ? { signal: config.signal } : {}) });
-    const { answer, totals } = summarizeRun(result);
+    // Callbacks and the stream writer flow in, so tracing and `--show-layers` see the stage's agents.
+    const result = await stage.invoke(
+      { messages: state.messages },
+      { ...(config.signal ? { signal: config.signal } : {}), ...(config.callbacks ? { callbacks: config.callbacks } : {}), ...(config.writer ? { writer: config.writer } : {}) },
+    );
+    const { answer } = summarizeRun(result);
     const inner = result.answers.filter((a) => a.turn === turn).map((a) => ({ ...a, stage: id, nodeId: `${id}/${a.nodeId}` }));
+    // The stage's own record has no usage of its own: its calls are the inner records.
     const own: AgentAnswer = {
       ...base,
+      composite: true,
       ...(answer ? { content: answer } : { error: "the stage produced no answer" }),
       latencyMs: performance.now() - started,
-      usage: { inputTokens: totals.inputTokens, outputTokens: totals.outputTokens, totalTokens: totals.inputTokens + totals.outputTokens },
       startedAt,
     };
     const last = result.messages.at(-1);
     return { answer: [...inner, own], ...(answer && last ? { message: last as AIMessage } : {}) };
   } catch (error) {
     if (config.signal?.aborted) throw error;
-    const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    return { answer: [{ ...base, error: reason, latencyMs: performance.now() - started, startedAt }] };
+    // Keep every line: a failed stage's message lists each of its agents' errors.
+    const reason = error instanceof Error ? error.message.replace(/\s*\n\s*/g, " ") : String(error);
+    return { answer: [{ ...base, composite: true, error: reason, latencyMs: performance.now() - started, startedAt }] };
   }
 }

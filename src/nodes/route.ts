@@ -2,6 +2,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { RunnableLambda } from "@langchain/core/runnables";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { RouterConfig } from "../config/expertsSchema.js";
+import { activeParamsOf } from "../models/activeParams.js";
 import { describeError } from "../models/describeError.js";
 import { routeWithFallback } from "../routing/routeWithFallback.js";
 import type { Router } from "../routing/types.js";
@@ -47,13 +48,19 @@ export function createRouteNode({ router, config, categories, byCategory, fallba
       ).invoke(text, { callbacks: [collector], runName: "router" });
       const experts = decision.usedFallback ? fallback : (byCategory[decision.category] ?? fallback);
       const withoutExperts = !decision.usedFallback && byCategory[decision.category] === undefined;
+      const usedFallback = decision.usedFallback || withoutExperts;
       record = {
         turn,
         router: router.kind,
-        ...(decision.proposedCategory !== undefined ? { category: decision.proposedCategory } : {}),
+        ...(usedFallback ? {} : { category: decision.category }),
+        ...(decision.proposedCategory !== undefined ? { proposedCategory: decision.proposedCategory } : {}),
         confidence: decision.confidence,
-        usedFallback: decision.usedFallback || withoutExperts,
-        reason: withoutExperts ? `${decision.reason}; category "${decision.category}" has no experts of its own` : (decision.fallbackReason ?? decision.reason),
+        usedFallback,
+        reason: withoutExperts
+          ? `${decision.reason}; category "${decision.category}" has no experts of its own`
+          : decision.fallbackReason
+            ? `${decision.fallbackReason} (${decision.reason})`
+            : decision.reason,
         experts,
       };
     } catch (error) {
@@ -63,6 +70,8 @@ export function createRouteNode({ router, config, categories, byCategory, fallba
     const answers: AgentAnswer[] = [];
     if (routerAgent) {
       const usage = collector.usage();
+      const failed = record.reason.startsWith("router failed");
+      const activeParams = await activeParamsOf(routerAgent);
       answers.push({
         turn,
         layer: routerAgent.layer,
@@ -71,11 +80,10 @@ export function createRouteNode({ router, config, categories, byCategory, fallba
         agentIndex: 0,
         nodeId: routerAgent.id,
         model: routerAgent.modelLabel,
-        content: record.category ?? "unknown",
-        ...(record.reason.startsWith("router failed") ? { error: record.reason } : {}),
+        ...(failed ? { error: record.reason } : { content: record.proposedCategory ?? "unknown" }),
         latencyMs: performance.now() - started,
         ...(usage ? { usage } : {}),
-        ...(routerAgent.settings.activeParams !== undefined ? { activeParams: routerAgent.settings.activeParams } : {}),
+        ...(activeParams !== undefined ? { activeParams } : {}),
         startedAt,
       });
     }

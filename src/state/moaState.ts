@@ -29,6 +29,8 @@ export const AgentAnswerSchema = z.object({
   late: z.boolean().optional(),
   /** Set on records of a nested topology run as an expert (the expert's node id): kept for inspection and cost, never aggregated. */
   stage: z.string().optional(),
+  /** True on a stage expert's own record, which stands for the stage's calls rather than being one. */
+  composite: z.boolean().optional(),
   latencyMs: z.number().nonnegative(),
   usage: TokenUsageSchema.optional(),
   /** Parameters active per token of the model that answered (declared, or read from GGUF metadata). */
@@ -49,7 +51,10 @@ export function latestTurnAnswers(answers: readonly AgentAnswer[]): AgentAnswer[
 export const RouteRecordSchema = z.object({
   turn: z.number().int().positive(),
   router: z.string(),
+  /** The category whose experts answered; absent when the fallback answered. */
   category: z.string().optional(),
+  /** What the router proposed (possibly unknown, or rejected for low confidence). */
+  proposedCategory: z.string().optional(),
   confidence: z.number().min(0).max(1),
   usedFallback: z.boolean(),
   reason: z.string(),

@@ -22,8 +22,8 @@ export interface RunCost {
  * const { calls, activeParams } = summarizeCost(await graph.invoke(input));
  */
 export function summarizeCost(state: Pick<MoAStateValue, "answers">): RunCost {
-  // A stage expert's own record sums its inner calls, which are counted one by one instead.
-  const records = latestTurnAnswers(state.answers).filter((a) => !(a.role === "expert" && a.model.startsWith("stage ")));
+  // A stage expert's own record stands for its inner calls, which are counted one by one instead.
+  const records = latestTurnAnswers(state.answers).filter((a) => !a.composite);
   return {
     calls: records.length,
     inputTokens: records.reduce((n, a) => n + (a.usage?.inputTokens ?? 0), 0),

@@ -10,6 +10,8 @@ export interface AgentSummaryRow {
   inputTokens?: number;
   outputTokens?: number;
   error?: string;
+  /** A stage expert's own row: its calls are the rows of its stage. */
+  composite?: boolean;
 }
 
 /** What a run produced and cost. */
@@ -41,12 +43,14 @@ export function summarizeRun(state: Pick<MoAStateValue, "messages" | "answers">)
       latencyMs: a.latencyMs,
       ...(a.usage ? { inputTokens: a.usage.inputTokens, outputTokens: a.usage.outputTokens } : {}),
       ...(a.error !== undefined ? { error: a.error } : {}),
+      ...(a.composite ? { composite: true } : {}),
     }));
+  const calls = rows.filter((r) => !r.composite);
   const totals = {
-    calls: rows.length,
-    failed: rows.filter((r) => r.error !== undefined).length,
-    inputTokens: rows.reduce((n, r) => n + (r.inputTokens ?? 0), 0),
-    outputTokens: rows.reduce((n, r) => n + (r.outputTokens ?? 0), 0),
+    calls: calls.length,
+    failed: calls.filter((r) => r.error !== undefined).length,
+    inputTokens: calls.reduce((n, r) => n + (r.inputTokens ?? 0), 0),
+    outputTokens: calls.reduce((n, r) => n + (r.outputTokens ?? 0), 0),
   };
   return { answer, rows, totals };
 }

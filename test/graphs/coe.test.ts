@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildCoEGraph } from "../../src/graphs/coe.js";
+import { buildCoEGraph } from "../../src/graphs/buildCoEGraph.js";
 import { summarizeCost } from "../../src/state/summarizeCost.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 import { ConfigError } from "../../src/config/ConfigError.js";
@@ -58,7 +58,7 @@ describe("CoE graph", () => {
     const state = await graph.invoke(ask("Tell me a story"));
     expect(state.messages.at(-1)?.text).toBe("general expert: hello");
     expect(state.routes.at(-1)).toMatchObject({ usedFallback: true, experts: ["expert/general"] });
-    expect(state.routes.at(-1)!.reason.length).toBeGreaterThan(0);
+    expect(state.routes.at(-1)!.reason).toMatch(/no (rule|keyword|pattern)/i);
   });
 
   it("counts calls, tokens and average active parameters per run", async () => {
@@ -96,7 +96,8 @@ describe("CoE graph", () => {
     }).compile();
     const state = await graph.invoke(ask("Hmm?"));
     expect(state.messages.at(-1)?.text).toBe("general expert: hello");
-    expect(state.routes.at(-1)).toMatchObject({ category: "math", usedFallback: true });
+    expect(state.routes.at(-1)).toMatchObject({ proposedCategory: "math", usedFallback: true });
+    expect(state.routes.at(-1)!.category).toBeUndefined();
   });
 
   it("falls back when the router itself fails", async () => {
@@ -106,7 +107,10 @@ describe("CoE graph", () => {
     }).compile();
     const state = await graph.invoke(ask("2+2?"));
     expect(state.messages.at(-1)?.text).toBe("general expert: hello");
-    expect(state.routes.at(-1)!.reason).toMatch(/router failed/);
+    expect(state.routes.at(-1)!.reason).toMatch(/router failed: router down/);
+    const routerRecord = state.answers.find((a) => a.role === "router");
+    expect(routerRecord).toMatchObject({ error: "router failed: router down" });
+    expect(routerRecord?.content).toBeUndefined();
   });
 
   it("rejects empty input before routing", async () => {
@@ -126,5 +130,36 @@ describe("CoE graph", () => {
     expect(() =>
       buildCoEGraph({ config: { categories: ["code"], router: { type: "rules", rules: [{ category: "code", keywords: ["x"] }] }, experts: { code: [m.code, m.codeReviewer] }, fallback: m.general } }),
     ).toThrow(ConfigError);
+  });
+});
+
+describe("CoE configuration checks", () => {
+  const base = { categories: ["math", "code"], experts: { math: "ollama:a" }, fallback: "ollama:b" };
+
+  it("reports an invalid rule pattern at its path", () => {
+    expect(() => buildCoEGraph({ config: { ...base, router: { type: "rules", rules: [{ category: "code", patterns: ["(unclosed"] }] } } })).toThrow(
+      /router\.rules\[0\]: invalid pattern "\(unclosed"/,
+    );
+  });
+
+  it("reports a rule without keywords or patterns", () => {
+    expect(() => buildCoEGraph({ config: { ...base, router: { type: "rules", rules: [{ category: "code" }] } } })).toThrow(/router\.rules\[0\]: has no keywords or patterns/);
+  });
+
+  it("lists the router types when the type is unknown", () => {
+    expect(() => buildCoEGraph({ config: { ...base, router: { type: "knn" } as never } })).toThrow(/router\.type: expected one of "llm", "rules", "embedding"/);
+  });
+
+  it("rejects a category listed twice and the reserved name unknown", () => {
+    expect(() => buildCoEGraph({ config: { ...base, categories: ["math", "math"], router: { type: "rules", rules: [{ category: "math", keywords: ["x"] }] } } })).toThrow(/categories: a category is listed twice/);
+    expect(() => buildCoEGraph({ config: { ...base, categories: ["unknown"], router: { type: "rules", rules: [{ category: "unknown", keywords: ["x"] }] } } })).toThrow(/"unknown" is reserved/);
+  });
+
+  it("treats the same model named for a category and as the fallback as one expert", () => {
+    const same = { model: "ollama:llama3.2:3b", activeParams: "3.2B" };
+    const graph = buildCoEGraph({
+      config: { categories: ["general"], router: { type: "rules", rules: [{ category: "general", keywords: ["x"] }] }, experts: { general: { ...same } }, fallback: { ...same } },
+    }).compile();
+    expect(Object.keys(graph.getGraph().nodes).filter((n) => n.startsWith("expert/"))).toEqual(["expert/llama3.2-3b"]);
   });
 });

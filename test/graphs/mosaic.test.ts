@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMosaicGraph } from "../../src/graphs/mosaic.js";
+import { buildMosaicGraph } from "../../src/graphs/buildMosaicGraph.js";
 import { ReplayChatModel } from "../../src/models/replay/ReplayChatModel.js";
 import { readJsonl } from "../../src/models/replay/readJsonl.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
@@ -122,5 +122,32 @@ describe("MOSAIC with routing", () => {
     expect(() =>
       buildMosaicGraph({ config: { experts: { math: ["ollama:a", "ollama:b"] }, gate: { extractor: { type: "number" } }, aggregator: "ollama:c" } }),
     ).toThrow(/experts: experts by category need categories, a router and a fallback/);
+  });
+});
+
+describe("MOSAIC edge cases", () => {
+  it("reports blank input once, clearly", async () => {
+    const { graph } = mosaic(["1", "1", "1"], 1);
+    await expect(graph.invoke(ask("  "))).rejects.toThrow(/^input\.messages: the last user message is empty/);
+  });
+
+  it("keeps repeated experts in a list as separate experts", async () => {
+    const model = new ScriptedChatModel({ reply: "5" });
+    const graph = buildMosaicGraph({ config: { experts: [model, model, new ScriptedChatModel({ reply: "6" })], gate: { extractor: { type: "number" }, threshold: 1 }, aggregator: new ScriptedChatModel({ reply: "agg" }) } }).compile();
+    const state = await graph.invoke(ask("?"));
+    expect(model.calls).toHaveLength(2);
+    expect(state.gates.at(-1)!.confidence).toBeCloseTo(2 / 3);
+  });
+
+  it("fails with every expert's error when all experts fail", async () => {
+    const experts = [new ScriptedChatModel({ fail: "down 1" }), new ScriptedChatModel({ fail: "down 2" })].map((model, i) => ({ name: `d${i}`, model }));
+    const graph = buildMosaicGraph({ config: { experts, gate: { extractor: { type: "number" } }, aggregator: new ScriptedChatModel({ reply: "agg" }) } }).compile();
+    await expect(graph.invoke(ask("?"))).rejects.toThrow(/layer 1: no agent answered[\s\S]*down 1[\s\S]*down 2/);
+  });
+
+  it("rejects a router or fallback with a list of experts", () => {
+    expect(() =>
+      buildMosaicGraph({ config: { experts: ["ollama:a", "ollama:b"], fallback: "ollama:c", gate: { extractor: { type: "number" } }, aggregator: "ollama:d" } }),
+    ).toThrow(/fallback: "fallback" needs experts by category/);
   });
 });
