@@ -18,5 +18,6 @@ export function createExtractorFromConfig(config: ExtractorConfig): AnswerExtrac
       ...(config.embeddings !== undefined ? { embeddings: embeddingsFrom(config.embeddings) } : {}),
     });
   }
-  return createExtractor(config.type === "choice" && config.choices ? { type: "choice", choices: config.choices } : { type: config.type } as Exclude<Parameters<typeof createExtractor>[0], { type: "cluster" }>);
+  if (config.type === "choice") return createExtractor(config.choices ? { type: "choice", choices: config.choices } : { type: "choice" });
+  return createExtractor({ type: config.type });
 }

@@ -38,7 +38,13 @@ export interface ResolvedExpertsTopology {
   layers: { router: number; experts: number; aggregator: number };
 }
 
-/** Resolves a CoE or MOSAIC config: validates it and turns every expert into an agent or a stage. */
+/**
+ * Resolves a CoE or MOSAIC config: validates it and turns every expert into an agent or a stage.
+ *
+ * @example
+ * const topology = resolveExpertsTopology({ topology: "mosaic", experts: ["ollama:a", "ollama:b"], gate, aggregator: "ollama:c" });
+ * topology.experts.map((e) => e.id); // ["expert/a", "expert/b"]
+ */
 export function resolveExpertsTopology(
   input: CoEConfigInput | MosaicConfigInput,
   { source, baseDir }: { source?: string; baseDir?: string } = {},

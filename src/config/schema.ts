@@ -98,8 +98,9 @@ const aggregationPrompt = z
   .describe("Instruction placed above the previous layer's numbered answers");
 
 /**
- * Quorum fan-in: the layer goes on once `min` agents have answered (after `deadlineMs`, when set),
- * without waiting for stragglers, which are cancelled and recorded as late.
+ * Quorum fan-in: the layer goes on once `min` agents have answered, without waiting for stragglers,
+ * which are cancelled and recorded as late. With `deadlineMs`, it waits for more answers until that
+ * many milliseconds after the layer started (then goes on with at least `min`).
  */
 export const QuorumSchema = z.strictObject({
   min: z.number().int().min(1).describe("Answers needed before the layer may go on"),
@@ -109,7 +110,7 @@ export const QuorumSchema = z.strictObject({
     .min(0)
     .max(DAY_MS)
     .optional()
-    .describe("Wait this long for more answers once `min` have arrived (default: go on at once)"),
+    .describe("Wait for more answers until this long after the layer started, if `min` have arrived by then (default: go on at once)"),
 });
 
 /** One layer of agents that answer in parallel. */

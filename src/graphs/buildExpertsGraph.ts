@@ -21,13 +21,19 @@ export interface BuildExpertsGraphOptions {
  * The shared shape of CoE and MOSAIC: [router ->] experts in parallel -> [gate ->] [aggregator].
  * Without a router every expert answers; without a gate or aggregator the chosen expert's answer
  * is the reply.
+ *
+ * @example
+ * const graph = buildExpertsGraph({ topology: resolveExpertsTopology(config), compileStage });
  */
 export function buildExpertsGraph({ topology, modelFactory = createChatModel, compileStage }: BuildExpertsGraphOptions) {
   const graph = new StateGraph(MoAState, { input: MoAInput, nodes: [] as string[] });
   const { routing, aggregator, gate } = topology;
   // With a router, an aggregator is only needed when the route picked several experts.
   const severalChosen = (state: MoAStateValue) => (state.routes.at(-1)?.experts.length ?? 0) > 1;
-  const answersDirectly: boolean | ((state: MoAStateValue) => boolean) = gate ? false : !aggregator ? true : routing ? (state) => !severalChosen(state) : false;
+  let answersDirectly: boolean | ((state: MoAStateValue) => boolean);
+  if (gate) answersDirectly = false; // the gate or the aggregator writes the reply
+  else if (!aggregator) answersDirectly = true;
+  else answersDirectly = routing ? (state) => !severalChosen(state) : false;
   const expertIds = topology.experts.map((expert, index) => {
     const node =
       expert.kind === "agent"
@@ -51,7 +57,15 @@ export function buildExpertsGraph({ topology, modelFactory = createChatModel, co
       categories: topology.categories,
       ...(routing.routerAgent ? { model: createModelSafely(routing.routerAgent, modelFactory) } : {}),
     });
-    graph.addNode("router", createRouteNode({ router, config: routing.router, categories: topology.categories, byCategory: routing.byCategory, fallback: routing.fallback, ...(routing.routerAgent ? { routerAgent: routing.routerAgent } : {}) }));
+    const routeNode = createRouteNode({
+      router,
+      config: routing.router,
+      categories: topology.categories,
+      byCategory: routing.byCategory,
+      fallback: routing.fallback,
+      ...(routing.routerAgent ? { routerAgent: routing.routerAgent } : {}),
+    });
+    graph.addNode("router", routeNode);
     graph.addEdge(START, "router");
     graph.addConditionalEdges("router", (state: MoAStateValue) => state.routes.at(-1)?.experts ?? routing.fallback, expertIds);
   } else {
@@ -60,13 +74,17 @@ export function buildExpertsGraph({ topology, modelFactory = createChatModel, co
 
   // Plain edges, not a join: a router starts only some experts, and those all finish in one superstep.
   if (gate) {
-    graph.addNode("gate", createGateNode({ extractor: createExtractorFromConfig(gate.extractor), extractorName: gate.extractor.type, threshold: gate.threshold, layer: topology.layers.experts }));
+    const extractor = createExtractorFromConfig(gate.extractor);
+    graph.addNode("gate", createGateNode({ extractor, extractorName: gate.extractor.type, threshold: gate.threshold, layer: topology.layers.experts }));
     for (const id of expertIds) graph.addEdge(id, "gate");
   }
   if (aggregator) {
     graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }));
     if (gate) graph.addConditionalEdges("gate", (state: MoAStateValue) => (state.gates.at(-1)?.skipped ? END : aggregator.id), [aggregator.id, END]);
-    else if (routing) for (const id of expertIds) graph.addConditionalEdges(id, (state: MoAStateValue) => (severalChosen(state) ? aggregator.id : END), [aggregator.id, END]);
+    else if (routing) {
+      const next = (state: MoAStateValue) => (severalChosen(state) ? aggregator.id : END);
+      for (const id of expertIds) graph.addConditionalEdges(id, next, [aggregator.id, END]);
+    }
     else for (const id of expertIds) graph.addEdge(id, aggregator.id);
     graph.addEdge(aggregator.id, END);
   } else if (gate) {

@@ -25,6 +25,8 @@ export interface TopologyPlan {
   graph: ReturnType<typeof buildMoAGraph>;
   /** Groups of agents of which at least one must be usable for the topology to answer. */
   requirements: ResolvedAgent[][];
+  /** Agents the topology can answer without (an LLM router falls back), still worth probing. */
+  optional: ResolvedAgent[];
   /** Whether `node`'s streamed tokens are the reply, given the state so far (a CoE decides per route). */
   isAnswerNode: (node: string, state: Pick<MoAStateValue, "routes"> | undefined) => boolean;
 }
@@ -57,16 +59,26 @@ export function planTopology({ config, modelFactory, source, baseDir }: PlanTopo
       name: topology.name,
       graph: buildMoAGraph({ config: topology, ...factory }),
       requirements: [...topology.layers, [topology.aggregator]],
+      optional: [],
       isAnswerNode: (node) => node === topology.aggregator.id,
     };
   }
   const topology = resolveExpertsTopology(config as CoEConfigInput | MosaicConfigInput, { ...(source ? { source } : {}), ...(baseDir ? { baseDir } : {}) });
+  const stagePlans = new Map<string, TopologyPlan>();
   const compileStage = (stage: Record<string, unknown>, name: string): StageRunnable => {
     const stageSource = `${source ?? "config"} (stage ${name})`;
     const nested = "preset" in stage && Object.keys(stage).length === 1 ? presetConfig(String(stage.preset), stageSource) : (stage as TopologyConfigInput);
-    return planTopology({ config: nested, ...factory, source: stageSource, ...(baseDir ? { baseDir } : {}) }).graph.compile({ name });
+    const plan = planTopology({ config: nested, ...factory, source: stageSource, ...(baseDir ? { baseDir } : {}) });
+    stagePlans.set(name, plan);
+    return plan.graph.compile({ name });
   };
-  const agentExperts = topology.experts.flatMap((e) => (e.kind === "agent" ? [e.agent] : []));
+  const graph = buildExpertsGraph({ topology, compileStage, ...factory });
+  // Requirements: some expert must be usable, and the fallback (any input may go there) and the
+  // aggregator must be. A stage's own requirements count only when it is the sole expert.
+  const fallbackIds = new Set(topology.routing?.fallback ?? []);
+  const agentExperts = topology.experts.flatMap((e) => (e.kind === "agent" && !fallbackIds.has(e.id) ? [e.agent] : []));
+  const fallbackAgents = topology.experts.flatMap((e) => (e.kind === "agent" && fallbackIds.has(e.id) ? [e.agent] : []));
+  const stageAgents = [...stagePlans.values()].flatMap((plan) => [...plan.requirements.flat(), ...plan.optional]);
   const expertIds = new Set(topology.experts.map((e) => e.id));
   const { aggregator, gate, routing } = topology;
   // A gate's reply is an expert's finished text (nothing streams); an expert answers directly when
@@ -76,13 +88,23 @@ export function planTopology({ config, modelFactory, source, baseDir }: PlanTopo
   return {
     kind,
     name: topology.name,
-    graph: buildExpertsGraph({ topology, compileStage, ...factory }),
-    requirements: [...(agentExperts.length > 0 ? [agentExperts] : []), ...(topology.aggregator ? [[topology.aggregator]] : [])],
+    graph,
+    requirements: [
+      ...(agentExperts.length > 0 && stagePlans.size === 0 ? [agentExperts] : []),
+      ...(fallbackAgents.length > 0 ? [fallbackAgents] : []),
+      ...(topology.aggregator ? [[topology.aggregator]] : []),
+    ],
+    optional: [...(topology.routing?.routerAgent ? [topology.routing.routerAgent] : []), ...(stagePlans.size > 0 ? agentExperts : []), ...stageAgents],
     isAnswerNode,
   };
 }
 
-/** Reads a topology file (YAML/JSON) and plans it; relative paths resolve against the file's folder. */
+/**
+ * Reads a topology file (YAML/JSON) and plans it; relative paths resolve against the file's folder.
+ *
+ * @example
+ * const plan = planTopologyFile("examples/mosaic.yaml");
+ */
 export function planTopologyFile(file: string, modelFactory?: ModelFactory): TopologyPlan {
   return planTopology({ config: readConfigFile(file) as TopologyConfigInput, source: file, baseDir: path.dirname(path.resolve(file)), ...(modelFactory ? { modelFactory } : {}) });
 }

@@ -56,13 +56,14 @@ type Finding = Omit<BackendProblem, "agents"> & { agents: ResolvedAgent[] };
  * if (!runnable) throw new BackendUnavailableError(problems);
  */
 export async function checkBackends(
-  target: ResolvedTopology | { requirements: ResolvedAgent[][] },
+  target: ResolvedTopology | { requirements: ResolvedAgent[][]; optional?: ResolvedAgent[] },
   { env = process.env, timeoutMs = 3_000 }: CheckBackendsOptions = {},
 ): Promise<{ problems: BackendProblem[]; runnable: boolean }> {
   // Each group must keep at least one usable agent: an MoA's layers and its aggregator, a CoE's experts...
   const requirements = "requirements" in target ? target.requirements : [...target.layers, [target.aggregator]];
   const groups = new Map<string, { probe: (users: ResolvedAgent[]) => Promise<Finding[]>; users: ResolvedAgent[] }>();
-  const everyAgent = [...new Map(requirements.flat().map((agent) => [agent.id, agent])).values()];
+  const optional = "requirements" in target ? (target.optional ?? []) : [];
+  const everyAgent = [...new Map([...requirements.flat(), ...optional].map((agent) => [agent.id, agent])).values()];
   for (const agent of everyAgent) {
     const { model } = agent;
     if (!("provider" in model)) continue;

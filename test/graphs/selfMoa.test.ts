@@ -36,3 +36,20 @@ describe("Self-MoA", () => {
     expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 1 })).toThrow(/^invalid configuration: n: /);
   });
 });
+
+describe("Self-MoA with quorum", () => {
+  it("goes on without its slowest sample", async () => {
+    let started = 0;
+    // Calls 1-3 are the samples (the third straggles), call 4 is the aggregator.
+    const model = new ScriptedChatModel({ reply: "a sample", latencyMs: () => (++started === 3 ? 10_000 : 20) });
+    const t0 = performance.now();
+    const state = await buildSelfMoAGraph({ config: { model, n: 3, quorum: { min: 2 } } }).compile().invoke({ messages: [new HumanMessage("Why?")] });
+    expect(performance.now() - t0).toBeLessThan(3_000);
+    expect(state.answers.filter((a) => a.late)).toHaveLength(1);
+    expect(state.answers.filter((a) => a.layer === 1 && a.error === undefined)).toHaveLength(2);
+  });
+
+  it("reports a quorum larger than n at the Self-MoA field", () => {
+    expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 2, quorum: { min: 3 } })).toThrow(/quorum\.min: expected at most n = 2, got 3/);
+  });
+});

@@ -4,6 +4,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import { planTopology } from "../../src/graphs/planTopology.js";
 import { disposeAll } from "../../src/models/llamacpp/llamaRuntime.js";
 import { summarizeCost } from "../../src/state/summarizeCost.js";
+import { summarizeRun } from "../../src/state/summarizeRun.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 
 afterAll(() => disposeAll());
@@ -27,6 +28,10 @@ describe("composed topologies", () => {
     expect(stageRecords.map((a) => a.nodeId).sort()).toEqual(["expert/panel/aggregator", "expert/panel/layer1/ScriptedChatModel", "expert/panel/layer1/ScriptedChatModel-2"]);
     expect(state.answers.find((a) => a.nodeId === "expert/panel")).toMatchObject({ role: "expert", content: "panel verdict" });
     expect(summarizeCost(state).calls).toBe(3);
+    // The run summary counts the same three calls: the stage's own record stands for them.
+    const summary = summarizeRun(state);
+    expect(summary.totals.calls).toBe(3);
+    expect(summary.totals.outputTokens).toBe(summarizeCost(state).outputTokens);
   });
 
   it("names a preset as a stage", () => {
