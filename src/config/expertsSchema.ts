@@ -10,6 +10,7 @@ import {
   ModelRefStringSchema,
   ModelSpecSchema,
   NameSchema,
+  QuorumSchema,
 } from "./schema.js";
 
 // "unknown" is what routers answer when nothing fits, so it cannot name a real category.
@@ -112,6 +113,7 @@ const shared = {
   description: z.string().optional(),
   defaults: DefaultsSchema.optional(),
   aggregator: AggregatorEntrySchema.optional(),
+  quorum: QuorumSchema.optional().describe("Go on once this many of the chosen experts have answered (agent experts only)"),
 };
 
 /**
@@ -136,7 +138,10 @@ export const CoEConfigSchema = z
     experts: z.record(z.string(), expertList).describe("Category -> expert(s)"),
     fallback: ExpertEntrySchema.describe("Answers unknown and low-confidence inputs"),
   })
-  .superRefine((config, ctx) => checkCategories(config, ctx));
+  .superRefine((config, ctx) => {
+    checkCategories(config, ctx);
+    checkQuorum(config, ctx);
+  });
 
 /**
  * MOSAIC: experts answer in parallel (all of them, or those a router picks), a confidence gate
@@ -154,6 +159,7 @@ export const MosaicConfigSchema = z
     aggregator: AggregatorEntrySchema,
   })
   .superRefine((config, ctx) => {
+    checkQuorum(config, ctx);
     const routed = !Array.isArray(config.experts);
     if (routed && (!config.router || !config.categories || !config.fallback)) {
       ctx.addIssue({ code: "custom", path: ["experts"], message: "experts by category need categories, a router and a fallback; or give a list of experts" });
@@ -177,6 +183,14 @@ export type CoEConfigInput = z.input<typeof CoEConfigSchema>;
 export type CoEConfig = z.output<typeof CoEConfigSchema>;
 export type MosaicConfigInput = z.input<typeof MosaicConfigSchema>;
 export type MosaicConfig = z.output<typeof MosaicConfigSchema>;
+
+function checkQuorum(config: { quorum?: { min: number }; experts: unknown; fallback?: unknown }, ctx: z.RefinementCtx): void {
+  if (!config.quorum) return;
+  const entries = [config.experts, config.fallback].flatMap((v) => (Array.isArray(v) ? v : v && typeof v === "object" && !("model" in v) && !("stage" in v) ? Object.values(v).flat() : [v]));
+  if (entries.some((e) => typeof e === "object" && e !== null && "stage" in e)) {
+    ctx.addIssue({ code: "custom", path: ["quorum"], message: "a quorum applies to agent experts only; a stage expert runs as its own node" });
+  }
+}
 
 function checkCategories(
   config: { categories: string[]; experts: Record<string, unknown>; router: RouterConfig; aggregator?: unknown },

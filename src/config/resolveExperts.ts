@@ -10,7 +10,7 @@ import {
   type MosaicConfigInput,
   type RouterConfig,
 } from "./expertsSchema.js";
-import { isChatModel, type AgentConfig, type MoAConfigInput } from "./schema.js";
+import { isChatModel, type AgentConfig, type MoAConfigInput, type QuorumConfig } from "./schema.js";
 
 /** One expert: an agent that answers, or a nested topology config run as a stage. */
 export type ResolvedExpert =
@@ -33,6 +33,8 @@ export interface ResolvedExpertsTopology {
   };
   experts: ResolvedExpert[];
   gate?: { extractor: ExtractorConfig; threshold: number };
+  /** Quorum fan-in over the chosen (agent) experts. */
+  quorum?: QuorumConfig;
   aggregator?: ResolvedAgent;
   /** Layer numbers: the router's record, the experts', the aggregator's. */
   layers: { router: number; experts: number; aggregator: number };
@@ -107,6 +109,7 @@ export function resolveExpertsTopology(
       : {}),
     experts,
     ...("gate" in config && config.gate ? { gate: config.gate } : {}),
+    ...(config.quorum ? { quorum: config.quorum } : {}),
     ...(aggregator ? { aggregator: { ...aggregator, layer: layers.aggregator } } : {}),
     layers,
   };

@@ -4,10 +4,14 @@ import { createChatModel, createModelSafely, type ModelFactory } from "../models
 import { createAggregateNode } from "../nodes/aggregate.js";
 import { createExpertNode, type StageRunnable } from "../nodes/expert.js";
 import { createGateNode } from "../nodes/gate.js";
+import { createQuorumLayerNode } from "../nodes/quorumLayer.js";
 import { createRouteNode } from "../nodes/route.js";
 import { createRouterFromConfig } from "../config/buildRouter.js";
 import { MoAInput, MoAState, type MoAStateValue } from "../state/moaState.js";
 import { createExtractorFromConfig } from "../config/buildExtractor.js";
+
+/** The node that runs all chosen experts when the topology has a quorum. */
+export const EXPERTS_NODE = "experts";
 
 /** Options for {@link buildExpertsGraph}. */
 export interface BuildExpertsGraphOptions {
@@ -34,7 +38,11 @@ export function buildExpertsGraph({ topology, modelFactory = createChatModel, co
   if (gate) answersDirectly = false; // the gate or the aggregator writes the reply
   else if (!aggregator) answersDirectly = true;
   else answersDirectly = routing ? (state) => !severalChosen(state) : false;
-  const expertIds = topology.experts.map((expert, index) => {
+  // With a quorum, the chosen experts run inside one node (see createQuorumLayerNode), so the graph
+  // has a single "experts" fan-in point; otherwise each expert is its own node.
+  const expertIds = topology.quorum
+    ? addQuorumNode()
+    : topology.experts.map((expert, index) => {
     const node =
       expert.kind === "agent"
         ? createExpertNode({ kind: "agent", agent: expert.agent, model: createModelSafely(expert.agent, modelFactory), final: answersDirectly })
@@ -50,6 +58,21 @@ export function buildExpertsGraph({ topology, modelFactory = createChatModel, co
     graph.addNode(expert.id, node);
     return expert.id;
   });
+
+  function addQuorumNode(): string[] {
+    const agents = topology.experts.flatMap((e) => (e.kind === "agent" ? [{ agent: e.agent, model: createModelSafely(e.agent, modelFactory) }] : []));
+    const direct = answersDirectly;
+    graph.addNode(
+      EXPERTS_NODE,
+      createQuorumLayerNode({
+        agents,
+        quorum: topology.quorum!,
+        ...(routing ? { select: (state: MoAStateValue) => state.routes.at(-1)?.experts ?? routing.fallback } : {}),
+        answersDirectly: (state) => (typeof direct === "function" ? direct(state) : direct),
+      }),
+    );
+    return [EXPERTS_NODE];
+  }
 
   if (routing) {
     const router = createRouterFromConfig({
@@ -67,7 +90,8 @@ export function buildExpertsGraph({ topology, modelFactory = createChatModel, co
     });
     graph.addNode("router", routeNode);
     graph.addEdge(START, "router");
-    graph.addConditionalEdges("router", (state: MoAStateValue) => state.routes.at(-1)?.experts ?? routing.fallback, expertIds);
+    if (topology.quorum) graph.addEdge("router", EXPERTS_NODE);
+    else graph.addConditionalEdges("router", (state: MoAStateValue) => state.routes.at(-1)?.experts ?? routing.fallback, expertIds);
   } else {
     for (const id of expertIds) graph.addEdge(START, id);
   }

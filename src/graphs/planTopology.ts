@@ -11,7 +11,7 @@ import { ConfigError } from "../config/ConfigError.js";
 import type { ModelFactory } from "../models/createChatModel.js";
 import type { StageRunnable } from "../nodes/expert.js";
 import type { MoAStateValue } from "../state/moaState.js";
-import { buildExpertsGraph } from "./buildExpertsGraph.js";
+import { buildExpertsGraph, EXPERTS_NODE } from "./buildExpertsGraph.js";
 import { buildMoAGraph } from "./buildMoAGraph.js";
 import path from "node:path";
 
@@ -84,7 +84,8 @@ export function planTopology({ config, modelFactory, source, baseDir }: PlanTopo
   // A gate's reply is an expert's finished text (nothing streams); an expert answers directly when
   // there is no aggregator, or when the router chose it alone.
   const isAnswerNode = (node: string, state: Pick<MoAStateValue, "routes"> | undefined) =>
-    node === aggregator?.id || (!gate && expertIds.has(node) && (!aggregator || (routing !== undefined && state?.routes.at(-1)?.experts.length === 1)));
+    node === aggregator?.id ||
+    (!gate && (expertIds.has(node) || node === EXPERTS_NODE) && (!aggregator || (routing !== undefined && state?.routes.at(-1)?.experts.length === 1)));
   return {
     kind,
     name: topology.name,

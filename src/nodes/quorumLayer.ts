@@ -1,4 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { QuorumConfig } from "../config/schema.js";
@@ -10,40 +11,48 @@ import { prepareAgentInput } from "./prepareAgentInput.js";
 export interface QuorumLayerNodeOptions {
   agents: ReadonlyArray<{ agent: ResolvedAgent; model: BaseChatModel }>;
   quorum: QuorumConfig;
+  /** Which agents run this turn (a router's choice); all of them when absent. */
+  select?: (state: MoAStateValue) => readonly string[];
+  /** Whether a lone answer is the reply (appended to the conversation), e.g. one routed expert. */
+  answersDirectly?: (state: MoAStateValue) => boolean;
 }
 
 /**
  * One node that runs a whole layer with quorum fan-in. LangGraph ends a superstep only when every
  * task has, so a layer that may go on without its stragglers has to run its agents inside a single
- * node: they start together, and once `quorum.min` have answered (and `deadlineMs` has passed, when
- * set) the others are cancelled through their AbortSignal and recorded as late.
+ * node: they start together, and once `quorum.min` have answered (and, with `deadlineMs`, that long
+ * after the start has passed) the others are cancelled through their AbortSignal and recorded as
+ * late. When fewer agents run than `min` (a router chose fewer), all of them are awaited.
  *
  * @example
  * graph.addNode("layer1", createQuorumLayerNode({ agents, quorum: { min: 2 } }));
  */
-export function createQuorumLayerNode({ agents, quorum }: QuorumLayerNodeOptions) {
+export function createQuorumLayerNode({ agents, quorum, select, answersDirectly }: QuorumLayerNodeOptions) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
-    const first = agents[0];
+    const chosen = select ? new Set(select(state)) : undefined;
+    const running = chosen ? agents.filter(({ agent }) => chosen.has(agent.id)) : agents;
+    const first = running[0];
     if (!first) return {};
-    // Every agent of a layer sees the same input; the first one reports bad input or a failed previous layer.
-    const input = prepareAgentInput({ agent: first.agent, state });
+    // Every agent of a layer sees the same input; checking it once reports bad input or a failed previous layer.
+    const input = prepareAgentInput({ agent: { ...first.agent, index: 0 }, state });
     if (!input) return {};
+    const needed = Math.min(quorum.min, running.length);
     const stop = new AbortController();
     let answered = 0;
     let deadlinePassed = quorum.deadlineMs === undefined || quorum.deadlineMs === 0;
     let release: () => void = () => undefined;
     const quorumReached = new Promise<void>((resolve) => (release = resolve));
     const check = () => {
-      if (answered >= quorum.min && deadlinePassed) release();
+      if (answered >= needed && deadlinePassed) release();
     };
     const timer = deadlinePassed ? undefined : setTimeout(() => ((deadlinePassed = true), check()), quorum.deadlineMs);
-    const lateReason = () => `late: cancelled after ${answered} of ${agents.length} agents answered (quorum ${quorum.min})`;
+    const lateReason = () => `late: cancelled after ${answered} of ${running.length} agents answered (quorum ${needed})`;
 
-    const calls = agents.map(async ({ agent, model }) => {
+    const calls = running.map(async ({ agent, model }) => {
       const result = await callAgent({ agent, model, messages: input.messages, turn: input.turn, config, stopSignal: stop.signal, lateReason });
       if (result.answer.error === undefined) answered++;
       check();
-      return result.answer;
+      return result;
     });
     const allDone = Promise.all(calls);
     try {
@@ -53,7 +62,10 @@ export function createQuorumLayerNode({ agents, quorum }: QuorumLayerNodeOptions
     }
     stop.abort(new DOMException("quorum reached", "AbortError"));
     // Stragglers settle at once after the abort, each recorded as late.
-    const answers: AgentAnswer[] = await allDone;
+    const results = await allDone;
+    const answers: AgentAnswer[] = results.map((r) => r.answer);
+    const messages = results.flatMap((r) => (r.message ? [r.message] : []));
+    if (answersDirectly?.(state) && messages.length === 1) return { answers, messages: [messages[0] as AIMessage] };
     return { answers };
   };
 }

@@ -3,6 +3,8 @@ import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 import { ConfigError } from "../../src/config/ConfigError.js";
+import { buildCoEGraph } from "../../src/graphs/buildCoEGraph.js";
+import { buildMosaicGraph } from "../../src/graphs/buildMosaicGraph.js";
 
 const question = { messages: [new HumanMessage("Which is fastest?")] };
 const systemText = (messages: BaseMessage[]) => messages.find((m) => m.getType() === "system")?.text ?? "";
@@ -88,5 +90,48 @@ describe("quorum fan-in", () => {
   it("rejects a quorum larger than the layer", () => {
     expect(() => layer([1, 1], { min: 3 })).toThrow(ConfigError);
     expect(() => layer([1, 1], { min: 3 })).toThrow(/layers\[0\]\.quorum\.min: expected at most 2/);
+  });
+});
+
+describe("quorum over experts", () => {
+  it("gates a MOSAIC on the experts that answered in time", async () => {
+    const experts = [
+      { name: "fast1", model: new ScriptedChatModel({ reply: "41", latencyMs: 10 }) },
+      { name: "fast2", model: new ScriptedChatModel({ reply: "41", latencyMs: 20 }) },
+      { name: "slow", model: new ScriptedChatModel({ reply: "41", latencyMs: 10_000 }) },
+    ];
+    const aggregator = new ScriptedChatModel({ reply: "agg" });
+    const graph = buildMosaicGraph({ config: { experts, quorum: { min: 2 }, gate: { extractor: { type: "number" }, threshold: 1 }, aggregator } }).compile();
+    const started = performance.now();
+    const state = await graph.invoke(question);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(state.answers.find((a) => a.agent === "slow")?.late).toBe(true);
+    expect(state.gates.at(-1)).toMatchObject({ skipped: true, confidence: 1 });
+    expect(Object.keys(graph.getGraph().nodes)).toEqual(expect.arrayContaining(["experts", "gate", "aggregator"]));
+  });
+
+  it("runs only the routed experts and lets a lone expert answer", async () => {
+    const math = new ScriptedChatModel({ reply: "math answer", latencyMs: 10 });
+    const other = new ScriptedChatModel({ reply: "other answer" });
+    const graph = buildCoEGraph({
+      config: {
+        categories: ["math", "other"],
+        router: { type: "rules", rules: [{ category: "math", keywords: ["sum"] }] },
+        experts: { math: { name: "math", model: math }, other: { name: "other", model: other } },
+        fallback: { name: "other", model: other },
+        quorum: { min: 1 },
+      },
+    }).compile();
+    const state = await graph.invoke({ messages: [new HumanMessage("the sum please")] });
+    expect(state.messages.at(-1)?.text).toBe("math answer");
+    expect(other.calls).toHaveLength(0);
+  });
+
+  it("rejects a quorum with stage experts", () => {
+    expect(() =>
+      buildMosaicGraph({
+        config: { experts: [{ name: "s", stage: { preset: "moa-lite" } }, "ollama:a"], quorum: { min: 1 }, gate: { extractor: { type: "exact" } }, aggregator: "ollama:b" },
+      }),
+    ).toThrow(/quorum: a quorum applies to agent experts only/);
   });
 });
