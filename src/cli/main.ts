@@ -10,10 +10,10 @@ import { BackendUnavailableError } from "../models/checkBackends.js";
 import { ModelSetupError } from "../models/createChatModel.js";
 import { disposeAll } from "../models/llamacpp/llamaRuntime.js";
 import { EXIT } from "./exitCodes.js";
-import { RunInterruptedError, runCommand } from "./runCommand.js";
+import { RunInterruptedError, resumeCommand, runCommand } from "./runCommand.js";
+import { showCommand, threadsCommand } from "./threadsCommand.js";
+import { UsageError } from "./UsageError.js";
 
-/** Error for a bad command line, reported like a config error (exit 2). */
-class UsageError extends Error {}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -38,7 +38,11 @@ function buildProgram(): Command {
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("--no-check", "skip the backend reachability check")
-    .action(async (words: string[], options: { config?: string; preset?: string; topology?: string; showLayers?: boolean; json?: boolean; check: boolean }) => {
+    .option("--thread <id>", "continue this conversation (default: a new thread)")
+    .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")
+    .option("--checkpointer <url>", "persist runs in PostgreSQL (postgres://...; default: $MOA_CHECKPOINTER)")
+    .option("--no-persist", "keep the run in memory only")
+    .action(async (words: string[], options: { config?: string; preset?: string; topology?: string; showLayers?: boolean; json?: boolean; check: boolean; thread?: string; db?: string; checkpointer?: string; persist: boolean }) => {
       const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
       if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
       // Ctrl-C cancels in-flight model calls instead of killing the process mid-write.
@@ -50,6 +54,46 @@ function buildProgram(): Command {
       } finally {
         process.removeListener("SIGINT", onSigint);
       }
+    });
+
+  program
+    .command("resume")
+    .description("finish a run that stopped (crash, kill, Ctrl-C) from its last checkpoint; saved answers are not paid for again")
+    .argument("<thread>", "thread id (see `moa threads`)")
+    .option("--show-layers", "print every agent's answer as it arrives")
+    .option("--json", "print one JSON document")
+    .option("--no-check", "skip the backend reachability check")
+    .option("--db <file>", "SQLite file for runs")
+    .option("--checkpointer <url>", "PostgreSQL connection string")
+    .action(async (thread: string, options: { showLayers?: boolean; json?: boolean; check: boolean; db?: string; checkpointer?: string }) => {
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.once("SIGINT", onSigint);
+      try {
+        await resumeCommand({ thread, ...options, signal: interrupt.signal });
+      } finally {
+        process.removeListener("SIGINT", onSigint);
+      }
+    });
+
+  program
+    .command("threads")
+    .description("list persisted conversations")
+    .option("--db <file>", "SQLite file for runs")
+    .option("--checkpointer <url>", "PostgreSQL connection string")
+    .action(async (options: { db?: string; checkpointer?: string }) => {
+      await threadsCommand(options);
+    });
+
+  program
+    .command("show")
+    .description("print a thread's turns with every layer's answers")
+    .argument("<thread>", "thread id (see `moa threads`)")
+    .option("--json", "print one JSON document")
+    .option("--db <file>", "SQLite file for runs")
+    .option("--checkpointer <url>", "PostgreSQL connection string")
+    .action(async (thread: string, options: { json?: boolean; db?: string; checkpointer?: string }) => {
+      await showCommand({ thread, ...options });
     });
 
   program

@@ -1,28 +1,45 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { HumanMessage, type AIMessageChunk } from "@langchain/core/messages";
 import type { TopologyPlan } from "../graphs/planTopology.js";
 import { BackendUnavailableError, checkBackends } from "../models/checkBackends.js";
 import type { MoAStreamEvent } from "../nodes/callAgent.js";
+import { openRunStore } from "../persistence/openRunStore.js";
+import type { RunStore, TopologySource } from "../persistence/RunStore.js";
 import { latestTurnAnswers, type MoAStateValue } from "../state/moaState.js";
 import { summarizeCost } from "../state/summarizeCost.js";
 import { summarizeRun } from "../state/summarizeRun.js";
 import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
 import { resolvePlan } from "./resolvePlan.js";
+import { UsageError } from "./UsageError.js";
 
 /** Raised when the user interrupts a run (Ctrl-C); the CLI exits 130. */
 export class RunInterruptedError extends Error {
-  constructor() {
-    super("interrupted; in-flight model calls were cancelled");
+  constructor(resumeHint?: string) {
+    super(`interrupted; in-flight model calls were cancelled${resumeHint ? `. ${resumeHint}` : ""}`);
     this.name = "RunInterruptedError";
   }
 }
 
+/** Where and whether runs persist. */
+export interface PersistenceOptions {
+  /** SQLite file (default: the per-user data folder); ignored with `checkpointer`. */
+  db?: string;
+  /** `postgres://...` connection string. */
+  checkpointer?: string;
+  /** False keeps the run in memory only. */
+  persist?: boolean;
+}
+
 /** Options of `moa run`. */
-export interface RunCommandOptions {
+export interface RunCommandOptions extends PersistenceOptions {
   question: string;
   config?: string;
   preset?: string;
   /** A topology kind (`moa`, `self-moa`, `coe`, `mosaic`): its default preset, or a check of the config's kind. */
   topology?: string;
+  /** Continue this conversation (a new thread id is made when absent). */
+  thread?: string;
   showLayers?: boolean;
   json?: boolean;
   check?: boolean;
@@ -33,33 +50,100 @@ export interface RunCommandOptions {
 }
 
 /**
- * `moa run`: answers one question with an MoA topology, streaming the final answer to stdout and
- * the per-agent summary to stderr (so `moa run ... > answer.txt` keeps only the answer).
+ * `moa run`: answers one question with a topology, streaming the final answer to stdout and the
+ * per-agent summary to stderr (so `moa run ... > answer.txt` keeps only the answer). Every run is
+ * checkpointed on a thread, which `--thread` continues and `moa resume` finishes after a crash.
  */
-export async function runCommand({
-  question,
-  config,
-  preset,
-  topology,
-  showLayers = false,
-  json = false,
-  check = true,
-  signal,
-  stdout = process.stdout,
-  stderr = process.stderr,
-}: RunCommandOptions): Promise<void> {
-  const plan = resolvePlan({ ...(config !== undefined ? { config } : {}), ...(preset !== undefined ? { preset } : {}), ...(topology !== undefined ? { topology } : {}) });
-  if (check) await ensureBackends(plan, stderr);
-  const graph = plan.graph.compile({ name: plan.name });
+export async function runCommand(options: RunCommandOptions): Promise<void> {
+  const { question, config, preset, topology, thread, stderr = process.stderr } = options;
+  await withRunStore(options, async (store) => {
+    const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
+    const chosen = config !== undefined || preset !== undefined || topology !== undefined;
+    // A continued thread keeps its topology unless the user names another.
+    const source: TopologySource = !chosen && known ? known.source : sourceOf({ config, preset, topology });
+    const threadId = thread ?? randomUUID();
+    const plan = resolvePlan(planOptions(source));
+    if (options.check !== false) await ensureBackends(plan, stderr);
+    await store?.recordThread({ threadId, source, title: known?.title ?? question.slice(0, 120) });
+    await streamRun({ ...options, plan, store, threadId, input: { messages: [new HumanMessage(question)] } });
+  });
+}
 
+/** Options of `moa resume`. */
+export interface ResumeCommandOptions extends PersistenceOptions {
+  thread: string;
+  showLayers?: boolean;
+  json?: boolean;
+  check?: boolean;
+  signal?: AbortSignal;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+/**
+ * `moa resume <thread>`: continues a run that stopped (crash, kill, Ctrl-C) from its last checkpoint.
+ * Agents whose answers were saved are not called again.
+ */
+export async function resumeCommand(options: ResumeCommandOptions): Promise<void> {
+  await withRunStore({ ...options, persist: true }, async (store) => {
+    const known = await store!.getThread(options.thread);
+    if (!known) throw new UsageError(`no thread "${options.thread}" in ${store!.description}; see \`moa threads\``);
+    const plan = resolvePlan(planOptions(known.source));
+    const graph = plan.graph.compile({ checkpointer: store!.checkpointer });
+    const state = await graph.getState({ configurable: { thread_id: options.thread } });
+    if (state.next.length === 0) {
+      throw new UsageError(`thread "${options.thread}" has nothing to resume: its last run finished (continue it with \`moa run "..." --thread ${options.thread}\`)`);
+    }
+    if (options.check !== false) await ensureBackends(plan, options.stderr ?? process.stderr);
+    (options.stderr ?? process.stderr).write(`resuming thread ${options.thread} at ${state.next.join(", ")}\n`);
+    await streamRun({ ...options, plan, store, threadId: options.thread, input: null });
+  });
+}
+
+async function withRunStore(options: PersistenceOptions, body: (store: RunStore | undefined) => Promise<void>): Promise<void> {
+  const store = options.persist === false ? undefined : await openRunStore({ ...(options.db !== undefined ? { db: options.db } : {}), ...(options.checkpointer !== undefined ? { checkpointer: options.checkpointer } : {}) });
+  try {
+    await body(store);
+  } finally {
+    await store?.close();
+  }
+}
+
+function sourceOf({ config, preset, topology }: { config?: string | undefined; preset?: string | undefined; topology?: string | undefined }): TopologySource {
+  return { ...(config !== undefined ? { file: path.resolve(config) } : {}), ...(preset !== undefined ? { preset } : {}), ...(topology !== undefined ? { topology } : {}) };
+}
+
+function planOptions(source: TopologySource) {
+  return { ...(source.file !== undefined ? { config: source.file } : {}), ...(source.preset !== undefined ? { preset: source.preset } : {}), ...(source.topology !== undefined ? { topology: source.topology } : {}) };
+}
+
+interface StreamRunOptions {
+  plan: TopologyPlan;
+  store: RunStore | undefined;
+  threadId: string;
+  input: { messages: HumanMessage[] } | null;
+  showLayers?: boolean;
+  json?: boolean;
+  signal?: AbortSignal;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  question?: string;
+}
+
+async function streamRun({ plan, store, threadId, input, showLayers = false, json = false, signal, stdout = process.stdout, stderr = process.stderr, question }: StreamRunOptions): Promise<void> {
+  const graph = plan.graph.compile({ name: plan.name, ...(store ? { checkpointer: store.checkpointer } : {}) });
   let streamedAnswer = false;
   let finalState: MoAStateValue | undefined;
   const printedDecisions = new Set<string>();
+  const resumeHint = store ? `Resume with: moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}` : undefined;
   try {
-    const stream = await graph.stream(
-      { messages: [new HumanMessage(question)] },
-      { streamMode: ["messages", "custom", "values"], ...(signal ? { signal } : {}) },
-    );
+    const stream = await graph.stream(input, {
+      streamMode: ["messages", "custom", "values"],
+      configurable: { thread_id: threadId },
+      // Every finished agent's answer is on disk before the next step: a crash costs no paid call.
+      durability: "sync",
+      ...(signal ? { signal } : {}),
+    });
     for await (const [mode, data] of stream) {
       if (mode === "values") finalState = data as MoAStateValue;
       if (json) continue;
@@ -85,7 +169,8 @@ export async function runCommand({
       stdout.write("\n");
       stderr.write("moa: the answer above is incomplete\n");
     }
-    if (signal?.aborted) throw new RunInterruptedError();
+    if (signal?.aborted) throw new RunInterruptedError(resumeHint);
+    if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;
     throw error;
   }
   if (!finalState) throw new Error("the run produced no state");
@@ -95,7 +180,8 @@ export async function runCommand({
     const document = {
       topology: plan.name,
       kind: plan.kind,
-      question,
+      thread: threadId,
+      question: question ?? finalState.messages.filter((m) => m.getType() === "human").at(-1)?.text,
       answer: summary.answer,
       answers,
       ...(finalState.routes.length > 0 ? { route: finalState.routes.at(-1) } : {}),
@@ -110,6 +196,7 @@ export async function runCommand({
   if (!streamedAnswer && summary.answer) stdout.write(summary.answer);
   stdout.write("\n");
   stderr.write(`\n${renderSummaryTable(summary, { color: Boolean((stderr as NodeJS.WriteStream).isTTY), cost: summarizeCost(finalState) })}`);
+  if (store) stderr.write(`thread ${threadId} (${store.description}); continue with --thread ${threadId}\n`);
 }
 
 async function ensureBackends(plan: TopologyPlan, stderr: NodeJS.WritableStream): Promise<void> {

@@ -1,5 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+
+const testDataDir = mkdtempSync(path.join(tmpdir(), "moa-home-"));
 
 const root = path.resolve(import.meta.dirname, "../..");
 /** The built CLI, as `npx moa` runs it. */
@@ -23,15 +27,18 @@ export function runCli(
     input,
     timeoutMs = 30_000,
     signalOnFirstOutput,
-  }: { env?: Record<string, string>; input?: string; timeoutMs?: number; signalOnFirstOutput?: NodeJS.Signals } = {},
+    onSpawn,
+  }: { env?: Record<string, string>; input?: string; timeoutMs?: number; signalOnFirstOutput?: NodeJS.Signals; onSpawn?: (child: ChildProcess) => void } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LANGSMITH_TRACING: "false", ...env },
+      // Runs persist by default: keep them in a throwaway folder, never in the real home.
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MOA_HOME: testDataDir, LANGSMITH_TRACING: "false", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
+    onSpawn?.(child);
     const result: CliResult = { code: null, stdout: "", stderr: "", stdoutTimes: [], exitedAtMs: 0 };
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -1,0 +1,33 @@
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+
+/** How a thread's topology was chosen, so `moa resume` and `--thread` rebuild the same graph. */
+export interface TopologySource {
+  /** Absolute path of a topology file. */
+  file?: string;
+  preset?: string;
+  topology?: string;
+}
+
+/** A thread as the CLI lists it. */
+export interface ThreadSummary {
+  threadId: string;
+  source: TopologySource;
+  /** The first question asked on the thread. */
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Where runs persist: a LangGraph checkpointer (every superstep, every finished agent's write) and a
+ * small table of threads (topology source and title), which checkpoints have no place for.
+ */
+export interface RunStore {
+  /** `sqlite <path>` or `postgres <host/db>`, for messages. */
+  readonly description: string;
+  readonly checkpointer: BaseCheckpointSaver;
+  recordThread(thread: { threadId: string; source: TopologySource; title: string }): Promise<void>;
+  getThread(threadId: string): Promise<ThreadSummary | undefined>;
+  listThreads(limit?: number): Promise<ThreadSummary[]>;
+  close(): Promise<void>;
+}
