@@ -222,6 +222,8 @@ describe("moa run edge cases", () => {
     const result = await runCli(["run", question, "--config", file, "--show-layers"], { env: env(), signalOnFirstOutput: "SIGINT" });
     expect(result.code).toBe(130);
     expect(result.stderr).toContain("moa: interrupted");
+    // The run was checkpointed, so the message says how to finish it.
+    expect(result.stderr).toMatch(/Resume with: moa resume [0-9a-f-]{36}/);
     expect(result.exitedAtMs).toBeLessThan(15_000);
     // The aggregator's request was under way and was cancelled, not answered.
     expect(ollama.callsFor("slow:1b")[0]?.outcome).toBe("aborted");
