@@ -155,9 +155,10 @@ async function streamRun({ plan, store, threadId, input, showLayers = false, jso
           stdout.write(chunk.text);
           streamedAnswer = true;
         }
-      } else if (mode === "custom" && showLayers) {
+      } else if (mode === "custom") {
         const event = data as MoAStreamEvent;
-        if (event.event === "agent_end" && !plan.isAnswerNode(event.nodeId, finalState)) stdout.write(`${renderAnswerBlock(event)}\n`);
+        if (event.event === "aggregator_fallback") stderr.write(`warning: the aggregator failed (${event.reason}); answering with ${event.from}'s answer\n`);
+        else if (showLayers && event.event === "agent_end" && !plan.isAnswerNode(event.nodeId, finalState)) stdout.write(`${renderAnswerBlock(event)}\n`);
       } else if (mode === "values" && showLayers) {
         const decisions = renderDecisions(data as MoAStateValue, printedDecisions);
         if (decisions) stdout.write(decisions);

@@ -7,6 +7,7 @@ import {
   isChatModel,
   type AgentConfig,
   type AggregatorConfig,
+  type AggregatorFailurePolicy,
   type MoAConfig,
   type MoAConfigInput,
   type ModelSettings,
@@ -22,7 +23,15 @@ export const BUILTIN_SETTINGS = {
   maxTokens: 1024,
   timeoutMs: 300_000,
   retries: 1,
+  retryBackoffMs: 500,
 } as const satisfies ModelSettings;
+
+/**
+ * Built-in aggregator failure policy. A reply the user can use (one proposer's answer, flagged as a
+ * fallback in state and in the CLI) beats an error after every proposer already answered and was paid
+ * for; `onFailure: fail` is there for pipelines that must never take an unaggregated answer.
+ */
+export const DEFAULT_AGGREGATOR_ON_FAILURE: AggregatorFailurePolicy = "best-proposer";
 
 /** Where an agent sits in the topology. */
 export type AgentRole = "proposer" | "aggregator" | "final" | "router" | "expert";
@@ -44,6 +53,10 @@ export interface ResolvedAgent {
   systemPrompt?: string;
   /** Instruction above the references; only for agents that see a previous layer. */
   aggregationPrompt?: string;
+  /** For agents that read a previous layer (layers 2..n, final aggregators): the answers that layer must have. */
+  previousLayerMinSuccessful?: number;
+  /** Final aggregators only: what happens when the call fails. */
+  onFailure?: AggregatorFailurePolicy;
   settings: ModelSettings & typeof BUILTIN_SETTINGS;
 }
 
@@ -56,6 +69,8 @@ export interface ResolvedTopology {
   layers: ResolvedAgent[][];
   /** Quorum settings by layer index (0-based); absent for layers that wait for every agent. */
   quorums: Array<QuorumConfig | undefined>;
+  /** Answers each layer needs for the run to go on, by layer index (0-based); 1 unless configured. */
+  minSuccessful: number[];
   aggregator: ResolvedAgent;
 }
 
@@ -97,6 +112,7 @@ export function ensureConfig(input: MoAConfigInput | SelfMoAConfigInput | Resolv
 
 function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
   const { systemPrompt: defaultSystemPrompt, ...globalSettings } = config.defaults ?? {};
+  const minSuccessful = config.layers.map((layer) => layer.minSuccessful ?? 1);
   const layers = config.layers.map((layer, layerIndex) => {
     const layerNumber = layerIndex + 1;
     const usedNames = new Set(
@@ -115,11 +131,12 @@ function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
         settings: [globalSettings, layer.defaults ?? {}],
         systemPrompt: agent.systemPrompt ?? defaultSystemPrompt,
         aggregationPrompt: layerIndex === 0 ? undefined : layer.aggregationPrompt,
+        previousLayerMinSuccessful: layerIndex === 0 ? undefined : minSuccessful[layerIndex - 1],
         baseDir,
       });
     });
   });
-  const { aggregationPrompt, ...aggregatorEntry } = toAggregatorObject(config.aggregator);
+  const { aggregationPrompt, onFailure, ...aggregatorEntry } = toAggregatorObject(config.aggregator);
   const aggregator = buildAgent({
     agent: aggregatorEntry,
     name: aggregatorEntry.name ?? "aggregator",
@@ -130,10 +147,18 @@ function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
     settings: [globalSettings],
     systemPrompt: aggregatorEntry.systemPrompt ?? defaultSystemPrompt,
     aggregationPrompt,
+    previousLayerMinSuccessful: minSuccessful.at(-1),
     baseDir,
   });
   const quorums = config.layers.map((layer) => layer.quorum);
-  return { [RESOLVED]: true, name: config.name ?? "moa", layers, quorums, aggregator };
+  return {
+    [RESOLVED]: true,
+    name: config.name ?? "moa",
+    layers,
+    quorums,
+    minSuccessful,
+    aggregator: { ...aggregator, onFailure: onFailure ?? DEFAULT_AGGREGATOR_ON_FAILURE },
+  };
 }
 
 interface BuildAgentArgs {
@@ -146,10 +171,11 @@ interface BuildAgentArgs {
   settings: ModelSettings[];
   systemPrompt: string | undefined;
   aggregationPrompt: string | undefined;
+  previousLayerMinSuccessful?: number | undefined;
   baseDir: string;
 }
 
-function buildAgent({ agent, name, id, layer, index, role, settings, systemPrompt, aggregationPrompt, baseDir }: BuildAgentArgs): ResolvedAgent {
+function buildAgent({ agent, name, id, layer, index, role, settings, systemPrompt, aggregationPrompt, previousLayerMinSuccessful, baseDir }: BuildAgentArgs): ResolvedAgent {
   const { name: _name, model, systemPrompt: _sp, ...own } = agent;
   const merged = Object.assign({}, BUILTIN_SETTINGS, ...settings.map(definedOnly), definedOnly(own));
   const parsed = typeof model === "string" ? parseModelRef(model) : model;
@@ -164,6 +190,7 @@ function buildAgent({ agent, name, id, layer, index, role, settings, systemPromp
     modelLabel: typeof model === "string" ? model : `${model.getName()} (instance)`,
     ...(systemPrompt !== undefined ? { systemPrompt } : {}),
     ...(aggregationPrompt !== undefined ? { aggregationPrompt } : {}),
+    ...(previousLayerMinSuccessful !== undefined ? { previousLayerMinSuccessful } : {}),
     settings: merged,
   };
 }

@@ -55,11 +55,13 @@ export function readConfigFile(file: string): Record<string, unknown> {
     throw new ConfigError([{ path: "", message: `config file ${file}: ${reason}` }]);
   }
   const isJson = /\.json$/i.test(file);
+  // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse rejects as a stray token.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let document: unknown;
   try {
-    document = isJson ? JSON.parse(text) : parseYaml(text);
+    document = isJson ? parseJson(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError([{ path: "", message: `${isJson ? "JSON" : "YAML"} syntax error: ${(error as Error).message.split("\n")[0]}` }], file);
+    throw new ConfigError([{ path: "", message: `${isJson ? "JSON" : "YAML"} syntax error: ${(error as Error).message.split("\n")[0]!.replace(/:$/, "")}` }], file);
   }
   if (document === null || document === undefined) {
     throw new ConfigError([{ path: "", message: "the file is empty; expected a mapping with \"layers\" and \"aggregator\"" }], file);
@@ -76,4 +78,13 @@ function parseYaml(text: string): unknown {
   const first = doc.errors[0];
   if (first) throw new Error(first.message);
   return doc.toJS();
+}
+
+// JSON.parse keeps the last of two equal keys without a word, so `"aggregator"` written twice would
+// silently drop one. JSON is YAML, so the YAML parser (which refuses duplicate keys) finds them.
+function parseJson(text: string): unknown {
+  const document = JSON.parse(text) as unknown;
+  const duplicate = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true }).errors.find((e) => e.code === "DUPLICATE_KEY");
+  if (duplicate) throw new Error(duplicate.message);
+  return document;
 }

@@ -47,7 +47,20 @@ export const ModelSettingsSchema = z.strictObject({
     .optional()
     .describe("Context window in tokens (Ollama num_ctx, llama.cpp context size)"),
   timeoutMs: z.number().int().min(1).max(DAY_MS).optional().describe("Per-call timeout in milliseconds"),
-  retries: z.number().int().min(0).max(10).optional().describe("Retries of a failed call"),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .optional()
+    .describe("Retries of a call that failed transiently (connection refused/reset, HTTP 5xx, 408, 429); default 1"),
+  retryBackoffMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .optional()
+    .describe("Wait before the first retry in milliseconds, doubled on each retry (with jitter, at most 10 s); a 429's Retry-After wins; default 500"),
   baseUrl: z
     .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
     .optional()
@@ -120,6 +133,12 @@ export const LayerSchema = z
     aggregationPrompt,
     defaults: ModelSettingsSchema.optional().describe("Settings for every agent of this layer"),
     quorum: QuorumSchema.optional().describe("Go on before every agent has answered (tail latency)"),
+    minSuccessful: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Answers this layer needs for the run to go on (default 1); below it the run fails, listing each agent's error"),
   })
   .superRefine((layer, ctx) => {
     if (layer.quorum && layer.quorum.min > layer.agents.length) {
@@ -129,10 +148,32 @@ export const LayerSchema = z
         message: `expected at most ${layer.agents.length} (the number of agents in this layer), got ${layer.quorum.min}`,
       });
     }
+    if (layer.minSuccessful !== undefined && layer.minSuccessful > layer.agents.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["minSuccessful"],
+        message: `expected at most ${layer.agents.length} (the number of agents in this layer), got ${layer.minSuccessful}`,
+      });
+    }
+    // A quorum cancels the stragglers once `min` answered, so a smaller quorum would cancel answers the layer needs.
+    if (layer.quorum && layer.minSuccessful !== undefined && layer.quorum.min < layer.minSuccessful) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["quorum", "min"],
+        message: `expected at least minSuccessful (${layer.minSuccessful}), got ${layer.quorum.min}: the quorum would cancel answers the layer needs`,
+      });
+    }
   });
 
+/** What happens when the final aggregator fails. */
+export const AggregatorFailurePolicySchema = z
+  .enum(["best-proposer", "fail"])
+  .describe(
+    "When the final aggregator fails: best-proposer (default) answers with the last layer's most representative answer, flagged in state; fail raises AggregatorFailedError",
+  );
+
 /** The final aggregator that writes the answer. */
-export const AggregatorSchema = z.strictObject({ ...agentFields, aggregationPrompt });
+export const AggregatorSchema = z.strictObject({ ...agentFields, aggregationPrompt, onFailure: AggregatorFailurePolicySchema.optional() });
 
 /** An aggregator given as a reference string, a chat model instance (in code) or an object. */
 export const AggregatorEntrySchema = z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]);
@@ -195,6 +236,7 @@ export type AggregatorConfig = z.output<typeof AggregatorSchema>;
 export type LayerConfig = z.output<typeof LayerSchema>;
 export type ModelSettings = z.output<typeof ModelSettingsSchema>;
 export type QuorumConfig = z.output<typeof QuorumSchema>;
+export type AggregatorFailurePolicy = z.output<typeof AggregatorFailurePolicySchema>;
 
 const PARAM_UNITS: Record<string, number> = { K: 1e3, M: 1e6, B: 1e9, T: 1e12 };
 

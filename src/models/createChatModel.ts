@@ -8,6 +8,7 @@ import { agentEndpoint } from "./endpoints.js";
 import { fetchWithTimeout } from "./fetchWithTimeout.js";
 import { ChatLlamaCppLocal } from "./llamacpp/ChatLlamaCppLocal.js";
 import { UnavailableChatModel } from "./UnavailableChatModel.js";
+import { fetchWithRetryAfter } from "../policy/fetchWithRetryAfter.js";
 
 /** Builds the chat model an agent will call; replaceable through `buildMoAGraph({ modelFactory })`. */
 export type ModelFactory = (agent: ResolvedAgent) => BaseChatModel;
@@ -22,7 +23,8 @@ export class ModelSetupError extends Error {
 
 /**
  * Creates the LangChain chat model for a resolved agent, mapping our settings onto each provider's
- * own option names.
+ * own option names. The clients never retry by themselves: `retries` and `retryBackoffMs` are applied
+ * around the call by callAgent, the same way for every provider.
  *
  * @example
  * const model = createChatModel(ensureConfig(config).aggregator);
@@ -42,8 +44,9 @@ export function createChatModel(agent: ResolvedAgent, env: NodeJS.ProcessEnv = p
       model: "model" in model ? model.model : "",
       baseUrl: endpoint.url,
       ...definedOnly({ temperature: s.temperature, numPredict: s.maxTokens, topP: s.topP, topK: s.topK, seed: s.seed, stop: s.stop, numCtx: s.contextWindow }),
-      maxRetries: s.retries,
-      fetch: fetchWithTimeout(s.timeoutMs),
+      // Retries are ours (callAgent's withRetries): the client retrying too would multiply them.
+      maxRetries: 0,
+      fetch: fetchWithRetryAfter(fetchWithTimeout(s.timeoutMs)),
     });
   }
   if (endpoint?.provider === "openai" && "model" in model) {
@@ -59,7 +62,8 @@ export function createChatModel(agent: ResolvedAgent, env: NodeJS.ProcessEnv = p
       ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, stop: s.stop }),
       // ChatOpenAI takes `seed` only per call; modelKwargs puts it in every request body.
       ...(s.seed !== undefined ? { modelKwargs: { seed: s.seed } } : {}),
-      maxRetries: s.retries,
+      // Retries are ours (callAgent's withRetries): the client retrying too would multiply them.
+      maxRetries: 0,
       streamUsage: true,
     });
   }

@@ -53,6 +53,13 @@ export function parseModelRef(ref: string): ModelRef {
     return { provider, path: rest };
   }
   let baseUrl: string | undefined;
+  // "@<scheme>://" after the name must be a usable http(s) URL; anything else is a typo, not a name.
+  const schemeAt = /@([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+  if (schemeAt && !/^https?$/i.test(schemeAt[1] ?? "")) {
+    throw new ModelRefError(`model reference "${ref}" has a base URL with an unsupported scheme "${schemeAt[1]}"; expected http:// or https://`);
+  }
+  if (/@https?:\/\/?$/i.test(rest)) throw new ModelRefError(`model reference "${ref}" has an empty base URL after "@"`);
+  if (schemeAt && !BASE_URL_SUFFIX.test(rest)) throw new ModelRefError(`model reference "${ref}" has an invalid base URL "${rest.slice(schemeAt.index + 1)}"`);
   const suffix = BASE_URL_SUFFIX.exec(rest);
   if (suffix?.[1]) {
     baseUrl = suffix[1];

@@ -1,11 +1,14 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
-import type { MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
-import { callAgent } from "./callAgent.js";
+import { pickFallbackAnswer } from "../policy/pickFallbackAnswer.js";
+import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
+import { callAgent, type MoAStreamEvent } from "./callAgent.js";
+import { assertPreviousLayer, successfulLayerAnswers } from "./layerReferences.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 
-/** Raised when the final aggregator itself fails. */
+/** Raised when the final aggregator itself fails (and its policy is `fail`, or nothing can stand in). */
 export class AggregatorFailedError extends Error {
   constructor(agent: ResolvedAgent, reason: string) {
     super(`the final aggregator "${agent.name}" (${agent.modelLabel}) failed: ${reason}`);
@@ -17,16 +20,29 @@ export class AggregatorFailedError extends Error {
  * The final aggregator node: synthesizes the last layer's answers into the reply, which is
  * appended to the conversation as an AI message.
  *
+ * When the aggregator fails and its `onFailure` is `best-proposer` (the default), the reply is the
+ * last layer's most representative answer (see pickFallbackAnswer). The aggregator's record keeps
+ * its `error` and names the stand-in in `fallbackFrom`, and an `aggregator_fallback` event goes to
+ * the custom stream, so neither state nor the CLI passes the fallback off as an aggregated answer.
+ *
  * @example
  * graph.addNode("aggregator", createAggregateNode({ agent: topology.aggregator, model }));
  */
 export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+    // The previous layer must have enough answers (minSuccessful) before the aggregator is paid for.
+    assertPreviousLayer(agent, state);
     // The aggregator is alone in its layer, so it always reports problems rather than standing down.
-    const input = prepareAgentInput({ agent, state });
+    const input = await prepareAgentInput({ agent, state });
     if (!input) throw new Error(`internal: the aggregator "${agent.name}" received no input`);
-    const { answer, message } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, config });
-    if (!message) throw new AggregatorFailedError(agent, answer.error ?? "no answer");
-    return { answers: [answer], messages: [message] };
+    const { answer, message } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
+    if (message) return { answers: [answer], messages: [message] };
+    const reason = answer.error ?? "no answer";
+    if ((agent.onFailure ?? "best-proposer") === "fail") throw new AggregatorFailedError(agent, reason);
+    const fallback = pickFallbackAnswer(successfulLayerAnswers(state.answers, { layer: agent.layer - 1, turn: input.turn }));
+    if (!fallback?.content) throw new AggregatorFailedError(agent, reason);
+    config.writer?.({ event: "aggregator_fallback", nodeId: agent.id, from: fallback.nodeId, reason } satisfies MoAStreamEvent);
+    const record: AgentAnswer = { ...answer, fallbackFrom: fallback.nodeId };
+    return { answers: [record], messages: [new AIMessage({ content: fallback.content, name: fallback.agent })] };
   };
 }

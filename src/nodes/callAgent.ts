@@ -2,15 +2,19 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ContextCuts } from "../context/contextCuts.js";
 import { activeParamsOf } from "../models/activeParams.js";
 import { describeError } from "../models/describeError.js";
+import { withRetries } from "../policy/withRetries.js";
 import { callDeadline, raceAbort } from "../util/abortable.js";
 import type { AgentAnswer, TokenUsage } from "../state/moaState.js";
 
 /** Events written to the `"custom"` stream as agents start and finish. */
 export type MoAStreamEvent =
   | { event: "agent_start"; nodeId: string; layer: number; agent: string; role: AgentAnswer["role"]; model: string }
-  | ({ event: "agent_end" } & AgentAnswer);
+  | ({ event: "agent_end" } & AgentAnswer)
+  /** The final aggregator failed and the reply is the answer of node `from` (policy `best-proposer`). */
+  | { event: "aggregator_fallback"; nodeId: string; from: string; reason: string };
 
 /** Result of one agent call: the recorded answer, plus the model's message on success. */
 export interface AgentCallResult {
@@ -31,13 +35,23 @@ export interface CallAgentOptions {
    */
   stopSignal?: AbortSignal;
   lateReason?: () => string;
+  /** What the context budget cut from this agent's prompt, recorded with its answer. */
+  contextCuts?: ContextCuts | undefined;
 }
 
 /**
  * Calls one agent's model and records what happened. It never throws for a model failure: the
  * failure is part of the answer record, so that one bad proposer cannot sink a layer.
+ *
+ * Transient failures are retried (`retries`, `retryBackoffMs`; see withRetries) within the same
+ * `timeoutMs`: the timeout bounds the whole call, waits included, so a slow server cannot stretch a
+ * layer to (retries + 1) timeouts.
+ *
+ * @example
+ * const { answer, message } = await callAgent({ agent, model, messages, turn: 1, config });
+ * if (!message) console.error(`${answer.agent} failed after ${answer.attempts} attempt(s): ${answer.error}`);
  */
-export async function callAgent({ agent, model, messages, turn, config, stopSignal, lateReason }: CallAgentOptions): Promise<AgentCallResult> {
+export async function callAgent({ agent, model, messages, turn, config, stopSignal, lateReason, contextCuts }: CallAgentOptions): Promise<AgentCallResult> {
   const startedAt = new Date();
   const started = performance.now();
   const activeParams = await activeParamsOf(agent);
@@ -50,6 +64,7 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
     nodeId: agent.id,
     model: agent.modelLabel,
     ...(activeParams !== undefined ? { activeParams } : {}),
+    ...(contextCuts ? { contextCuts } : {}),
   };
   config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel } satisfies MoAStreamEvent);
 
@@ -57,20 +72,35 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
   const { signal } = deadline;
   let answer: AgentAnswer;
   let message: AIMessage | undefined;
+  let attempts = 0;
+  // Why the earlier attempts failed: a call that then times out says what it was retrying.
+  let lastRetried: unknown;
   try {
-    const call = model.invoke(messages, {
-      signal,
-      runName: agent.id,
-      tags: [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
-      metadata: { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel },
-    }) as Promise<AIMessage>;
-    message = await raceAbort(call, signal);
+    message = await withRetries(
+      () => {
+        attempts++;
+        const call = model.invoke(messages, {
+          signal,
+          runName: agent.id,
+          tags: [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
+          metadata: { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel, moa_attempt: attempts },
+        }) as Promise<AIMessage>;
+        return raceAbort(call, signal);
+      },
+      {
+        retries: agent.settings.retries,
+        backoffMs: agent.settings.retryBackoffMs,
+        signal,
+        onRetry: ({ error }) => (lastRetried = error),
+      },
+    );
     const usage = readUsage(message);
     const text = message.text;
     if (text.trim() === "") throw new EmptyAnswerError();
     answer = {
       ...base,
       content: text,
+      attempts,
       latencyMs: performance.now() - started,
       ...(usage ? { usage } : {}),
       startedAt: startedAt.toISOString(),
@@ -82,9 +112,16 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
     const reason = late
       ? (lateReason?.() ?? "late: cancelled")
       : deadline.timedOut()
-        ? `timed out after ${agent.settings.timeoutMs} ms`
+        ? `timed out after ${agent.settings.timeoutMs} ms${lastRetried !== undefined ? `, while retrying after: ${describeError(lastRetried)}` : ""}`
         : describeError(error);
-    answer = { ...base, error: reason, ...(late ? { late } : {}), latencyMs: performance.now() - started, startedAt: startedAt.toISOString() };
+    answer = {
+      ...base,
+      error: reason,
+      ...(late ? { late } : {}),
+      ...(attempts > 0 ? { attempts } : {}),
+      latencyMs: performance.now() - started,
+      startedAt: startedAt.toISOString(),
+    };
     message = undefined;
   } finally {
     deadline.clear();

@@ -53,9 +53,9 @@ export function createExpertNode(options: ExpertNodeOptions) {
 
 async function runAgent({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }, state: MoAStateValue, config: LangGraphRunnableConfig) {
   // Null means bad input that the first expert reports; the others stand down (see prepareAgentInput).
-  const input = prepareAgentInput({ agent, state });
+  const input = await prepareAgentInput({ agent, state });
   if (!input) return undefined;
-  return callAgent({ agent, model, messages: input.messages, turn: input.turn, config });
+  return callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
 }
 
 async function runStage(

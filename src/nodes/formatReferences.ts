@@ -3,7 +3,7 @@ import { REFERENCES_HEADING } from "../prompts/aggregate.js";
 // Any text that could open or close a <response> block is defused so that an answer cannot end its
 // own block early and pose as instructions. Replacing "<" with a look-alike keeps the text readable
 // while making the tag unparseable as ours; the mapping is deterministic so prompts stay cacheable.
-const RESPONSE_TAG = /<(\/?\s*response)/gi;
+const RESPONSE_TAG = /<(\s*\/?\s*response)/gi;
 
 /** Makes a reference safe to place inside a `<response>` block. */
 export function defuseReference(text: string): string {

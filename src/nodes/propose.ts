@@ -15,9 +15,9 @@ import { prepareAgentInput } from "./prepareAgentInput.js";
  */
 export function createProposeNode({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
-    const input = prepareAgentInput({ agent, state });
+    const input = await prepareAgentInput({ agent, state });
     if (!input) return {};
-    const { answer } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, config });
+    const { answer } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
     return { answers: [answer] };
   };
 }

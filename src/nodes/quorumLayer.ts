@@ -5,6 +5,7 @@ import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { QuorumConfig } from "../config/schema.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { callAgent } from "./callAgent.js";
+import { assertPreviousLayer } from "./layerReferences.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 
 /** Inputs for {@link createQuorumLayerNode}. */
@@ -34,7 +35,8 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
     const first = running[0];
     if (!first) return {};
     // Every agent of a layer sees the same input; checking it once reports bad input or a failed previous layer.
-    const input = prepareAgentInput({ agent: { ...first.agent, index: 0 }, state });
+    assertPreviousLayer(first.agent, state);
+    const input = await prepareAgentInput({ agent: { ...first.agent, index: 0 }, state });
     if (!input) return {};
     const needed = Math.min(quorum.min, running.length);
     const stop = new AbortController();
@@ -49,7 +51,7 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
     const lateReason = () => `late: cancelled after ${answered} of ${running.length} agents answered (quorum ${needed})`;
 
     const calls = running.map(async ({ agent, model }) => {
-      const result = await callAgent({ agent, model, messages: input.messages, turn: input.turn, config, stopSignal: stop.signal, lateReason });
+      const result = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, stopSignal: stop.signal, lateReason });
       if (result.answer.error === undefined) answered++;
       check();
       return result;

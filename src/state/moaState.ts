@@ -31,8 +31,25 @@ export const AgentAnswerSchema = z.object({
   stage: z.string().optional(),
   /** True on a stage expert's own record, which stands for the stage's calls rather than being one. */
   composite: z.boolean().optional(),
+  /** Model calls made for this answer: 1, plus one per retry after a transient failure. */
+  attempts: z.number().int().positive().optional(),
+  /** On a final aggregator's failed record: the node id of the answer used as the reply instead. */
+  fallbackFrom: z.string().optional(),
   latencyMs: z.number().nonnegative(),
   usage: TokenUsageSchema.optional(),
+  /** What the context budget cut from this aggregating agent's prompt (see src/context); absent when nothing was cut. */
+  contextCuts: z
+    .object({
+      /** Each cut reference: its 1-based `<response id>` and its size before and after, without the marker. */
+      references: z.array(z.object({ index: z.number().int().positive(), fromTokens: z.number().int().nonnegative(), toTokens: z.number().int().nonnegative() })),
+      /** Oldest conversation messages left out of the prompt (never the latest user message). */
+      droppedMessages: z.number().int().nonnegative(),
+      windowTokens: z.number().int().positive(),
+      promptTokens: z.number().int().nonnegative(),
+      /** Whether the counts come from the model's tokenizer or the characters / 4 estimate. */
+      tokenizer: z.enum(["model", "estimate"]),
+    })
+    .optional(),
   /** Parameters active per token of the model that answered (declared, or read from GGUF metadata). */
   activeParams: z.number().nonnegative().optional(),
   startedAt: z.string(),

@@ -1,3 +1,5 @@
+import { getMaxListeners, setMaxListeners } from "node:events";
+
 /** What {@link callDeadline} returns. */
 export interface CallDeadline {
   signal: AbortSignal;
@@ -25,6 +27,8 @@ export function callDeadline(timeoutMs: number, ...parents: Array<AbortSignal | 
     controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
   }, timeoutMs);
   const detach: Array<() => void> = [];
+  // A wide layer adds one listener per agent to the run's signal; that is by design, not a leak.
+  for (const parent of parents) if (parent) setMaxListeners(Math.max(getMaxListeners(parent), 64), parent);
   for (const parent of parents) {
     if (!parent) continue;
     const onAbort = () => controller.abort(parent.reason);

@@ -173,9 +173,23 @@ describe("moa helpers", () => {
 });
 
 describe("moa run edge cases", () => {
+  it("answers with the most representative proposer when the aggregator fails, and says so", async () => {
+    const file = path.join(dir, "aggfallback.yaml");
+    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: ollama:llama3.2:1b\n");
+    ollama.setBehavior("llama3.2:1b", { failure: "http500" });
+    try {
+      const result = await runCli(["run", question, "--config", file], { env: env() });
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toBe("Because shorter wavelengths scatter more.");
+      expect(result.stderr).toMatch(/warning: the aggregator failed \(HTTP 500.*\); answering with layer1\/gemma2-2b's answer/);
+    } finally {
+      ollama.setBehavior("llama3.2:1b", { reply: "Blue light is scattered more by the atmosphere." });
+    }
+  });
+
   it("exits 1 naming the aggregator when the final aggregator fails", async () => {
     const file = path.join(dir, "aggfail.yaml");
-    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: ollama:llama3.2:1b\n");
+    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: { model: ollama:llama3.2:1b, onFailure: fail }\n");
     ollama.setBehavior("llama3.2:1b", { failure: "http500" });
     try {
       const result = await runCli(["run", question, "--config", file], { env: env() });
@@ -216,7 +230,8 @@ describe("moa run edge cases", () => {
 
   it("stops in-flight calls on Ctrl-C and exits 130", async () => {
     const file = path.join(dir, "slow.yaml");
-    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: ollama:slow:1b\n");
+    // A configured window: the aggregator then calls the model at once, without asking /api/show first.
+    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: { model: ollama:slow:1b, contextWindow: 8192 }\n");
     ollama.setBehavior("slow:1b", { reply: "never", latencyMs: 20_000 });
     ollama.clearCalls();
     const result = await runCli(["run", question, "--config", file, "--show-layers"], { env: env(), signalOnFirstOutput: "SIGINT" });

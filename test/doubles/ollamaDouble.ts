@@ -77,6 +77,16 @@ export interface ModelBehavior {
   chunkSize?: number;
   /** Failure mode; see {@link OllamaFailure}. */
   failure?: OllamaFailure;
+  /**
+   * The first N chat calls made under this behaviour object fail with `failureStatus` (before
+   * `latencyMs` and `failure` apply); later calls behave as configured. Setting a new behaviour
+   * object starts the count again.
+   */
+  failFirst?: number;
+  /** HTTP status of the `failFirst` failures. Default 500. */
+  failureStatus?: number;
+  /** `Retry-After` header value sent with the `failFirst` failures (seconds or an HTTP-date). */
+  retryAfter?: string;
   /** When the request has tools and this returns a non-empty list, answer with these tool calls. */
   toolCalls?: (req: OllamaChatRequest) => OllamaToolCallSpec[] | undefined;
   /** `prompt_eval_count` to report. Default: words across all request messages. */
@@ -106,7 +116,7 @@ export interface OllamaDoubleOptions {
 }
 
 /** How a recorded chat call ended. */
-export type OllamaCallOutcome = "ok" | "notFound" | "badRequest" | "aborted" | OllamaFailure;
+export type OllamaCallOutcome = "ok" | "notFound" | "badRequest" | "aborted" | "failedFirst" | OllamaFailure;
 
 /** One recorded POST /api/chat call (recorded even when it fails). */
 export interface RecordedCall extends OllamaChatRequest {
@@ -164,6 +174,8 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
   const models = new Map<string, ModelBehavior>(Object.entries(options.models ?? {}));
   const calls: RecordedCall[] = [];
   const embedCalls: RecordedEmbedCall[] = [];
+  // Chat calls seen per behaviour object, for `failFirst`.
+  const failFirstCounts = new WeakMap<ModelBehavior, number>();
 
   /** A configured model, matching `name` and `name:latest` interchangeably like Ollama does. */
   const known = (name: string): ModelBehavior | undefined => {
@@ -284,6 +296,21 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     if (!call.model) return fail(400, "model is required", "badRequest");
     const behavior = lookup(call.model);
     if (!behavior) return fail(404, `model "${call.model}" not found, try pulling it first`, "notFound");
+
+    const seen = (failFirstCounts.get(behavior) ?? 0) + 1;
+    failFirstCounts.set(behavior, seen);
+    if (behavior.failFirst !== undefined && seen <= behavior.failFirst) {
+      const status = behavior.failureStatus ?? 500;
+      call.status = status;
+      const text = JSON.stringify({ error: `injected failure ${seen} of ${behavior.failFirst}` });
+      res.writeHead(status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(text),
+        ...(behavior.retryAfter !== undefined ? { "retry-after": behavior.retryAfter } : {}),
+      });
+      res.end(text);
+      return finish("failedFirst");
+    }
 
     if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
     if (behavior.failure === "hang") {

@@ -87,3 +87,13 @@ describe("endpoints", () => {
     expect(() => resolveOllamaUrl(undefined, { OLLAMA_HOST: "http://bad host" })).toThrow(/OLLAMA_HOST: "http:\/\/bad host" is not a valid Ollama address/);
   });
 });
+
+describe("parseModelRef base URL typos", () => {
+  it("rejects an unsupported scheme after @", () => {
+    expect(() => parseModelRef("ollama:a@ftp://host")).toThrow(/unsupported scheme "ftp"/);
+  });
+
+  it("rejects a base URL with a space", () => {
+    expect(() => parseModelRef("ollama:a@http://a b/c")).toThrow(/invalid base URL "http:\/\/a b\/c"/);
+  });
+});

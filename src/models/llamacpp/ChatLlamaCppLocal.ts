@@ -110,6 +110,18 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
     return readGgufInfo(this.modelPath);
   }
 
+  /**
+   * Tokens `text` takes in this model's vocabulary (no chat template, no special tokens). Loads the
+   * model with this instance's context layout on first use, as a call would, so it costs no extra memory.
+   *
+   * @example
+   * await model.countTokens("Hello world"); // e.g. 3
+   */
+  async countTokens(text: string): Promise<number> {
+    const handle = await acquireModel(this.modelPath, { contextSize: this.contextSize, sequences: this.sequences, threads: this.threads });
+    return handle.model.tokenize(text).length;
+  }
+
   override invocationParams(options?: this["ParsedCallOptions"]): ChatLlamaCppLocalInvocationParams {
     return {
       model_path: this.modelPath,
