@@ -2,6 +2,7 @@
 import { benchGate } from "./gate.js";
 import { benchMoAOverhead } from "./moaOverhead.js";
 import { benchQuorum } from "./quorum.js";
+import { benchSoak } from "./soak.js";
 
 process.env.LANGSMITH_TRACING ??= "false";
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -41,4 +42,12 @@ for (const mode of [quorum.waitAll, quorum.quorum]) {
 console.log(
   `  p95 ratio quorum / wait-all = ${(quorum.quorum.p95Ms / quorum.waitAll.p95Ms).toFixed(2)}, p50 ratio = ${(quorum.quorum.p50Ms / quorum.waitAll.p50Ms).toFixed(2)}; ` +
     `answers aggregated per query with the quorum: ${quorum.meanAnswersWithQuorum.toFixed(2)} of 3`,
+);
+
+const soak = await benchSoak();
+console.log(`\nSoak: ${soak.runs} MoA runs (3 proposers, minSuccessful 2), 20% of proposer calls fail (HTTP 500), 5% hang (150 ms timeout), SQLite checkpoints`);
+console.log(
+  `  completed first try ${soak.completedFirstTry}, failed and resumed ${soak.resumed} (completed after resume ${soak.completedAfterResume}, failed again ${soak.failedForGood}); ` +
+    `proposer calls ${soak.proposerCalls}, failed or hung ${soak.failedOrHungCalls}; saved answers called again on resume ${soak.repeatedSavedCalls}; ` +
+    `threads readable afterwards ${soak.threadsReadable}/${soak.runs}; ${soak.seconds.toFixed(1)} s`,
 );

@@ -83,6 +83,8 @@ export interface ModelBehavior {
    * object starts the count again.
    */
   failFirst?: number;
+  /** Decides a failure mode per call (undefined: answer normally); overrides `failure`. */
+  failureFor?: (req: OllamaChatRequest) => OllamaFailure | undefined;
   /** HTTP status of the `failFirst` failures. Default 500. */
   failureStatus?: number;
   /** `Retry-After` header value sent with the `failFirst` failures (seconds or an HTTP-date). */
@@ -312,17 +314,19 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       return finish("failedFirst");
     }
 
+    // A per-call decision (soak tests: random failures) wins over the fixed failure mode.
+    const failure = behavior.failureFor?.({ model: call.model, messages: call.messages, options: call.options, tools: call.tools }) ?? behavior.failure;
     if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
-    if (behavior.failure === "hang") {
+    if (failure === "hang") {
       await untilAborted(signal);
       return;
     }
-    if (behavior.failure === "http500") return fail(500, "llama runner process has terminated: exit status 2", "http500");
+    if (failure === "http500") return fail(500, "llama runner process has terminated: exit status 2", "http500");
 
     const view: OllamaChatRequest = { model: call.model, messages: call.messages, options: call.options, tools: call.tools };
     const toolCalls = call.hasTools ? behavior.toolCalls?.(view) : undefined;
     const text =
-      behavior.failure === "emptyAnswer"
+      failure === "emptyAnswer"
         ? ""
         : toolCalls?.length
           ? ""
@@ -333,7 +337,7 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       ? toolCalls.map((tc, index) => ({ function: { index, name: tc.name, arguments: tc.arguments } }))
       : undefined;
     const promptTokens = behavior.promptTokens ?? roughTokenCount(call.messages.map((m) => m.content).join(" "));
-    const evalTokens = behavior.failure === "emptyAnswer" ? 0 : behavior.evalTokens ?? Math.max(roughTokenCount(text), wireToolCalls ? 1 : 0);
+    const evalTokens = failure === "emptyAnswer" ? 0 : behavior.evalTokens ?? Math.max(roughTokenCount(text), wireToolCalls ? 1 : 0);
     const started = call.startedAt;
     const stats = (): Record<string, unknown> => {
       const totalNs = Math.max(1, Math.round((nowMs() - started) * NS_PER_MS));
@@ -360,20 +364,20 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
         ...envelope({ content: text, ...(wireToolCalls ? { tool_calls: wireToolCalls } : {}) }, true),
         ...stats(),
       });
-      return finish(behavior.failure ?? "ok");
+      return finish(failure ?? "ok");
     }
 
     call.status = 200;
     res.writeHead(200, { "content-type": "application/x-ndjson" });
     const line = (obj: unknown): string => `${JSON.stringify(obj)}\n`;
     const pieces = wireToolCalls ? [] : splitIntoChunks(text, behavior.chunkSize ?? 4);
-    const breakAt = behavior.failure && behavior.failure !== "emptyAnswer" ? Math.max(1, Math.floor(pieces.length / 2)) : pieces.length;
+    const breakAt = failure && failure !== "emptyAnswer" ? Math.max(1, Math.floor(pieces.length / 2)) : pieces.length;
     for (const [i, piece] of pieces.slice(0, breakAt).entries()) {
       if (i > 0 && behavior.chunkDelayMs && !(await sleep(behavior.chunkDelayMs, signal))) return;
       if (!(await writeChunk(res, line(envelope({ content: piece }, false))))) return;
     }
     if (wireToolCalls && !(await writeChunk(res, line(envelope({ content: "", tool_calls: wireToolCalls }, false))))) return;
-    switch (behavior.failure) {
+    switch (failure) {
       case "cutBeforeDone":
         break;
       case "invalidJsonLine":
@@ -386,7 +390,7 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
         await writeChunk(res, line({ ...envelope({ content: "" }, true), ...stats() }));
     }
     res.end();
-    finish(behavior.failure ?? "ok");
+    finish(failure ?? "ok");
   };
 
   return {
