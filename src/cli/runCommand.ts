@@ -31,15 +31,8 @@ export interface PersistenceOptions {
   persist?: boolean;
 }
 
-/** Options of `moa run`. */
-export interface RunCommandOptions extends PersistenceOptions {
-  question: string;
-  config?: string;
-  preset?: string;
-  /** A topology kind (`moa`, `self-moa`, `coe`, `mosaic`): its default preset, or a check of the config's kind. */
-  topology?: string;
-  /** Continue this conversation (a new thread id is made when absent). */
-  thread?: string;
+/** How a run is checked, shown and cancelled (shared by `moa run` and `moa resume`). */
+export interface RunOutputOptions {
   showLayers?: boolean;
   json?: boolean;
   check?: boolean;
@@ -47,6 +40,17 @@ export interface RunCommandOptions extends PersistenceOptions {
   signal?: AbortSignal;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+}
+
+/** Options of `moa run`. */
+export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions {
+  question: string;
+  config?: string;
+  preset?: string;
+  /** A topology kind (`moa`, `self-moa`, `coe`, `mosaic`): its default preset, or a check of the config's kind. */
+  topology?: string;
+  /** Continue this conversation (a new thread id is made when absent). */
+  thread?: string;
 }
 
 /**
@@ -70,14 +74,8 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
 }
 
 /** Options of `moa resume`. */
-export interface ResumeCommandOptions extends PersistenceOptions {
+export interface ResumeCommandOptions extends PersistenceOptions, RunOutputOptions {
   thread: string;
-  showLayers?: boolean;
-  json?: boolean;
-  check?: boolean;
-  signal?: AbortSignal;
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
 }
 
 /**
