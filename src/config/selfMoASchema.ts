@@ -27,10 +27,14 @@ export const SelfMoAConfigSchema = z.strictObject({
   systemPrompt: z.string().min(1).optional(),
   defaults: ModelSettingsSchema.optional().describe("Other settings of every call (maxTokens, timeoutMs, ...)"),
   quorum: QuorumSchema.optional().describe("Quorum fan-in for every sampling layer"),
+  minSuccessful: z.number().int().min(1).optional().describe("Samples that must succeed in every layer (default 1)"),
   aggregator: AggregatorEntrySchema.optional().describe("Final aggregator; defaults to the same model"),
 }).superRefine((config, ctx) => {
   if (config.quorum && config.quorum.min > config.n) {
     ctx.addIssue({ code: "custom", path: ["quorum", "min"], message: `expected at most n = ${config.n}, got ${config.quorum.min}` });
+  }
+  if (config.minSuccessful !== undefined && config.minSuccessful > config.n) {
+    ctx.addIssue({ code: "custom", path: ["minSuccessful"], message: `expected at most n = ${config.n}, got ${config.minSuccessful}` });
   }
 });
 
@@ -58,7 +62,11 @@ export function expandSelfMoA(config: SelfMoAConfig): MoAConfigInput {
     name: config.name ?? "self-moa",
     ...(config.description !== undefined ? { description: config.description } : {}),
     defaults: { ...config.defaults, ...(config.systemPrompt !== undefined ? { systemPrompt: config.systemPrompt } : {}) },
-    layers: Array.from({ length: config.layers }, () => ({ agents: samples, ...(config.quorum ? { quorum: config.quorum } : {}) })),
+    layers: Array.from({ length: config.layers }, () => ({
+      agents: samples,
+      ...(config.quorum ? { quorum: config.quorum } : {}),
+      ...(config.minSuccessful !== undefined ? { minSuccessful: config.minSuccessful } : {}),
+    })),
     aggregator: config.aggregator ?? { name: "aggregator", model: config.model },
   };
 }

@@ -5,7 +5,8 @@ import type { ResolvedAgent } from "../config/ensureConfig.js";
 import { pickFallbackAnswer } from "../policy/pickFallbackAnswer.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { callAgent, type MoAStreamEvent } from "./callAgent.js";
-import { assertPreviousLayer, successfulLayerAnswers } from "./layerReferences.js";
+import { assertPreviousLayer, currentTurn, successfulLayerAnswers } from "./layerReferences.js";
+import { ContextBudgetError } from "../context/ContextBudgetError.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 
 /** Raised when the final aggregator itself fails (and its policy is `fail`, or nothing can stand in). */
@@ -33,16 +34,44 @@ export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; mo
     // The previous layer must have enough answers (minSuccessful) before the aggregator is paid for.
     assertPreviousLayer(agent, state);
     // The aggregator is alone in its layer, so it always reports problems rather than standing down.
-    const input = await prepareAgentInput({ agent, state });
+    let input: Awaited<ReturnType<typeof prepareAgentInput>>;
+    try {
+      input = await prepareAgentInput({ agent, state });
+    } catch (error) {
+      // A prompt that cannot fit the aggregator's window is an aggregator failure like any other.
+      if (!(error instanceof ContextBudgetError)) throw error;
+      return fallBack(agent, state, config, unansweredRecord(agent, state, error.message));
+    }
     if (!input) throw new Error(`internal: the aggregator "${agent.name}" received no input`);
     const { answer, message } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
     if (message) return { answers: [answer], messages: [message] };
-    const reason = answer.error ?? "no answer";
-    if ((agent.onFailure ?? "best-proposer") === "fail") throw new AggregatorFailedError(agent, reason);
-    const fallback = pickFallbackAnswer(successfulLayerAnswers(state.answers, { layer: agent.layer - 1, turn: input.turn }));
-    if (!fallback?.content) throw new AggregatorFailedError(agent, reason);
-    config.writer?.({ event: "aggregator_fallback", nodeId: agent.id, from: fallback.nodeId, reason } satisfies MoAStreamEvent);
-    const record: AgentAnswer = { ...answer, fallbackFrom: fallback.nodeId };
-    return { answers: [record], messages: [new AIMessage({ content: fallback.content, name: fallback.agent })] };
+    return fallBack(agent, state, config, answer);
   };
+}
+
+/** What the aggregator records when it could not even be called. */
+function unansweredRecord(agent: ResolvedAgent, state: MoAStateValue, reason: string): AgentAnswer {
+  return {
+    turn: currentTurn(state.messages),
+    layer: agent.layer,
+    role: agent.role,
+    agent: agent.name,
+    agentIndex: agent.index,
+    nodeId: agent.id,
+    model: agent.modelLabel,
+    error: reason,
+    latencyMs: 0,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** Applies `onFailure` to a failed aggregator: fail, or reply with the most representative answer. */
+function fallBack(agent: ResolvedAgent, state: MoAStateValue, config: LangGraphRunnableConfig, answer: AgentAnswer): MoAStateUpdate {
+  const reason = answer.error ?? "no answer";
+  if ((agent.onFailure ?? "best-proposer") === "fail") throw new AggregatorFailedError(agent, reason);
+  const fallback = pickFallbackAnswer(successfulLayerAnswers(state.answers, { layer: agent.layer - 1, turn: answer.turn }));
+  if (!fallback?.content) throw new AggregatorFailedError(agent, reason);
+  config.writer?.({ event: "aggregator_fallback", nodeId: agent.id, from: fallback.nodeId, reason } satisfies MoAStreamEvent);
+  const record: AgentAnswer = { ...answer, fallbackFrom: fallback.nodeId };
+  return { answers: [record], messages: [new AIMessage({ content: fallback.content, name: fallback.agent })] };
 }

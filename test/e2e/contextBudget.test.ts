@@ -1,3 +1,4 @@
+import { AggregatorFailedError } from "../../src/nodes/aggregate.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
@@ -109,11 +110,26 @@ describe("a 1 MB question", () => {
   it("fails clearly, naming the aggregator and the sizes, when its window cannot hold the question", async () => {
     const judge = new ScriptedChatModel({ reply: "ok" });
     const graph = buildMoAGraph({
-      config: { layers: [{ agents: proposers().map((model) => ({ model, contextWindow: 4096 })) }], aggregator: { name: "judge", model: judge, contextWindow: 4096, maxTokens: 512 } },
+      config: {
+        layers: [{ agents: proposers().map((model) => ({ model, contextWindow: 4096 })) }],
+        aggregator: { name: "judge", model: judge, contextWindow: 4096, maxTokens: 512, onFailure: "fail" },
+      },
     }).compile();
     const error = await graph.invoke({ messages: [new HumanMessage(huge)] }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ContextBudgetError);
+    expect(error).toBeInstanceOf(AggregatorFailedError);
     expect((error as Error).message).toMatch(/"judge" .*latest user message alone is \d{6}\).*window of 4096 tokens minus maxTokens 512 leaves 3584/);
+    expect(judge.calls).toHaveLength(0);
+  });
+
+  it("falls back to the best proposer when the aggregator's window cannot hold the question (the default policy)", async () => {
+    const judge = new ScriptedChatModel({ reply: "ok" });
+    const graph = buildMoAGraph({
+      config: { layers: [{ agents: proposers().map((model) => ({ model, contextWindow: 4096 })) }], aggregator: { name: "judge", model: judge, contextWindow: 4096, maxTokens: 512 } },
+    }).compile();
+    const state = await graph.invoke({ messages: [new HumanMessage(huge)] });
+    const record = state.answers.find((a) => a.agent === "judge")!;
+    expect(record.error).toMatch(/does not fit its context window/);
+    expect(record.fallbackFrom).toMatch(/^layer1\//);
     expect(judge.calls).toHaveLength(0);
   });
 

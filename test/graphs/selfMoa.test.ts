@@ -53,3 +53,14 @@ describe("Self-MoA with quorum", () => {
     expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 2, quorum: { min: 3 } })).toThrow(/quorum\.min: expected at most n = 2, got 3/);
   });
 });
+
+describe("Self-MoA minSuccessful", () => {
+  it("applies to every sampling layer", () => {
+    const topology = ensureConfig({ topology: "self-moa", model: "ollama:m", n: 3, layers: 2, minSuccessful: 2 });
+    expect(topology.minSuccessful).toEqual([2, 2]);
+  });
+
+  it("rejects a minSuccessful above n", () => {
+    expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 2, minSuccessful: 3 })).toThrow(/minSuccessful: expected at most n = 2, got 3/);
+  });
+});
