@@ -4,6 +4,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import { pickFallbackAnswer } from "../policy/pickFallbackAnswer.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
+import { agentRecordBase } from "./agentRecord.js";
 import { callAgent, type MoAStreamEvent } from "./callAgent.js";
 import { assertPreviousLayer, currentTurn, successfulLayerAnswers } from "./layerReferences.js";
 import { ContextBudgetError } from "../context/ContextBudgetError.js";
@@ -52,13 +53,7 @@ export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; mo
 /** What the aggregator records when it could not even be called. */
 function unansweredRecord(agent: ResolvedAgent, state: MoAStateValue, reason: string): AgentAnswer {
   return {
-    turn: currentTurn(state.messages),
-    layer: agent.layer,
-    role: agent.role,
-    agent: agent.name,
-    agentIndex: agent.index,
-    nodeId: agent.id,
-    model: agent.modelLabel,
+    ...agentRecordBase(agent, currentTurn(state.messages)),
     error: reason,
     latencyMs: 0,
     startedAt: new Date().toISOString(),

@@ -4,6 +4,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { ContextCuts } from "../context/contextCuts.js";
 import { activeParamsOf } from "../models/activeParams.js";
+import { agentRecordBase } from "./agentRecord.js";
 import { describeError } from "../models/describeError.js";
 import { withRetries } from "../policy/withRetries.js";
 import { callDeadline, raceAbort } from "../util/abortable.js";
@@ -56,13 +57,7 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
   const started = performance.now();
   const activeParams = await activeParamsOf(agent);
   const base = {
-    turn,
-    layer: agent.layer,
-    role: agent.role,
-    agent: agent.name,
-    agentIndex: agent.index,
-    nodeId: agent.id,
-    model: agent.modelLabel,
+    ...agentRecordBase(agent, turn),
     ...(activeParams !== undefined ? { activeParams } : {}),
     ...(contextCuts ? { contextCuts } : {}),
   };

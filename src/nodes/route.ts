@@ -7,6 +7,7 @@ import { describeError } from "../models/describeError.js";
 import { routeWithFallback } from "../routing/routeWithFallback.js";
 import type { Router } from "../routing/types.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue, RouteRecord } from "../state/moaState.js";
+import { agentRecordBase } from "./agentRecord.js";
 import { currentTurn } from "./layerReferences.js";
 import { lastUserText } from "./prepareAgentInput.js";
 import { UsageCollector } from "./usageCollector.js";
@@ -73,13 +74,7 @@ export function createRouteNode({ router, config, categories, byCategory, fallba
       const failed = record.reason.startsWith("router failed");
       const activeParams = await activeParamsOf(routerAgent);
       answers.push({
-        turn,
-        layer: routerAgent.layer,
-        role: "router",
-        agent: routerAgent.name,
-        agentIndex: 0,
-        nodeId: routerAgent.id,
-        model: routerAgent.modelLabel,
+        ...agentRecordBase(routerAgent, turn),
         ...(failed ? { error: record.reason } : { content: record.proposedCategory ?? "unknown" }),
         latencyMs: performance.now() - started,
         ...(usage ? { usage } : {}),

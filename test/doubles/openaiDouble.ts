@@ -191,13 +191,7 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     const format = call.encodingFormat ?? "float";
     if (format !== "float" && format !== "base64") return invalid(`'${String(format)}' is not one of ['float', 'base64'] - 'encoding_format'`);
     const behavior = models.get(call.model) ?? (options.acceptAnyModel ? {} : undefined);
-    if (!behavior) {
-      return fail(
-        404,
-        openAIError(`The model \`${call.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found"),
-        "notFound",
-      );
-    }
+    if (!behavior) return fail(404, modelNotFound(call.model), "notFound");
     if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
     if (behavior.failure === "hang") return untilAborted(signal);
     if (behavior.failure === "http401") return fail(401, openAIError("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"), "http401");
@@ -264,13 +258,7 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     if (!body) return fail(400, openAIError("We could not parse the JSON body of your request.", "invalid_request_error", null), "badRequest");
     if (!call.model) return fail(400, openAIError("you must provide a model parameter", "invalid_request_error", null), "badRequest");
     const behavior = models.get(call.model) ?? (options.acceptAnyModel ? {} : undefined);
-    if (!behavior) {
-      return fail(
-        404,
-        openAIError(`The model \`${call.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found"),
-        "notFound",
-      );
-    }
+    if (!behavior) return fail(404, modelNotFound(call.model), "notFound");
     if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
     if (behavior.failure === "hang") return untilAborted(signal);
     if (behavior.failure === "http401") return fail(401, badKey(), "http401");
@@ -353,4 +341,9 @@ function float32Base64(vector: number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);
   vector.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
   return bytes.toString("base64");
+}
+
+/** OpenAI's answer for a model the server does not have. */
+function modelNotFound(model: string) {
+  return openAIError(`The model \`${model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");
 }
