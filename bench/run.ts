@@ -47,7 +47,7 @@ console.log(
 const soak = await benchSoak();
 console.log(`\nSoak: ${soak.runs} MoA runs (3 proposers, minSuccessful 2), 20% of proposer calls fail (HTTP 500), 5% hang (150 ms timeout), SQLite checkpoints`);
 console.log(
-  `  completed first try ${soak.completedFirstTry}, failed and resumed ${soak.resumed} (completed after resume ${soak.completedAfterResume}, failed again ${soak.failedForGood}); ` +
+  `  completed first try ${soak.completedFirstTry}, failed and resumed ${soak.resumed} (${soak.resumes} resumes; completed after resume ${soak.completedAfterResume}, still failing after 3 resumes ${soak.failedForGood}); ` +
     `proposer calls ${soak.proposerCalls}, failed or hung ${soak.failedOrHungCalls}; saved answers called again on resume ${soak.repeatedSavedCalls}; ` +
     `threads readable afterwards ${soak.threadsReadable}/${soak.runs}; ${soak.seconds.toFixed(1)} s`,
 );

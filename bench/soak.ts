@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
 import { buildMoAGraph } from "../src/graphs/buildMoAGraph.js";
+import { prepareResume } from "../src/persistence/prepareResume.js";
 import { openSqliteRunStore } from "../src/persistence/sqliteRunStore.js";
 import type { AgentAnswer } from "../src/state/moaState.js";
 import { startOllamaDouble } from "../test/doubles/ollamaDouble.js";
@@ -11,7 +12,10 @@ import { startOllamaDouble } from "../test/doubles/ollamaDouble.js";
 export interface SoakResult {
   runs: number;
   completedFirstTry: number;
+  /** Runs that failed and were resumed (at most `maxResumes` times each). */
   resumed: number;
+  /** Resume attempts in all. */
+  resumes: number;
   completedAfterResume: number;
   failedForGood: number;
   proposerCalls: number;
@@ -24,13 +28,14 @@ export interface SoakResult {
 
 /**
  * 1000 MoA runs (3 proposers + aggregator) against a loopback Ollama where 20% of proposer calls fail
- * (HTTP 500) and 5% hang, each checkpointed in SQLite. A run that fails is resumed once from its
- * checkpoint; afterwards every thread must still be readable.
+ * (HTTP 500) and 5% hang, each checkpointed in SQLite. A run that fails is resumed from its
+ * checkpoint with {@link prepareResume}, up to `maxResumes` times; afterwards every thread must
+ * still be readable.
  *
  * @example
  * const { completedFirstTry, resumed, threadsReadable } = await benchSoak();
  */
-export async function benchSoak({ runs = 1000, failRate = 0.2, hangRate = 0.05, seed = 11 } = {}): Promise<SoakResult> {
+export async function benchSoak({ runs = 1000, failRate = 0.2, hangRate = 0.05, seed = 11, maxResumes = 3 } = {}): Promise<SoakResult> {
   let state = seed;
   const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const failureFor = () => {
@@ -55,6 +60,7 @@ export async function benchSoak({ runs = 1000, failRate = 0.2, hangRate = 0.05, 
     }).compile({ checkpointer: store.checkpointer });
     let completedFirstTry = 0;
     let resumed = 0;
+    let resumes = 0;
     let completedAfterResume = 0;
     let failedForGood = 0;
     let repeatedSavedCalls = 0;
@@ -67,18 +73,26 @@ export async function benchSoak({ runs = 1000, failRate = 0.2, hangRate = 0.05, 
       } catch {
         resumed++;
       }
-      const before = await graph.getState(config);
-      const answers = before.values.answers as AgentAnswer[];
-      const saved = new Set(answers.filter((a) => a.error === undefined).map((a) => a.nodeId));
-      const callsBefore = ollama.calls.length;
-      try {
-        await graph.invoke(null, config);
-        completedAfterResume++;
-      } catch {
-        failedForGood++;
+      let completed = false;
+      for (let attempt = 0; attempt < maxResumes && !completed; attempt++) {
+        const before = await graph.getState(config);
+        const answers = before.values.answers as AgentAnswer[];
+        const saved = new Set(answers.filter((a) => a.error === undefined).map((a) => a.nodeId));
+        const callsBefore = ollama.calls.length;
+        const plan = await prepareResume(graph, config);
+        if (plan.kind === "finished") break;
+        resumes++;
+        try {
+          await graph.invoke(plan.input, { ...plan.config, durability: "sync" });
+          completed = true;
+        } catch {
+          // Resumed again on the next attempt.
+        }
+        // Which agents were called again on resume, among those whose answer was already saved.
+        for (const call of ollama.calls.slice(callsBefore)) if (saved.has(`layer1/${call.model.replace(":", "-")}`)) repeatedSavedCalls++;
       }
-      // Which agents were called again on resume, among those whose answer was already saved.
-      for (const call of ollama.calls.slice(callsBefore)) if (saved.has(`layer1/${call.model.replace(":", "-")}`)) repeatedSavedCalls++;
+      if (completed) completedAfterResume++;
+      else failedForGood++;
     }
     let threadsReadable = 0;
     for (let i = 0; i < runs; i++) {
@@ -90,6 +104,7 @@ export async function benchSoak({ runs = 1000, failRate = 0.2, hangRate = 0.05, 
       runs,
       completedFirstTry,
       resumed,
+      resumes,
       completedAfterResume,
       failedForGood,
       proposerCalls: proposerCalls.length,

@@ -83,5 +83,7 @@ export { ContextBudgetError } from "./context/ContextBudgetError.js";
 export type { ContextCuts } from "./context/contextCuts.js";
 export { DEFAULT_CONTEXT_WINDOW } from "./context/contextWindowOf.js";
 export { openRunStore } from "./persistence/openRunStore.js";
+export { prepareResume, type ResumePlan, type ResumableGraph } from "./persistence/prepareResume.js";
+export { savedAnswer } from "./nodes/savedAnswer.js";
 export { dataDir, defaultDbPath } from "./persistence/dataDir.js";
 export type { RunStore, ThreadSummary, TopologySource } from "./persistence/RunStore.js";

@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { HumanMessage, type AIMessageChunk } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { Command } from "@langchain/langgraph";
 import type { TopologyPlan } from "../graphs/planTopology.js";
 import { BackendUnavailableError, checkBackends } from "../models/checkBackends.js";
 import type { MoAStreamEvent } from "../nodes/callAgent.js";
 import { openRunStore } from "../persistence/openRunStore.js";
+import { prepareResume } from "../persistence/prepareResume.js";
 import type { RunStore, TopologySource } from "../persistence/RunStore.js";
 import { latestTurnAnswers, type MoAStateValue } from "../state/moaState.js";
 import { summarizeCost } from "../state/summarizeCost.js";
@@ -88,14 +91,23 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
     if (!known) throw new UsageError(`no thread "${options.thread}" in ${store!.description}; see \`moa threads\``);
     const plan = resolvePlan(planOptions(known.source));
     const graph = plan.graph.compile({ checkpointer: store!.checkpointer });
-    const state = await graph.getState({ configurable: { thread_id: options.thread } });
-    if (state.next.length === 0) {
+    const resume = await prepareResume(graph, { configurable: { thread_id: options.thread } });
+    if (resume.kind === "finished") {
       throw new UsageError(`thread "${options.thread}" has nothing to resume: its last run finished (continue it with \`moa run "..." --thread ${options.thread}\`)`);
     }
     if (options.check !== false) await ensureBackends(plan, options.stderr ?? process.stderr);
-    (options.stderr ?? process.stderr).write(`resuming thread ${options.thread} at ${state.next.join(", ")}\n`);
-    await streamRun({ ...options, plan, store, threadId: options.thread, input: null });
+    const stderr = options.stderr ?? process.stderr;
+    if (resume.kind === "continue") stderr.write(`resuming thread ${options.thread} at ${resume.next.join(", ")}\n`);
+    else {
+      const kept = resume.kept.length > 0 ? `; keeping the saved answers of ${resume.kept.join(", ")}` : "";
+      stderr.write(`resuming thread ${options.thread}: the last attempt failed (${firstLine(resume.reason)}); calling ${resume.retried.join(", ")} of layer ${resume.layer} again${kept}\n`);
+    }
+    await streamRun({ ...options, plan, store, threadId: options.thread, input: resume.input, runConfig: resume.config });
   });
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0]!.replace(/:$/, "");
 }
 
 async function withRunStore(options: PersistenceOptions, body: (store: RunStore | undefined) => Promise<void>): Promise<void> {
@@ -119,7 +131,9 @@ interface StreamRunOptions {
   plan: TopologyPlan;
   store: RunStore | undefined;
   threadId: string;
-  input: { messages: HumanMessage[] } | null;
+  input: { messages: HumanMessage[] } | Command | null;
+  /** Where in the thread to run (a resumed run may start from an earlier checkpoint). */
+  runConfig?: RunnableConfig;
   showLayers?: boolean;
   json?: boolean;
   signal?: AbortSignal;
@@ -128,7 +142,7 @@ interface StreamRunOptions {
   question?: string;
 }
 
-async function streamRun({ plan, store, threadId, input, showLayers = false, json = false, signal, stdout = process.stdout, stderr = process.stderr, question }: StreamRunOptions): Promise<void> {
+async function streamRun({ plan, store, threadId, input, runConfig, showLayers = false, json = false, signal, stdout = process.stdout, stderr = process.stderr, question }: StreamRunOptions): Promise<void> {
   const graph = plan.graph.compile({ name: plan.name, ...(store ? { checkpointer: store.checkpointer } : {}) });
   let streamedAnswer = false;
   let finalState: MoAStateValue | undefined;
@@ -137,7 +151,7 @@ async function streamRun({ plan, store, threadId, input, showLayers = false, jso
   try {
     const stream = await graph.stream(input, {
       streamMode: ["messages", "custom", "values"],
-      configurable: { thread_id: threadId },
+      configurable: { ...runConfig?.configurable, thread_id: threadId },
       // Every finished agent's answer is on disk before the next step: a crash costs no paid call.
       durability: "sync",
       ...(signal ? { signal } : {}),

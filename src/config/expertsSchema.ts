@@ -114,6 +114,13 @@ const shared = {
   defaults: DefaultsSchema.optional(),
   aggregator: AggregatorEntrySchema.optional(),
   quorum: QuorumSchema.optional().describe("Go on once this many of the chosen experts have answered (agent experts only)"),
+  minSuccessful: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("Answers the gate or aggregator needs from the chosen experts (default 1; at most the number chosen); below it the run fails, listing each expert's error"),
 };
 
 /**
@@ -184,8 +191,12 @@ export type CoEConfig = z.output<typeof CoEConfigSchema>;
 export type MosaicConfigInput = z.input<typeof MosaicConfigSchema>;
 export type MosaicConfig = z.output<typeof MosaicConfigSchema>;
 
-function checkQuorum(config: { quorum?: { min: number }; experts: unknown; fallback?: unknown }, ctx: z.RefinementCtx): void {
+function checkQuorum(config: { quorum?: { min: number }; minSuccessful?: number; experts: unknown; fallback?: unknown }, ctx: z.RefinementCtx): void {
   if (!config.quorum) return;
+  // A quorum cancels the stragglers once `min` answered, so a smaller quorum would cancel answers the run needs.
+  if (config.minSuccessful !== undefined && config.quorum.min < config.minSuccessful) {
+    ctx.addIssue({ code: "custom", path: ["quorum", "min"], message: `expected at least minSuccessful (${config.minSuccessful}), got ${config.quorum.min}: the quorum would cancel answers the run needs` });
+  }
   const entries = [config.experts, config.fallback].flatMap((v) => (Array.isArray(v) ? v : v && typeof v === "object" && !("model" in v) && !("stage" in v) ? Object.values(v).flat() : [v]));
   if (entries.some((e) => typeof e === "object" && e !== null && "stage" in e)) {
     ctx.addIssue({ code: "custom", path: ["quorum"], message: "a quorum applies to agent experts only; a stage expert runs as its own node" });

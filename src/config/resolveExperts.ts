@@ -35,6 +35,8 @@ export interface ResolvedExpertsTopology {
   gate?: { extractor: ExtractorConfig; threshold: number };
   /** Quorum fan-in over the chosen (agent) experts. */
   quorum?: QuorumConfig;
+  /** Answers the gate or aggregator needs from the chosen experts (at most the number chosen). */
+  minSuccessful: number;
   aggregator?: ResolvedAgent;
   /** Layer numbers: the router's record, the experts', the aggregator's. */
   layers: { router: number; experts: number; aggregator: number };
@@ -90,6 +92,10 @@ export function resolveExpertsTopology(
   });
   assertUniqueIds(experts, source);
   const idFor = (index: string) => experts[Number(index)]!.id;
+  const minSuccessful = config.minSuccessful ?? 1;
+  if (minSuccessful > experts.length) {
+    throw new ConfigError([{ path: "minSuccessful", message: `expected at most ${experts.length} (the number of experts), got ${minSuccessful}` }], source);
+  }
 
   const aggregator = config.aggregator !== undefined ? agentTopology?.aggregator ?? resolveAggregatorOnly(config, { source, baseDir }) : undefined;
   const routerAgent = routed && config.router?.type === "llm" ? resolveRouterAgent(config.router.model, config, layers.router, { source, baseDir }) : undefined;
@@ -110,7 +116,8 @@ export function resolveExpertsTopology(
     experts,
     ...("gate" in config && config.gate ? { gate: config.gate } : {}),
     ...(config.quorum ? { quorum: config.quorum } : {}),
-    ...(aggregator ? { aggregator: { ...aggregator, layer: layers.aggregator } } : {}),
+    minSuccessful,
+    ...(aggregator ? { aggregator: { ...aggregator, layer: layers.aggregator, previousLayerMinSuccessful: minSuccessful } } : {}),
     layers,
   };
 }

@@ -99,7 +99,7 @@ export function buildExpertsGraph({ topology, modelFactory = createChatModel, co
   // Plain edges, not a join: a router starts only some experts, and those all finish in one superstep.
   if (gate) {
     const extractor = createExtractorFromConfig(gate.extractor);
-    graph.addNode("gate", createGateNode({ extractor, extractorName: gate.extractor.type, threshold: gate.threshold, layer: topology.layers.experts }));
+    graph.addNode("gate", createGateNode({ extractor, extractorName: gate.extractor.type, threshold: gate.threshold, layer: topology.layers.experts, minSuccessful: topology.minSuccessful }));
     for (const id of expertIds) graph.addEdge(id, "gate");
   }
   if (aggregator) {

@@ -7,6 +7,7 @@ import { summarizeRun } from "../state/summarizeRun.js";
 import { callAgent } from "./callAgent.js";
 import { currentTurn } from "./layerReferences.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
+import { savedAnswer } from "./savedAnswer.js";
 
 /** Raised when the only answering expert fails (no aggregator or gate to fall back on). */
 export class ExpertFailedError extends Error {
@@ -39,6 +40,8 @@ export type ExpertNodeOptions = {
  */
 export function createExpertNode(options: ExpertNodeOptions) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+    // Answered in an earlier attempt of this turn (a resumed run): not paid for twice.
+    if (savedAnswer(state, options.kind === "agent" ? options.agent.id : options.id)) return {};
     const result = options.kind === "agent" ? await runAgent(options, state, config) : await runStage(options, state, config);
     if (!result) return {};
     const { answer, message } = result;

@@ -14,6 +14,8 @@ export interface GateNodeOptions {
   threshold: number;
   /** The experts' layer number. */
   layer: number;
+  /** Answers the gate needs (capped at the number of experts that ran); default 1. */
+  minSuccessful?: number;
 }
 
 /**
@@ -25,14 +27,14 @@ export interface GateNodeOptions {
  * @example
  * graph.addNode("gate", createGateNode({ extractor: numberExtractor(), extractorName: "number", threshold: 1, layer: 1 }));
  */
-export function createGateNode({ extractor, extractorName, threshold, layer }: GateNodeOptions) {
+export function createGateNode({ extractor, extractorName, threshold, layer, minSuccessful = 1 }: GateNodeOptions) {
   return async (state: MoAStateValue, _config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     const turn = currentTurn(state.messages);
     const experts = state.answers
       .filter((a) => a.turn === turn && a.layer === layer && a.role === "expert" && a.stage === undefined)
       .sort((a, b) => a.agentIndex - b.agentIndex);
     const responses = experts.filter((a) => a.error === undefined && a.content).map((a) => ({ agent: a.agent, text: a.content! }));
-    if (responses.length === 0) throw new LayerFailedError(layer, experts);
+    if (responses.length < Math.max(1, Math.min(minSuccessful, experts.length))) throw new LayerFailedError(layer, experts, minSuccessful);
     const consensus = await computeConsensus({ responses, extractor });
     const decision = gateDecision({ consensus, threshold });
     const record = {

@@ -60,7 +60,8 @@ export function successfulLayerAnswers(
     .filter((a) => a.turn === turn && a.layer === layer && a.stage === undefined && a.role !== "router")
     .sort((a, b) => a.agentIndex - b.agentIndex);
   const succeeded = ofLayer.filter(isSuccessful);
-  if (succeeded.length < Math.max(1, minSuccessful)) throw new LayerFailedError(layer, ofLayer, minSuccessful);
+  // A router may have chosen fewer agents than minSuccessful: then all of them must answer.
+  if (succeeded.length < Math.max(1, Math.min(minSuccessful, ofLayer.length))) throw new LayerFailedError(layer, ofLayer, minSuccessful);
   return succeeded;
 }
 

@@ -7,6 +7,7 @@ import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaSta
 import { callAgent } from "./callAgent.js";
 import { assertPreviousLayer } from "./layerReferences.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
+import { savedAnswer } from "./savedAnswer.js";
 
 /** Inputs for {@link createQuorumLayerNode}. */
 export interface QuorumLayerNodeOptions {
@@ -23,7 +24,8 @@ export interface QuorumLayerNodeOptions {
  * task has, so a layer that may go on without its stragglers has to run its agents inside a single
  * node: they start together, and once `quorum.min` have answered (and, with `deadlineMs`, that long
  * after the start has passed) the others are cancelled through their AbortSignal and recorded as
- * late. When fewer agents run than `min` (a router chose fewer), all of them are awaited.
+ * late. When fewer agents run than `min` (a router chose fewer), all of them are awaited. Answers
+ * saved by an earlier attempt of this turn (a resumed run) count toward the quorum without a call.
  *
  * @example
  * graph.addNode("layer1", createQuorumLayerNode({ agents, quorum: { min: 2 } }));
@@ -31,16 +33,19 @@ export interface QuorumLayerNodeOptions {
 export function createQuorumLayerNode({ agents, quorum, select, answersDirectly }: QuorumLayerNodeOptions) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     const chosen = select ? new Set(select(state)) : undefined;
-    const running = chosen ? agents.filter(({ agent }) => chosen.has(agent.id)) : agents;
+    const selected = chosen ? agents.filter(({ agent }) => chosen.has(agent.id)) : agents;
+    const saved = selected.filter(({ agent }) => savedAnswer(state, agent.id)).length;
+    const running = selected.filter(({ agent }) => !savedAnswer(state, agent.id));
     const first = running[0];
     if (!first) return {};
     // Every agent of a layer sees the same input; checking it once reports bad input or a failed previous layer.
     assertPreviousLayer(first.agent, state);
     const input = await prepareAgentInput({ agent: { ...first.agent, index: 0 }, state });
     if (!input) return {};
-    const needed = Math.min(quorum.min, running.length);
+    const needed = Math.min(quorum.min, selected.length);
+    if (saved >= needed) return {};
     const stop = new AbortController();
-    let answered = 0;
+    let answered = saved;
     let deadlinePassed = quorum.deadlineMs === undefined || quorum.deadlineMs === 0;
     let release: () => void = () => undefined;
     const quorumReached = new Promise<void>((resolve) => (release = resolve));
@@ -48,7 +53,7 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
       if (answered >= needed && deadlinePassed) release();
     };
     const timer = deadlinePassed ? undefined : setTimeout(() => ((deadlinePassed = true), check()), quorum.deadlineMs);
-    const lateReason = () => `late: cancelled after ${answered} of ${running.length} agents answered (quorum ${needed})`;
+    const lateReason = () => `late: cancelled after ${answered} of ${selected.length} agents answered (quorum ${needed})`;
 
     const calls = running.map(async ({ agent, model }) => {
       const result = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, stopSignal: stop.signal, lateReason });

@@ -95,3 +95,37 @@ describe("crash and resume", () => {
     expect(result.stderr).toContain('no thread "nope"');
   });
 });
+
+describe("resume after a failed run", () => {
+  it("calls only the agents that failed again, then answers", async () => {
+    const db = path.join(dir, "failed.sqlite");
+    const config = path.join(dir, "strict.yaml");
+    writeFileSync(config, ["defaults: { retries: 0 }", "layers:", "  - agents: [ollama:steady:1b, ollama:shaky:1b]", "    minSuccessful: 2", "aggregator: ollama:judge:3b", ""].join("\n"));
+    const double = await startOllamaDouble({
+      models: {
+        "steady:1b": { reply: "steady proposal" },
+        "shaky:1b": { reply: "shaky proposal", failFirst: 1, failStatus: 503 },
+        "judge:3b": { reply: "judged answer" },
+      },
+    });
+    try {
+      const env = { OLLAMA_HOST: double.url };
+      const failed = await runCli(["run", "Why resume?", "--config", config, "--db", db, "--thread", "failed-1"], { env });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain("only 1 of 2 agents answered, minSuccessful is 2");
+      expect(failed.stderr).toContain("Resume with: moa resume failed-1");
+
+      const resumed = await runCli(["resume", "failed-1", "--db", db], { env });
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout.trim()).toBe("judged answer");
+      expect(resumed.stderr).toContain("calling shaky-1b of layer 1 again; keeping the saved answers of steady-1b");
+      const calls = Object.fromEntries(["steady:1b", "shaky:1b", "judge:3b"].map((m) => [m, double.callsFor(m).length]));
+      expect(calls).toEqual({ "steady:1b": 1, "shaky:1b": 2, "judge:3b": 1 });
+
+      const shown = await runCli(["show", "failed-1", "--db", db]);
+      expect(shown.stdout).toContain("── answer\njudged answer");
+    } finally {
+      await double.close();
+    }
+  }, 60_000);
+});
