@@ -104,7 +104,7 @@ describe("resume after a failed run", () => {
     const double = await startOllamaDouble({
       models: {
         "steady:1b": { reply: "steady proposal" },
-        "shaky:1b": { reply: "shaky proposal", failFirst: 1, failStatus: 503 },
+        "shaky:1b": { reply: "shaky proposal", failFirst: 1, failureStatus: 503 },
         "judge:3b": { reply: "judged answer" },
       },
     });
