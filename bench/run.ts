@@ -1,5 +1,6 @@
 // npm run bench: speed and quality targets live here, never as timed assertions in tests.
 import { benchGate } from "./gate.js";
+import { benchLlamaCppConcurrency } from "./llamacppConcurrency.js";
 import { benchMoAOverhead } from "./moaOverhead.js";
 import { benchQuorum } from "./quorum.js";
 import { benchSoak } from "./soak.js";
@@ -51,3 +52,12 @@ console.log(
     `proposer calls ${soak.proposerCalls}, failed or hung ${soak.failedOrHungCalls}; saved answers called again on resume ${soak.repeatedSavedCalls}; ` +
     `threads readable afterwards ${soak.threadsReadable}/${soak.runs}; ${soak.seconds.toFixed(1)} s`,
 );
+
+const llama = await benchLlamaCppConcurrency();
+console.log(`\nIn-process llama.cpp MoA (2 proposers + aggregator, tiny GGUF, ${llama.maxTokens} tokens per call, ${llama.cores} cores, medians of ${llama.repetitions})`);
+for (const v of llama.variants) {
+  console.log(
+    `  ${v.label}: MoA wall ${v.moaWallMs.toFixed(0)} ms vs the same calls one after another ${v.sequentialMs.toFixed(0)} ms -> ratio ${v.ratio.toFixed(2)} ` +
+      `(alone: ${Object.entries(v.perCallMs).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(", ")})`,
+  );
+}

@@ -25,14 +25,42 @@ export {
   type EnsureConfigOptions,
 } from "./config/ensureConfig.js";
 export { loadConfig, readConfigFile, type LoadConfigOptions } from "./config/loadConfig.js";
-export { PRESETS, DEFAULT_PRESET, getPreset, type Preset } from "./config/presets.js";
+export { PRESETS, DEFAULT_PRESET, GGUF_MODELS, getPreset, presetConfig, type ModelBackend, type Preset } from "./config/presets.js";
+export { capMaxTokens } from "./config/capMaxTokens.js";
+export { BACKEND_CHOICES, chooseBackend, type BackendChoice, type ChosenBackend, type ChooseBackendOptions } from "./models/backend/chooseBackend.js";
+export type { OnTransferProgress, TransferProgress } from "./models/progress.js";
+export {
+  DownloadError,
+  ensureModelFile,
+  listCachedModels,
+  modelCacheDir,
+  ModelSourceError,
+  parseHfUri,
+  removeCachedModels,
+  type CachedModel,
+  type EnsureModelFileOptions,
+  type HfSource,
+} from "./models/download/index.js";
+export { missingOllamaModels, OllamaPullError, pullOllamaModel, type PullOllamaModelOptions } from "./models/ollama/index.js";
 export { moaConfigJsonSchema } from "./config/jsonSchema.js";
 
 export { parseModelRef, formatModelRef, ModelRefError, type ModelRef, type ModelProvider } from "./models/parseModelRef.js";
 export { createChatModel, ModelSetupError, type ModelFactory } from "./models/createChatModel.js";
 export { resolveOllamaUrl, resolveOpenAIEndpoint, DEFAULT_OLLAMA_URL, OPENAI_API_URL, type OpenAIEndpoint } from "./models/endpoints.js";
 export { checkBackends, BackendUnavailableError, type BackendProblem } from "./models/checkBackends.js";
-export { ChatLlamaCppLocal, readGgufInfo, GgufError, type GgufInfo } from "./models/llamacpp/index.js";
+export {
+  ChatLlamaCppLocal,
+  checkLlamaMemory,
+  configureLlamaRuntime,
+  llamaRuntimeStats,
+  LlamaMemoryError,
+  readGgufInfo,
+  GgufError,
+  type GgufInfo,
+  type LlamaMemoryCheck,
+  type LlamaRuntimeConfig,
+  type LlamaRuntimeStats,
+} from "./models/llamacpp/index.js";
 export { disposeAll as disposeLocalModels } from "./models/llamacpp/llamaRuntime.js";
 export { UnavailableChatModel } from "./models/UnavailableChatModel.js";
 

@@ -6,14 +6,30 @@ import { planTopologyFile } from "../graphs/planTopology.js";
 import { PRESETS } from "../config/presets.js";
 import { TOPOLOGY_KINDS } from "../config/topologyKind.js";
 import { moaConfigJsonSchema } from "../config/jsonSchema.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../models/backend/chooseBackend.js";
 import { BackendUnavailableError } from "../models/checkBackends.js";
 import { ModelSetupError } from "../models/createChatModel.js";
 import { disposeAll } from "../models/llamacpp/llamaRuntime.js";
 import { EXIT } from "./exitCodes.js";
+import { listModelsCommand, removeModelsCommand } from "./modelsCommand.js";
+import { ModelsNotReadyError } from "./ModelsNotReadyError.js";
+import { prepareModels } from "./prepareModels.js";
+import { resolvePlan } from "./resolvePlan.js";
+import { DownloadError, ModelSourceError } from "../models/download/index.js";
+import { LlamaMemoryError } from "../models/llamacpp/LlamaMemoryError.js";
+import { OllamaPullError } from "../models/ollama/index.js";
 import { RunInterruptedError, resumeCommand, runCommand } from "./runCommand.js";
 import { showCommand, threadsCommand } from "./threadsCommand.js";
 import { UsageError } from "./UsageError.js";
 
+
+function parsePositiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UsageError(`${flag}: expected a whole number from 1 to 1000000, got "${value}"`);
+    return n;
+  };
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -35,6 +51,9 @@ function buildProgram(): Command {
     .addOption(new Option("-c, --config <file>", "topology file (YAML or JSON)").conflicts("preset"))
     .addOption(new Option("-p, --preset <name>", `built-in topology: ${Object.keys(PRESETS).join(", ")}`).conflicts("config"))
     .option("-t, --topology <kind>", `topology kind (${TOPOLOGY_KINDS.join(", ")}): its default preset, or a check of --config`)
+    .addOption(new Option("-b, --backend <backend>", "where a preset's models run: auto uses Ollama when it answers at OLLAMA_HOST, else llama.cpp in-process").choices(BACKEND_CHOICES).default("auto"))
+    .option("--pull", "pull the preset's missing Ollama models first (progress per model)")
+    .option("--max-tokens <n>", "cap every agent's generated tokens (quick, cheap answers)", parsePositiveInt("--max-tokens"))
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("--no-check", "skip the backend reachability check")
@@ -42,7 +61,7 @@ function buildProgram(): Command {
     .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")
     .option("--checkpointer <url>", "persist runs in PostgreSQL (postgres://...; default: $MOA_CHECKPOINTER)")
     .option("--no-persist", "keep the run in memory only")
-    .action(async (words: string[], options: { config?: string; preset?: string; topology?: string; showLayers?: boolean; json?: boolean; check: boolean; thread?: string; db?: string; checkpointer?: string; persist: boolean }) => {
+    .action(async (words: string[], options: { config?: string; preset?: string; topology?: string; backend: BackendChoice; pull?: boolean; maxTokens?: number; showLayers?: boolean; json?: boolean; check: boolean; thread?: string; db?: string; checkpointer?: string; persist: boolean }) => {
       const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
       if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
       // Ctrl-C cancels in-flight model calls instead of killing the process mid-write.
@@ -63,9 +82,10 @@ function buildProgram(): Command {
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document")
     .option("--no-check", "skip the backend reachability check")
+    .option("--pull", "pull missing Ollama models first")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
-    .action(async (thread: string, options: { showLayers?: boolean; json?: boolean; check: boolean; db?: string; checkpointer?: string }) => {
+    .action(async (thread: string, options: { showLayers?: boolean; json?: boolean; check: boolean; pull?: boolean; db?: string; checkpointer?: string }) => {
       const interrupt = new AbortController();
       const onSigint = () => interrupt.abort();
       process.once("SIGINT", onSigint);
@@ -96,11 +116,40 @@ function buildProgram(): Command {
       await showCommand({ thread, ...options });
     });
 
+  const models = program.command("models").description("list the downloaded GGUF models (the model cache); `models rm` deletes them");
+  models
+    .command("list", { isDefault: true })
+    .description("list cached models")
+    .action(async () => {
+      await listModelsCommand({});
+    });
+  models
+    .command("rm")
+    .description("delete cached models whose file name contains <name> (or all of them)")
+    .argument("[name]", "part of the file name, or the hf: URI")
+    .option("--all", "delete every cached model")
+    .action(async (name: string | undefined, options: { all?: boolean }) => {
+      await removeModelsCommand({ ...(name !== undefined ? { match: name } : {}), all: options.all === true });
+    });
+  models
+    .command("pull")
+    .description("download a preset's in-process models now (or pull its Ollama models with --backend ollama)")
+    .option("-p, --preset <name>", "the preset", "moa-lite")
+    .addOption(new Option("-b, --backend <backend>", "the preset's models for this backend").choices(["llamacpp", "ollama"]).default("llamacpp"))
+    .action(async (options: { preset: string; backend: "llamacpp" | "ollama" }) => {
+      const plan = resolvePlan({ preset: options.preset, backend: options.backend });
+      await prepareModels({ plan, pull: true, stderr: process.stderr });
+      process.stderr.write(`the models of ${options.preset} (${options.backend}) are ready\n`);
+    });
+
   program
     .command("presets")
     .description("list the built-in topologies")
     .action(() => {
-      for (const preset of Object.values(PRESETS)) process.stdout.write(`${preset.name.padEnd(10)} ${preset.topology.padEnd(9)} ${preset.description}\n`);
+      for (const preset of Object.values(PRESETS)) {
+        process.stdout.write(`${preset.name.padEnd(10)} ${preset.topology.padEnd(9)} ${preset.description}\n`);
+        process.stdout.write(`${"".padEnd(10)} ${"".padEnd(9)} llamacpp: ${preset.llamacppDescription}\n`);
+      }
     });
 
   program
@@ -139,9 +188,13 @@ function report(error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   const code =
-    error instanceof ConfigError || error instanceof UsageError || error instanceof ModelSetupError
+    error instanceof ConfigError || error instanceof UsageError || error instanceof ModelSetupError || error instanceof ModelSourceError
       ? EXIT.usage
-      : error instanceof BackendUnavailableError
+      : error instanceof BackendUnavailableError ||
+          error instanceof ModelsNotReadyError ||
+          error instanceof DownloadError ||
+          error instanceof OllamaPullError ||
+          error instanceof LlamaMemoryError
         ? EXIT.backendUnavailable
         : error instanceof RunInterruptedError
           ? EXIT.interrupted

@@ -13,6 +13,8 @@ import { latestTurnAnswers, type MoAStateValue } from "../state/moaState.js";
 import { summarizeCost } from "../state/summarizeCost.js";
 import { summarizeRun } from "../state/summarizeRun.js";
 import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
+import { chooseBackend, type BackendChoice } from "../models/backend/chooseBackend.js";
+import { prepareModels } from "./prepareModels.js";
 import { resolvePlan } from "./resolvePlan.js";
 import { UsageError } from "./UsageError.js";
 
@@ -39,6 +41,8 @@ export interface RunOutputOptions {
   showLayers?: boolean;
   json?: boolean;
   check?: boolean;
+  /** Pull missing Ollama models before the run (with a progress bar per model). */
+  pull?: boolean;
   /** Aborts the run (the CLI wires it to SIGINT). */
   signal?: AbortSignal;
   stdout?: NodeJS.WritableStream;
@@ -54,6 +58,10 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
   topology?: string;
   /** Continue this conversation (a new thread id is made when absent). */
   thread?: string;
+  /** Where a preset's models run; `auto` (default) uses Ollama when it answers, else llama.cpp in-process. */
+  backend?: BackendChoice;
+  /** Caps every agent's generated tokens. */
+  maxTokens?: number;
 }
 
 /**
@@ -67,9 +75,19 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
     const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
     const chosen = config !== undefined || preset !== undefined || topology !== undefined;
     // A continued thread keeps its topology unless the user names another.
-    const source: TopologySource = !chosen && known ? known.source : sourceOf({ config, preset, topology });
+    const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
+    if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
+    const explicitBackend = options.backend !== undefined && options.backend !== "auto" ? options.backend : undefined;
+    if (source.file !== undefined) {
+      if (explicitBackend) throw new UsageError(`--backend chooses the models of a preset; the config file ${source.file} names its own models`);
+    } else if (explicitBackend || source.backend === undefined) {
+      const { backend, reason } = await chooseBackend({ requested: explicitBackend ?? "auto" });
+      stderr.write(`backend: ${backend} (${reason})\n`);
+      source.backend = backend;
+    }
     const threadId = thread ?? randomUUID();
     const plan = resolvePlan(planOptions(source));
+    await prepareModels({ plan, pull: options.pull === true, stderr, ...(options.signal ? { signal: options.signal } : {}) });
     if (options.check !== false) await ensureBackends(plan, stderr);
     await store?.recordThread({ threadId, source, title: known?.title ?? question.slice(0, 120) });
     await streamRun({ ...options, plan, store, threadId, input: { messages: [new HumanMessage(question)] } });
@@ -95,8 +113,9 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
     if (resume.kind === "finished") {
       throw new UsageError(`thread "${options.thread}" has nothing to resume: its last run finished (continue it with \`moa run "..." --thread ${options.thread}\`)`);
     }
-    if (options.check !== false) await ensureBackends(plan, options.stderr ?? process.stderr);
     const stderr = options.stderr ?? process.stderr;
+    await prepareModels({ plan, pull: options.pull === true, stderr, ...(options.signal ? { signal: options.signal } : {}) });
+    if (options.check !== false) await ensureBackends(plan, stderr);
     if (resume.kind === "continue") stderr.write(`resuming thread ${options.thread} at ${resume.next.join(", ")}\n`);
     else {
       const kept = resume.kept.length > 0 ? `; keeping the saved answers of ${resume.kept.join(", ")}` : "";
@@ -124,7 +143,7 @@ function sourceOf({ config, preset, topology }: { config?: string | undefined; p
 }
 
 function planOptions(source: TopologySource) {
-  return { ...(source.file !== undefined ? { config: source.file } : {}), ...(source.preset !== undefined ? { preset: source.preset } : {}), ...(source.topology !== undefined ? { topology: source.topology } : {}) };
+  return { ...(source.file !== undefined ? { config: source.file } : {}), ...(source.preset !== undefined ? { preset: source.preset } : {}), ...(source.topology !== undefined ? { topology: source.topology } : {}), ...(source.backend !== undefined ? { backend: source.backend } : {}), ...(source.maxTokens !== undefined ? { maxTokens: source.maxTokens } : {}) };
 }
 
 interface StreamRunOptions {

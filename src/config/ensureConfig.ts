@@ -179,7 +179,7 @@ function buildAgent({ agent, name, id, layer, index, role, settings, systemPromp
   const { name: _name, model, systemPrompt: _sp, ...own } = agent;
   const merged = Object.assign({}, BUILTIN_SETTINGS, ...settings.map(definedOnly), definedOnly(own));
   const parsed = typeof model === "string" ? parseModelRef(model) : model;
-  if ("provider" in parsed && parsed.provider === "llamacpp") parsed.path = path.resolve(baseDir, parsed.path);
+  if ("provider" in parsed && parsed.provider === "llamacpp" && parsed.source === undefined) parsed.path = path.resolve(baseDir, parsed.path);
   return {
     id,
     name,

@@ -17,11 +17,16 @@ export async function activeParamsOf(agent: ResolvedAgent): Promise<number | und
   if (!("provider" in model) || model.provider !== "llamacpp") return undefined;
   let cached = ggufParams.get(model.path);
   if (!cached) {
-    cached = readGgufInfo(model.path).then(
+    const path = model.path;
+    cached = readGgufInfo(path).then(
       (info) => info.parameterCount,
-      () => undefined,
+      () => {
+        // Not cached: an `hf:` model's file may simply not be downloaded yet.
+        ggufParams.delete(path);
+        return undefined;
+      },
     );
-    ggufParams.set(model.path, cached);
+    ggufParams.set(path, cached);
   }
   return cached;
 }

@@ -117,7 +117,7 @@ async function probeOllama(url: string, users: ResolvedAgent[], timeoutMs: numbe
     backend: "ollama" as const,
     target: url,
     reason: `model "${name}" is not pulled`,
-    fix: `run \`ollama pull ${name}\``,
+    fix: `run again with --pull, or \`ollama pull ${name}\``,
     agents,
   }));
 }

@@ -35,6 +35,7 @@ export function createChatModel(agent: ResolvedAgent, env: NodeJS.ProcessEnv = p
   if (model.provider === "llamacpp") {
     return new ChatLlamaCppLocal({
       modelPath: model.path,
+      ...(model.source !== undefined ? { downloadFrom: model.source } : {}),
       ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, topK: s.topK, seed: s.seed, stop: s.stop, contextSize: s.contextWindow }),
     });
   }

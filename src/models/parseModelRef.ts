@@ -1,3 +1,5 @@
+import { cachePathFor, parseHfUri, ModelSourceError } from "./download/index.js";
+
 /** Where a model runs. */
 export type ModelProvider = "ollama" | "openai" | "llamacpp";
 
@@ -5,7 +7,13 @@ export type ModelProvider = "ollama" | "openai" | "llamacpp";
 export type ModelRef =
   | { provider: "ollama"; model: string; baseUrl?: string }
   | { provider: "openai"; model: string; baseUrl?: string }
-  | { provider: "llamacpp"; path: string };
+  | {
+      provider: "llamacpp";
+      /** The GGUF file: given, or where the model cache keeps a downloaded one. */
+      path: string;
+      /** The `hf:` URI the file is downloaded from on first use, when it came from one. */
+      source?: string;
+    };
 
 export const MODEL_PROVIDERS: readonly ModelProvider[] = ["ollama", "openai", "llamacpp"];
 
@@ -27,6 +35,8 @@ const BASE_URL_SUFFIX = /@(https?:\/\/\S+)$/;
  * - `ollama:<name>[@<baseUrl>]`: a model served by Ollama (base URL defaults to `OLLAMA_HOST`).
  * - `openai:<name>[@<baseUrl>]`: a model behind any OpenAI-compatible server.
  * - `llamacpp:<path to .gguf>`: a local GGUF file run in-process.
+ * - `hf:<owner>/<repo>/<file.gguf>`: a GGUF file on Hugging Face, downloaded into the model cache on
+ *   first use and run in-process (a `llamacpp` reference with a `source`).
  *
  * @example
  * parseModelRef("ollama:qwen2.5:1.5b"); // { provider: "ollama", model: "qwen2.5:1.5b" }
@@ -43,9 +53,18 @@ export function parseModelRef(ref: string): ModelRef {
   }
   const provider = trimmed.slice(0, colon).toLowerCase();
   let rest = trimmed.slice(colon + 1);
+  if (provider === "hf") {
+    try {
+      const source = parseHfUri(trimmed);
+      return { provider: "llamacpp", path: cachePathFor(source), source: trimmed };
+    } catch (error) {
+      if (error instanceof ModelSourceError) throw new ModelRefError(error.message);
+      throw error;
+    }
+  }
   if (!isProvider(provider)) {
     throw new ModelRefError(
-      `unknown model provider "${provider}" in "${ref}"; expected one of ${MODEL_PROVIDERS.map((p) => `"${p}:"`).join(", ")}`,
+      `unknown model provider "${provider}" in "${ref}"; expected one of ${[...MODEL_PROVIDERS, "hf"].map((p) => `"${p}:"`).join(", ")}`,
     );
   }
   if (provider === "llamacpp") {
@@ -79,7 +98,7 @@ export function parseModelRef(ref: string): ModelRef {
 
 /** Formats a parsed reference back to its string form (used in logs, tables and state). */
 export function formatModelRef(ref: ModelRef): string {
-  if (ref.provider === "llamacpp") return `llamacpp:${ref.path}`;
+  if (ref.provider === "llamacpp") return ref.source ?? `llamacpp:${ref.path}`;
   return `${ref.provider}:${ref.model}${ref.baseUrl ? `@${ref.baseUrl}` : ""}`;
 }
 

@@ -6,6 +6,10 @@ export interface TopologySource {
   file?: string;
   preset?: string;
   topology?: string;
+  /** Where a preset's models ran (`ollama`, `llamacpp`, `openai`), so a resumed run uses the same ones. */
+  backend?: "ollama" | "llamacpp" | "openai";
+  /** `--max-tokens`, kept so a resumed run generates as the first attempt did. */
+  maxTokens?: number;
 }
 
 /** A thread as the CLI lists it. */

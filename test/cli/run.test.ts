@@ -96,7 +96,7 @@ describe("moa run", () => {
 describe("moa run failures", () => {
   it("says which backend it tried and how to fix it when none is reachable (exit 3)", async () => {
     const port = await unusedPort();
-    const result = await runCli(["run", question, "--preset", "moa-lite"], { env: { OLLAMA_HOST: `127.0.0.1:${port}` } });
+    const result = await runCli(["run", question, "--preset", "moa-lite", "--backend", "ollama"], { env: { OLLAMA_HOST: `127.0.0.1:${port}` } });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`ollama http://127.0.0.1:${port}: connection refused`);
     expect(result.stderr).toContain("ollama serve");

@@ -103,7 +103,7 @@ describe("ensureConfig errors", () => {
   it("reports an unknown model provider with the accepted ones", () => {
     const error = configError({ ...minimal, aggregator: "anthropic:claude" });
     expect(error.issues[0]!.path).toBe("aggregator");
-    expect(error.issues[0]!.message).toMatch(/unknown model provider "anthropic".*"ollama:", "openai:", "llamacpp:"/);
+    expect(error.issues[0]!.message).toMatch(/unknown model provider "anthropic".*"ollama:", "openai:", "llamacpp:", "hf:"/);
   });
 
   it("reports a missing aggregator", () => {

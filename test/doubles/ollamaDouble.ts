@@ -3,7 +3,8 @@
  * `ChatOllama` (and the `ollama` npm client) can be driven end to end over 127.0.0.1.
  *
  * Endpoints: POST /api/chat (NDJSON stream or single JSON), POST /api/embed (plain JSON), GET /api/tags,
- * GET /api/version, POST /api/show. Everything else answers 404 `{"error": ...}`.
+ * GET /api/version, POST /api/show, POST /api/pull (NDJSON status stream or single JSON; models in
+ * `pullable` download and then answer like configured ones). Everything else answers 404 `{"error": ...}`.
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -109,12 +110,38 @@ export interface ModelBehavior {
   embeddingDimensions?: number;
 }
 
+/**
+ * A model POST /api/pull can fetch. Its bytes are split into layers like a real Ollama model: one big
+ * model layer, then small license, template and params layers.
+ */
+export interface PullableModel {
+  /** Size of the whole model in bytes (the sum of its layers). */
+  totalBytes: number;
+  /** Delay before each progress line of a layer (aborted early if the client disconnects). Default 0. */
+  chunkDelayMs?: number;
+  /** Progress lines per layer, after its first (completed 0) line. Default 8. */
+  chunksPerLayer?: number;
+  /**
+   * After this many bytes (counted across layers) the stream carries an `{"error": ...}` line and ends;
+   * the model is not pulled.
+   */
+  failAfterBytes?: number;
+  /** How the model answers once pulled. Default: the echo reply. */
+  behavior?: ModelBehavior;
+}
+
 /** Options for {@link startOllamaDouble}. */
 export interface OllamaDoubleOptions {
   /** Known models and their behaviour. `"llama3"` also answers to `"llama3:latest"` and vice versa. */
   models?: Record<string, ModelBehavior>;
   /** If true, unknown models answer with the default echo behaviour instead of 404. */
   acceptAnyModel?: boolean;
+  /**
+   * Models POST /api/pull can fetch, as total bytes or a {@link PullableModel}. Names match with and
+   * without `:latest`. A model already in `models` can be pulled again (every layer reports complete
+   * at once, as Ollama does for blobs it has); any other name fails like Ollama's registry does.
+   */
+  pullable?: Record<string, number | PullableModel>;
 }
 
 /** How a recorded chat call ended. */
@@ -157,10 +184,29 @@ export interface RecordedEmbedCall {
   body: Record<string, unknown>;
 }
 
+/** One recorded POST /api/pull call (recorded even when it fails). */
+export interface RecordedPull {
+  /** The requested name, from `model` or the older `name` field (which ollama-js still sends). */
+  model: string;
+  /** The request's `stream` flag (Ollama's default is true when absent). */
+  stream: boolean;
+  insecure?: unknown;
+  /** HTTP status sent (0 if none was sent). */
+  status: number;
+  /** Set when the call finishes; `"failed"` is a `failAfterBytes` error, `"aborted"` a client that left first. */
+  outcome?: "ok" | "notFound" | "badRequest" | "failed" | "aborted";
+  /** Layer bytes reported as completed so far, across layers. */
+  bytesSent: number;
+  /** The full parsed request body. */
+  body: Record<string, unknown>;
+}
+
 /** A running Ollama double; pass its `url` as `baseUrl` to ChatOllama or OllamaEmbeddings. */
 export type OllamaDouble = RecordingDouble<RecordedCall, ModelBehavior> & {
   /** Every POST /api/embed call in arrival order (chat calls stay in `calls`). */
   readonly embedCalls: RecordedEmbedCall[];
+  /** Every POST /api/pull call in arrival order. */
+  readonly pulls: RecordedPull[];
 };
 
 const NS_PER_MS = 1_000_000;
@@ -176,14 +222,15 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
   const models = new Map<string, ModelBehavior>(Object.entries(options.models ?? {}));
   const calls: RecordedCall[] = [];
   const embedCalls: RecordedEmbedCall[] = [];
+  const pulls: RecordedPull[] = [];
+  const pullable = new Map<string, PullableModel>(
+    Object.entries(options.pullable ?? {}).map(([name, spec]) => [name, typeof spec === "number" ? { totalBytes: spec } : spec]),
+  );
   // Chat calls seen per behaviour object, for `failFirst`.
   const failFirstCounts = new WeakMap<ModelBehavior, number>();
 
   /** A configured model, matching `name` and `name:latest` interchangeably like Ollama does. */
-  const known = (name: string): ModelBehavior | undefined => {
-    const alias = name.endsWith(":latest") ? name.slice(0, -":latest".length) : name.includes(":") ? undefined : `${name}:latest`;
-    return models.get(name) ?? (alias === undefined ? undefined : models.get(alias));
-  };
+  const known = (name: string): ModelBehavior | undefined => byOllamaName(models, name);
   const lookup = (name: string): ModelBehavior | undefined => known(name) ?? (options.acceptAnyModel ? {} : undefined);
 
   const server = await startLoopbackServer(async (req, res, signal) => {
@@ -193,6 +240,7 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     if (req.method === "GET" && path === "/api/tags") return sendJson(res, 200, { models: [...models.keys()].map(tagEntry) });
     if (req.method === "GET" && path === "/api/version") return sendJson(res, 200, { version: "0.0.0-double" });
     if (req.method === "POST" && path === "/api/show") return handleShow(req, res);
+    if (req.method === "POST" && path === "/api/pull") return handlePull(req, res, signal);
     if (req.method === "GET" && path === "/") return void res.end("Ollama is running");
     sendJson(res, 404, { error: "404 page not found" });
   });
@@ -215,6 +263,91 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       capabilities: ["completion", "tools"],
       modified_at: MODIFIED_AT,
     });
+  };
+
+  const handlePull = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
+    const body = parseJsonObject(await readBody(req));
+    const requested = body?.model ?? body?.name;
+    const call: RecordedPull = {
+      model: typeof requested === "string" ? requested : "",
+      stream: body?.stream !== false,
+      insecure: body?.insecure,
+      status: 0,
+      bytesSent: 0,
+      body: body ?? {},
+    };
+    pulls.push(call);
+    signal.addEventListener("abort", () => void (call.outcome ??= "aborted"), { once: true });
+    const reject = (status: number, error: string, outcome: NonNullable<RecordedPull["outcome"]>): void => {
+      call.status = status;
+      call.outcome ??= outcome;
+      sendJson(res, status, { error });
+    };
+    if (!body) return reject(400, "invalid request body", "badRequest");
+    if (!call.model) return reject(400, "model is required", "badRequest");
+
+    const spec = byOllamaName(pullable, call.model);
+    const present = known(call.model);
+    // Ollama fetches the manifest first; only then does it know whether the name exists.
+    const manifestError = spec || present ? undefined : "pull model manifest: file does not exist";
+    const layers = spec ? pullLayers(call.model, spec.totalBytes) : present ? pullLayers(call.model, 1_000_000 + call.model.length) : [];
+    // A model already on disk reports every layer complete at once, as Ollama does for blobs it has.
+    const cached = !spec?.failAfterBytes && present !== undefined;
+    const chunks = Math.max(1, Math.floor(spec?.chunksPerLayer ?? 8));
+
+    if (!call.stream) {
+      // Without streaming Ollama answers once, at the end: 200 with the last status, or 500 with the error.
+      if (manifestError) return reject(500, manifestError, "notFound");
+      if (spec?.failAfterBytes !== undefined) {
+        call.bytesSent = Math.min(spec.failAfterBytes, spec.totalBytes);
+        return reject(500, PULL_FAILURE, "failed");
+      }
+      call.bytesSent = layers.reduce((n, layer) => n + layer.size, 0);
+      if (!present) models.set(call.model, spec?.behavior ?? {});
+      call.status = 200;
+      call.outcome = "ok";
+      return sendJson(res, 200, { status: "success" });
+    }
+
+    call.status = 200;
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    const line = (obj: unknown): Promise<boolean> => writeChunk(res, `${JSON.stringify(obj)}\n`);
+    if (!(await line({ status: "pulling manifest" }))) return;
+    if (manifestError) {
+      await line({ error: manifestError });
+      res.end();
+      call.outcome = "notFound";
+      return;
+    }
+    const failAt = spec?.failAfterBytes;
+    let sentBefore = 0;
+    for (const layer of layers) {
+      const status = `pulling ${layer.digest.slice("sha256:".length, "sha256:".length + 12)}`;
+      const progress = (completed: number): Promise<boolean> =>
+        // Ollama leaves `completed` out while it is 0 (omitempty).
+        line({ status, digest: layer.digest, total: layer.size, ...(completed > 0 ? { completed } : {}) });
+      const steps = cached ? [layer.size] : [0, ...Array.from({ length: chunks }, (_, i) => Math.round((layer.size * (i + 1)) / chunks))];
+      for (const stepBytes of steps) {
+        const completed = failAt === undefined ? stepBytes : Math.min(stepBytes, Math.max(0, failAt - sentBefore));
+        if (spec?.chunkDelayMs && !(await sleep(spec.chunkDelayMs, signal))) return;
+        if (!(await progress(completed))) return;
+        call.bytesSent = sentBefore + completed;
+        if (failAt !== undefined && call.bytesSent >= failAt) {
+          await line({ error: PULL_FAILURE });
+          res.end();
+          call.outcome = "failed";
+          return;
+        }
+      }
+      sentBefore += layer.size;
+    }
+    for (const status of ["verifying sha256 digest", "writing manifest"]) {
+      if (!(await line({ status }))) return;
+    }
+    if (!present) models.set(call.model, spec?.behavior ?? {});
+    await line({ status: "success" });
+    res.end();
+    call.outcome ??= "ok";
   };
 
   const handleEmbed = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
@@ -397,11 +530,13 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     url: server.url,
     calls,
     embedCalls,
+    pulls,
     callsFor: (model) => calls.filter((c) => c.model === model),
     setBehavior: (model, behavior) => void models.set(model, behavior),
     clearCalls: () => {
       calls.splice(0, calls.length);
       embedCalls.splice(0, embedCalls.length);
+      pulls.splice(0, pulls.length);
     },
     close: () => server.close(),
   };
@@ -437,6 +572,27 @@ function normalize(vector: number[]): number[] {
 }
 
 const MODIFIED_AT = "2024-01-01T00:00:00.000000000Z";
+
+/** What Ollama says when a blob download gives up part way. */
+const PULL_FAILURE = "max retries exceeded: unexpected EOF";
+
+/** The entry of `map` for an Ollama model name, matching `name` and `name:latest` interchangeably. */
+function byOllamaName<T>(map: Map<string, T>, name: string): T | undefined {
+  const alias = name.endsWith(":latest") ? name.slice(0, -":latest".length) : name.includes(":") ? undefined : `${name}:latest`;
+  return map.get(name) ?? (alias === undefined ? undefined : map.get(alias));
+}
+
+/**
+ * The layers of a pulled model: a big model layer, then small license, template and params layers
+ * (sizes typical of the Ollama library), with deterministic digests. Sizes add up to `totalBytes`;
+ * a tiny model gets fewer small layers so that none is empty.
+ */
+function pullLayers(model: string, totalBytes: number): Array<{ digest: string; size: number }> {
+  const total = Math.max(1, Math.floor(totalBytes));
+  const small = [7_711, 1_482, 96].filter((_, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0) * 4 <= total);
+  const sizes = [total - small.reduce((a, b) => a + b, 0), ...small];
+  return sizes.map((size, i) => ({ digest: `sha256:${createHash("sha256").update(`${model}#${i}`).digest("hex")}`, size }));
+}
 
 function modelDetails(): Record<string, unknown> {
   return {

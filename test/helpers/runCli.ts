@@ -35,7 +35,16 @@ export function runCli(
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: root,
       // Runs persist by default: keep them in a throwaway folder, never in the real home.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MOA_HOME: testDataDir, LANGSMITH_TRACING: "false", ...env },
+      // Models too: a throwaway cache, and a Hugging Face endpoint that refuses at once (no network in tests).
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        MOA_HOME: testDataDir,
+        MOA_MODELS_DIR: path.join(testDataDir, "models"),
+        HF_ENDPOINT: "http://127.0.0.1:9",
+        LANGSMITH_TRACING: "false",
+        ...env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     onSpawn?.(child);

@@ -74,7 +74,7 @@ const CASES: Case[] = [
   { title: "no aggregator", text: LAYERS, path: "aggregator", message: /expected a model reference string .*, got nothing \(the field is required\)/ },
 
   // Model references and URLs.
-  { title: "unknown model provider", text: oneAgent("gpt4:turbo"), path: "layers[0].agents[0]", message: /unknown model provider "gpt4" in "gpt4:turbo"; expected one of "ollama:", "openai:", "llamacpp:"/ },
+  { title: "unknown model provider", text: oneAgent("gpt4:turbo"), path: "layers[0].agents[0]", message: /unknown model provider "gpt4" in "gpt4:turbo"; expected one of "ollama:", "openai:", "llamacpp:", "hf:"/ },
   { title: "model reference without a provider", text: oneAgent("qwen"), path: "layers[0].agents[0]", message: /"qwen" has no provider prefix/ },
   { title: "empty model name after the provider", text: oneAgent("'ollama:'"), path: "layers[0].agents[0]", message: /names no model after "ollama:"/ },
   { title: "blank model name after the provider", text: oneAgent("'ollama:   '"), path: "layers[0].agents[0]", message: /names no model after "ollama:"/ },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatModelRef, parseModelRef } from "../../src/models/parseModelRef.js";
+import path from "node:path";
+import { formatModelRef, ModelRefError, parseModelRef } from "../../src/models/parseModelRef.js";
 import { resolveOllamaUrl, resolveOpenAIEndpoint } from "../../src/models/endpoints.js";
 
 describe("parseModelRef", () => {
@@ -95,5 +96,29 @@ describe("parseModelRef base URL typos", () => {
 
   it("rejects a base URL with a space", () => {
     expect(() => parseModelRef("ollama:a@http://a b/c")).toThrow(/invalid base URL "http:\/\/a b\/c"/);
+  });
+});
+
+describe("hf: references", () => {
+  it("become llama.cpp references to the model cache, keeping the URI as their source", () => {
+    const saved = process.env.MOA_MODELS_DIR;
+    process.env.MOA_MODELS_DIR = "/tmp/moa-cache-for-test";
+    try {
+      const ref = parseModelRef("hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf");
+      expect(ref).toEqual({
+        provider: "llamacpp",
+        path: path.join("/tmp/moa-cache-for-test", "Qwen", "Qwen2.5-0.5B-Instruct-GGUF", "main", "qwen2.5-0.5b-instruct-q4_k_m.gguf"),
+        source: "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+      });
+      expect(formatModelRef(ref)).toBe("hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf");
+    } finally {
+      if (saved === undefined) delete process.env.MOA_MODELS_DIR;
+      else process.env.MOA_MODELS_DIR = saved;
+    }
+  });
+
+  it("reject a file that is not a GGUF with the expected form", () => {
+    expect(() => parseModelRef("hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/README.md")).toThrow(ModelRefError);
+    expect(() => parseModelRef("hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/README.md")).toThrow(/\.gguf/);
   });
 });

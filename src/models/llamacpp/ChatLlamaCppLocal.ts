@@ -11,7 +11,9 @@ import { AIMessage, AIMessageChunk, type BaseMessage, type UsageMetadata } from 
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import { AsyncQueue } from "./asyncQueue.js";
 import { readGgufInfo, type GgufInfo } from "./ggufInfo.js";
-import { acquireModel } from "./llamaRuntime.js";
+import { existsSync } from "node:fs";
+import { ensureModelFile } from "../download/ensureModelFile.js";
+import { withLlamaModel } from "./llamaRuntime.js";
 import { toLlamaChat } from "./messages.js";
 import { runChat, type ChatRunOutcome } from "./runChat.js";
 
@@ -33,8 +35,13 @@ export interface ChatLlamaCppLocalInput extends BaseChatModelParams {
   contextSize?: number;
   /** Concurrent calls this model can serve before callers queue. Default 4. */
   sequences?: number;
-  /** CPU threads. Default: the machine's available parallelism. */
+  /** CPU threads. Default: all cores but one (at least one), shared with other models running at the same time. */
   threads?: number;
+  /**
+   * An `hf:` URI to download `modelPath` from when the file is not there yet (on first call, into
+   * the model cache; concurrent callers share one transfer). See `ensureModelFile`.
+   */
+  downloadFrom?: string;
 }
 
 /** Call options: the standard ones (`stop`, `signal`, `timeout`, callbacks, ...). */
@@ -78,6 +85,7 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
   contextSize?: number;
   sequences?: number;
   threads?: number;
+  downloadFrom?: string;
 
   static override lc_name(): string {
     return "ChatLlamaCppLocal";
@@ -99,6 +107,7 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
     this.contextSize = fields.contextSize;
     this.sequences = fields.sequences;
     this.threads = fields.threads;
+    this.downloadFrom = fields.downloadFrom;
   }
 
   _llmType(): string {
@@ -106,7 +115,8 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
   }
 
   /** Reads the model file's GGUF header (no load). */
-  getModelInfo(): Promise<GgufInfo> {
+  async getModelInfo(): Promise<GgufInfo> {
+    await this.ensureFile();
     return readGgufInfo(this.modelPath);
   }
 
@@ -118,8 +128,8 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
    * await model.countTokens("Hello world"); // e.g. 3
    */
   async countTokens(text: string): Promise<number> {
-    const handle = await acquireModel(this.modelPath, { contextSize: this.contextSize, sequences: this.sequences, threads: this.threads });
-    return handle.model.tokenize(text).length;
+    await this.ensureFile();
+    return withLlamaModel({ ...this.layout(), fn: async (handle) => handle.model.tokenize(text).length });
   }
 
   override invocationParams(options?: this["ParsedCallOptions"]): ChatLlamaCppLocalInvocationParams {
@@ -216,7 +226,13 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
     }
   }
 
-  /** One generation: acquire the model, borrow a sequence, run; maps aborts to ModelAbortError. */
+  /** Downloads the model file on first use when it comes from an `hf:` URI. */
+  private async ensureFile(signal?: AbortSignal): Promise<void> {
+    if (this.downloadFrom === undefined || existsSync(this.modelPath)) return;
+    await ensureModelFile({ source: this.downloadFrom, ...(signal ? { signal } : {}) });
+  }
+
+  /** One generation: hold the model, borrow a sequence, run; maps aborts to ModelAbortError. */
   private async run(
     messages: BaseMessage[],
     options: this["ParsedCallOptions"],
@@ -225,12 +241,6 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
   ): Promise<ChatRunOutcome> {
     let partial = "";
     try {
-      signal?.throwIfAborted();
-      const handle = await acquireModel(this.modelPath, {
-        contextSize: this.contextSize,
-        sequences: this.sequences,
-        threads: this.threads,
-      });
       const params = {
         temperature: this.temperature,
         maxTokens: this.maxTokens,
@@ -239,12 +249,20 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
         seed: this.seed,
         stop: this.mergedStop(options),
       };
-      return await runChat(handle, toLlamaChat(messages), params, {
+      const chat = toLlamaChat(messages);
+      await this.ensureFile(signal);
+      // The model stays in use (never unloaded to make room for another) until the call settles.
+      return await withLlamaModel({
+        ...this.layout(),
         signal,
-        onText: (text) => {
-          partial += text;
-          onText(text);
-        },
+        fn: (handle) =>
+          runChat(handle, chat, params, {
+            signal,
+            onText: (text) => {
+              partial += text;
+              onText(text);
+            },
+          }),
       });
     } catch (error) {
       if (signal?.aborted) {
@@ -254,6 +272,10 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
       }
       throw error;
     }
+  }
+
+  private layout(): { modelPath: string; contextSize?: number; sequences?: number; threads?: number } {
+    return { modelPath: this.modelPath, contextSize: this.contextSize, sequences: this.sequences, threads: this.threads };
   }
 
   private mergedStop(options?: this["ParsedCallOptions"]): string[] | undefined {

@@ -1,137 +1,122 @@
-import os from "node:os";
 import path from "node:path";
-import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import type { LlamaModel } from "node-llama-cpp";
+import { abortable } from "./abortable.js";
+import { systemAvailableMemory } from "./availableMemory.js";
+import { formatMemorySize } from "./byteSize.js";
+import { estimateLlamaMemory, type LlamaMemoryEstimate } from "./estimateLlamaMemory.js";
+import { detachLlamaRuntime, getLlamaRuntime } from "./llamaInstance.js";
+import { LlamaMemoryError } from "./LlamaMemoryError.js";
 import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
-import { SequencePool } from "./sequencePool.js";
+import { createModelHandle, layoutKey, type ModelContextOptions, type ModelHandle } from "./modelHandle.js";
+import {
+  bytesOf,
+  changes,
+  disposeEntry,
+  pin,
+  registry,
+  release,
+  resetUnloadCount,
+  sum,
+  unloadCount,
+  unloadEntry,
+  unloadingBytes,
+  unloadsSettled,
+  type LoadedModel,
+  type ModelEntry,
+} from "./modelRegistry.js";
+import { planRoom } from "./planRoom.js";
+import { DEFAULT_SEQUENCES, effectiveRuntimeConfig, setRuntimeConfig, type EffectiveLlamaRuntimeConfig, type LlamaRuntimeConfig } from "./runtimeConfig.js";
 
-/** Sequences per context when the caller does not say: enough for one MoA layer of proposers. */
-export const DEFAULT_SEQUENCES = 4;
+export { defaultContextThreads, defaultThreads, getLlamaRuntime } from "./llamaInstance.js";
+export type { ModelContextOptions, ModelHandle } from "./modelHandle.js";
+export { DEFAULT_MAX_CONTEXT_SIZE, DEFAULT_MAX_LOADED_MODELS, DEFAULT_SEQUENCES, type EffectiveLlamaRuntimeConfig, type LlamaRuntimeConfig } from "./runtimeConfig.js";
+
+/** Options of {@link withLlamaModel}. */
+export interface WithLlamaModelOptions<R> extends ModelContextOptions {
+  /** GGUF file; relative paths resolve against the working directory. */
+  modelPath: string;
+  /** Cancels waiting for room, for the load and for the context; not `fn` itself (pass it on). */
+  signal?: AbortSignal;
+  fn: (handle: ModelHandle) => Promise<R>;
+}
+
+/** One loaded (or loading) model in {@link llamaRuntimeStats}. */
+export interface LlamaModelStats {
+  modelPath: string;
+  state: "loading" | "loaded";
+  /** Calls using the model now, queued ones included. */
+  activeCalls: number;
+  /** `Date.now()` when a call last started or finished on it. */
+  lastUsed: number;
+  estimatedBytes: number;
+  contexts: number;
+}
+
+/** Snapshot returned by {@link llamaRuntimeStats}. */
+export interface LlamaRuntimeStats extends EffectiveLlamaRuntimeConfig {
+  /** Least recently used first: the next candidate for unloading leads. */
+  models: LlamaModelStats[];
+  /** Models unloaded to make room since the last {@link disposeAll}. */
+  unloads: number;
+  /** Callers waiting for a busy model to become idle so theirs can load. */
+  waiting: number;
+}
+
+// Bumped by disposeAll, so a reservation begun before it cannot load into the new runtime's registry.
+let epoch = 0;
 
 /**
- * Upper bound on the per-sequence context size when the caller does not give one. node-llama-cpp's
- * `"auto"` would size each sequence up to the model's training context (128k for recent models),
- * times the number of sequences, which can take all the RAM of a small machine.
- */
-export const DEFAULT_MAX_CONTEXT_SIZE = 4096;
-
-/** How a model's context is laid out; calls with different layouts get different contexts. */
-export interface ModelContextOptions {
-  /** Tokens per sequence. Exact when given; otherwise as large as memory allows, capped at {@link DEFAULT_MAX_CONTEXT_SIZE}. */
-  contextSize?: number;
-  /** Parallel sequences (concurrent calls) in the context. Default {@link DEFAULT_SEQUENCES}. */
-  sequences?: number;
-  /** CPU threads for evaluation. Default: the machine's available parallelism. */
-  threads?: number;
-}
-
-/** A loaded model plus a pool of its context sequences; returned by {@link acquireModel}. */
-export interface ModelHandle {
-  /** Absolute path of the GGUF file. */
-  readonly modelPath: string;
-  readonly model: LlamaModel;
-  /** Chat template wrapper resolved once from the model's metadata and shared by all calls. */
-  readonly chatWrapper: ChatWrapper;
-  /** Actual tokens per sequence (llama.cpp may round the requested size up). */
-  readonly contextSize: number;
-  readonly sequences: number;
-  /**
-   * Runs `fn` on a free sequence, queueing while all are busy. The sequence's state is cleared
-   * before it goes back to the pool (in the background, after this call has returned), so every
-   * call starts from an empty KV cache. If `signal` aborts while the caller is still queued, the
-   * call rejects without running `fn`.
-   */
-  withSequence<R>(fn: (sequence: LlamaContextSequence) => Promise<R>, signal?: AbortSignal): Promise<R>;
-}
-
-interface ContextEntry {
-  context: LlamaContext;
-  pool: SequencePool<LlamaContextSequence>;
-}
-
-interface LoadedModel {
-  model: LlamaModel;
-  chatWrapper: ChatWrapper;
-}
-
-interface ModelEntry {
-  loaded: Promise<LoadedModel>;
-  /** One context per distinct layout, keyed by {@link layoutKey}. */
-  handles: Map<string, Promise<ModelHandle>>;
-  contexts: ContextEntry[];
-}
-
-// The whole registry lives here so that later LRU unloading and memory guards have one place to
-// look at. Keyed by absolute model path.
-const registry = new Map<string, ModelEntry>();
-let llamaPromise: Promise<Llama> | undefined;
-
-/**
- * The machine's usable core count: the default thread budget.
+ * Changes the runtime's limits; see {@link LlamaRuntimeConfig}. Called without arguments it restores
+ * the defaults (`MOA_LLAMACPP_MAX_MODELS`, `MOA_LLAMACPP_MEMORY_LIMIT`, else 4 models and measured
+ * memory). Callers waiting for room re-check at once. Loaded models above a lowered cap stay until
+ * a load needs their slot.
  *
  * @example
- * new ChatLlamaCppLocal({ modelPath, threads: Math.max(1, defaultThreads() - 1) });
+ * configureLlamaRuntime({ maxLoadedModels: 2, memoryLimitBytes: 8 * 1024 ** 3 });
+ * configureLlamaRuntime(); // back to the defaults
  */
-export function defaultThreads(): number {
-  return Math.max(1, os.availableParallelism());
+export function configureLlamaRuntime(config: LlamaRuntimeConfig = { maxLoadedModels: null, memoryLimitBytes: null }): EffectiveLlamaRuntimeConfig {
+  setRuntimeConfig(config);
+  changes.notify();
+  return effectiveRuntimeConfig();
 }
 
 /**
- * The process-wide `Llama` instance (CPU only, prebuilt binaries only, quiet logs), created on
- * first use. node-llama-cpp allows several, but each one owns its own thread budget, so one shared
- * instance keeps concurrent models from oversubscribing the CPU.
+ * Runs `fn` with a handle on a loaded model, loading it first if needed (once per absolute path;
+ * concurrent callers share one load). The model counts as in use until `fn` settles, so it is never
+ * unloaded under a caller. Loading may first unload idle models (least recently used first) to stay
+ * under `maxLoadedModels` and the memory limit, or wait while busy models hold the room.
  *
+ * @throws {LlamaMemoryError} before loading, when the model cannot fit even with every other model unloaded.
  * @example
- * const llama = await getLlamaRuntime();
+ * const text = await withLlamaModel({ modelPath: "models/qwen2.5-0.5b.gguf", sequences: 4, fn: (handle) => handle.withSequence(run) });
  */
-export function getLlamaRuntime(): Promise<Llama> {
-  llamaPromise ??= loadNodeLlamaCpp()
-    .then(({ getLlama, LlamaLogLevel }) =>
-      getLlama({
-        gpu: gpuSetting(),
-        // Never compile llama.cpp at runtime: that needs cmake and network and takes minutes.
-        build: "never",
-        logLevel: LlamaLogLevel.error,
-        // The library default is max(cores, 4), which oversubscribes a 2-core machine.
-        maxThreads: defaultThreads(),
-      }),
-    )
-    .catch((error: unknown) => {
-      llamaPromise = undefined;
-      throw error;
-    });
-  return llamaPromise;
+export async function withLlamaModel<R>({ modelPath, signal, fn, ...layout }: WithLlamaModelOptions<R>): Promise<R> {
+  const sequences = layout.sequences ?? DEFAULT_SEQUENCES;
+  if (!Number.isInteger(sequences) || sequences < 1) throw new Error(`sequences must be a positive integer, got ${sequences}`);
+  const entry = await reserveModel(path.resolve(modelPath), layout, signal);
+  try {
+    return await fn(await abortable(handleFor(entry, layout, signal), signal));
+  } finally {
+    release(entry);
+  }
 }
 
 /**
- * Loads a GGUF model (once per absolute path; concurrent callers share one load) and returns a
- * handle with a pool of context sequences for the requested layout.
+ * Loads a model like {@link withLlamaModel} and returns its handle without keeping it in use: the
+ * model may be unloaded once idle, after which the handle's `withSequence` rejects. Prefer
+ * {@link withLlamaModel}, which holds the model for the whole call.
  *
  * @example
  * const handle = await acquireModel("models/qwen2.5-0.5b.gguf", { sequences: 4 });
  * const text = await handle.withSequence(async (sequence) => runSomething(sequence));
  */
 export function acquireModel(modelPath: string, options: ModelContextOptions = {}): Promise<ModelHandle> {
-  const sequences = options.sequences ?? DEFAULT_SEQUENCES;
-  if (!Number.isInteger(sequences) || sequences < 1) {
-    return Promise.reject(new Error(`sequences must be a positive integer, got ${sequences}`));
-  }
-  const absolutePath = path.resolve(modelPath);
-  const entry = getOrLoadModel(absolutePath);
-  const key = layoutKey(options);
-  let handle = entry.handles.get(key);
-  if (!handle) {
-    handle = createHandle(absolutePath, entry, options);
-    entry.handles.set(key, handle);
-    // A failed context creation must not poison later attempts with the same layout.
-    handle.catch(() => {
-      if (entry.handles.get(key) === handle) entry.handles.delete(key);
-    });
-  }
-  return handle;
+  return withLlamaModel({ modelPath, ...options, fn: async (handle) => handle });
 }
 
 /**
- * Absolute paths of the models currently loaded or loading.
+ * Absolute paths of the models currently loaded or loading, least recently used first.
  *
  * @example
  * console.log(`llama.cpp models in memory: ${loadedModelPaths().join(", ")}`);
@@ -141,48 +126,243 @@ export function loadedModelPaths(): string[] {
 }
 
 /**
- * Disposes every context, model and the `Llama` instance. Queued callers are rejected and running
- * generations fail with node-llama-cpp's `DisposedError` ("Object is disposed"). Call it at CLI
- * exit and in test teardown; later calls load everything again.
+ * The runtime's limits, its models (least recently used first) with their use and estimated RAM,
+ * and how many models were unloaded to make room.
+ *
+ * @example
+ * const { models, unloads } = llamaRuntimeStats();
+ */
+export function llamaRuntimeStats(): LlamaRuntimeStats {
+  return {
+    ...effectiveRuntimeConfig(),
+    models: [...registry.values()].map((entry) => ({
+      modelPath: entry.modelPath,
+      state: entry.state,
+      activeCalls: entry.activeCalls,
+      lastUsed: entry.lastUsed,
+      estimatedBytes: bytesOf(entry),
+      contexts: entry.contexts.length,
+    })),
+    unloads: unloadCount(),
+    waiting: changes.size,
+  };
+}
+
+/**
+ * Estimated bytes of the contexts of the models now loaded or loading: memory the system does not
+ * report as available, and which unloading them would free. (Their weights are memory-mapped and
+ * already count as available.) The pre-flight check adds it to the measured memory.
+ *
+ * @example
+ * const available = (await systemAvailableMemory()).bytes + heldContextBytes();
+ */
+export function heldContextBytes(): number {
+  return sum([...registry.values()].map((entry) => sum([...entry.contextBytes.values()])));
+}
+
+/**
+ * Disposes every context, model and the `Llama` instance, and resets the unload count. Queued
+ * callers (for a sequence or for room) are rejected and running generations fail with
+ * node-llama-cpp's `DisposedError` ("Object is disposed"). Call it at CLI exit and in test teardown;
+ * later calls load everything again.
  *
  * @example
  * afterAll(() => disposeAll());
  */
 export async function disposeAll(): Promise<void> {
+  epoch += 1;
   const entries = [...registry.values()];
   registry.clear();
-  const llama = llamaPromise;
-  llamaPromise = undefined;
+  resetUnloadCount();
+  const error = new Error("llama.cpp runtime disposed");
+  changes.failAll(error);
+  const llama = detachLlamaRuntime();
 
   for (const entry of entries) {
-    // Wait for in-flight context creations so nothing is created after we dispose.
-    await Promise.allSettled(entry.handles.values());
-    for (const { context, pool } of entry.contexts) {
-      pool.close(new Error("llama.cpp runtime disposed"));
-      await context.dispose();
-    }
-    const loaded = await entry.loaded.catch(() => undefined);
-    await loaded?.model.dispose();
+    entry.unloaded = true;
+    await disposeEntry(entry, error);
   }
+  await unloadsSettled();
   const instance = await llama?.catch(() => undefined);
   await instance?.dispose();
 }
 
-function getOrLoadModel(absolutePath: string): ModelEntry {
-  const existing = registry.get(absolutePath);
+async function reserveModel(modelPath: string, layout: ModelContextOptions, signal: AbortSignal | undefined): Promise<ModelEntry> {
+  const pinExisting = (): ModelEntry | undefined => {
+    const entry = registry.get(modelPath);
+    if (entry) pin(entry);
+    return entry;
+  };
+  signal?.throwIfAborted();
+  const existing = pinExisting();
   if (existing) return existing;
 
-  const loaded = loadModel(absolutePath);
-  const entry: ModelEntry = { loaded, handles: new Map(), contexts: [] };
-  registry.set(absolutePath, entry);
-  // Forget a failed load so a later call (e.g. after the file appears) tries again.
-  loaded.catch(() => {
-    if (registry.get(absolutePath) === entry) registry.delete(absolutePath);
+  const estimate = await estimateOrSkip(modelPath, layout);
+  return reserveRoom({
+    neededBytes: estimate?.totalBytes ?? 0,
+    addsModel: true,
+    signal,
+    existing: pinExisting,
+    commit: () => {
+      const entry = createEntry(modelPath, layout, estimate);
+      pin(entry);
+      return entry;
+    },
+    refuse: (room) =>
+      new LlamaMemoryError({
+        modelPath,
+        neededBytes: estimate?.totalBytes ?? 0,
+        availableBytes: room.freeBytes + room.reclaimableBytes,
+        reclaimableBytes: room.reclaimableBytes,
+        source: room.source,
+        breakdown: estimate && `weights ${formatMemorySize(estimate.modelBytes)} + context ${formatMemorySize(estimate.contextBytes)} for ${estimate.sequences} x ${estimate.contextSize} tokens`,
+        contextDominates: estimate !== undefined && estimate.contextBytes > estimate.modelBytes,
+      }),
   });
+}
+
+/** The handle for `layout` on a pinned entry, reserving room for a new context first. */
+async function handleFor(entry: ModelEntry, layout: ModelContextOptions, signal: AbortSignal | undefined): Promise<ModelHandle> {
+  const key = layoutKey(layout);
+  if (!entry.contextBytes.has(key)) {
+    const estimate = await estimateOrSkip(entry.modelPath, layout);
+    const bytes = estimate?.contextBytes ?? 0;
+    await reserveRoom({
+      neededBytes: bytes,
+      addsModel: false,
+      keep: entry,
+      signal,
+      existing: () => (entry.contextBytes.has(key) ? true : undefined),
+      commit: () => {
+        entry.contextBytes.set(key, bytes);
+        entry.pendingBytes += bytes;
+        return true;
+      },
+      refuse: (room) =>
+        new LlamaMemoryError({
+          modelPath: entry.modelPath,
+          neededBytes: bytes,
+          availableBytes: room.freeBytes + room.reclaimableBytes,
+          reclaimableBytes: room.reclaimableBytes,
+          source: room.source,
+          breakdown: estimate && `a new context of ${estimate.sequences} x ${estimate.contextSize} tokens for the loaded model`,
+          contextDominates: true,
+        }),
+    });
+  }
+  let handle = entry.handles.get(key);
+  if (!handle) {
+    const created = createHandle(entry, layout);
+    handle = created;
+    entry.handles.set(key, created);
+    const settle = (): void => {
+      entry.pendingBytes -= entry.contextBytes.get(key) ?? 0;
+      changes.notify();
+    };
+    created.then(settle, () => {
+      settle();
+      // A failed context creation must not poison later attempts with the same layout.
+      if (entry.handles.get(key) === created) {
+        entry.handles.delete(key);
+        entry.contextBytes.delete(key);
+      }
+    });
+  }
+  return handle;
+}
+
+interface Room {
+  freeBytes: number;
+  reclaimableBytes: number;
+  source: string;
+}
+
+interface ReserveRoomOptions<T> {
+  neededBytes: number;
+  addsModel: boolean;
+  /** The model a context is being added to: neither unloaded nor counted as reclaimable. */
+  keep?: ModelEntry;
+  signal: AbortSignal | undefined;
+  /** Someone else made the reservation meanwhile: its result, else undefined. */
+  existing: () => T | undefined;
+  /** Makes the reservation; runs synchronously right after the unloads it needed. */
+  commit: () => T;
+  refuse: (room: Room) => Error;
+}
+
+/**
+ * The loop behind every load and new context: measure, plan, then unload and commit in the same
+ * tick (so two callers cannot both claim the last slot), or sleep until a call ends, a model is
+ * unloaded or the limits change. Waiting cannot deadlock: callers waiting here hold no model, and the
+ * calls they wait for finish on their own.
+ */
+async function reserveRoom<T>({ neededBytes, addsModel, keep, signal, existing, commit, refuse }: ReserveRoomOptions<T>): Promise<T> {
+  const startEpoch = epoch;
+  for (;;) {
+    signal?.throwIfAborted();
+    const found = existing();
+    if (found !== undefined) return found;
+    const { maxLoadedModels, memoryLimitBytes, memoryLimitSource } = effectiveRuntimeConfig();
+    const system = memoryLimitBytes === undefined ? await systemAvailableMemory() : undefined;
+    if (epoch !== startEpoch) throw new Error("llama.cpp runtime disposed");
+    signal?.throwIfAborted();
+    const again = existing();
+    if (again !== undefined) return again;
+
+    const entries = [...registry.values()];
+    const others = entries.filter((entry) => entry !== keep).map((entry) => ({ entry, bytes: bytesOf(entry), idle: entry.state === "loaded" && entry.activeCalls === 0 }));
+    // A limit is a budget for our own estimates. Measured memory already reflects allocated
+    // contexts, but not contexts still being created, nor weights: they are memory-mapped, and the
+    // kernel counts mapped file pages as available although evicting them would thrash. Contexts of
+    // models being unloaded are about to be freed.
+    const freeBytes = system
+      ? system.bytes - sum(entries.map((entry) => entry.modelBytes + entry.pendingBytes)) + unloadingBytes()
+      : (memoryLimitBytes ?? Infinity) - sum(entries.map(bytesOf));
+    const plan = planRoom({ neededBytes, freeBytes, addsModel, loadedCount: registry.size, maxLoadedModels, others });
+    if (plan.kind === "never") {
+      throw refuse({ freeBytes, reclaimableBytes: plan.reclaimableBytes, source: system?.source ?? memoryLimitSource ?? "memory limit" });
+    }
+    if (plan.kind === "now") {
+      for (const { entry } of plan.evict) unloadEntry(entry);
+      return commit();
+    }
+    await changes.wait(signal);
+  }
+}
+
+function createEntry(modelPath: string, layout: ModelContextOptions, estimate: LlamaMemoryEstimate | undefined): ModelEntry {
+  const entry: ModelEntry = {
+    modelPath,
+    loaded: loadModel(modelPath),
+    state: "loading",
+    handles: new Map(),
+    contexts: [],
+    activeCalls: 0,
+    lastUsed: Date.now(),
+    modelBytes: estimate?.modelBytes ?? 0,
+    // The first context's room is reserved together with the weights: the load needs both.
+    contextBytes: new Map([[layoutKey(layout), estimate?.contextBytes ?? 0]]),
+    pendingBytes: estimate?.contextBytes ?? 0,
+    unloaded: false,
+  };
+  registry.set(modelPath, entry);
+  entry.loaded.then(
+    () => {
+      entry.state = "loaded";
+      changes.notify();
+    },
+    () => {
+      // Forget a failed load so a later call (e.g. after the file appears) tries again.
+      if (registry.get(modelPath) === entry) registry.delete(modelPath);
+      changes.notify();
+    },
+  );
   return entry;
 }
 
 async function loadModel(absolutePath: string): Promise<LoadedModel> {
+  // Models unloaded to make room must really be gone before the weights of this one come in.
+  await unloadsSettled();
   const llama = await getLlamaRuntime();
   let model: LlamaModel;
   try {
@@ -197,62 +377,15 @@ async function loadModel(absolutePath: string): Promise<LoadedModel> {
   return { model, chatWrapper: resolveChatWrapper(model) };
 }
 
-async function createHandle(absolutePath: string, entry: ModelEntry, options: ModelContextOptions): Promise<ModelHandle> {
+async function createHandle(entry: ModelEntry, layout: ModelContextOptions): Promise<ModelHandle> {
   const { model, chatWrapper } = await entry.loaded;
-  const sequences = options.sequences ?? DEFAULT_SEQUENCES;
-
-  const context = await model.createContext({
-    sequences,
-    contextSize: options.contextSize ?? { max: DEFAULT_MAX_CONTEXT_SIZE },
-    threads: options.threads ?? defaultThreads(),
-  });
-  // Take every sequence up front: node-llama-cpp hands each out only once, and we recycle them.
-  const all = Array.from({ length: sequences }, () => context.getSequence());
-  const pool = new SequencePool(all);
-  entry.contexts.push({ context, pool });
-
-  return {
-    modelPath: absolutePath,
-    model,
-    chatWrapper,
-    contextSize: context.contextSize,
-    sequences,
-    async withSequence(fn, signal) {
-      const sequence = await pool.acquire(signal);
-      try {
-        return await fn(sequence);
-      } finally {
-        // Clearing needs the context lock, which node-llama-cpp's batch loop keeps for as long as
-        // any other sequence of the context is generating. Awaiting it here would hold this
-        // caller's result hostage to unrelated calls, so the sequence rejoins the pool when it is
-        // clean, and the caller returns now.
-        void resetSequence(sequence).then(() => pool.release(sequence));
-      }
-    },
-  };
+  const use = { isUnloaded: () => entry.unloaded, pin: () => pin(entry), release: () => release(entry) };
+  const { handle, contextEntry } = await createModelHandle({ modelPath: entry.modelPath, model, chatWrapper, layout, use });
+  entry.contexts.push(contextEntry);
+  return handle;
 }
 
-async function resetSequence(sequence: LlamaContextSequence): Promise<void> {
-  if (sequence.disposed) return;
-  try {
-    await sequence.clearHistory();
-  } catch {
-    // Not fatal: a later session adapts to whatever tokens the sequence still holds.
-  }
-}
-
-function layoutKey(options: ModelContextOptions): string {
-  return `${options.contextSize ?? "auto"}|${options.sequences ?? DEFAULT_SEQUENCES}|${options.threads ?? "default"}`;
-}
-
-type GpuSetting = false | "auto" | "cuda" | "vulkan" | "metal";
-
-/**
- * CPU unless `MOA_LLAMACPP_GPU` says otherwise (`auto`, `cuda`, `vulkan`, `metal`): GPU detection
- * can be slow or noisy on machines without one, and CPU always works with the prebuilt binaries.
- */
-function gpuSetting(): GpuSetting {
-  const value = process.env.MOA_LLAMACPP_GPU?.trim().toLowerCase();
-  if (value === "auto" || value === "cuda" || value === "vulkan" || value === "metal") return value;
-  return false;
+/** Estimates for the guard; a missing or unreadable file skips it, so the load fails with its own message. */
+async function estimateOrSkip(modelPath: string, layout: ModelContextOptions): Promise<LlamaMemoryEstimate | undefined> {
+  return estimateLlamaMemory({ modelPath, contextSize: layout.contextSize, sequences: layout.sequences }).catch(() => undefined);
 }

@@ -1,0 +1,73 @@
+import { rm, rmdir } from "node:fs/promises";
+import path from "node:path";
+import { listCachedModels, type CachedModel } from "./listCachedModels.js";
+import { modelCacheDir } from "./modelCacheDir.js";
+import { formatHfUri, parseHfUri } from "./parseHfUri.js";
+
+/** Options of {@link removeCachedModels}: give `match` or `all: true`. */
+export interface RemoveCachedModelsOptions {
+  /** A piece of the file name (case-insensitive) or a full `hf:` URI. */
+  match?: string;
+  /** Remove every cached model. */
+  all?: boolean;
+  cacheDir?: string;
+}
+
+/** What {@link removeCachedModels} removed. */
+export interface RemovedModels {
+  removed: CachedModel[];
+  freedBytes: number;
+}
+
+/**
+ * Deletes cached model files (with their manifests; unfinished downloads too) whose file name contains
+ * `match` or whose URI is `match`, or all of them; empty folders left behind go as well.
+ *
+ * @example
+ * const { removed, freedBytes } = await removeCachedModels({ match: "qwen2.5-0.5b" });
+ * console.log(`removed ${removed.length} files, freed ${freedBytes} bytes`);
+ */
+export async function removeCachedModels({ match, all = false, cacheDir = modelCacheDir() }: RemoveCachedModelsOptions): Promise<RemovedModels> {
+  const pattern = match?.trim() ?? "";
+  // An empty pattern would match everything; deleting it all must be asked for by name.
+  if (!all && pattern === "") throw new Error('removeCachedModels needs a file name or hf: URI to match, or "all: true"');
+  const matches = all ? () => true : matcher(pattern);
+  const root = path.resolve(cacheDir);
+  const removed: CachedModel[] = [];
+  let freedBytes = 0;
+  for (const model of await listCachedModels({ cacheDir: root })) {
+    if (!matches(model)) continue;
+    await rm(model.path, { force: true });
+    if (!model.partial) await rm(`${model.path}.json`, { force: true });
+    removed.push(model);
+    freedBytes += model.sizeBytes;
+    await pruneEmptyFolders(path.dirname(model.path), root);
+  }
+  return { removed, freedBytes };
+}
+
+function matcher(pattern: string): (model: CachedModel) => boolean {
+  if (/^hf:/i.test(pattern)) {
+    let uri = pattern;
+    try {
+      // Normalise "@main" and a sha256 pin away, as the listing has neither.
+      const { owner, repo, revision, file } = parseHfUri(pattern, { endpoint: "http://localhost" });
+      uri = formatHfUri({ owner, repo, revision, file });
+    } catch {
+      /* compare as given */
+    }
+    return (model) => model.uri === uri;
+  }
+  const needle = pattern.toLowerCase();
+  return (model) => path.basename(model.path).replace(/\.partial$/, "").toLowerCase().includes(needle);
+}
+
+async function pruneEmptyFolders(dir: string, root: string): Promise<void> {
+  for (let current = dir; current.startsWith(root + path.sep); current = path.dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch {
+      return; // not empty (or gone): stop climbing
+    }
+  }
+}
