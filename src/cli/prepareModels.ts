@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { TopologyPlan } from "../graphs/planTopology.js";
@@ -63,7 +64,7 @@ async function pullMissingOllamaModels(
       if (!interactive) stderr.write(`note: ${missing.join(", ")} not pulled at ${baseUrl}; run again with --pull to pull ${missing.length > 1 ? "them" : "it"}\n`);
       continue;
     }
-    const renderer = createProgressRenderer({ stream: stderr });
+    const renderer = createProgressRenderer({ stream: stderr, labels: missing });
     try {
       for (const model of missing) {
         await pullOllamaModel({ baseUrl, model, onProgress: (p) => renderer.update(p), ...(signal ? { signal } : {}) });
@@ -81,7 +82,7 @@ async function downloadGgufModels(agents: ResolvedAgent[], { stderr, signal }: {
   }
   if (sources.size === 0) return;
   stderr.write(`downloading ${sources.size} model${sources.size > 1 ? "s" : ""} on first use (cached for later runs; see \`moa models\`)\n`);
-  const renderer = createProgressRenderer({ stream: stderr });
+  const renderer = createProgressRenderer({ stream: stderr, labels: [...sources.keys()].map((file) => path.basename(file)) });
   try {
     // One at a time: a laptop's link is the bottleneck, and each file lands complete sooner.
     for (const source of sources.values()) await ensureModelFile({ source, onProgress: (p) => renderer.update(p), ...(signal ? { signal } : {}) });

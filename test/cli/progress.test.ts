@@ -208,3 +208,17 @@ describe("createProgressRenderer on a terminal", () => {
     for (const chunk of out) for (const drawn of chunk.split("\n").slice(0, -1)) expect(drawn.replace(/^[\s\S]*\x1b\[2K/, "").length).toBeLessThan(30);
   });
 });
+
+describe("announced labels", () => {
+  it("line up every transfer's columns from the first line on", () => {
+    const lines: string[] = [];
+    const renderer = createProgressRenderer({ stream: { write: (text: string) => lines.push(text) }, isTTY: false, now: () => 0, labels: ["short.gguf", "a-much-longer-name.gguf"] });
+    renderer.update({ id: "a", label: "short.gguf", completedBytes: 0, totalBytes: 1000 });
+    renderer.update({ id: "a", label: "short.gguf", completedBytes: 1000, totalBytes: 1000, done: true });
+    renderer.update({ id: "b", label: "a-much-longer-name.gguf", completedBytes: 0, totalBytes: 1000 });
+    renderer.done();
+    const barColumns = lines.join("").split("\n").filter(Boolean).map((line) => line.search(/[#-]{20}/));
+    expect(barColumns).toHaveLength(3);
+    expect(new Set(barColumns)).toEqual(new Set(["a-much-longer-name.gguf  ".length]));
+  });
+});

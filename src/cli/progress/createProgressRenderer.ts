@@ -25,6 +25,8 @@ export interface CreateProgressRendererOptions {
   isTTY?: boolean;
   /** Clock in milliseconds for speed, ETA and durations; default `performance.now`. */
   now?: () => number;
+  /** Labels of the transfers to come, so their columns line up from the first line on. */
+  labels?: readonly string[];
 }
 
 /** Shows {@link TransferProgress} reports of one or more transfers on a terminal or in a log. */
@@ -74,6 +76,7 @@ export function createProgressRenderer({
   stream = process.stderr,
   isTTY = stream.isTTY === true,
   now = () => performance.now(),
+  labels = [],
 }: CreateProgressRendererOptions = {}): ProgressRenderer {
   const transfers = new Map<string, Transfer>();
   // Terminal mode: ids of the lines still being redrawn, top to bottom, and how many are on screen.
@@ -82,7 +85,8 @@ export function createProgressRenderer({
   let lastDrawAt = -Infinity;
   // Terminal mode: a report came in since the last redraw.
   let dirty = false;
-  let labelWidth = 0;
+  const announcedWidth = Math.max(0, ...labels.map((label) => cleanLabel(label).length));
+  let labelWidth = announcedWidth;
 
   const line = (transfer: Transfer, at: number): string => {
     const { progress } = transfer;
@@ -117,7 +121,7 @@ export function createProgressRenderer({
   };
 
   const redraw = (at: number): void => {
-    labelWidth = Math.max(0, ...live.map((id) => cleanLabel(transfers.get(id)?.progress.label ?? "").length));
+    labelWidth = Math.max(announcedWidth, ...live.map((id) => cleanLabel(transfers.get(id)?.progress.label ?? "").length));
     let out = drawn > 0 ? `\x1b[${drawn}A` : "";
     for (const id of live) {
       const transfer = transfers.get(id);
@@ -176,7 +180,7 @@ export function createProgressRenderer({
       transfers.clear();
       live = [];
       drawn = 0;
-      labelWidth = 0;
+      labelWidth = announcedWidth;
       lastDrawAt = -Infinity;
       dirty = false;
     },
