@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -99,6 +99,47 @@ describe("moa models pull", () => {
     expect(again.stderr).not.toContain("downloading");
     expect(hub.requests.filter((r) => r.method === "GET")).toHaveLength(4);
   });
+});
+
+describe("an interrupted download", () => {
+  it("resumes where it stopped when the command is run again", async () => {
+    const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
+    const slow = await startFileServer({
+      files: { [hfFilePath(parseHfUri(GGUF_MODELS.qwen05))]: TINY_GGUF },
+      behavior: { chunkBytes: 32 * 1024, chunkDelayMs: 50 },
+    });
+    try {
+      const env = { HF_ENDPOINT: slow.url, MOA_MODELS_DIR: modelsDir };
+      const partial = path.join(modelsDir, "Qwen", "Qwen2.5-0.5B-Instruct-GGUF", "main", "qwen2.5-0.5b-instruct-q4_k_m.gguf.partial");
+      const killed = await runCli(["models", "pull", "--preset", "moa-lite"], {
+        env,
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (existsSync(partial) && statSync(partial).size > 256 * 1024) {
+              clearInterval(poll);
+              child.kill("SIGKILL");
+            }
+          }, 20);
+        },
+      });
+      expect(killed.code).toBeNull();
+      const kept = statSync(partial).size;
+      expect(kept).toBeGreaterThan(0);
+
+      slow.setBehavior({ chunkBytes: 256 * 1024 });
+      slow.clearRequests();
+      // Only the Qwen file is served here: the run stops at the next file, after finishing this one.
+      await runCli(["models", "pull", "--preset", "moa-lite"], { env });
+      const resumedGet = slow.requests.find((r) => r.method === "GET");
+      expect(resumedGet?.range).toMatch(/^bytes=(\d+)-$/);
+      expect(Number(/^bytes=(\d+)-$/.exec(resumedGet!.range!)![1])).toBeGreaterThanOrEqual(kept);
+      const listed = await runCli(["models"], { env });
+      expect(listed.stdout).toMatch(/qwen2\.5-0\.5b-instruct-q4_k_m\.gguf\s+\S+ \S+\s+sha256 verified/);
+      expect(readFileSync(partial.replace(/\.partial$/, "")).equals(TINY_GGUF)).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
 });
 
 describe("without internet", () => {
