@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AIMessage } from "@langchain/core/messages";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { task, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { QuorumConfig } from "../config/schema.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
@@ -26,6 +26,10 @@ export interface QuorumLayerNodeOptions {
  * after the start has passed) the others are cancelled through their AbortSignal and recorded as
  * late. When fewer agents run than `min` (a router chose fewer), all of them are awaited. Answers
  * saved by an earlier attempt of this turn (a resumed run) count toward the quorum without a call.
+ *
+ * Each agent's call is a LangGraph `task`, so its result is checkpointed the moment it finishes: a
+ * run that crashes or is interrupted inside the layer does not pay again for the calls that had
+ * finished (a resumed node replays their saved results).
  *
  * @example
  * graph.addNode("layer1", createQuorumLayerNode({ agents, quorum: { min: 2 } }));
@@ -56,7 +60,11 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
     const lateReason = () => `late: cancelled after ${answered} of ${selected.length} agents answered (quorum ${needed})`;
 
     const calls = running.map(async ({ agent, model }) => {
-      const result = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, stopSignal: stop.signal, lateReason });
+      // Tasks are matched to their saved results by name and call order, both fixed here.
+      const call = task(`call ${agent.id}`, () =>
+        callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, stopSignal: stop.signal, lateReason }),
+      );
+      const result = await call();
       if (result.answer.error === undefined) answered++;
       check();
       return result;

@@ -129,3 +129,35 @@ describe("resume after a failed run", () => {
     }
   }, 60_000);
 });
+
+describe("crash inside a quorum layer", () => {
+  it("keeps the calls that had finished when the process is killed mid-layer", async () => {
+    const db = path.join(dir, "quorum.sqlite");
+    const config = path.join(dir, "quorum.yaml");
+    writeFileSync(config, ["defaults: { retries: 0 }", "layers:", "  - agents: [ollama:f1:1b, ollama:f2:1b, ollama:slow:1b]", "    quorum: { min: 3 }", "aggregator: ollama:judge:3b", ""].join("\n"));
+    const double = await startOllamaDouble({
+      models: { "f1:1b": { reply: "one" }, "f2:1b": { reply: "two" }, "slow:1b": { reply: "three", latencyMs: 20_000 }, "judge:3b": { reply: "judged" } },
+    });
+    try {
+      const env = { OLLAMA_HOST: double.url };
+      const killed = await runCli(["run", "Why?", "--config", config, "--db", db, "--thread", "quorum-1"], {
+        env,
+        onSpawn: (child) => {
+          void until(() => ["f1:1b", "f2:1b"].every((m) => double.callsFor(m).some((c) => c.endedAt !== undefined)) && double.callsFor("slow:1b").length > 0, 20_000)
+            .then(() => new Promise((r) => setTimeout(r, 300)))
+            .then(() => child.kill("SIGKILL"));
+        },
+      });
+      expect(killed.code).toBeNull();
+
+      double.setBehavior("slow:1b", { reply: "three" });
+      const resumed = await runCli(["resume", "quorum-1", "--db", db], { env });
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout.trim()).toBe("judged");
+      const calls = Object.fromEntries(["f1:1b", "f2:1b", "slow:1b", "judge:3b"].map((m) => [m, double.callsFor(m).length]));
+      expect(calls).toEqual({ "f1:1b": 1, "f2:1b": 1, "slow:1b": 2, "judge:3b": 1 });
+    } finally {
+      await double.close();
+    }
+  }, 60_000);
+});

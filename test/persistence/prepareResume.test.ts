@@ -197,3 +197,34 @@ describe("minSuccessful over experts", () => {
     expect(state.messages.at(-1)?.text).toBe("The answer is 7");
   });
 });
+
+describe("a run interrupted inside a quorum layer", () => {
+  it("does not call again the agents that had finished before the interruption", async () => {
+    const fast = [new ScriptedChatModel({ reply: "a" }), new ScriptedChatModel({ reply: "b" })];
+    let slowStarts = 0;
+    const slow = new ScriptedChatModel({ reply: () => `c${slowStarts}`, latencyMs: () => (++slowStarts === 1 ? 10_000 : 5) });
+    const aggregator = new ScriptedChatModel({ reply: "final" });
+    const graph = buildMoAGraph({
+      config: {
+        defaults: { retries: 0 },
+        layers: [{ agents: [{ name: "a", model: fast[0]! }, { name: "b", model: fast[1]! }, { name: "slow", model: slow }], quorum: { min: 3 } }],
+        aggregator,
+      },
+    }).compile({ checkpointer: new MemorySaver() });
+    const interrupt = new AbortController();
+    const run = graph.invoke(ask("q"), { ...thread("t9"), signal: interrupt.signal, durability: "sync" });
+    // Interrupt once the two fast agents have answered and the slow one is still generating.
+    while (fast.some((m) => m.calls[0]?.endedAt === undefined)) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    interrupt.abort();
+    await expect(run).rejects.toThrow();
+
+    const plan = await prepareResume(graph, thread("t9"));
+    expect(plan.kind).toBe("continue");
+    const state = (await graph.invoke(null, { ...thread("t9"), durability: "sync" })) as MoAStateValue;
+    expect(state.messages.at(-1)?.text).toBe("final");
+    expect(fast.map((m) => m.calls.length)).toEqual([1, 1]);
+    expect(slow.calls.length).toBe(2);
+    expect(turnAnswers(state, 1).map(([id, text]) => `${id}=${text}`).sort()).toEqual(["aggregator=final", "layer1/a=a", "layer1/b=b", "layer1/slow=c2"]);
+  });
+});
