@@ -58,7 +58,7 @@ const median = (values: number[]) => {
  * const { variants } = await benchLlamaCppConcurrency({ repetitions: 5 });
  * for (const v of variants) console.log(v.label, v.moaWallMs, v.sequentialMs, v.ratio);
  */
-export async function benchLlamaCppConcurrency({ repetitions = 5, maxTokens = 64, modelPath = TINY }: LlamaCppConcurrencyOptions = {}): Promise<LlamaCppConcurrencyResult> {
+export async function benchLlamaCppConcurrency({ repetitions = 7, maxTokens = 64, modelPath = TINY }: LlamaCppConcurrencyOptions = {}): Promise<LlamaCppConcurrencyResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "moa-bench-llamacpp-"));
   try {
     // A second path to the same bytes is a second model for the runtime: its own weights and context.

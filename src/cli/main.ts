@@ -18,7 +18,8 @@ import { resolvePlan } from "./resolvePlan.js";
 import { DownloadError, ModelSourceError } from "../models/download/index.js";
 import { LlamaMemoryError } from "../models/llamacpp/LlamaMemoryError.js";
 import { OllamaPullError } from "../models/ollama/index.js";
-import { RunInterruptedError, resumeCommand, runCommand } from "./runCommand.js";
+import { resumeCommand, runCommand } from "./runCommand.js";
+import { RunInterruptedError } from "./RunInterruptedError.js";
 import { showCommand, threadsCommand } from "./threadsCommand.js";
 import { UsageError } from "./UsageError.js";
 
@@ -138,7 +139,14 @@ function buildProgram(): Command {
     .addOption(new Option("-b, --backend <backend>", "the preset's models for this backend").choices(["llamacpp", "ollama"]).default("llamacpp"))
     .action(async (options: { preset: string; backend: "llamacpp" | "ollama" }) => {
       const plan = resolvePlan({ preset: options.preset, backend: options.backend });
-      await prepareModels({ plan, pull: true, stderr: process.stderr });
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.once("SIGINT", onSigint);
+      try {
+        await prepareModels({ plan, pull: true, stderr: process.stderr, signal: interrupt.signal, strict: true });
+      } finally {
+        process.removeListener("SIGINT", onSigint);
+      }
       process.stderr.write(`the models of ${options.preset} (${options.backend}) are ready\n`);
     });
 

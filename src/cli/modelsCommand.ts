@@ -1,4 +1,4 @@
-import { listCachedModels, modelCacheDir, removeCachedModels } from "../models/download/index.js";
+import { AmbiguousModelMatchError, listCachedModels, modelCacheDir, removeCachedModels } from "../models/download/index.js";
 import { formatBytes } from "./progress/formatBytes.js";
 import { UsageError } from "./UsageError.js";
 
@@ -30,8 +30,9 @@ export async function listModelsCommand({ stdout = process.stdout }: ModelsComma
 }
 
 /**
- * `moa models rm <name>` / `moa models rm --all`: deletes cached files whose name contains
- * `match` (or whose `hf:` URI is `match`), partial downloads included.
+ * `moa models rm <name>` / `moa models rm --all`: deletes the cached file whose name contains
+ * `match` (or whose `hf:` URI is `match`), partial download included; a name that matches several
+ * files is refused with the list, so a short pattern cannot empty the cache.
  *
  * @example
  * await removeModelsCommand({ match: "qwen2.5-0.5b" });
@@ -40,7 +41,14 @@ export async function removeModelsCommand({ match, all = false, stdout = process
   if (!all && (match === undefined || match.trim() === "")) throw new UsageError("name the model to remove (part of its file name or its hf: URI), or use --all");
   if (all && match !== undefined) throw new UsageError("give either a model name or --all, not both");
   const cacheDir = modelCacheDir();
-  const { removed, freedBytes } = await removeCachedModels({ cacheDir, ...(all ? { all: true } : { match: match! }) });
+  let result: Awaited<ReturnType<typeof removeCachedModels>>;
+  try {
+    result = await removeCachedModels({ cacheDir, single: true, ...(all ? { all: true } : { match: match! }) });
+  } catch (error) {
+    if (error instanceof AmbiguousModelMatchError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { removed, freedBytes } = result;
   if (removed.length === 0) {
     if (all) stdout.write(`the model cache ${cacheDir} is already empty\n`);
     else throw new UsageError(`no cached model matches "${match}"; see \`moa models\``);

@@ -3,12 +3,15 @@ import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { TopologyPlan } from "../graphs/planTopology.js";
+import { describeError } from "../models/describeError.js";
+import type { TransferProgress } from "../models/progress.js";
 import { agentEndpoint } from "../models/endpoints.js";
 import { ensureModelFile } from "../models/download/index.js";
 import { checkLlamaMemory } from "../models/llamacpp/index.js";
 import { missingOllamaModels, pullOllamaModel } from "../models/ollama/index.js";
 import { createProgressRenderer } from "./progress/createProgressRenderer.js";
 import { ModelsNotReadyError } from "./ModelsNotReadyError.js";
+import { RunInterruptedError } from "./RunInterruptedError.js";
 
 /** Options of {@link prepareModels}. */
 export interface PrepareModelsOptions {
@@ -19,6 +22,11 @@ export interface PrepareModelsOptions {
   signal?: AbortSignal;
   /** Whether the user can be asked (stdin and stderr are terminals); default from the streams. */
   interactive?: boolean;
+  /**
+   * An unreachable Ollama server is an error here (`moa models pull`), not left to the backend
+   * check that a run does next.
+   */
+  strict?: boolean;
 }
 
 /**
@@ -32,10 +40,16 @@ export interface PrepareModelsOptions {
  * @example
  * await prepareModels({ plan, pull: true, stderr: process.stderr });
  */
-export async function prepareModels({ plan, pull, stderr, signal, interactive }: PrepareModelsOptions): Promise<void> {
+export async function prepareModels({ plan, pull, stderr, signal, interactive, strict = false }: PrepareModelsOptions): Promise<void> {
   const agents = uniqueAgents(plan);
-  await pullMissingOllamaModels(agents, { pull, stderr, signal, interactive: interactive ?? isInteractive(stderr) });
-  await downloadGgufModels(agents, { stderr, signal });
+  try {
+    await pullMissingOllamaModels(agents, { pull, stderr, signal, strict, interactive: interactive ?? isInteractive(stderr) });
+    await downloadGgufModels(agents, { stderr, signal });
+  } catch (error) {
+    // Ctrl-C is an interruption, whichever transfer it cut short.
+    if (signal?.aborted || error instanceof RunInterruptedError) throw new RunInterruptedError("partial downloads are kept and resume on the next run");
+    throw error;
+  }
   await checkMemory(agents);
 }
 
@@ -45,7 +59,7 @@ function uniqueAgents(plan: TopologyPlan): ResolvedAgent[] {
 
 async function pullMissingOllamaModels(
   agents: ResolvedAgent[],
-  { pull, stderr, signal, interactive }: { pull: boolean; stderr: NodeJS.WritableStream; signal: AbortSignal | undefined; interactive: boolean },
+  { pull, stderr, signal, interactive, strict }: { pull: boolean; stderr: NodeJS.WritableStream; signal: AbortSignal | undefined; interactive: boolean; strict: boolean },
 ): Promise<void> {
   const byServer = new Map<string, Set<string>>();
   for (const agent of agents) {
@@ -56,8 +70,11 @@ async function pullMissingOllamaModels(
     byServer.set(endpoint.url, names);
   }
   for (const [baseUrl, names] of byServer) {
-    // An unreachable server is the backend check's to report, with its fix.
-    const missing = await missingOllamaModels({ baseUrl, models: [...names] }).catch(() => []);
+    // In a run, an unreachable server is the backend check's to report next, with its fix.
+    const missing = await missingOllamaModels({ baseUrl, models: [...names] }).catch((error: unknown) => {
+      if (!strict || signal?.aborted) return [];
+      throw new ModelsNotReadyError(`Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`);
+    });
     if (missing.length === 0) continue;
     const go = pull || (interactive && (await ask(`Ollama at ${baseUrl} is missing ${missing.join(", ")}. Pull ${missing.length > 1 ? "them" : "it"} now? [Y/n] `, stderr)));
     if (!go) {
@@ -78,25 +95,33 @@ async function pullMissingOllamaModels(
 async function downloadGgufModels(agents: ResolvedAgent[], { stderr, signal }: { stderr: NodeJS.WritableStream; signal: AbortSignal | undefined }): Promise<void> {
   const sources = new Map<string, string>();
   for (const { model } of agents) {
-    if ("provider" in model && model.provider === "llamacpp" && model.source && !existsSync(model.path)) sources.set(model.path, model.source);
+    if ("provider" in model && model.provider === "llamacpp" && model.source) sources.set(model.path, model.source);
   }
   if (sources.size === 0) return;
-  stderr.write(`downloading ${sources.size} model${sources.size > 1 ? "s" : ""} on first use (cached for later runs; see \`moa models\`)\n`);
+  const missing = [...sources.keys()].filter((file) => !existsSync(file)).length;
+  if (missing > 0) stderr.write(`downloading ${missing} model${missing > 1 ? "s" : ""} on first use (cached for later runs; see \`moa models\`)\n`);
   const renderer = createProgressRenderer({ stream: stderr, labels: [...sources.keys()].map((file) => path.basename(file)) });
   try {
-    // One at a time: a laptop's link is the bottleneck, and each file lands complete sooner.
-    for (const source of sources.values()) await ensureModelFile({ source, onProgress: (p) => renderer.update(p), ...(signal ? { signal } : {}) });
+    // Cached files are checked against their manifest and any pinned sha256 (no network); missing
+    // ones download one at a time: a laptop's link is the bottleneck, and each file lands complete sooner.
+    // Files already cached report once as "cached": no bar for them.
+    const onProgress = (p: TransferProgress) => p.phase !== "cached" && renderer.update(p);
+    for (const source of sources.values()) await ensureModelFile({ source, onProgress, ...(signal ? { signal } : {}) });
   } finally {
     renderer.done();
   }
 }
 
 async function checkMemory(agents: ResolvedAgent[]): Promise<void> {
-  const models = new Map<string, { modelPath: string; contextSize?: number }>();
+  const models = new Map<string, { modelPath: string; contextSize?: number; sequences?: number }>();
   for (const agent of agents) {
     const { model } = agent;
     if (!("provider" in model) || model.provider !== "llamacpp" || !existsSync(model.path)) continue;
-    models.set(model.path, { modelPath: model.path, ...(agent.settings.contextWindow !== undefined ? { contextSize: agent.settings.contextWindow } : {}) });
+    models.set(model.path, {
+      modelPath: model.path,
+      ...(agent.settings.contextWindow !== undefined ? { contextSize: agent.settings.contextWindow } : {}),
+      ...(agent.llamaSequences !== undefined ? { sequences: agent.llamaSequences } : {}),
+    });
   }
   if (models.size === 0) return;
   const verdict = await checkLlamaMemory({ models: [...models.values()] });
@@ -112,6 +137,9 @@ async function ask(question: string, stderr: NodeJS.WritableStream): Promise<boo
   try {
     const answer = (await prompt.question(question)).trim().toLowerCase();
     return answer === "" || answer === "y" || answer === "yes";
+  } catch {
+    // readline rejects when the user presses Ctrl-C (or closes stdin) at the prompt.
+    throw new RunInterruptedError("nothing was pulled");
   } finally {
     prompt.close();
   }

@@ -16,15 +16,10 @@ import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render
 import { chooseBackend, type BackendChoice } from "../models/backend/chooseBackend.js";
 import { prepareModels } from "./prepareModels.js";
 import { resolvePlan } from "./resolvePlan.js";
+import { RunInterruptedError } from "./RunInterruptedError.js";
 import { UsageError } from "./UsageError.js";
 
-/** Raised when the user interrupts a run (Ctrl-C); the CLI exits 130. */
-export class RunInterruptedError extends Error {
-  constructor(resumeHint?: string) {
-    super(`interrupted; in-flight model calls were cancelled${resumeHint ? `. ${resumeHint}` : ""}`);
-    this.name = "RunInterruptedError";
-  }
-}
+export { RunInterruptedError };
 
 /** Where and whether runs persist. */
 export interface PersistenceOptions {
@@ -76,6 +71,8 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
     const chosen = config !== undefined || preset !== undefined || topology !== undefined;
     // A continued thread keeps its topology unless the user names another.
     const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
+    // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
+    delete source.maxTokens;
     if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
     const explicitBackend = options.backend !== undefined && options.backend !== "auto" ? options.backend : undefined;
     if (source.file !== undefined) {
@@ -84,6 +81,12 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
       const { backend, reason } = await chooseBackend({ requested: explicitBackend ?? "auto" });
       stderr.write(`backend: ${backend} (${reason})\n`);
       source.backend = backend;
+    } else stderr.write(`backend: ${source.backend} (kept from thread ${thread})\n`);
+    if (source.backend === "openai" && !process.env.OPENAI_BASE_URL) {
+      throw new UsageError("--backend openai runs the preset's model names (e.g. qwen2.5:1.5b) on an OpenAI-compatible server: set OPENAI_BASE_URL to one that serves them (Ollama's http://127.0.0.1:11434/v1, vLLM, LM Studio)");
+    }
+    if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
+      stderr.write(`note: --pull applies to Ollama models; ${source.backend === "llamacpp" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`);
     }
     const threadId = thread ?? randomUUID();
     const plan = resolvePlan(planOptions(source));
@@ -108,6 +111,7 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
     const known = await store!.getThread(options.thread);
     if (!known) throw new UsageError(`no thread "${options.thread}" in ${store!.description}; see \`moa threads\``);
     const plan = resolvePlan(planOptions(known.source));
+    if (known.source.backend !== undefined) (options.stderr ?? process.stderr).write(`backend: ${known.source.backend} (kept from thread ${options.thread})\n`);
     const graph = plan.graph.compile({ checkpointer: store!.checkpointer });
     const resume = await prepareResume(graph, { configurable: { thread_id: options.thread } });
     if (resume.kind === "finished") {
@@ -201,7 +205,7 @@ async function streamRun({ plan, store, threadId, input, runConfig, showLayers =
       stdout.write("\n");
       stderr.write("moa: the answer above is incomplete\n");
     }
-    if (signal?.aborted) throw new RunInterruptedError(resumeHint);
+    if (signal?.aborted) throw new RunInterruptedError(undefined, resumeHint);
     if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;
     throw error;
   }

@@ -57,6 +57,12 @@ export interface ResolvedAgent {
   previousLayerMinSuccessful?: number;
   /** Final aggregators only: what happens when the call fails. */
   onFailure?: AggregatorFailurePolicy;
+  /**
+   * In-process (llama.cpp) models only: the most calls the topology makes on this agent's model file
+   * at once (its largest layer's agents on that file). The model gets that many context sequences,
+   * so memory is reserved for the concurrency the topology can use, and no more.
+   */
+  llamaSequences?: number;
   settings: ModelSettings & typeof BUILTIN_SETTINGS;
 }
 
@@ -151,13 +157,18 @@ function resolve(config: MoAConfig, baseDir: string): ResolvedTopology {
     baseDir,
   });
   const quorums = config.layers.map((layer) => layer.quorum);
+  const sequences = llamaSequencesByPath([...layers, [aggregator]]);
+  const withSequences = (agent: ResolvedAgent): ResolvedAgent => {
+    const count = "provider" in agent.model && agent.model.provider === "llamacpp" ? sequences.get(agent.model.path) : undefined;
+    return count === undefined ? agent : { ...agent, llamaSequences: count };
+  };
   return {
     [RESOLVED]: true,
     name: config.name ?? "moa",
-    layers,
+    layers: layers.map((layer) => layer.map(withSequences)),
     quorums,
     minSuccessful,
-    aggregator: { ...aggregator, onFailure: onFailure ?? DEFAULT_AGGREGATOR_ON_FAILURE },
+    aggregator: { ...withSequences(aggregator), onFailure: onFailure ?? DEFAULT_AGGREGATOR_ON_FAILURE },
   };
 }
 
@@ -201,6 +212,19 @@ function toAgentObject(entry: MoAConfig["layers"][number]["agents"][number]): Ag
 
 function toAggregatorObject(entry: MoAConfig["aggregator"]): AggregatorConfig {
   return typeof entry === "string" || isChatModel(entry) ? { model: entry } : entry;
+}
+
+/** For each GGUF file, the most agents of one layer that use it: the calls it serves at once. */
+function llamaSequencesByPath(layers: ResolvedAgent[][]): Map<string, number> {
+  const most = new Map<string, number>();
+  for (const layer of layers) {
+    const counts = new Map<string, number>();
+    for (const { model } of layer) {
+      if ("provider" in model && model.provider === "llamacpp") counts.set(model.path, (counts.get(model.path) ?? 0) + 1);
+    }
+    for (const [file, count] of counts) most.set(file, Math.max(most.get(file) ?? 0, count));
+  }
+  return most;
 }
 
 function isAgentObject(entry: unknown): entry is AgentConfig {

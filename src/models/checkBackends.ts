@@ -2,6 +2,7 @@ import { access, constants } from "node:fs/promises";
 import type { ResolvedAgent, ResolvedTopology } from "../config/ensureConfig.js";
 import { describeError } from "./describeError.js";
 import { agentEndpoint, type OpenAIEndpoint } from "./endpoints.js";
+import { canonicalName } from "./ollama/missingOllamaModels.js";
 
 /** A backend that an agent needs and cannot use. */
 export interface BackendProblem {
@@ -26,7 +27,8 @@ export class BackendUnavailableError extends Error {
         "no usable model backend for this topology; tried:",
         ...lines,
         "other ways to run: an OpenAI-compatible server (openai:<model>@<baseUrl>, or OPENAI_BASE_URL),",
-        "or local GGUF files in-process (llamacpp:<path.gguf>); see `moa run --help` and the README.",
+        "or local GGUF files in-process (llamacpp:<path.gguf>), or a preset's own small GGUF models in-process",
+        "(`moa run ... --backend llamacpp`, downloaded on first use); see `moa run --help` and the README.",
       ].join("\n"),
     );
     this.name = "BackendUnavailableError";
@@ -106,12 +108,12 @@ async function probeOllama(url: string, users: ResolvedAgent[], timeoutMs: numbe
   } catch (error) {
     return [{ backend: "ollama", target: url, reason: unreachable(error, timeoutMs), fix: "start Ollama (`ollama serve`) or set OLLAMA_HOST to a running server", agents: users }];
   }
-  // Ollama lists a model pulled as "llama3.2" under "llama3.2:latest".
-  const have = new Set(available.flatMap((n) => (n.endsWith(":latest") ? [n, n.slice(0, -":latest".length)] : [n])));
+  // One spelling per model, as for pulls: "llama3.2" is "llama3.2:latest", and case does not matter.
+  const have = new Set(available.map(canonicalName));
   const missing = new Map<string, ResolvedAgent[]>();
   for (const agent of users) {
     const name = "provider" in agent.model && agent.model.provider === "ollama" ? agent.model.model : "";
-    if (!have.has(name)) missing.set(name, [...(missing.get(name) ?? []), agent]);
+    if (!have.has(canonicalName(name))) missing.set(name, [...(missing.get(name) ?? []), agent]);
   }
   return [...missing].map(([name, agents]) => ({
     backend: "ollama" as const,

@@ -36,6 +36,7 @@ export function createChatModel(agent: ResolvedAgent, env: NodeJS.ProcessEnv = p
     return new ChatLlamaCppLocal({
       modelPath: model.path,
       ...(model.source !== undefined ? { downloadFrom: model.source } : {}),
+      ...(agent.llamaSequences !== undefined ? { sequences: agent.llamaSequences } : {}),
       ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, topK: s.topK, seed: s.seed, stop: s.stop, contextSize: s.contextWindow }),
     });
   }

@@ -28,7 +28,7 @@ export async function openPostgresRunStore(connectionString: string): Promise<Ru
     async recordThread({ threadId, source, title }) {
       await pool.query(
         `INSERT INTO moa_threads (thread_id, source, title, created_at, updated_at) VALUES ($1, $2, $3, now(), now())
-         ON CONFLICT (thread_id) DO UPDATE SET updated_at = now()`,
+         ON CONFLICT (thread_id) DO UPDATE SET updated_at = now(), source = excluded.source`,
         [threadId, JSON.stringify(source), title],
       );
     },

@@ -40,7 +40,7 @@ export function openSqliteRunStore(file: string): RunStore {
       const now = new Date().toISOString();
       db.prepare(
         `INSERT INTO moa_threads (thread_id, source, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(thread_id) DO UPDATE SET updated_at = excluded.updated_at`,
+         ON CONFLICT(thread_id) DO UPDATE SET updated_at = excluded.updated_at, source = excluded.source`,
       ).run(threadId, JSON.stringify(source), title, now, now);
     },
     async getThread(threadId) {

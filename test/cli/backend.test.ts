@@ -142,6 +142,67 @@ describe("an interrupted download", () => {
   }, 60_000);
 });
 
+describe("review fixes", () => {
+  it("Ctrl-C during a download exits 130 and keeps the partial file", async () => {
+    const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
+    const slow = await startFileServer({ files: { [hfFilePath(parseHfUri(GGUF_MODELS.qwen05))]: TINY_GGUF }, behavior: { chunkBytes: 16 * 1024, chunkDelayMs: 100 } });
+    try {
+      const partial = path.join(modelsDir, "Qwen", "Qwen2.5-0.5B-Instruct-GGUF", "main", "qwen2.5-0.5b-instruct-q4_k_m.gguf.partial");
+      const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist"], {
+        env: { HF_ENDPOINT: slow.url, MOA_MODELS_DIR: modelsDir },
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (existsSync(partial) && statSync(partial).size > 0) {
+              clearInterval(poll);
+              child.kill("SIGINT");
+            }
+          }, 20);
+        },
+      });
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain("interrupted; partial downloads are kept and resume on the next run");
+      expect(existsSync(partial)).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+
+  it("refuses `models rm` when the name matches several files, listing them", async () => {
+    const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
+    const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
+    expect((await runCli(["models", "pull", "--preset", "moa-lite"], { env })).code).toBe(0);
+    const result = await runCli(["models", "rm", "qwen2.5"], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"qwen2.5" matches 2 cached models');
+    expect(result.stderr).toContain(GGUF_MODELS.qwen05);
+    expect((await runCli(["models"], { env })).stdout).toMatch(/^4 files/m);
+  });
+
+  it("`models pull` for Ollama fails (exit 3) when no Ollama answers", async () => {
+    const result = await runCli(["models", "pull", "--backend", "ollama"], { env: { OLLAMA_HOST: `127.0.0.1:${await unusedPort()}` } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Ollama at http:\/\/127\.0\.0\.1:\d+ is not reachable \(connection refused/);
+  });
+
+  it("rejects a malformed memory limit as a configuration error (exit 2)", async () => {
+    const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")), MOA_LLAMACPP_MEMORY_LIMIT: "plenty" };
+    const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist"], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('MOA_LLAMACPP_MEMORY_LIMIT: expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"');
+  });
+
+  it("a continued thread says it keeps the thread's backend", async () => {
+    const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
+    const db = path.join(modelsDir, "runs.sqlite");
+    const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
+    const first = await runCli(["run", "Hi", "--backend", "llamacpp", "--max-tokens", "4", "--db", db, "--thread", "kept"], { env, timeoutMs: 120_000 });
+    expect(first.code).toBe(0);
+    const next = await runCli(["run", "And?", "--max-tokens", "4", "--db", db, "--thread", "kept"], { env: { ...env, OLLAMA_HOST: `127.0.0.1:${await unusedPort()}` }, timeoutMs: 120_000 });
+    expect(next.code).toBe(0);
+    expect(next.stderr).toContain("backend: llamacpp (kept from thread kept)");
+  }, 240_000);
+});
+
 describe("without internet", () => {
   it("names the URL that failed and how to use a local GGUF instead (exit 3)", async () => {
     const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));

@@ -23,3 +23,17 @@ describe("presets on each backend", () => {
     expect(refsOf("openai", "coe").every((ref) => ref.startsWith("openai:"))).toBe(true);
   });
 });
+
+describe("context sequences for in-process models", () => {
+  it("reserve one per call the topology can make at once on a file", () => {
+    const lite = planTopology({ config: presetConfig(PRESETS["moa-lite"]!, "llamacpp") });
+    expect([...lite.requirements.flat()].map((a) => a.llamaSequences)).toEqual([1, 1, 1, 1]);
+    // Self-MoA samples one file 4 times per layer; its aggregator shares that file, hence its context.
+    const self = planTopology({ config: presetConfig(PRESETS["self-moa"]!, "llamacpp") });
+    expect(new Set(self.requirements.flat().map((a) => a.llamaSequences))).toEqual(new Set([4]));
+  });
+
+  it("are left to the model for other providers", () => {
+    expect(planTopology({ config: presetConfig(PRESETS["moa-lite"]!, "ollama") }).requirements.flat().every((a) => a.llamaSequences === undefined)).toBe(true);
+  });
+});

@@ -36,7 +36,8 @@ export interface DownloadManifest {
   size: number;
   /** sha256 of the file (always computed; compared only when `verified` is `"sha256"`). */
   sha256: string;
-  verified: "sha256" | "size";
+  /** What the file was checked against: a published or pinned sha256, a known size, or nothing the source said. */
+  verified: "sha256" | "size" | "none";
   /** ISO timestamp. */
   downloadedAt: string;
 }
@@ -297,7 +298,7 @@ async function finish(t: Transfer, size: number): Promise<DownloadResult> {
   // A manifest from an older download must never describe the new file, even for a moment.
   await rm(manifestPath, { force: true });
   await rename(t.partial, t.destination);
-  const manifest: DownloadManifest = { url: t.url, size, sha256: digest, verified: t.sha256 ? "sha256" : "size", downloadedAt: new Date().toISOString() };
+  const manifest: DownloadManifest = { url: t.url, size, sha256: digest, verified: t.sha256 ? "sha256" : t.size !== undefined ? "size" : "none", downloadedAt: new Date().toISOString() };
   await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   await rename(`${manifestPath}.tmp`, manifestPath);
   t.report({ completedBytes: size, totalBytes: size, phase: `verified ${manifest.verified}`, done: true }, true);

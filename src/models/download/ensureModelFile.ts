@@ -4,6 +4,7 @@ import type { OnTransferProgress } from "../progress.js";
 import { downloadFile, type DownloadManifest } from "./downloadFile.js";
 import { cachePathFor, modelCacheDir } from "./modelCacheDir.js";
 import { parseHfUri, type HfSource } from "./parseHfUri.js";
+import { withDownloadLock } from "./withDownloadLock.js";
 
 /** Options of {@link ensureModelFile}. */
 export interface EnsureModelFileOptions {
@@ -52,19 +53,31 @@ export async function ensureModelFile({
     onProgress?.({ id: destination, label, completedBytes: cachedSize, totalBytes: cachedSize, phase: "cached", done: true });
     return destination;
   }
-  const result = await downloadFile({
-    url: parsed.url,
-    destination,
-    label,
-    env,
-    ...(parsed.sha256 ? { sha256: parsed.sha256 } : {}),
-    ...(onProgress ? { onProgress } : {}),
+  const lockOptions = {
     ...(signal ? { signal } : {}),
-    ...(fetch ? { fetch } : {}),
-    ...(retries !== undefined ? { retries } : {}),
-    ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
+    onWait: () => onProgress?.({ id: destination, label, completedBytes: 0, phase: "waiting for another moa process downloading it" }),
+  };
+  return withDownloadLock(destination, lockOptions, async () => {
+    // The other process may have finished it while this one waited.
+    const finished = await cachedFileSize(destination, parsed.sha256);
+    if (finished !== undefined) {
+      onProgress?.({ id: destination, label, completedBytes: finished, totalBytes: finished, phase: "downloaded by another process", done: true });
+      return destination;
+    }
+    const result = await downloadFile({
+      url: parsed.url,
+      destination,
+      label,
+      env,
+      ...(parsed.sha256 ? { sha256: parsed.sha256 } : {}),
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+      ...(fetch ? { fetch } : {}),
+      ...(retries !== undefined ? { retries } : {}),
+      ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
+    });
+    return result.path;
   });
-  return result.path;
 }
 
 // The size of a usable cached file, or undefined when it must be downloaded.

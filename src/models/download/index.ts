@@ -27,4 +27,4 @@ export {
   type HfSource,
   type ParseHfUriOptions,
 } from "./parseHfUri.js";
-export { removeCachedModels, type RemoveCachedModelsOptions, type RemovedModels } from "./removeCachedModels.js";
+export { AmbiguousModelMatchError, removeCachedModels, type RemoveCachedModelsOptions, type RemovedModels } from "./removeCachedModels.js";

@@ -57,7 +57,7 @@ export async function listCachedModels({ cacheDir = modelCacheDir() }: { cacheDi
     if (!partial) {
       const manifest = await readManifest(`${file}.json`);
       if (typeof manifest === "object") {
-        model.verified = manifest.verified === "sha256" ? "sha256" : "size";
+        model.verified = manifest.verified;
         if (typeof manifest.downloadedAt === "string") model.downloadedAt = manifest.downloadedAt;
       }
     }

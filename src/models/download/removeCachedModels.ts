@@ -10,7 +10,22 @@ export interface RemoveCachedModelsOptions {
   match?: string;
   /** Remove every cached model. */
   all?: boolean;
+  /**
+   * Refuse (remove nothing) when `match` names more than one file, so a short or sloppy pattern
+   * cannot empty the cache; the error lists what it matched.
+   */
+  single?: boolean;
   cacheDir?: string;
+}
+
+/** Raised by {@link removeCachedModels} with `single` when the pattern matches several files. */
+export class AmbiguousModelMatchError extends Error {
+  readonly matches: CachedModel[];
+  constructor(pattern: string, matches: CachedModel[]) {
+    super(`"${pattern}" matches ${matches.length} cached models:\n${matches.map((m) => `  - ${m.uri}`).join("\n")}\nname one of them more precisely (its file name or hf: URI), or remove them all with --all`);
+    this.name = "AmbiguousModelMatchError";
+    this.matches = matches;
+  }
 }
 
 /** What {@link removeCachedModels} removed. */
@@ -27,7 +42,7 @@ export interface RemovedModels {
  * const { removed, freedBytes } = await removeCachedModels({ match: "qwen2.5-0.5b" });
  * console.log(`removed ${removed.length} files, freed ${freedBytes} bytes`);
  */
-export async function removeCachedModels({ match, all = false, cacheDir = modelCacheDir() }: RemoveCachedModelsOptions): Promise<RemovedModels> {
+export async function removeCachedModels({ match, all = false, single = false, cacheDir = modelCacheDir() }: RemoveCachedModelsOptions): Promise<RemovedModels> {
   const pattern = match?.trim() ?? "";
   // An empty pattern would match everything; deleting it all must be asked for by name.
   if (!all && pattern === "") throw new Error('removeCachedModels needs a file name or hf: URI to match, or "all: true"');
@@ -35,8 +50,9 @@ export async function removeCachedModels({ match, all = false, cacheDir = modelC
   const root = path.resolve(cacheDir);
   const removed: CachedModel[] = [];
   let freedBytes = 0;
-  for (const model of await listCachedModels({ cacheDir: root })) {
-    if (!matches(model)) continue;
+  const chosen = (await listCachedModels({ cacheDir: root })).filter(matches);
+  if (single && !all && chosen.length > 1) throw new AmbiguousModelMatchError(pattern, chosen);
+  for (const model of chosen) {
     await rm(model.path, { force: true });
     if (!model.partial) await rm(`${model.path}.json`, { force: true });
     removed.push(model);

@@ -11,7 +11,6 @@ import { AIMessage, AIMessageChunk, type BaseMessage, type UsageMetadata } from 
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import { AsyncQueue } from "./asyncQueue.js";
 import { readGgufInfo, type GgufInfo } from "./ggufInfo.js";
-import { existsSync } from "node:fs";
 import { ensureModelFile } from "../download/ensureModelFile.js";
 import { withLlamaModel } from "./llamaRuntime.js";
 import { toLlamaChat } from "./messages.js";
@@ -228,9 +227,19 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
 
   /** Downloads the model file on first use when it comes from an `hf:` URI. */
   private async ensureFile(signal?: AbortSignal): Promise<void> {
-    if (this.downloadFrom === undefined || existsSync(this.modelPath)) return;
-    await ensureModelFile({ source: this.downloadFrom, ...(signal ? { signal } : {}) });
+    if (this.downloadFrom === undefined) return;
+    // Checked once per instance: a cached file against its manifest, a missing one downloaded.
+    this.fileReady ??= ensureModelFile({ source: this.downloadFrom, ...(signal ? { signal } : {}) }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.fileReady = undefined;
+        throw error;
+      },
+    );
+    await this.fileReady;
   }
+
+  private fileReady: Promise<void> | undefined;
 
   /** One generation: hold the model, borrow a sequence, run; maps aborts to ModelAbortError. */
   private async run(

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../config/ConfigError.js";
 import { formatMemorySize, parseByteSize } from "./byteSize.js";
 
 /** Sequences per context when the caller does not say: enough for one MoA layer of proposers. */
@@ -75,7 +76,8 @@ export function effectiveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ef
   if (/^(off|none|unlimited)$/i.test(raw)) return { maxLoadedModels, memoryLimitBytes: Infinity, memoryLimitSource: "MOA_LLAMACPP_MEMORY_LIMIT=off" };
   const bytes = parseByteSize(raw);
   if (bytes === undefined || bytes <= 0) {
-    throw new Error(`MOA_LLAMACPP_MEMORY_LIMIT must be a size such as 512MB, 2GB or a number of bytes (or "off"), got "${raw}"`);
+    // A configuration error (exit 2 at the CLI), named like a config field.
+    throw new ConfigError([{ path: "MOA_LLAMACPP_MEMORY_LIMIT", message: `expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "${raw}"` }]);
   }
   return { maxLoadedModels, memoryLimitBytes: bytes, memoryLimitSource: `MOA_LLAMACPP_MEMORY_LIMIT=${raw}` };
 }
@@ -87,6 +89,6 @@ function envMaxModels(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 function checkMaxModels(value: number, name: string, raw: string = String(value)): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError([{ path: name, message: `expected a positive integer, got "${raw}"` }]);
   return value;
 }

@@ -46,8 +46,11 @@ export async function missingOllamaModels({ baseUrl, models, fetch: fetchImpl = 
 /**
  * One spelling per model: Ollama adds `:latest` to a name without a tag, and matches names without
  * regard to case. The tag is looked for after the last `/` so a registry port (`host:5000/m`) is not one.
+ *
+ * @example
+ * canonicalName("Llama3.2"); // "llama3.2:latest"
  */
-function canonicalName(name: string): string {
+export function canonicalName(name: string): string {
   const trimmed = name.trim().toLowerCase();
   return trimmed.slice(trimmed.lastIndexOf("/") + 1).includes(":") ? trimmed : `${trimmed}:latest`;
 }

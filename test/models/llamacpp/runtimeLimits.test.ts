@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { cgroupRoom } from "../../../src/models/llamacpp/availableMemory.js";
 import { formatMemorySize, parseByteSize } from "../../../src/models/llamacpp/byteSize.js";
 import { ChangeNotifier } from "../../../src/models/llamacpp/ChangeNotifier.js";
 import { planRoom, type RoomCandidate } from "../../../src/models/llamacpp/planRoom.js";
@@ -112,5 +113,25 @@ describe("ChangeNotifier", () => {
     changes.notify();
     await expect(first).resolves.toBeUndefined();
     expect(changes.size).toBe(0);
+  });
+});
+
+describe("cgroupRoom", () => {
+  const files = (entries: Record<string, string>) => async (file: string) => entries[file];
+
+  it("is the room under a cgroup v2 limit", async () => {
+    const room = await cgroupRoom(files({ "/sys/fs/cgroup/memory.max": "1073741824", "/sys/fs/cgroup/memory.current": "268435456" }));
+    expect(room).toEqual({ bytes: 805306368, source: "room under the cgroup memory limit (memory.max)" });
+  });
+
+  it("is absent without a limit (v2 'max', v1's huge number, or no cgroup files)", async () => {
+    expect(await cgroupRoom(files({ "/sys/fs/cgroup/memory.max": "max" }))).toBeUndefined();
+    expect(await cgroupRoom(files({ "/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712" }))).toBeUndefined();
+    expect(await cgroupRoom(files({}))).toBeUndefined();
+  });
+
+  it("reads a cgroup v1 limit", async () => {
+    const room = await cgroupRoom(files({ "/sys/fs/cgroup/memory/memory.limit_in_bytes": "2147483648", "/sys/fs/cgroup/memory/memory.usage_in_bytes": "1073741824" }));
+    expect(room?.bytes).toBe(1073741824);
   });
 });
