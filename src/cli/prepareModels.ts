@@ -7,7 +7,7 @@ import { describeError } from "../models/describeError.js";
 import type { TransferProgress } from "../models/progress.js";
 import { agentEndpoint } from "../models/endpoints.js";
 import { ensureModelFile } from "../models/download/index.js";
-import { checkLlamaMemory } from "../models/llamacpp/index.js";
+import { checkLlamaMemory, getLlamaRuntime } from "../models/llamacpp/index.js";
 import { missingOllamaModels, pullOllamaModel } from "../models/ollama/index.js";
 import { createProgressRenderer } from "./progress/createProgressRenderer.js";
 import { ModelsNotReadyError } from "./ModelsNotReadyError.js";
@@ -124,6 +124,14 @@ async function checkMemory(agents: ResolvedAgent[]): Promise<void> {
     });
   }
   if (models.size === 0) return;
+  // A runtime that cannot start (no binary for the GPU asked for) would otherwise fail every call.
+  await getLlamaRuntime().catch((error: unknown) => {
+    const gpu = process.env.MOA_LLAMACPP_GPU;
+    throw new ModelsNotReadyError(
+      `the in-process llama.cpp runtime could not start: ${describeError(error)}${gpu ? `; MOA_LLAMACPP_GPU=${gpu} asks for a GPU build this machine cannot use: unset it to run on the CPU` : ""}; or use Ollama (--backend ollama)`,
+      { cause: error },
+    );
+  });
   const verdict = await checkLlamaMemory({ models: [...models.values()] });
   if (!verdict.ok) throw new ModelsNotReadyError(verdict.message ?? "the in-process models do not fit in memory");
 }
