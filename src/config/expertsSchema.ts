@@ -5,6 +5,7 @@ import { RouterConfigError } from "../routing/RouterConfigError.js";
 import {
   AgentSchema,
   AggregatorEntrySchema,
+  checkQuorumKeepsMinSuccessful,
   ChatModelInstanceSchema,
   DefaultsSchema,
   ModelRefStringSchema,
@@ -193,10 +194,7 @@ export type MosaicConfig = z.output<typeof MosaicConfigSchema>;
 
 function checkQuorum(config: { quorum?: { min: number }; minSuccessful?: number; experts: unknown; fallback?: unknown }, ctx: z.RefinementCtx): void {
   if (!config.quorum) return;
-  // A quorum cancels the stragglers once `min` answered, so a smaller quorum would cancel answers the run needs.
-  if (config.minSuccessful !== undefined && config.quorum.min < config.minSuccessful) {
-    ctx.addIssue({ code: "custom", path: ["quorum", "min"], message: `expected at least minSuccessful (${config.minSuccessful}), got ${config.quorum.min}: the quorum would cancel answers the run needs` });
-  }
+  checkQuorumKeepsMinSuccessful(config, ctx, "run");
   const entries = [config.experts, config.fallback].flatMap((v) => (Array.isArray(v) ? v : v && typeof v === "object" && !("model" in v) && !("stage" in v) ? Object.values(v).flat() : [v]));
   if (entries.some((e) => typeof e === "object" && e !== null && "stage" in e)) {
     ctx.addIssue({ code: "custom", path: ["quorum"], message: "a quorum applies to agent experts only; a stage expert runs as its own node" });

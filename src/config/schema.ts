@@ -155,15 +155,29 @@ export const LayerSchema = z
         message: `expected at most ${layer.agents.length} (the number of agents in this layer), got ${layer.minSuccessful}`,
       });
     }
-    // A quorum cancels the stragglers once `min` answered, so a smaller quorum would cancel answers the layer needs.
-    if (layer.quorum && layer.minSuccessful !== undefined && layer.quorum.min < layer.minSuccessful) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["quorum", "min"],
-        message: `expected at least minSuccessful (${layer.minSuccessful}), got ${layer.quorum.min}: the quorum would cancel answers the layer needs`,
-      });
-    }
+    checkQuorumKeepsMinSuccessful(layer, ctx, "layer");
   });
+
+/**
+ * A quorum cancels the stragglers once `min` answered, so a quorum below `minSuccessful` would
+ * cancel answers the layer (or the experts' fan-out) needs.
+ *
+ * @example
+ * LayerSchema.superRefine((layer, ctx) => checkQuorumKeepsMinSuccessful(layer, ctx, "layer"));
+ */
+export function checkQuorumKeepsMinSuccessful(
+  config: { quorum?: { min: number } | undefined; minSuccessful?: number | undefined },
+  ctx: z.RefinementCtx,
+  needs: string,
+): void {
+  if (config.quorum && config.minSuccessful !== undefined && config.quorum.min < config.minSuccessful) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["quorum", "min"],
+      message: `expected at least minSuccessful (${config.minSuccessful}), got ${config.quorum.min}: the quorum would cancel answers the ${needs} needs`,
+    });
+  }
+}
 
 /** What happens when the final aggregator fails. */
 export const AggregatorFailurePolicySchema = z

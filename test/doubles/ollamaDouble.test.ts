@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ChatOllama, type ChatOllamaInput } from "@langchain/ollama";
 import { AIMessageChunk, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { concat } from "@langchain/core/utils/stream";
-import { startOllamaDouble, type OllamaDouble, type OllamaDoubleOptions } from "./ollamaDouble.js";
+import type { OllamaDouble } from "./ollamaDouble.js";
+import { trackedOllamaDoubles } from "../helpers/trackedOllamaDoubles.js";
 
-const open: OllamaDouble[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
-
-async function start(options: OllamaDoubleOptions): Promise<OllamaDouble> {
-  const d = await startOllamaDouble(options);
-  open.push(d);
-  return d;
-}
+const start = trackedOllamaDoubles();
 
 function chat(d: OllamaDouble, model: string, extra: Partial<ChatOllamaInput> = {}): ChatOllama {
   return new ChatOllama({ model, baseUrl: d.url, maxRetries: 0, ...extra });
