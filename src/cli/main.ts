@@ -22,6 +22,7 @@ import { resumeCommand, runCommand } from "./runCommand.js";
 import { RunInterruptedError } from "./RunInterruptedError.js";
 import { showCommand, threadsCommand } from "./threadsCommand.js";
 import { UsageError } from "./UsageError.js";
+import { withInterrupt } from "./withInterrupt.js";
 
 
 function parsePositiveInt(flag: string): (value: string) => number {
@@ -66,14 +67,7 @@ function buildProgram(): Command {
       const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
       if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
       // Ctrl-C cancels in-flight model calls instead of killing the process mid-write.
-      const interrupt = new AbortController();
-      const onSigint = () => interrupt.abort();
-      process.once("SIGINT", onSigint);
-      try {
-        await runCommand({ question, ...options, signal: interrupt.signal });
-      } finally {
-        process.removeListener("SIGINT", onSigint);
-      }
+      await withInterrupt((signal) => runCommand({ question, ...options, signal }));
     });
 
   program
@@ -87,14 +81,7 @@ function buildProgram(): Command {
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
     .action(async (thread: string, options: { showLayers?: boolean; json?: boolean; check: boolean; pull?: boolean; db?: string; checkpointer?: string }) => {
-      const interrupt = new AbortController();
-      const onSigint = () => interrupt.abort();
-      process.once("SIGINT", onSigint);
-      try {
-        await resumeCommand({ thread, ...options, signal: interrupt.signal });
-      } finally {
-        process.removeListener("SIGINT", onSigint);
-      }
+      await withInterrupt((signal) => resumeCommand({ thread, ...options, signal }));
     });
 
   program
@@ -139,14 +126,7 @@ function buildProgram(): Command {
     .addOption(new Option("-b, --backend <backend>", "the preset's models for this backend").choices(["llamacpp", "ollama"]).default("llamacpp"))
     .action(async (options: { preset: string; backend: "llamacpp" | "ollama" }) => {
       const plan = resolvePlan({ preset: options.preset, backend: options.backend });
-      const interrupt = new AbortController();
-      const onSigint = () => interrupt.abort();
-      process.once("SIGINT", onSigint);
-      try {
-        await prepareModels({ plan, pull: true, stderr: process.stderr, signal: interrupt.signal, strict: true });
-      } finally {
-        process.removeListener("SIGINT", onSigint);
-      }
+      await withInterrupt((signal) => prepareModels({ plan, pull: true, stderr: process.stderr, signal, strict: true }));
       process.stderr.write(`the models of ${options.preset} (${options.backend}) are ready\n`);
     });
 

@@ -67,7 +67,7 @@ export function planTopology({ config, modelFactory, source, baseDir }: PlanTopo
   const stagePlans = new Map<string, TopologyPlan>();
   const compileStage = (stage: Record<string, unknown>, name: string): StageRunnable => {
     const stageSource = `${source ?? "config"} (stage ${name})`;
-    const nested = "preset" in stage && Object.keys(stage).length === 1 ? presetConfig(String(stage.preset), stageSource) : (stage as TopologyConfigInput);
+    const nested = "preset" in stage && Object.keys(stage).length === 1 ? stagePresetConfig(String(stage.preset), stageSource) : (stage as TopologyConfigInput);
     const plan = planTopology({ config: nested, ...factory, source: stageSource, ...(baseDir ? { baseDir } : {}) });
     stagePlans.set(name, plan);
     return plan.graph.compile({ name });
@@ -110,7 +110,7 @@ export function planTopologyFile(file: string, modelFactory?: ModelFactory): Top
   return planTopology({ config: readConfigFile(file) as TopologyConfigInput, source: file, baseDir: path.dirname(path.resolve(file)), ...(modelFactory ? { modelFactory } : {}) });
 }
 
-function presetConfig(name: string, source: string): TopologyConfigInput {
+function stagePresetConfig(name: string, source: string): TopologyConfigInput {
   const preset = getPreset(name);
   if (!preset) throw new ConfigError([{ path: "stage.preset", message: `unknown preset "${name}"` }], source);
   return preset.config;
