@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../src/graphs/moa/graph.js";
 import { createChatModel } from "../src/models/createChatModel.js";
 import { disposeAll } from "../src/models/llamacpp/llamaRuntime.js";
 

@@ -1,6 +1,6 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
-import { buildMoAGraph } from "../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../src/graphs/moa/graph.js";
 import { ScriptedChatModel } from "../test/helpers/ScriptedChatModel.js";
 
 const LAYERS = 2;

@@ -1,5 +1,5 @@
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../src/graphs/moa/graph.js";
 import { ScriptedChatModel } from "../test/helpers/ScriptedChatModel.js";
 
 /** p50/p95 of one fan-in mode. */

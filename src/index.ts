@@ -1,4 +1,4 @@
-export { buildMoAGraph, type BuildMoAGraphOptions } from "./graphs/buildMoAGraph.js";
+export { buildMoAGraph, type BuildMoAGraphOptions } from "./graphs/moa/graph.js";
 export { createMoATool, type CreateMoAToolOptions } from "./graphs/createMoATool.js";
 
 export {
@@ -15,7 +15,7 @@ export {
   type LayerConfig,
   type ModelSettings,
 } from "./config/schema.js";
-export { ConfigError, type ConfigIssue } from "./config/ConfigError.js";
+export { ConfigError, type ConfigIssue } from "./errors/ConfigError.js";
 export {
   ensureConfig,
   BUILTIN_SETTINGS,
@@ -27,7 +27,7 @@ export {
 export { loadConfig, readConfigFile, type LoadConfigOptions } from "./config/loadConfig.js";
 export { PRESETS, DEFAULT_PRESET, GGUF_MODELS, getPreset, presetConfig, type ModelBackend, type Preset } from "./config/presets.js";
 export { capMaxTokens } from "./config/capMaxTokens.js";
-export { BACKEND_CHOICES, chooseBackend, type BackendChoice, type ChosenBackend, type ChooseBackendOptions } from "./models/backend/chooseBackend.js";
+export { BACKEND_CHOICES, chooseBackend, type BackendChoice, type ChosenBackend, type ChooseBackendOptions } from "./models/chooseBackend.js";
 export type { OnTransferProgress, TransferProgress } from "./models/progress.js";
 export {
   DownloadError,
@@ -76,17 +76,17 @@ export {
 export type { MoAStreamEvent } from "./nodes/callAgent.js";
 export { LayerFailedError } from "./nodes/layerReferences.js";
 export { AggregatorFailedError } from "./nodes/aggregate.js";
-export { MoAInputError } from "./nodes/MoAInputError.js";
+export { MoAInputError } from "./errors/MoAInputError.js";
 export { DEFAULT_AGGREGATION_PROMPT } from "./prompts/aggregate.js";
-export { summarizeRun, type RunSummary, type AgentSummaryRow } from "./state/summarizeRun.js";
+export { summarizeRun, type RunSummary, type AgentSummaryRow } from "./report/summarizeRun.js";
 
 // Topologies beyond MoA: Self-MoA, Composition of Experts, MOSAIC, and the dispatcher over all.
 export { planTopology, planTopologyFile, type TopologyPlan, type PlanTopologyOptions, type TopologyConfigInput } from "./graphs/planTopology.js";
-export { buildSelfMoAGraph, type BuildSelfMoAGraphOptions } from "./graphs/buildSelfMoAGraph.js";
-export { buildCoEGraph, type BuildCoEGraphOptions } from "./graphs/buildCoEGraph.js";
-export { buildMosaicGraph, type BuildMosaicGraphOptions } from "./graphs/buildMosaicGraph.js";
+export { buildSelfMoAGraph, type BuildSelfMoAGraphOptions } from "./graphs/self-moa/graph.js";
+export { buildCoEGraph, type BuildCoEGraphOptions } from "./graphs/coe/graph.js";
+export { buildMosaicGraph, type BuildMosaicGraphOptions } from "./graphs/mosaic/graph.js";
 export { TOPOLOGY_KINDS, topologyKindOf, type TopologyKind } from "./config/topologyKind.js";
-export { SelfMoAConfigSchema, expandSelfMoA, type SelfMoAConfigInput, type SelfMoAConfig } from "./config/selfMoASchema.js";
+export { SelfMoAConfigSchema, expandSelfMoA, type SelfMoAConfigInput, type SelfMoAConfig } from "./graphs/self-moa/configuration.js";
 export {
   CoEConfigSchema,
   MosaicConfigSchema,
@@ -97,11 +97,11 @@ export {
   type MosaicConfigInput,
   type RouterConfig,
   type ExtractorConfig,
-} from "./config/expertsSchema.js";
+} from "./graphs/experts/expertsSchema.js";
 export { QuorumSchema, type QuorumConfig } from "./config/schema.js";
-export { createRouterFromConfig } from "./config/buildRouter.js";
-export { createExtractorFromConfig } from "./config/buildExtractor.js";
-export { summarizeCost, type RunCost } from "./state/summarizeCost.js";
+export { createRouterFromConfig } from "./graphs/experts/createRouterFromConfig.js";
+export { createExtractorFromConfig } from "./graphs/experts/createExtractorFromConfig.js";
+export { summarizeCost, type RunCost } from "./report/summarizeCost.js";
 export { RouteRecordSchema, GateRecordSchema, type RouteRecord, type GateRecord } from "./state/moaState.js";
 export { ExpertFailedError } from "./nodes/expert.js";
 export * from "./routing/index.js";

@@ -1,27 +1,20 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { ConfigError } from "../config/ConfigError.js";
 import { planTopologyFile } from "../graphs/planTopology.js";
 import { PRESETS } from "../config/presets.js";
 import { TOPOLOGY_KINDS } from "../config/topologyKind.js";
 import { moaConfigJsonSchema } from "../config/jsonSchema.js";
-import { BACKEND_CHOICES, type BackendChoice } from "../models/backend/chooseBackend.js";
-import { BackendUnavailableError } from "../models/checkBackends.js";
-import { ModelSetupError } from "../models/createChatModel.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../models/chooseBackend.js";
 import { disposeAll } from "../models/llamacpp/llamaRuntime.js";
 import { EXIT } from "./exitCodes.js";
+import { isMoAError } from "../errors/MoAError.js";
 import { listModelsCommand, removeModelsCommand } from "./modelsCommand.js";
-import { ModelsNotReadyError } from "./ModelsNotReadyError.js";
 import { prepareModels } from "./prepareModels.js";
 import { resolvePlan } from "./resolvePlan.js";
-import { DownloadError, ModelSourceError } from "../models/download/index.js";
-import { LlamaMemoryError } from "../models/llamacpp/LlamaMemoryError.js";
-import { OllamaPullError } from "../models/ollama/index.js";
 import { resumeCommand, runCommand } from "./runCommand.js";
-import { RunInterruptedError } from "./RunInterruptedError.js";
 import { showCommand, threadsCommand } from "./threadsCommand.js";
-import { UsageError } from "./UsageError.js";
+import { UsageError } from "../errors/UsageError.js";
 import { withInterrupt } from "./withInterrupt.js";
 
 
@@ -175,21 +168,9 @@ function report(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
-  const code =
-    error instanceof ConfigError || error instanceof UsageError || error instanceof ModelSetupError || error instanceof ModelSourceError
-      ? EXIT.usage
-      : error instanceof BackendUnavailableError ||
-          error instanceof ModelsNotReadyError ||
-          error instanceof DownloadError ||
-          error instanceof OllamaPullError ||
-          error instanceof LlamaMemoryError
-        ? EXIT.backendUnavailable
-        : error instanceof RunInterruptedError
-          ? EXIT.interrupted
-          : EXIT.runFailed;
   process.stderr.write(`moa: ${message}\n`);
   if (process.env.MOA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  return code;
+  return isMoAError(error) ? error.exitCode : EXIT.runFailed;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import { AmbiguousModelMatchError, listCachedModels, modelCacheDir, removeCachedModels } from "../models/download/index.js";
 import { formatBytes } from "./progress/formatBytes.js";
-import { UsageError } from "./UsageError.js";
+import { UsageError } from "../errors/UsageError.js";
 
 /** Output streams of the `moa models` commands. */
 export interface ModelsCommandOutput {

@@ -10,8 +10,8 @@ import { ensureModelFile } from "../models/download/index.js";
 import { checkLlamaMemory, getLlamaRuntime } from "../models/llamacpp/index.js";
 import { missingOllamaModels, pullOllamaModel } from "../models/ollama/index.js";
 import { createProgressRenderer } from "./progress/createProgressRenderer.js";
-import { ModelsNotReadyError } from "./ModelsNotReadyError.js";
-import { RunInterruptedError } from "./RunInterruptedError.js";
+import { ModelsNotReadyError } from "../models/ModelsNotReadyError.js";
+import { RunInterruptedError } from "../errors/RunInterruptedError.js";
 
 /** Options of {@link prepareModels}. */
 export interface PrepareModelsOptions {

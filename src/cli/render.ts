@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
-import type { RunCost } from "../state/summarizeCost.js";
-import type { RunSummary } from "../state/summarizeRun.js";
+import type { RunCost } from "../report/summarizeCost.js";
+import type { RunSummary } from "../report/summarizeRun.js";
 
 /** Seconds for latencies a person reads: two decimals under 10 s, one above. */
 export function formatSeconds(ms: number): string {

@@ -1,4 +1,4 @@
-import { ConfigError } from "../config/ConfigError.js";
+import { ConfigError } from "../errors/ConfigError.js";
 import { DEFAULT_PRESET, DEFAULT_PRESET_FOR, getPreset, presetConfig, PRESETS, type ModelBackend } from "../config/presets.js";
 import { TOPOLOGY_KINDS, type TopologyKind } from "../config/topologyKind.js";
 import path from "node:path";

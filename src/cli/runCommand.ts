@@ -10,14 +10,14 @@ import { openRunStore } from "../persistence/openRunStore.js";
 import { prepareResume } from "../persistence/prepareResume.js";
 import type { RunStore, TopologySource } from "../persistence/RunStore.js";
 import { latestTurnAnswers, type MoAStateValue } from "../state/moaState.js";
-import { summarizeCost } from "../state/summarizeCost.js";
-import { summarizeRun } from "../state/summarizeRun.js";
+import { summarizeCost } from "../report/summarizeCost.js";
+import { summarizeRun } from "../report/summarizeRun.js";
 import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
-import { chooseBackend, type BackendChoice } from "../models/backend/chooseBackend.js";
+import { chooseBackend, type BackendChoice } from "../models/chooseBackend.js";
 import { prepareModels } from "./prepareModels.js";
 import { resolvePlan } from "./resolvePlan.js";
-import { RunInterruptedError } from "./RunInterruptedError.js";
-import { UsageError } from "./UsageError.js";
+import { RunInterruptedError } from "../errors/RunInterruptedError.js";
+import { UsageError } from "../errors/UsageError.js";
 
 export { RunInterruptedError };
 

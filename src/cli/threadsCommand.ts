@@ -4,7 +4,7 @@ import { openRunStore } from "../persistence/openRunStore.js";
 import type { AgentAnswer } from "../state/moaState.js";
 import { formatSeconds } from "./render.js";
 import type { PersistenceOptions } from "./runCommand.js";
-import { UsageError } from "./UsageError.js";
+import { UsageError } from "../errors/UsageError.js";
 
 /** `moa threads`: the persisted conversations, newest first. */
 export async function threadsCommand({ stdout = process.stdout, ...options }: PersistenceOptions & { stdout?: NodeJS.WritableStream }): Promise<void> {

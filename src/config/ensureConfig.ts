@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ConfigError } from "./ConfigError.js";
-import { expandSelfMoA, SelfMoAConfigSchema, type SelfMoAConfigInput } from "./selfMoASchema.js";
+import { ConfigError } from "../errors/ConfigError.js";
+import { expandSelfMoA, SelfMoAConfigSchema, type SelfMoAConfigInput } from "../graphs/self-moa/configuration.js";
 import { topologyKindOf } from "./topologyKind.js";
 import {
   MoAConfigSchema,

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { CoEConfigSchema, MosaicConfigSchema } from "./expertsSchema.js";
+import { CoEConfigSchema, MosaicConfigSchema } from "../graphs/experts/expertsSchema.js";
 import { MoAConfigSchema } from "./schema.js";
-import { SelfMoAConfigSchema } from "./selfMoASchema.js";
+import { SelfMoAConfigSchema } from "../graphs/self-moa/configuration.js";
 
 /**
  * JSON Schema of topology files (MoA, Self-MoA, CoE, MOSAIC), for editor completion (`$schema` in

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
-import { ConfigError } from "./ConfigError.js";
+import { ConfigError } from "../errors/ConfigError.js";
 import { ensureConfig, type ResolvedTopology } from "./ensureConfig.js";
 import { DEFAULT_PRESET, PRESETS, getPreset } from "./presets.js";
 import type { MoAConfigInput } from "./schema.js";

@@ -1,6 +1,6 @@
 import type { MoAConfigInput } from "./schema.js";
-import type { SelfMoAConfigInput } from "./selfMoASchema.js";
-import type { CoEConfigInput, MosaicConfigInput } from "./expertsSchema.js";
+import type { SelfMoAConfigInput } from "../graphs/self-moa/configuration.js";
+import type { CoEConfigInput, MosaicConfigInput } from "../graphs/experts/expertsSchema.js";
 import type { TopologyKind } from "./topologyKind.js";
 
 type PresetConfig = MoAConfigInput | SelfMoAConfigInput | CoEConfigInput | MosaicConfigInput;

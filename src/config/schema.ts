@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { parseModelRef, ModelRefError } from "../models/parseModelRef.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -257,7 +258,7 @@ const PARAM_UNITS: Record<string, number> = { K: 1e3, M: 1e6, B: 1e9, T: 1e12 };
 /** "1.5B" -> 1_500_000_000. */
 export function parseParamCount(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([KMBT])$/i.exec(text.trim());
-  if (!match?.[1] || !match[2]) throw new Error(`not a parameter count: ${text}`);
+  if (!match?.[1] || !match[2]) throw new ConfigError([{ path: "activeParams", message: `expected a count such as 7000000000, "7B", "1.5B" or "360M", got "${text}"` }]);
   return Number(match[1]) * (PARAM_UNITS[match[2].toUpperCase()] ?? 1);
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "./ConfigError.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 /** The topologies langgraph-moa builds, by the name used in configs, the CLI and langgraph.json. */
 export const TOPOLOGY_KINDS = ["moa", "self-moa", "coe", "mosaic"] as const;

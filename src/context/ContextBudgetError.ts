@@ -1,3 +1,4 @@
+import { MoAError } from "../errors/MoAError.js";
 /** The sizes behind a {@link ContextBudgetError}, in tokens. */
 export interface ContextBudgetSizes {
   windowTokens: number;
@@ -21,7 +22,7 @@ export interface ContextBudgetSizes {
  *   if (error instanceof ContextBudgetError) console.error(error.agent, error.sizes.windowTokens);
  * }
  */
-export class ContextBudgetError extends Error {
+export class ContextBudgetError extends MoAError {
   readonly agent: string;
   readonly sizes: ContextBudgetSizes;
 
@@ -31,6 +32,7 @@ export class ContextBudgetError extends Error {
       `the prompt of "${agent}" (${model}) does not fit its context window: it needs at least ${sizes.minimumPromptTokens} tokens ` +
         `(the latest user message alone is ${sizes.questionTokens}), but a window of ${sizes.windowTokens} tokens minus maxTokens ` +
         `${sizes.maxTokens} leaves ${Math.max(0, room)}; shorten the question, or give "${agent}" a larger contextWindow or a smaller maxTokens`,
+      { code: "context_budget_exceeded", category: "run" },
     );
     this.name = "ContextBudgetError";
     this.agent = agent;

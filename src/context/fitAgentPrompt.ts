@@ -1,10 +1,10 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { buildAgentMessages } from "../nodes/buildAgentMessages.js";
+import { buildAgentMessages } from "./buildAgentMessages.js";
 import { ContextBudgetError } from "./ContextBudgetError.js";
 import type { ContextCuts } from "./contextCuts.js";
 import { conversationTurns } from "./conversationTurns.js";
 import { planReferenceCap } from "./planReferenceCap.js";
-import type { TokenCounter } from "./tokenCounter.js";
+import type { TokenCounter } from "../models/tokenCounter.js";
 import { truncateToTokens } from "./truncateToTokens.js";
 import { truncationMarker, WIDEST_MARKER } from "./truncationMarker.js";
 

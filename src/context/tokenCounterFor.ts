@@ -1,6 +1,6 @@
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import { ChatLlamaCppLocal } from "../models/llamacpp/ChatLlamaCppLocal.js";
-import { ESTIMATE_COUNTER, type TokenCounter } from "./tokenCounter.js";
+import { ESTIMATE_COUNTER, type TokenCounter } from "../models/tokenCounter.js";
 
 /**
  * The token counter for an agent's model: the GGUF file's own tokenizer for llama.cpp models

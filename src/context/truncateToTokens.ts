@@ -1,4 +1,4 @@
-import type { TokenCounter } from "./tokenCounter.js";
+import type { TokenCounter } from "../models/tokenCounter.js";
 
 // Counts per cut: enough to land within a few characters of the best cut, while a cut of a very
 // long text through a real tokenizer stays well under a second.

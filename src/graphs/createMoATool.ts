@@ -3,7 +3,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import type { MoAStateValue } from "../state/moaState.js";
-import { summarizeRun } from "../state/summarizeRun.js";
+import { summarizeRun } from "../report/summarizeRun.js";
 
 /** Anything that runs like a compiled MoA graph. */
 export interface MoARunnable {

@@ -1,18 +1,18 @@
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import { ensureConfig } from "../config/ensureConfig.js";
-import type { CoEConfigInput, MosaicConfigInput } from "../config/expertsSchema.js";
+import type { CoEConfigInput, MosaicConfigInput } from "./experts/expertsSchema.js";
 import { readConfigFile } from "../config/loadConfig.js";
 import { getPreset } from "../config/presets.js";
-import { resolveExpertsTopology } from "../config/resolveExperts.js";
+import { resolveExpertsTopology } from "./experts/resolveExperts.js";
 import type { MoAConfigInput } from "../config/schema.js";
-import type { SelfMoAConfigInput } from "../config/selfMoASchema.js";
+import type { SelfMoAConfigInput } from "./self-moa/configuration.js";
 import { topologyKindOf, type TopologyKind } from "../config/topologyKind.js";
-import { ConfigError } from "../config/ConfigError.js";
+import { ConfigError } from "../errors/ConfigError.js";
 import type { ModelFactory } from "../models/createChatModel.js";
 import type { StageRunnable } from "../nodes/expert.js";
 import type { MoAStateValue } from "../state/moaState.js";
-import { buildExpertsGraph, EXPERTS_NODE } from "./buildExpertsGraph.js";
-import { buildMoAGraph } from "./buildMoAGraph.js";
+import { buildExpertsGraph, EXPERTS_NODE } from "./experts/buildExpertsGraph.js";
+import { buildMoAGraph } from "./moa/graph.js";
 import path from "node:path";
 
 /** Any topology config: MoA (default), Self-MoA, CoE or MOSAIC, told apart by `topology`. */

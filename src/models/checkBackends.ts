@@ -3,6 +3,7 @@ import type { ResolvedAgent, ResolvedTopology } from "../config/ensureConfig.js"
 import { describeError } from "./describeError.js";
 import { agentEndpoint, type OpenAIEndpoint } from "./endpoints.js";
 import { canonicalName } from "./ollama/missingOllamaModels.js";
+import { MoAError } from "../errors/MoAError.js";
 
 /** A backend that an agent needs and cannot use. */
 export interface BackendProblem {
@@ -17,7 +18,7 @@ export interface BackendProblem {
 }
 
 /** Raised when the topology cannot run: its aggregator, or a whole layer, has no usable backend. */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends MoAError {
   readonly problems: BackendProblem[];
 
   constructor(problems: BackendProblem[]) {
@@ -30,6 +31,7 @@ export class BackendUnavailableError extends Error {
         "or local GGUF files in-process (llamacpp:<path.gguf>), or a preset's own small GGUF models in-process",
         "(`moa run ... --backend llamacpp`, downloaded on first use); see `moa run --help` and the README.",
       ].join("\n"),
+      { code: "backend_unavailable", category: "environment" },
     );
     this.name = "BackendUnavailableError";
     this.problems = problems;

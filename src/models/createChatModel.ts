@@ -1,7 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatOllama } from "@langchain/ollama";
 import { ChatOpenAI } from "@langchain/openai";
-import { ConfigError } from "../config/ConfigError.js";
+import { ConfigError } from "../errors/ConfigError.js";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import { definedOnly } from "../util/definedOnly.js";
 import { agentEndpoint } from "./endpoints.js";
@@ -9,14 +9,15 @@ import { fetchWithTimeout } from "./fetchWithTimeout.js";
 import { ChatLlamaCppLocal } from "./llamacpp/ChatLlamaCppLocal.js";
 import { UnavailableChatModel } from "./UnavailableChatModel.js";
 import { fetchWithRetryAfter } from "../policy/fetchWithRetryAfter.js";
+import { MoAError } from "../errors/MoAError.js";
 
 /** Builds the chat model an agent will call; replaceable through `buildMoAGraph({ modelFactory })`. */
 export type ModelFactory = (agent: ResolvedAgent) => BaseChatModel;
 
 /** Raised when an agent's model cannot be constructed (e.g. an `openai:` model with no key). */
-export class ModelSetupError extends Error {
-  constructor(message: string) {
-    super(message);
+export class ModelSetupError extends MoAError {
+  constructor(message: string, fix?: string) {
+    super(message, { code: "model_setup_failed", category: "config", fix });
     this.name = "ModelSetupError";
   }
 }

@@ -1,5 +1,5 @@
 import type { ResolvedAgent } from "../config/ensureConfig.js";
-import { ConfigError } from "../config/ConfigError.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 /** Default Ollama address when neither config nor environment names one. */
 export const DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434";

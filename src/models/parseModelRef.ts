@@ -1,4 +1,5 @@
 import { cachePathFor, parseHfUri, ModelSourceError } from "./download/index.js";
+import { MoAError } from "../errors/MoAError.js";
 
 /** Where a model runs. */
 export type ModelProvider = "ollama" | "openai" | "llamacpp";
@@ -18,9 +19,9 @@ export type ModelRef =
 export const MODEL_PROVIDERS: readonly ModelProvider[] = ["ollama", "openai", "llamacpp"];
 
 /** Thrown when a model reference string cannot be understood. */
-export class ModelRefError extends Error {
+export class ModelRefError extends MoAError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: "invalid_model_ref", category: "config" });
     this.name = "ModelRefError";
   }
 }

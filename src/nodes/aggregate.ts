@@ -9,11 +9,13 @@ import { callAgent, type MoAStreamEvent } from "./callAgent.js";
 import { assertPreviousLayer, currentTurn, successfulLayerAnswers } from "./layerReferences.js";
 import { ContextBudgetError } from "../context/ContextBudgetError.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
+import { MoAError } from "../errors/MoAError.js";
+import { InternalError } from "../errors/InternalError.js";
 
 /** Raised when the final aggregator itself fails (and its policy is `fail`, or nothing can stand in). */
-export class AggregatorFailedError extends Error {
+export class AggregatorFailedError extends MoAError {
   constructor(agent: ResolvedAgent, reason: string) {
-    super(`the final aggregator "${agent.name}" (${agent.modelLabel}) failed: ${reason}`);
+    super(`the final aggregator "${agent.name}" (${agent.modelLabel}) failed: ${reason}`, { code: "aggregator_failed", category: "run" });
     this.name = "AggregatorFailedError";
   }
 }
@@ -43,7 +45,7 @@ export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; mo
       if (!(error instanceof ContextBudgetError)) throw error;
       return fallBack(agent, state, config, unansweredRecord(agent, state, error.message));
     }
-    if (!input) throw new Error(`internal: the aggregator "${agent.name}" received no input`);
+    if (!input) throw new InternalError(`the aggregator "${agent.name}" received no input`);
     const { answer, message } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
     if (message) return { answers: [answer], messages: [message] };
     return fallBack(agent, state, config, answer);

@@ -3,16 +3,17 @@ import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
-import { summarizeRun } from "../state/summarizeRun.js";
+import { summarizeRun } from "../report/summarizeRun.js";
 import { callAgent } from "./callAgent.js";
 import { currentTurn } from "./layerReferences.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 import { savedAnswer } from "./savedAnswer.js";
+import { MoAError } from "../errors/MoAError.js";
 
 /** Raised when the only answering expert fails (no aggregator or gate to fall back on). */
-export class ExpertFailedError extends Error {
+export class ExpertFailedError extends MoAError {
   constructor(expert: string, reason: string) {
-    super(`the expert "${expert}" failed: ${reason}`);
+    super(`the expert "${expert}" failed: ${reason}`, { code: "expert_failed", category: "run" });
     this.name = "ExpertFailedError";
   }
 }

@@ -1,10 +1,11 @@
 import type { AgentAnswer } from "../state/moaState.js";
+import { MoAError } from "../errors/MoAError.js";
 
 /**
  * Raised when a layer has fewer answers than it needs: none at all, or fewer than its
  * `minSuccessful`. The message lists each failed agent's error.
  */
-export class LayerFailedError extends Error {
+export class LayerFailedError extends MoAError {
   readonly layer: number;
   /** The records of the agents that did not answer. */
   readonly failures: AgentAnswer[];
@@ -20,6 +21,7 @@ export class LayerFailedError extends Error {
       answered === 0
         ? `layer ${layer}: no agent answered, so there is nothing to aggregate:\n${detail}`
         : `layer ${layer}: only ${answered} of ${records.length} agents answered, minSuccessful is ${minSuccessful}:\n${detail}`,
+      { code: "layer_failed", category: "run" },
     );
     this.name = "LayerFailedError";
     this.layer = layer;

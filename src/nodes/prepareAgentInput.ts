@@ -5,9 +5,9 @@ import { contextWindowOf } from "../context/contextWindowOf.js";
 import { fitAgentPrompt, type PromptParts } from "../context/fitAgentPrompt.js";
 import { tokenCounterFor } from "../context/tokenCounterFor.js";
 import type { MoAStateValue } from "../state/moaState.js";
-import { buildAgentMessages } from "./buildAgentMessages.js";
+import { buildAgentMessages } from "../context/buildAgentMessages.js";
 import { currentTurn, layerReferences } from "./layerReferences.js";
-import { MoAInputError } from "./MoAInputError.js";
+import { MoAInputError } from "../errors/MoAInputError.js";
 
 /** What {@link prepareAgentInput} hands to the call: the messages, and what the context budget cut from them. */
 export interface PreparedAgentInput {

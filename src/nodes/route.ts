@@ -1,7 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { RunnableLambda } from "@langchain/core/runnables";
 import type { ResolvedAgent } from "../config/ensureConfig.js";
-import type { RouterConfig } from "../config/expertsSchema.js";
+import type { RouterConfig } from "../graphs/experts/expertsSchema.js";
 import { activeParamsOf } from "../models/activeParams.js";
 import { describeError } from "../models/describeError.js";
 import { routeWithFallback } from "../routing/routeWithFallback.js";
@@ -42,6 +42,7 @@ export function createRouteNode({ router, config, categories, byCategory, fallba
     const started = performance.now();
     const startedAt = new Date().toISOString();
     let record: RouteRecord;
+    let routerFailed = false;
     try {
       // Run inside a runnable so the router's own model calls report to the collector (and to tracing).
       const decision = await RunnableLambda.from((input: string) =>
@@ -66,16 +67,16 @@ export function createRouteNode({ router, config, categories, byCategory, fallba
       };
     } catch (error) {
       if (runConfig.signal?.aborted) throw error;
+      routerFailed = true;
       record = { turn, router: router.kind, confidence: 0, usedFallback: true, reason: `router failed: ${describeError(error)}`, experts: fallback };
     }
     const answers: AgentAnswer[] = [];
     if (routerAgent) {
       const usage = collector.usage();
-      const failed = record.reason.startsWith("router failed");
       const activeParams = await activeParamsOf(routerAgent);
       answers.push({
         ...agentRecordBase(routerAgent, turn),
-        ...(failed ? { error: record.reason } : { content: record.proposedCategory ?? "unknown" }),
+        ...(routerFailed ? { error: record.reason } : { content: record.proposedCategory ?? "unknown" }),
         latencyMs: performance.now() - started,
         ...(usage ? { usage } : {}),
         ...(activeParams !== undefined ? { activeParams } : {}),

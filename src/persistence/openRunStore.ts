@@ -1,4 +1,4 @@
-import { ConfigError } from "../config/ConfigError.js";
+import { ConfigError } from "../errors/ConfigError.js";
 import { defaultDbPath } from "./dataDir.js";
 import { openPostgresRunStore } from "./postgresRunStore.js";
 import type { RunStore } from "./RunStore.js";

@@ -1,5 +1,4 @@
-import { ConfigError } from "../config/ConfigError.js";
-import { ModelSetupError } from "../models/createChatModel.js";
+import { isMoAError } from "../errors/MoAError.js";
 import { parseRetryAfter, retryAfterHeader } from "./retryAfter.js";
 
 /** Whether a failed model call is worth another attempt, and when. */
@@ -41,7 +40,8 @@ const TRANSIENT_NETWORK_CODES = new Set([
 export function classifyError(error: unknown, now: number = Date.now()): ErrorClass {
   if (!(error instanceof Error)) return { retry: false, reason: "not an Error" };
   if (error.name === "AbortError" || error.name === "TimeoutError") return { retry: false, reason: error.name };
-  if (error instanceof ModelSetupError || error instanceof ConfigError) return { retry: false, reason: error.name };
+  // Our own setup, config and environment errors say something a second attempt cannot change.
+  if (isMoAError(error) && error.category !== "run") return { retry: false, reason: error.code };
   const status = statusOf(error);
   if (status !== undefined) {
     if (status === 429) {

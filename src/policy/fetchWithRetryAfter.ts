@@ -1,11 +1,12 @@
+import { MoAError } from "../errors/MoAError.js";
 /** An HTTP error response that carried `Retry-After`, in the shape ChatOllama's own errors have. */
-export class HttpStatusError extends Error {
+export class HttpStatusError extends MoAError {
   /** As in ollama-js's `ResponseError`, so `describeError` and the classifier read it alike. */
   readonly status_code: number;
   readonly headers: Headers;
 
   constructor(message: string, status: number, headers: Headers) {
-    super(message);
+    super(message, { code: "http_status", category: "run" });
     this.name = "ResponseError";
     this.status_code = status;
     this.headers = headers;

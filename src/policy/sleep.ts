@@ -7,10 +7,10 @@
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
+    if (signal?.aborted) return reject(signal.reason ?? new DOMException("aborted", "AbortError"));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason ?? new Error("aborted"));
+      reject(signal?.reason ?? new DOMException("aborted", "AbortError"));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);

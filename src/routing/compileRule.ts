@@ -31,36 +31,37 @@ const WORD_CHAR = "[\\p{L}\\p{N}_]";
  */
 export function compileRule(rule: RoutingRule, index: number, caseSensitive: boolean): CompiledRule {
   const where = `rule ${index}${typeof rule?.category === "string" ? ` (category "${rule.category}")` : ""}`;
-  if (typeof rule !== "object" || rule === null) throw new RouterConfigError(`${where}: expected an object with a category`);
-  if (typeof rule.category !== "string" || rule.category.trim() === "") throw new RouterConfigError(`${where}: the category is missing or blank`);
+  const fail = (detail: string) => new RouterConfigError(`${where}: ${detail}`, detail);
+  if (typeof rule !== "object" || rule === null) throw fail("expected an object with a category");
+  if (typeof rule.category !== "string" || rule.category.trim() === "") throw fail(`the category is missing or blank`);
   const keywords = rule.keywords ?? [];
   const patterns = rule.patterns ?? [];
-  if (!Array.isArray(keywords) || !Array.isArray(patterns)) throw new RouterConfigError(`${where}: keywords and patterns must be lists`);
-  if (keywords.length === 0 && patterns.length === 0) throw new RouterConfigError(`${where}: has no keywords or patterns`);
+  if (!Array.isArray(keywords) || !Array.isArray(patterns)) throw fail(`keywords and patterns must be lists`);
+  if (keywords.length === 0 && patterns.length === 0) throw fail(`has no keywords or patterns`);
   const flags = caseSensitive ? "u" : "iu";
   const matchers: CompiledRule["matchers"] = [];
   for (const keyword of keywords) {
-    if (typeof keyword !== "string" || keyword.trim() === "") throw new RouterConfigError(`${where}: a keyword is blank`);
+    if (typeof keyword !== "string" || keyword.trim() === "") throw fail(`a keyword is blank`);
     const body = keyword.trim().split(/\s+/).map(escapeRegExp).join("\\s+");
     matchers.push({ label: `"${keyword.trim()}"`, regex: new RegExp(`(?<!${WORD_CHAR})${body}(?!${WORD_CHAR})`, flags) });
   }
   for (const pattern of patterns) {
-    const regex = compilePattern(pattern, flags, where);
+    const regex = compilePattern(pattern, flags, fail);
     if (regex.test("")) {
-      throw new RouterConfigError(`${where}: pattern ${regex} matches the empty string, so it would match every message`);
+      throw fail(`pattern ${regex} matches the empty string, so it would match every message`);
     }
     matchers.push({ label: String(regex), regex });
   }
   return { category: rule.category, matchers };
 }
 
-function compilePattern(pattern: string | RegExp, flags: string, where: string): RegExp {
+function compilePattern(pattern: string | RegExp, flags: string, fail: (detail: string) => RouterConfigError): RegExp {
   if (pattern instanceof RegExp) return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
-  if (typeof pattern !== "string" || pattern === "") throw new RouterConfigError(`${where}: a pattern is blank`);
+  if (typeof pattern !== "string" || pattern === "") throw fail(`a pattern is blank`);
   try {
     return new RegExp(pattern, flags);
   } catch (error) {
-    throw new RouterConfigError(`${where}: invalid pattern "${pattern}": ${error instanceof Error ? error.message : String(error)}`);
+    throw fail(`invalid pattern "${pattern}": ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { RouterConfigError } from "./RouterConfigError.js";
 import { startRoute } from "./startRoute.js";
 import type { Router } from "./types.js";
 import { voteNearest, type EmbeddedExample } from "./voteNearest.js";
+import { RouterError } from "./RouterError.js";
 
 /** A labelled example text for the embedding router. */
 export interface RoutingExample {
@@ -82,7 +83,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
         return examples.map((e, i) => ({ ...e, vector: vectors[i] ?? [] }));
       },
       (error: unknown) => {
-        throw new Error(`embedding the routing examples failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new RouterError(`embedding the routing examples failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       },
     );
     // A failure is not cached: the next route retries (the server may have been starting up).
@@ -105,7 +106,7 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
       const [known, query] = await wait(Promise.all([embedExamples(), embeddings.embedQuery(input.text)]));
       const dimensions = known[0]?.vector.length ?? 0;
       if (!Array.isArray(query) || query.length !== dimensions) {
-        throw new Error(`the text's embedding has ${Array.isArray(query) ? query.length : "no"} dimensions, the examples' have ${dimensions}`);
+        throw new RouterError(`the text's embedding has ${Array.isArray(query) ? query.length : "no"} dimensions, the examples' have ${dimensions}`);
       }
       return voteNearest(query, known, { categories: input.categories, k, minSimilarity });
     },
@@ -114,13 +115,13 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
 
 function checkVectors(vectors: unknown, count: number): asserts vectors is number[][] {
   if (!Array.isArray(vectors) || vectors.length !== count) {
-    throw new Error(`the embeddings returned ${Array.isArray(vectors) ? vectors.length : "no"} vectors for ${count} examples`);
+    throw new RouterError(`the embeddings returned ${Array.isArray(vectors) ? vectors.length : "no"} vectors for ${count} examples`);
   }
   const first = vectors[0] as unknown;
   const dimensions = Array.isArray(first) ? first.length : 0;
   for (const [index, vector] of vectors.entries()) {
     if (!Array.isArray(vector) || vector.length === 0 || vector.length !== dimensions || !vector.every(Number.isFinite)) {
-      throw new Error(`the embedding of example ${index} is not a vector of ${dimensions} finite numbers`);
+      throw new RouterError(`the embedding of example ${index} is not a vector of ${dimensions} finite numbers`);
     }
   }
 }

@@ -8,6 +8,7 @@ import { readLlmAnswer } from "./readLlmAnswer.js";
 import { RouterConfigError } from "./RouterConfigError.js";
 import { startRoute } from "./startRoute.js";
 import type { RouteDecision, RouteInput, Router } from "./types.js";
+import { RouterError } from "./RouterError.js";
 
 /**
  * How the LLM router asks for its answer.
@@ -86,7 +87,7 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
     const answer: unknown = await settle(model.withStructuredOutput(schema, { name: "route" }).invoke(messages, { signal: input.signal }), input.signal);
     // Not every implementation validates against the schema (BaseChatModel's tool-call path does not).
     const reading = readLlmAnswer(answer, input.categories);
-    if (!reading.ok) throw new Error(`structured output ${reading.problem}`);
+    if (!reading.ok) throw new RouterError(`structured output ${reading.problem}`);
     return { ...reading.decision, method: "structured" };
   };
 

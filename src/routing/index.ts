@@ -27,6 +27,6 @@ export {
   type RoutingExample,
 } from "./createEmbeddingRouter.js";
 export { voteNearest, type EmbeddedExample, type VoteOptions } from "./voteNearest.js";
-export { cosineSimilarity } from "./cosineSimilarity.js";
+export { cosineSimilarity } from "../util/cosineSimilarity.js";
 export { pickTopCategory, type TopCategory } from "./pickTopCategory.js";
-export { createEmbeddings, type CreateEmbeddingsOptions } from "./createEmbeddings.js";
+export { createEmbeddings, type CreateEmbeddingsOptions } from "../models/createEmbeddings.js";

@@ -1,4 +1,4 @@
-import { cosineSimilarity } from "./cosineSimilarity.js";
+import { cosineSimilarity } from "../util/cosineSimilarity.js";
 import { pickTopCategory } from "./pickTopCategory.js";
 import type { RouteDecision } from "./types.js";
 

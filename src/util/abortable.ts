@@ -59,7 +59,7 @@ export function callDeadline(timeoutMs: number, ...parents: Array<AbortSignal | 
 export async function raceAbort<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    onAbort = () => reject(signal.reason ?? new DOMException("aborted", "AbortError"));
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });
@@ -67,7 +67,7 @@ export async function raceAbort<T>(call: Promise<T>, signal: AbortSignal): Promi
   call.catch(() => undefined);
   try {
     const result = await Promise.race([call, aborted]);
-    if (signal.aborted) throw signal.reason ?? new Error("aborted");
+    if (signal.aborted) throw signal.reason ?? new DOMException("aborted", "AbortError");
     return result;
   } finally {
     if (onAbort) signal.removeEventListener("abort", onAbort);

@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { cosineSimilarity } from "../routing/cosineSimilarity.js";
+import { cosineSimilarity } from "../util/cosineSimilarity.js";
 
 /**
  * Cosine similarity clamped to [0, 1], so it compares with the same thresholds as lexical

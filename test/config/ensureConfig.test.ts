@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import path from "node:path";
-import { ConfigError } from "../../src/config/ConfigError.js";
+import { ConfigError } from "../../src/errors/ConfigError.js";
 import { ensureConfig } from "../../src/config/ensureConfig.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { ContextBudgetError } from "../../src/context/ContextBudgetError.js";
 import { fitAgentPrompt, MESSAGE_OVERHEAD_TOKENS, MIN_REFERENCE_TOKENS, type PromptParts } from "../../src/context/fitAgentPrompt.js";
-import { ESTIMATE_COUNTER } from "../../src/context/tokenCounter.js";
-import { buildAgentMessages } from "../../src/nodes/buildAgentMessages.js";
+import { ESTIMATE_COUNTER } from "../../src/models/tokenCounter.js";
+import { buildAgentMessages } from "../../src/context/buildAgentMessages.js";
 
 const question = new HumanMessage("Which answer is right?");
 // Distinct words, so a cut is visible by the last word kept.

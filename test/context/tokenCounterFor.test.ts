@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ensureConfig } from "../../src/config/ensureConfig.js";
-import { estimateTokens } from "../../src/context/estimateTokens.js";
+import { estimateTokens } from "../../src/models/estimateTokens.js";
 import { tokenCounterFor } from "../../src/context/tokenCounterFor.js";
 import { disposeAll } from "../../src/models/llamacpp/llamaRuntime.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { estimateTokens } from "../../src/context/estimateTokens.js";
-import { ESTIMATE_COUNTER, type TokenCounter } from "../../src/context/tokenCounter.js";
+import { estimateTokens } from "../../src/models/estimateTokens.js";
+import { ESTIMATE_COUNTER, type TokenCounter } from "../../src/models/tokenCounter.js";
 import { truncateToTokens } from "../../src/context/truncateToTokens.js";
 
 describe("estimateTokens", () => {

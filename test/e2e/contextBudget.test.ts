@@ -1,7 +1,7 @@
 import { AggregatorFailedError } from "../../src/nodes/aggregate.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
 import { ContextBudgetError } from "../../src/context/ContextBudgetError.js";
 import { clearContextWindowCache } from "../../src/context/contextWindowOf.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
 import { disposeAll } from "../../src/models/llamacpp/llamaRuntime.js";
 import { runCli } from "../helpers/runCli.js";
 

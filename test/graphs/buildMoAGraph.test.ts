@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
-import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
 import type { MoAStreamEvent } from "../../src/nodes/callAgent.js";
 import { latestTurnAnswers } from "../../src/state/moaState.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildCoEGraph } from "../../src/graphs/buildCoEGraph.js";
-import { summarizeCost } from "../../src/state/summarizeCost.js";
+import { buildCoEGraph } from "../../src/graphs/coe/graph.js";
+import { summarizeCost } from "../../src/report/summarizeCost.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
-import { ConfigError } from "../../src/config/ConfigError.js";
+import { ConfigError } from "../../src/errors/ConfigError.js";
 
 const ask = (text: string) => ({ messages: [new HumanMessage(text)] });
 

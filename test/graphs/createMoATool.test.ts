@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
 import { createMoATool } from "../../src/graphs/createMoATool.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 

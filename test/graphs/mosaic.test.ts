@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMosaicGraph } from "../../src/graphs/buildMosaicGraph.js";
+import { buildMosaicGraph } from "../../src/graphs/mosaic/graph.js";
 import { ReplayChatModel } from "../../src/models/replay/ReplayChatModel.js";
 import { readJsonl } from "../../src/models/replay/readJsonl.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildSelfMoAGraph } from "../../src/graphs/buildSelfMoAGraph.js";
+import { buildSelfMoAGraph } from "../../src/graphs/self-moa/graph.js";
 import { ensureConfig } from "../../src/config/ensureConfig.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 

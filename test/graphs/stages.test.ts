@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { planTopology } from "../../src/graphs/planTopology.js";
 import { disposeAll } from "../../src/models/llamacpp/llamaRuntime.js";
-import { summarizeCost } from "../../src/state/summarizeCost.js";
-import { summarizeRun } from "../../src/state/summarizeRun.js";
+import { summarizeCost } from "../../src/report/summarizeCost.js";
+import { summarizeRun } from "../../src/report/summarizeRun.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 
 afterAll(() => disposeAll());

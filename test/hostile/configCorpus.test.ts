@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/ConfigError.js";
+import { ConfigError } from "../../src/errors/ConfigError.js";
 import { planTopologyFile } from "../../src/graphs/planTopology.js";
 import { runCli } from "../helpers/runCli.js";
 

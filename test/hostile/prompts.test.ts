@@ -1,7 +1,7 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
-import { MoAInputError } from "../../src/nodes/MoAInputError.js";
+import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { MoAInputError } from "../../src/errors/MoAInputError.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 
 /**

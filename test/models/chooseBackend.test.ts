@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chooseBackend } from "../../src/models/backend/chooseBackend.js";
+import { chooseBackend } from "../../src/models/chooseBackend.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
 import { unusedPort } from "../helpers/ports.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
-import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
-import { buildMosaicGraph } from "../../src/graphs/buildMosaicGraph.js";
+import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMosaicGraph } from "../../src/graphs/mosaic/graph.js";
 import { prepareResume } from "../../src/persistence/prepareResume.js";
 import type { MoAStateValue } from "../../src/state/moaState.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";

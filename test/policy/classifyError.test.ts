@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatOllama } from "@langchain/ollama";
 import { ChatOpenAI } from "@langchain/openai";
-import { ConfigError } from "../../src/config/ConfigError.js";
+import { ConfigError } from "../../src/errors/ConfigError.js";
 import { ModelSetupError } from "../../src/models/createChatModel.js";
 import { classifyError } from "../../src/policy/classifyError.js";
 import { fetchWithRetryAfter } from "../../src/policy/fetchWithRetryAfter.js";
@@ -94,11 +94,11 @@ describe("classifyError", () => {
   });
 
   it("does not retry a model that could not be set up", () => {
-    expect(classifyError(new ModelSetupError("no API key"))).toEqual({ retry: false, reason: "ModelSetupError" });
+    expect(classifyError(new ModelSetupError("no API key"))).toEqual({ retry: false, reason: "model_setup_failed" });
   });
 
   it("does not retry a configuration error", () => {
-    expect(classifyError(new ConfigError([{ path: "defaults.baseUrl", message: "bad" }]))).toEqual({ retry: false, reason: "ConfigError" });
+    expect(classifyError(new ConfigError([{ path: "defaults.baseUrl", message: "bad" }]))).toEqual({ retry: false, reason: "invalid_config" });
   });
 
   it("does not retry an error it does not recognise", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/buildMoAGraph.js";
+import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
 import { LayerFailedError } from "../../src/nodes/layerReferences.js";
 import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/ConfigError.js";
+import { ConfigError } from "../../src/errors/ConfigError.js";
 import { ensureConfig } from "../../src/config/ensureConfig.js";
 
 const agents = ["ollama:a:1b", "ollama:b:1b"];

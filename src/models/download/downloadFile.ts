@@ -5,6 +5,7 @@ import path from "node:path";
 import { sleep } from "../../policy/sleep.js";
 import { describeError } from "../describeError.js";
 import type { OnTransferProgress, TransferProgress } from "../progress.js";
+import { MoAError } from "../../errors/MoAError.js";
 
 /** Options of {@link downloadFile}. */
 export interface DownloadFileOptions {
@@ -52,14 +53,14 @@ export interface DownloadResult {
 export type DownloadFailure = "network" | "http" | "incomplete" | "size-mismatch" | "checksum-mismatch" | "aborted" | "filesystem";
 
 /** Thrown for every failed download; the message names the URL, the reason and how to use a local file instead. */
-export class DownloadError extends Error {
+export class DownloadError extends MoAError {
   readonly url: string;
   readonly reason: DownloadFailure;
   readonly status: number | undefined;
   /** Whether another attempt could succeed (the downloader retries these itself). */
   readonly transient: boolean;
   constructor(message: string, init: { url: string; reason: DownloadFailure; status?: number; transient?: boolean; cause?: unknown }) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(message, { code: "download_failed", category: "environment", cause: init.cause });
     this.name = "DownloadError";
     this.url = init.url;
     this.reason = init.reason;

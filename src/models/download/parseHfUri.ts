@@ -1,3 +1,4 @@
+import { MoAError } from "../../errors/MoAError.js";
 /** A GGUF file in a Hugging Face repository, as named by an `hf:` URI. */
 export interface HfSource {
   owner: string;
@@ -20,9 +21,9 @@ export interface ParseHfUriOptions {
 }
 
 /** Thrown when an `hf:` model source cannot be understood. */
-export class ModelSourceError extends Error {
+export class ModelSourceError extends MoAError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: "invalid_model_source", category: "config" });
     this.name = "ModelSourceError";
   }
 }

@@ -3,6 +3,8 @@ import path from "node:path";
 import { listCachedModels, type CachedModel } from "./listCachedModels.js";
 import { modelCacheDir } from "./modelCacheDir.js";
 import { formatHfUri, parseHfUri } from "./parseHfUri.js";
+import { MoAError } from "../../errors/MoAError.js";
+import { UsageError } from "../../errors/UsageError.js";
 
 /** Options of {@link removeCachedModels}: give `match` or `all: true`. */
 export interface RemoveCachedModelsOptions {
@@ -19,10 +21,13 @@ export interface RemoveCachedModelsOptions {
 }
 
 /** Raised by {@link removeCachedModels} with `single` when the pattern matches several files. */
-export class AmbiguousModelMatchError extends Error {
+export class AmbiguousModelMatchError extends MoAError {
   readonly matches: CachedModel[];
   constructor(pattern: string, matches: CachedModel[]) {
-    super(`"${pattern}" matches ${matches.length} cached models:\n${matches.map((m) => `  - ${m.uri}`).join("\n")}\nname one of them more precisely (its file name or hf: URI), or remove them all with --all`);
+    super(`"${pattern}" matches ${matches.length} cached models:\n${matches.map((m) => `  - ${m.uri}`).join("\n")}\nname one of them more precisely (its file name or hf: URI), or remove them all with --all`, {
+      code: "ambiguous_model_match",
+      category: "usage",
+    });
     this.name = "AmbiguousModelMatchError";
     this.matches = matches;
   }
@@ -45,7 +50,7 @@ export interface RemovedModels {
 export async function removeCachedModels({ match, all = false, single = false, cacheDir = modelCacheDir() }: RemoveCachedModelsOptions): Promise<RemovedModels> {
   const pattern = match?.trim() ?? "";
   // An empty pattern would match everything; deleting it all must be asked for by name.
-  if (!all && pattern === "") throw new Error('removeCachedModels needs a file name or hf: URI to match, or "all: true"');
+  if (!all && pattern === "") throw new UsageError('removeCachedModels needs a file name or hf: URI to match, or "all: true"');
   const matches = all ? () => true : matcher(pattern);
   const root = path.resolve(cacheDir);
   const removed: CachedModel[] = [];

@@ -15,6 +15,7 @@ import { ensureModelFile } from "../download/ensureModelFile.js";
 import { withLlamaModel } from "./llamaRuntime.js";
 import { toLlamaChat } from "./messages.js";
 import { runChat, type ChatRunOutcome } from "./runChat.js";
+import { ConfigError } from "../../errors/ConfigError.js";
 
 /** Constructor options of {@link ChatLlamaCppLocal}. */
 export interface ChatLlamaCppLocalInput extends BaseChatModelParams {
@@ -92,9 +93,9 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
 
   constructor(fields: ChatLlamaCppLocalInput) {
     super(fields);
-    if (!fields.modelPath) throw new Error("ChatLlamaCppLocal: modelPath is required");
+    if (!fields.modelPath) throw new ConfigError([{ path: "modelPath", message: "expected the path of a .gguf file" }], "ChatLlamaCppLocal");
     if (fields.maxTokens !== undefined && !(Number.isInteger(fields.maxTokens) && fields.maxTokens > 0)) {
-      throw new Error(`ChatLlamaCppLocal: maxTokens must be a positive integer, got ${fields.maxTokens}`);
+      throw new ConfigError([{ path: "maxTokens", message: `expected a positive integer, got ${fields.maxTokens}` }], "ChatLlamaCppLocal");
     }
     this.modelPath = path.resolve(fields.modelPath);
     this.temperature = fields.temperature;

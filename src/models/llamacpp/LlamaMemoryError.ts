@@ -1,4 +1,5 @@
 import { formatMemorySize } from "./byteSize.js";
+import { MoAError } from "../../errors/MoAError.js";
 
 /** Constructor options of {@link LlamaMemoryError}. */
 export interface LlamaMemoryErrorOptions {
@@ -29,7 +30,7 @@ export interface LlamaMemoryErrorOptions {
  *   if (error instanceof LlamaMemoryError) console.error(error.message);
  * }
  */
-export class LlamaMemoryError extends Error {
+export class LlamaMemoryError extends MoAError {
   readonly modelPath: string;
   readonly neededBytes: number;
   readonly availableBytes: number;
@@ -39,6 +40,7 @@ export class LlamaMemoryError extends Error {
     super(
       `not enough memory to load GGUF model ${modelPath}: it needs about ${formatMemorySize(neededBytes)}${breakdown ? ` (${breakdown})` : ""} ` +
         `but only ${available} is available (${source}). ${memoryAdvice({ contextDominates })}`,
+      { code: "insufficient_memory", category: "environment" },
     );
     this.name = "LlamaMemoryError";
     this.modelPath = modelPath;

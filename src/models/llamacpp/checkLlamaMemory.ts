@@ -5,6 +5,7 @@ import { estimateLlamaMemory } from "./estimateLlamaMemory.js";
 import { memoryAdvice } from "./LlamaMemoryError.js";
 import { heldContextBytes } from "./llamaRuntime.js";
 import { DEFAULT_SEQUENCES, effectiveRuntimeConfig } from "./runtimeConfig.js";
+import { ConfigError } from "../../errors/ConfigError.js";
 
 /** One model use in a topology; the same file may appear several times (several agents). */
 export interface LlamaMemoryRequest {
@@ -53,7 +54,7 @@ export interface LlamaMemoryCheck {
 export async function checkLlamaMemory({ models, maxLoadedModels, availableBytes }: CheckLlamaMemoryOptions): Promise<LlamaMemoryCheck> {
   const config = effectiveRuntimeConfig();
   const cap = maxLoadedModels ?? config.maxLoadedModels;
-  if (!Number.isInteger(cap) || cap < 1) throw new Error(`maxLoadedModels must be a positive integer, got ${cap}`);
+  if (!Number.isInteger(cap) || cap < 1) throw new ConfigError([{ path: "maxLoadedModels", message: `expected a positive integer, got ${cap}` }]);
 
   const perModel = await estimateDistinct(models);
   const largest = [...perModel].sort((a, b) => b.bytes - a.bytes).slice(0, cap);

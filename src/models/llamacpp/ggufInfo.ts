@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { GgufFileInfo } from "node-llama-cpp";
 import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
+import { MoAError } from "../../errors/MoAError.js";
 
 /** What we report about a GGUF file without loading it. */
 export interface GgufInfo {
@@ -29,12 +30,12 @@ export type GgufErrorReason = "not-found" | "not-a-file" | "not-gguf";
  *   if (error instanceof GgufError && error.reason === "not-found") console.error(error.message);
  * }
  */
-export class GgufError extends Error {
+export class GgufError extends MoAError {
   readonly reason: GgufErrorReason;
   readonly filePath: string;
 
   constructor(reason: GgufErrorReason, filePath: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, { code: "invalid_gguf", category: "environment", cause: options?.cause });
     this.name = "GgufError";
     this.reason = reason;
     this.filePath = filePath;

@@ -26,6 +26,8 @@ import {
 } from "./modelRegistry.js";
 import { planRoom } from "./planRoom.js";
 import { DEFAULT_SEQUENCES, effectiveRuntimeConfig, setRuntimeConfig, type EffectiveLlamaRuntimeConfig, type LlamaRuntimeConfig } from "./runtimeConfig.js";
+import { ConfigError } from "../../errors/ConfigError.js";
+import { LlamaRuntimeError } from "./LlamaRuntimeError.js";
 
 export { defaultContextThreads, defaultThreads, getLlamaRuntime } from "./llamaInstance.js";
 export type { ModelContextOptions, ModelHandle } from "./modelHandle.js";
@@ -93,7 +95,7 @@ export function configureLlamaRuntime(config: LlamaRuntimeConfig = { maxLoadedMo
  */
 export async function withLlamaModel<R>({ modelPath, signal, fn, ...layout }: WithLlamaModelOptions<R>): Promise<R> {
   const sequences = layout.sequences ?? DEFAULT_SEQUENCES;
-  if (!Number.isInteger(sequences) || sequences < 1) throw new Error(`sequences must be a positive integer, got ${sequences}`);
+  if (!Number.isInteger(sequences) || sequences < 1) throw new ConfigError([{ path: "sequences", message: `expected a positive integer, got ${sequences}` }]);
   const entry = await reserveModel(path.resolve(modelPath), layout, signal);
   try {
     return await fn(await abortable(handleFor(entry, layout, signal), signal));
@@ -174,7 +176,7 @@ export async function disposeAll(): Promise<void> {
   const entries = [...registry.values()];
   registry.clear();
   resetUnloadCount();
-  const error = new Error("llama.cpp runtime disposed");
+  const error = new LlamaRuntimeError("disposed", "llama.cpp runtime disposed");
   changes.failAll(error);
   const llama = detachLlamaRuntime();
 
@@ -304,7 +306,7 @@ async function reserveRoom<T>({ neededBytes, addsModel, keep, signal, existing, 
     if (found !== undefined) return found;
     const { maxLoadedModels, memoryLimitBytes, memoryLimitSource } = effectiveRuntimeConfig();
     const system = memoryLimitBytes === undefined ? await systemAvailableMemory() : undefined;
-    if (epoch !== startEpoch) throw new Error("llama.cpp runtime disposed");
+    if (epoch !== startEpoch) throw new LlamaRuntimeError("disposed", "llama.cpp runtime disposed");
     signal?.throwIfAborted();
     const again = existing();
     if (again !== undefined) return again;
@@ -368,7 +370,7 @@ async function loadModel(absolutePath: string): Promise<LoadedModel> {
   try {
     model = await llama.loadModel({ modelPath: absolutePath });
   } catch (error) {
-    throw new Error(`failed to load GGUF model ${absolutePath}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new LlamaRuntimeError("load_failed", `failed to load GGUF model ${absolutePath}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
   }

@@ -2,6 +2,7 @@ import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel } from
 import { defaultContextThreads } from "./llamaInstance.js";
 import { DEFAULT_MAX_CONTEXT_SIZE, DEFAULT_SEQUENCES } from "./runtimeConfig.js";
 import { SequencePool } from "./sequencePool.js";
+import { LlamaRuntimeError } from "./LlamaRuntimeError.js";
 
 /** How a model's context is laid out; calls with different layouts get different contexts. */
 export interface ModelContextOptions {
@@ -89,7 +90,7 @@ export async function createModelHandle({ modelPath, model, chatWrapper, layout,
     contextSize: context.contextSize,
     sequences,
     async withSequence(fn, signal) {
-      if (use.isUnloaded()) throw new Error(`llama.cpp model ${modelPath} was unloaded; acquire it again (or use withLlamaModel)`);
+      if (use.isUnloaded()) throw new LlamaRuntimeError("unloaded", `llama.cpp model ${modelPath} was unloaded; acquire it again (or use withLlamaModel)`);
       use.pin();
       try {
         const sequence = await pool.acquire(signal);

@@ -1,6 +1,7 @@
 import type { ChatWrapper, LlamaModel } from "node-llama-cpp";
 import { ChangeNotifier } from "./ChangeNotifier.js";
 import { disposeContextEntry, type ContextEntry, type ModelHandle } from "./modelHandle.js";
+import { LlamaRuntimeError } from "./LlamaRuntimeError.js";
 
 /** A model's weights and its resolved chat template. */
 export interface LoadedModel {
@@ -74,7 +75,7 @@ export function unloadEntry(entry: ModelEntry): void {
   registry.delete(entry.modelPath);
   entry.unloaded = true;
   unloads += 1;
-  const done: Promise<void> = disposeEntry(entry, new Error(`llama.cpp model ${entry.modelPath} was unloaded`))
+  const done: Promise<void> = disposeEntry(entry, new LlamaRuntimeError("unloaded", `llama.cpp model ${entry.modelPath} was unloaded`))
     .catch(() => undefined)
     .finally(() => {
       unloading.delete(done);

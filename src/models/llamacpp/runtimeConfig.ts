@@ -1,4 +1,4 @@
-import { ConfigError } from "../../config/ConfigError.js";
+import { ConfigError } from "../../errors/ConfigError.js";
 import { formatMemorySize, parseByteSize } from "./byteSize.js";
 
 /** Sequences per context when the caller does not say: enough for one MoA layer of proposers. */
@@ -53,7 +53,7 @@ export function setRuntimeConfig({ maxLoadedModels, memoryLimitBytes }: LlamaRun
   else if (maxLoadedModels !== undefined) overrides.maxLoadedModels = checkMaxModels(maxLoadedModels, "maxLoadedModels");
   if (memoryLimitBytes === null) delete overrides.memoryLimitBytes;
   else if (memoryLimitBytes !== undefined) {
-    if (!(memoryLimitBytes > 0)) throw new Error(`memoryLimitBytes must be a positive number of bytes, got ${memoryLimitBytes}`);
+    if (!(memoryLimitBytes > 0)) throw new ConfigError([{ path: "memoryLimitBytes", message: `expected a positive number of bytes, got ${memoryLimitBytes}` }]);
     overrides.memoryLimitBytes = memoryLimitBytes;
   }
 }

@@ -1,3 +1,5 @@
+import { InternalError } from "../../errors/InternalError.js";
+import { LlamaRuntimeError } from "./LlamaRuntimeError.js";
 /**
  * A fixed set of reusable resources handed out one caller at a time, with a FIFO queue for callers
  * that arrive while every resource is busy.
@@ -16,7 +18,7 @@ export class SequencePool<T> {
   private closedError: Error | undefined;
 
   constructor(items: readonly T[]) {
-    if (items.length === 0) throw new Error("SequencePool needs at least one item");
+    if (items.length === 0) throw new InternalError("SequencePool needs at least one item");
     this.free = [...items];
   }
 
@@ -80,7 +82,7 @@ export class SequencePool<T> {
   }
 
   /** Rejects every waiting caller and refuses new ones; used when the owning model is disposed. */
-  close(error: Error = new Error("SequencePool closed")): void {
+  close(error: Error = new LlamaRuntimeError("disposed", "SequencePool closed")): void {
     this.closedError = error;
     this.free.length = 0;
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);

@@ -1,4 +1,5 @@
 import { describeError } from "../describeError.js";
+import { ModelsNotReadyError } from "../ModelsNotReadyError.js";
 
 /** Options for {@link missingOllamaModels}. */
 export interface MissingOllamaModelsOptions {
@@ -28,11 +29,11 @@ export async function missingOllamaModels({ baseUrl, models, fetch: fetchImpl = 
     response = await fetchImpl(`${server}/api/tags`, signal ? { signal } : {});
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    throw new Error(`could not list the models of ${server}: the Ollama server is not reachable (${describeError(error)})`, { cause: error });
+    throw new ModelsNotReadyError(`could not list the models of ${server}: the Ollama server is not reachable (${describeError(error)})`, { cause: error, fix: "start Ollama (`ollama serve`) or set OLLAMA_HOST" });
   }
   const body = (await response.json().catch(() => undefined)) as { models?: unknown } | undefined;
   if (!response.ok || !body || !Array.isArray(body.models)) {
-    throw new Error(`could not list the models of ${server}: GET /api/tags answered HTTP ${response.status} without a model list; is this an Ollama server?`);
+    throw new ModelsNotReadyError(`could not list the models of ${server}: GET /api/tags answered HTTP ${response.status} without a model list; is this an Ollama server?`);
   }
   const have = new Set(
     body.models.flatMap((entry: unknown) => {

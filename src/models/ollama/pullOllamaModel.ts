@@ -1,8 +1,9 @@
 import { describeError } from "../describeError.js";
 import type { OnTransferProgress, TransferProgress } from "../progress.js";
+import { MoAError } from "../../errors/MoAError.js";
 
 /** Raised when Ollama cannot pull a model; the message names the model, the server and the reason. */
-export class OllamaPullError extends Error {
+export class OllamaPullError extends MoAError {
   readonly model: string;
   readonly baseUrl: string;
   /** Ollama's own error text, or what went wrong on the way to it. */
@@ -11,7 +12,7 @@ export class OllamaPullError extends Error {
   readonly status: number | undefined;
 
   constructor({ model, baseUrl, reason, status, cause }: { model: string; baseUrl: string; reason: string; status?: number; cause?: unknown }) {
-    super(`could not pull "${model}" from ${baseUrl}: ${reason}${hintFor(reason)}`, cause === undefined ? undefined : { cause });
+    super(`could not pull "${model}" from ${baseUrl}: ${reason}${hintFor(reason)}`, { code: "pull_failed", category: "environment", cause });
     this.name = "OllamaPullError";
     this.model = model;
     this.baseUrl = baseUrl;

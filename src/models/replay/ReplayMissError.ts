@@ -1,3 +1,4 @@
+import { MoAError } from "../../errors/MoAError.js";
 /**
  * A replayed model was asked something it has no recording for. `key` is the full lookup key; the
  * message shows its start, which is usually enough to spot a prompt-template mismatch.
@@ -5,7 +6,7 @@
  * @example
  * try { await model.invoke("unrecorded"); } catch (e) { if (e instanceof ReplayMissError) console.log(e.key); }
  */
-export class ReplayMissError extends Error {
+export class ReplayMissError extends MoAError {
   override readonly name = "ReplayMissError";
 
   constructor(
@@ -16,6 +17,7 @@ export class ReplayMissError extends Error {
     super(
       `ReplayChatModel: no recorded response for key ${JSON.stringify(shown)} (${recordCount} records); ` +
         "check that the prompt matches the recording exactly, or pass onMissing to reply anyway",
+      { code: "replay_miss", category: "run" },
     );
   }
 }

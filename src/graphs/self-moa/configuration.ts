@@ -5,7 +5,7 @@ import {
   ModelSpecSchema,
   QuorumSchema,
   type MoAConfigInput,
-} from "./schema.js";
+} from "../../config/schema.js";
 
 /**
  * Self-MoA: one strong model sampled `n` times (distinct seeds) as the proposers, then aggregated

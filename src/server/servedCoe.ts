@@ -1,7 +1,7 @@
 import { getPreset } from "../config/presets.js";
-import { planTopology, planTopologyFile } from "./planTopology.js";
+import { planTopology, planTopologyFile } from "../graphs/planTopology.js";
 
-export { buildCoEGraph, type BuildCoEGraphOptions } from "./buildCoEGraph.js";
+export { buildCoEGraph, type BuildCoEGraphOptions } from "../graphs/coe/graph.js";
 
 /** The compiled CoE graph served by `langgraph.json` as "coe" (`MOA_COE_CONFIG` or the `coe` preset). */
 export const graph = (

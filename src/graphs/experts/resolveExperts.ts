@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ConfigError } from "./ConfigError.js";
-import { ensureConfig, type ResolvedAgent } from "./ensureConfig.js";
+import { ConfigError } from "../../errors/ConfigError.js";
+import { ensureConfig, type ResolvedAgent } from "../../config/ensureConfig.js";
 import {
   CoEConfigSchema,
   MosaicConfigSchema,
@@ -10,7 +10,7 @@ import {
   type MosaicConfigInput,
   type RouterConfig,
 } from "./expertsSchema.js";
-import { isChatModel, type AgentConfig, type MoAConfigInput, type QuorumConfig } from "./schema.js";
+import { isChatModel, type AgentConfig, type MoAConfigInput, type QuorumConfig } from "../../config/schema.js";
 
 /** One expert: an agent that answers, or a nested topology config run as a stage. */
 export type ResolvedExpert =

@@ -1,6 +1,6 @@
-import type { SelfMoAConfigInput } from "../config/selfMoASchema.js";
-import type { ModelFactory } from "../models/createChatModel.js";
-import { buildMoAGraph } from "./buildMoAGraph.js";
+import type { SelfMoAConfigInput } from "./configuration.js";
+import type { ModelFactory } from "../../models/createChatModel.js";
+import { buildMoAGraph } from "../moa/graph.js";
 
 /** Options for {@link buildSelfMoAGraph}. */
 export interface BuildSelfMoAGraphOptions {

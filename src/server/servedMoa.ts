@@ -1,7 +1,7 @@
 import { loadConfig } from "../config/loadConfig.js";
-import { buildMoAGraph } from "./buildMoAGraph.js";
+import { buildMoAGraph } from "../graphs/moa/graph.js";
 
-export { buildMoAGraph, type BuildMoAGraphOptions } from "./buildMoAGraph.js";
+export { buildMoAGraph, type BuildMoAGraphOptions } from "../graphs/moa/graph.js";
 
 /**
  * The compiled MoA graph served by `langgraph.json` and shown in LangGraph Studio as "moa".

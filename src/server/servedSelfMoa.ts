@@ -1,7 +1,7 @@
 import { loadConfig } from "../config/loadConfig.js";
-import { buildMoAGraph } from "./buildMoAGraph.js";
+import { buildMoAGraph } from "../graphs/moa/graph.js";
 
-export { buildSelfMoAGraph, type BuildSelfMoAGraphOptions } from "./buildSelfMoAGraph.js";
+export { buildSelfMoAGraph, type BuildSelfMoAGraphOptions } from "../graphs/self-moa/graph.js";
 
 /** The compiled Self-MoA graph served by `langgraph.json` as "self-moa" (`MOA_SELF_MOA_CONFIG` or the `self-moa` preset). */
 export const graph = buildMoAGraph({

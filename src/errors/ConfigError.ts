@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { formatZodIssues } from "./formatZodIssues.js";
+import { MoAError } from "./MoAError.js";
 
 /** One problem in a configuration: where it is and what was expected. */
 export interface ConfigIssue {
@@ -9,12 +10,12 @@ export interface ConfigIssue {
 }
 
 /** Raised for any invalid configuration; the CLI prints {@link ConfigError.message} and exits 2. */
-export class ConfigError extends Error {
+export class ConfigError extends MoAError {
   readonly issues: ConfigIssue[];
   readonly source: string | undefined;
 
   constructor(issues: ConfigIssue[], source?: string) {
-    super(formatIssues(issues, source));
+    super(formatIssues(issues, source), { code: "invalid_config", category: "config" });
     this.name = "ConfigError";
     this.issues = issues;
     this.source = source;

@@ -1,4 +1,4 @@
-import { latestTurnAnswers, type MoAStateValue } from "./moaState.js";
+import { latestTurnAnswers, type MoAStateValue } from "../state/moaState.js";
 
 /** What one run cost. */
 export interface RunCost {

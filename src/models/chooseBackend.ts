@@ -1,6 +1,6 @@
-import type { ModelBackend } from "../../config/presets.js";
-import { describeError } from "../describeError.js";
-import { resolveOllamaUrl } from "../endpoints.js";
+import type { ModelBackend } from "../config/presets.js";
+import { describeError } from "./describeError.js";
+import { resolveOllamaUrl } from "./endpoints.js";
 
 /** What `--backend` accepts: a backend, or `auto` to pick one. */
 export type BackendChoice = ModelBackend | "auto";

@@ -1,11 +1,11 @@
 import type { Embeddings } from "@langchain/core/embeddings";
 import { OllamaEmbeddings } from "@langchain/ollama";
 import { OpenAIEmbeddings } from "@langchain/openai";
-import { resolveOllamaUrl, resolveOpenAIEndpoint } from "../models/endpoints.js";
-import { fetchWithTimeout } from "../models/fetchWithTimeout.js";
-import { parseModelRef } from "../models/parseModelRef.js";
+import { resolveOllamaUrl, resolveOpenAIEndpoint } from "./endpoints.js";
+import { fetchWithTimeout } from "./fetchWithTimeout.js";
+import { parseModelRef } from "./parseModelRef.js";
 import { definedOnly } from "../util/definedOnly.js";
-import { RouterConfigError } from "./RouterConfigError.js";
+import { RouterConfigError } from "../routing/RouterConfigError.js";
 
 /** Options of {@link createEmbeddings}. */
 export interface CreateEmbeddingsOptions {

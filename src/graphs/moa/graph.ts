@@ -1,12 +1,12 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
-import { ensureConfig, type ResolvedTopology } from "../config/ensureConfig.js";
-import type { MoAConfigInput } from "../config/schema.js";
-import type { SelfMoAConfigInput } from "../config/selfMoASchema.js";
-import { createChatModel, createModelSafely, type ModelFactory } from "../models/createChatModel.js";
-import { createAggregateNode } from "../nodes/aggregate.js";
-import { createProposeNode } from "../nodes/propose.js";
-import { createQuorumLayerNode } from "../nodes/quorumLayer.js";
-import { MoAInput, MoAState } from "../state/moaState.js";
+import { ensureConfig, type ResolvedTopology } from "../../config/ensureConfig.js";
+import type { MoAConfigInput } from "../../config/schema.js";
+import type { SelfMoAConfigInput } from "../self-moa/configuration.js";
+import { createChatModel, createModelSafely, type ModelFactory } from "../../models/createChatModel.js";
+import { createAggregateNode } from "../../nodes/aggregate.js";
+import { createProposeNode } from "../../nodes/propose.js";
+import { createQuorumLayerNode } from "../../nodes/quorumLayer.js";
+import { MoAInput, MoAState } from "../../state/moaState.js";
 
 /** Options for {@link buildMoAGraph}. */
 export interface BuildMoAGraphOptions {

@@ -1,12 +1,13 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Embeddings } from "@langchain/core/embeddings";
-import { createEmbeddingRouter } from "../routing/createEmbeddingRouter.js";
-import { createEmbeddings } from "../routing/createEmbeddings.js";
-import { createLlmRouter } from "../routing/createLlmRouter.js";
-import { createRuleRouter } from "../routing/createRuleRouter.js";
-import type { Router } from "../routing/types.js";
+import { createEmbeddingRouter } from "../../routing/createEmbeddingRouter.js";
+import { createEmbeddings } from "../../models/createEmbeddings.js";
+import { createLlmRouter } from "../../routing/createLlmRouter.js";
+import { createRuleRouter } from "../../routing/createRuleRouter.js";
+import type { Router } from "../../routing/types.js";
 import type { RouterConfig } from "./expertsSchema.js";
-import { ConfigError } from "./ConfigError.js";
+import { ConfigError } from "../../errors/ConfigError.js";
+import { InternalError } from "../../errors/InternalError.js";
 
 
 /**
@@ -29,7 +30,7 @@ export function createRouterFromConfig({ config, categories, model }: { config: 
 function buildRouter(config: RouterConfig, categories: readonly string[], model: BaseChatModel | undefined): Router {
   switch (config.type) {
     case "llm":
-      if (!model) throw new Error("internal: the LLM router needs its model");
+      if (!model) throw new InternalError("the LLM router needs its model");
       return createLlmRouter({ model, categories, ...(config.descriptions ? { descriptions: config.descriptions } : {}) });
     case "rules":
       return createRuleRouter({

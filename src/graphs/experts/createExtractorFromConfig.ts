@@ -1,6 +1,6 @@
-import { createExtractor } from "../voting/createExtractor.js";
-import type { AnswerExtractor } from "../voting/AnswerExtractor.js";
-import { embeddingsFrom } from "./buildRouter.js";
+import { createExtractor } from "../../voting/createExtractor.js";
+import type { AnswerExtractor } from "../../voting/AnswerExtractor.js";
+import { embeddingsFrom } from "./createRouterFromConfig.js";
 import type { ExtractorConfig } from "./expertsSchema.js";
 
 /**

@@ -1,4 +1,4 @@
-import { latestTurnAnswers, type AgentAnswer, type MoAStateValue } from "./moaState.js";
+import { latestTurnAnswers, type AgentAnswer, type MoAStateValue } from "../state/moaState.js";
 
 /** One row of the per-agent summary table. */
 export interface AgentSummaryRow {

@@ -1,6 +1,6 @@
-import type { CoEConfigInput } from "../config/expertsSchema.js";
-import type { ModelFactory } from "../models/createChatModel.js";
-import { planTopology } from "./planTopology.js";
+import type { CoEConfigInput } from "../experts/expertsSchema.js";
+import type { ModelFactory } from "../../models/createChatModel.js";
+import { planTopology } from "../planTopology.js";
 
 /** Options for {@link buildCoEGraph}. */
 export interface BuildCoEGraphOptions {

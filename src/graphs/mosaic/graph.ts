@@ -1,6 +1,6 @@
-import type { MosaicConfigInput } from "../config/expertsSchema.js";
-import type { ModelFactory } from "../models/createChatModel.js";
-import { planTopology } from "./planTopology.js";
+import type { MosaicConfigInput } from "../experts/expertsSchema.js";
+import type { ModelFactory } from "../../models/createChatModel.js";
+import { planTopology } from "../planTopology.js";
 
 /** Options for {@link buildMosaicGraph}. */
 export interface BuildMosaicGraphOptions {

@@ -1,7 +1,7 @@
 import { getPreset } from "../config/presets.js";
-import { planTopology, planTopologyFile } from "./planTopology.js";
+import { planTopology, planTopologyFile } from "../graphs/planTopology.js";
 
-export { buildMosaicGraph, type BuildMosaicGraphOptions } from "./buildMosaicGraph.js";
+export { buildMosaicGraph, type BuildMosaicGraphOptions } from "../graphs/mosaic/graph.js";
 
 /** The compiled MOSAIC graph served by `langgraph.json` as "mosaic" (`MOA_MOSAIC_CONFIG` or the `mosaic` preset). */
 export const graph = (

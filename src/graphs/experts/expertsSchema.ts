@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Embeddings } from "@langchain/core/embeddings";
-import { compileRule } from "../routing/compileRule.js";
-import { RouterConfigError } from "../routing/RouterConfigError.js";
+import { compileRule } from "../../routing/compileRule.js";
+import { RouterConfigError } from "../../routing/RouterConfigError.js";
 import {
   AgentSchema,
   AggregatorEntrySchema,
@@ -12,7 +12,7 @@ import {
   ModelSpecSchema,
   NameSchema,
   QuorumSchema,
-} from "./schema.js";
+} from "../../config/schema.js";
 
 // "unknown" is what routers answer when nothing fits, so it cannot name a real category.
 const CategorySchema = NameSchema.refine((name) => name !== "unknown", '"unknown" is reserved for inputs that fit no category');
@@ -69,7 +69,7 @@ export const RouterConfigSchema = z.discriminatedUnion("type", [
       compileRule(rule, index, false);
     } catch (error) {
       if (!(error instanceof RouterConfigError)) throw error;
-      ctx.addIssue({ code: "custom", path: ["rules", index], message: error.message.replace(/^rule \d+( \(category "[^"]*"\))?: /, "") });
+      ctx.addIssue({ code: "custom", path: ["rules", index], message: error.detail });
     }
   });
 });

@@ -6,7 +6,7 @@
  * cosineSimilarity([1, 0], [1, 1]); // 0.7071...
  */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new Error(`cannot compare vectors of length ${a.length} and ${b.length}`);
+  if (a.length !== b.length) throw new RangeError(`cannot compare vectors of length ${a.length} and ${b.length}`);
   let dot = 0;
   let normA = 0;
   let normB = 0;

@@ -1,14 +1,14 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
-import type { ResolvedExpertsTopology } from "../config/resolveExperts.js";
-import { createChatModel, createModelSafely, type ModelFactory } from "../models/createChatModel.js";
-import { createAggregateNode } from "../nodes/aggregate.js";
-import { createExpertNode, type StageRunnable } from "../nodes/expert.js";
-import { createGateNode } from "../nodes/gate.js";
-import { createQuorumLayerNode } from "../nodes/quorumLayer.js";
-import { createRouteNode } from "../nodes/route.js";
-import { createRouterFromConfig } from "../config/buildRouter.js";
-import { MoAInput, MoAState, type MoAStateValue } from "../state/moaState.js";
-import { createExtractorFromConfig } from "../config/buildExtractor.js";
+import type { ResolvedExpertsTopology } from "./resolveExperts.js";
+import { createChatModel, createModelSafely, type ModelFactory } from "../../models/createChatModel.js";
+import { createAggregateNode } from "../../nodes/aggregate.js";
+import { createExpertNode, type StageRunnable } from "../../nodes/expert.js";
+import { createGateNode } from "../../nodes/gate.js";
+import { createQuorumLayerNode } from "../../nodes/quorumLayer.js";
+import { createRouteNode } from "../../nodes/route.js";
+import { createRouterFromConfig } from "./createRouterFromConfig.js";
+import { MoAInput, MoAState, type MoAStateValue } from "../../state/moaState.js";
+import { createExtractorFromConfig } from "./createExtractorFromConfig.js";
 
 /** The node that runs all chosen experts when the topology has a quorum. */
 export const EXPERTS_NODE = "experts";
