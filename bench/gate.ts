@@ -2,8 +2,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { HumanMessage } from "@langchain/core/messages";
-import { ReplayChatModel } from "../src/models/replay/ReplayChatModel.js";
-import { readJsonl } from "../src/models/replay/readJsonl.js";
+import { ReplayChatModel } from "../src/testing/replay/ReplayChatModel.js";
+import { readJsonl } from "../src/testing/replay/readJsonl.js";
 import { computeConsensus } from "../src/voting/computeConsensus.js";
 import { extractNumber, numberExtractor } from "../src/voting/extractNumber.js";
 import { gateDecision } from "../src/voting/gateDecision.js";

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../src/graphs/builders.js";
 import { createChatModel } from "../src/models/createChatModel.js";
-import { disposeAll } from "../src/models/llamacpp/llamaRuntime.js";
+import { disposeAll } from "../src/models/providers/llamacpp/runtime/llamaRuntime.js";
 
 const TINY = path.resolve(import.meta.dirname, "../../shared/models/llama-2-tiny-random.gguf");
 const AGENTS = ["layer1/p1", "layer1/p2", "aggregator"] as const;

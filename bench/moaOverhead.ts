@@ -1,7 +1,7 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
-import { buildMoAGraph } from "../src/graphs/moa/graph.js";
-import { ScriptedChatModel } from "../test/helpers/ScriptedChatModel.js";
+import { buildMoAGraph } from "../src/graphs/builders.js";
+import { ScriptedChatModel } from "../src/testing/ScriptedChatModel.js";
 
 const LAYERS = 2;
 const PROPOSERS = 3;

@@ -1,6 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../src/graphs/moa/graph.js";
-import { ScriptedChatModel } from "../test/helpers/ScriptedChatModel.js";
+import { buildMoAGraph } from "../src/graphs/builders.js";
+import { ScriptedChatModel } from "../src/testing/ScriptedChatModel.js";
 
 /** p50/p95 of one fan-in mode. */
 export interface QuorumModeResult {

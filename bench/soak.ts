@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../src/graphs/builders.js";
 import { prepareResume } from "../src/persistence/prepareResume.js";
 import { openSqliteRunStore } from "../src/persistence/sqliteRunStore.js";
 import type { AgentAnswer } from "../src/state/moaState.js";

@@ -1,12 +1,14 @@
-/** Process exit codes of the `moa` CLI (documented in the README). */
+import { EXIT_CODES } from "../errors/MoAError.js";
+
+/** Process exit codes of the `moa` CLI (documented in the README); errors map through their category. */
 export const EXIT = {
   ok: 0,
   /** The run started but could not produce an answer (a whole layer or the aggregator failed). */
-  runFailed: 1,
+  runFailed: EXIT_CODES.run,
   /** Bad command line or configuration. */
-  usage: 2,
-  /** No model backend the topology needs is reachable. */
-  backendUnavailable: 3,
+  usage: EXIT_CODES.usage,
+  /** A backend, model file, memory or the run database is not usable. */
+  environment: EXIT_CODES.environment,
   /** Interrupted by the user (Ctrl-C). */
-  interrupted: 130,
+  interrupted: EXIT_CODES.interrupted,
 } as const;

@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { planTopologyFile } from "../graphs/planTopology.js";
-import { PRESETS } from "../config/presets.js";
-import { TOPOLOGY_KINDS } from "../config/topologyKind.js";
-import { moaConfigJsonSchema } from "../config/jsonSchema.js";
-import { BACKEND_CHOICES, type BackendChoice } from "../models/chooseBackend.js";
-import { disposeAll } from "../models/llamacpp/llamaRuntime.js";
-import { EXIT } from "./exitCodes.js";
 import { isMoAError } from "../errors/MoAError.js";
-import { listModelsCommand, removeModelsCommand } from "./modelsCommand.js";
-import { prepareModels } from "./prepareModels.js";
-import { resolvePlan } from "./resolvePlan.js";
-import { resumeCommand, runCommand } from "./runCommand.js";
-import { showCommand, threadsCommand } from "./threadsCommand.js";
 import { UsageError } from "../errors/UsageError.js";
+import { listPresets, topologyKinds } from "../graphs/registry.js";
+import { backendChoices } from "../models/chooseBackend.js";
+import { presetBackends } from "../models/providers/registry.js";
+import { disposeAll } from "../models/providers/llamacpp/runtime/llamaRuntime.js";
+import { modelsListCommand } from "./commands/modelsList.js";
+import { modelsPullCommand } from "./commands/modelsPull.js";
+import { modelsRemoveCommand } from "./commands/modelsRemove.js";
+import { presetsCommand } from "./commands/presets.js";
+import { resumeCommand } from "./commands/resume.js";
+import { runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
+import { showCommand } from "./commands/show.js";
+import { threadsCommand } from "./commands/threads.js";
+import { validateCommand } from "./commands/validate.js";
+import { EXIT } from "./exitCodes.js";
 import { withInterrupt } from "./withInterrupt.js";
-
 
 function parsePositiveInt(flag: string): (value: string) => number {
   return (value) => {
@@ -31,6 +33,22 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+interface RunFlags {
+  config?: string;
+  preset?: string;
+  topology?: string;
+  backend: string;
+  pull?: boolean;
+  maxTokens?: number;
+  showLayers?: boolean;
+  json?: boolean;
+  check: boolean;
+  thread?: string;
+  db?: string;
+  checkpointer?: string;
+  persist: boolean;
+}
+
 function buildProgram(): Command {
   const program = new Command()
     .name("moa")
@@ -41,12 +59,16 @@ function buildProgram(): Command {
 
   program
     .command("run")
-    .description("answer a question with an MoA topology (use - to read the question from stdin)")
+    .description("answer a question with a topology (use - to read the question from stdin)")
     .argument("<question...>", "the question")
     .addOption(new Option("-c, --config <file>", "topology file (YAML or JSON)").conflicts("preset"))
-    .addOption(new Option("-p, --preset <name>", `built-in topology: ${Object.keys(PRESETS).join(", ")}`).conflicts("config"))
-    .option("-t, --topology <kind>", `topology kind (${TOPOLOGY_KINDS.join(", ")}): its default preset, or a check of --config`)
-    .addOption(new Option("-b, --backend <backend>", "where a preset's models run: auto uses Ollama when it answers at OLLAMA_HOST, else llama.cpp in-process").choices(BACKEND_CHOICES).default("auto"))
+    .addOption(new Option("-p, --preset <name>", `built-in topology: ${listPresets().map((p) => p.name).join(", ")}`).conflicts("config"))
+    .option("-t, --topology <kind>", `topology kind (${topologyKinds().join(", ")}): its default preset, or a check of --config`)
+    .addOption(
+      new Option("-b, --backend <backend>", "where a preset's models run: auto uses Ollama when it answers at OLLAMA_HOST, else llama.cpp in-process")
+        .choices(backendChoices())
+        .default("auto"),
+    )
     .option("--pull", "pull the preset's missing Ollama models first (progress per model)")
     .option("--max-tokens <n>", "cap every agent's generated tokens (quick, cheap answers)", parsePositiveInt("--max-tokens"))
     .option("--show-layers", "print every agent's answer as it arrives")
@@ -56,11 +78,11 @@ function buildProgram(): Command {
     .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")
     .option("--checkpointer <url>", "persist runs in PostgreSQL (postgres://...; default: $MOA_CHECKPOINTER)")
     .option("--no-persist", "keep the run in memory only")
-    .action(async (words: string[], options: { config?: string; preset?: string; topology?: string; backend: BackendChoice; pull?: boolean; maxTokens?: number; showLayers?: boolean; json?: boolean; check: boolean; thread?: string; db?: string; checkpointer?: string; persist: boolean }) => {
+    .action(async (words: string[], flags: RunFlags) => {
       const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
-      if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`");
+      if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`", { code: "empty_question" });
       // Ctrl-C cancels in-flight model calls instead of killing the process mid-write.
-      await withInterrupt((signal) => runCommand({ question, ...options, signal }));
+      await withInterrupt((signal) => runCommand({ question, ...flags, signal }));
     });
 
   program
@@ -73,8 +95,8 @@ function buildProgram(): Command {
     .option("--pull", "pull missing Ollama models first")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
-    .action(async (thread: string, options: { showLayers?: boolean; json?: boolean; check: boolean; pull?: boolean; db?: string; checkpointer?: string }) => {
-      await withInterrupt((signal) => resumeCommand({ thread, ...options, signal }));
+    .action(async (thread: string, flags: { showLayers?: boolean; json?: boolean; check: boolean; pull?: boolean; db?: string; checkpointer?: string }) => {
+      await withInterrupt((signal) => resumeCommand({ thread, ...flags, signal }));
     });
 
   program
@@ -82,8 +104,8 @@ function buildProgram(): Command {
     .description("list persisted conversations")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
-    .action(async (options: { db?: string; checkpointer?: string }) => {
-      await threadsCommand(options);
+    .action(async (flags: { db?: string; checkpointer?: string }) => {
+      await threadsCommand(flags);
     });
 
   program
@@ -93,8 +115,8 @@ function buildProgram(): Command {
     .option("--json", "print one JSON document")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
-    .action(async (thread: string, options: { json?: boolean; db?: string; checkpointer?: string }) => {
-      await showCommand({ thread, ...options });
+    .action(async (thread: string, flags: { json?: boolean; db?: string; checkpointer?: string }) => {
+      await showCommand({ thread, ...flags });
     });
 
   const models = program.command("models").description("list the downloaded GGUF models (the model cache); `models rm` deletes them");
@@ -102,66 +124,46 @@ function buildProgram(): Command {
     .command("list", { isDefault: true })
     .description("list cached models")
     .action(async () => {
-      await listModelsCommand({});
+      await modelsListCommand({});
     });
   models
     .command("rm")
     .description("delete cached models whose file name contains <name> (or all of them)")
     .argument("[name]", "part of the file name, or the hf: URI")
     .option("--all", "delete every cached model")
-    .action(async (name: string | undefined, options: { all?: boolean }) => {
-      await removeModelsCommand({ ...(name !== undefined ? { match: name } : {}), all: options.all === true });
+    .action(async (name: string | undefined, flags: { all?: boolean }) => {
+      await modelsRemoveCommand({ match: name, all: flags.all === true });
     });
+  const pullable = presetBackends().filter((p) => p.prepare !== undefined).map((p) => p.name);
   models
     .command("pull")
     .description("download a preset's in-process models now (or pull its Ollama models with --backend ollama)")
     .option("-p, --preset <name>", "the preset", "moa-lite")
-    .addOption(new Option("-b, --backend <backend>", "the preset's models for this backend").choices(["llamacpp", "ollama"]).default("llamacpp"))
-    .action(async (options: { preset: string; backend: "llamacpp" | "ollama" }) => {
-      const plan = resolvePlan({ preset: options.preset, backend: options.backend });
-      await withInterrupt((signal) => prepareModels({ plan, pull: true, stderr: process.stderr, signal, strict: true }));
-      process.stderr.write(`the models of ${options.preset} (${options.backend}) are ready\n`);
+    .addOption(new Option("-b, --backend <backend>", "the preset's models for this backend").choices(pullable).default(pullable.includes("llamacpp") ? "llamacpp" : pullable[0]))
+    .action(async (flags: { preset: string; backend: string }) => {
+      await withInterrupt((signal) => modelsPullCommand({ ...flags, signal }));
     });
 
   program
     .command("presets")
     .description("list the built-in topologies")
-    .action(() => {
-      for (const preset of Object.values(PRESETS)) {
-        process.stdout.write(`${preset.name.padEnd(10)} ${preset.topology.padEnd(9)} ${preset.description}\n`);
-        process.stdout.write(`${"".padEnd(10)} ${"".padEnd(9)} llamacpp: ${preset.llamacppDescription}\n`);
-      }
-    });
+    .action(() => presetsCommand({}));
 
   program
     .command("validate")
     .description("check a topology file and print the resolved agents")
     .argument("<file>", "topology file (YAML or JSON)")
-    .action((file: string) => {
-      const plan = planTopologyFile(file);
-      const agents = [...new Map(plan.requirements.flat().map((agent) => [agent.id, agent])).values()];
-      const width = Math.max(...agents.map((agent) => agent.id.length));
-      for (const agent of agents) process.stdout.write(`${agent.id.padEnd(width)}  ${agent.modelLabel}\n`);
-      if (plan.kind === "moa" || plan.kind === "self-moa") {
-        const layers = plan.requirements.length - 1;
-        process.stdout.write(`${file}: valid ${plan.kind} (${layers} proposer layer${layers > 1 ? "s" : ""} + final aggregator = ${layers + 1} layers)\n`);
-      } else {
-        const nodes = Object.keys(plan.graph.compile().getGraph().nodes).filter((n) => !n.startsWith("__"));
-        process.stdout.write(`${file}: valid ${plan.kind} (nodes: ${nodes.join(", ")})\n`);
-      }
-    });
+    .action((file: string) => validateCommand({ file }));
 
   program
     .command("schema")
     .description("print the JSON Schema of topology files")
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(moaConfigJsonSchema(), null, 2)}\n`);
-    });
+    .action(() => schemaCommand({}));
 
   return program;
 }
 
-/** Maps an error to its message and exit code; only unexpected errors show a stack (with MOA_DEBUG=1). */
+/** Maps an error to its message and exit code (by its category); only unexpected errors show a stack (with MOA_DEBUG=1). */
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed its message; help and version are not failures.

@@ -1,7 +1,6 @@
 import Table from "cli-table3";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
-import type { RunCost } from "../report/summarizeCost.js";
-import type { RunSummary } from "../report/summarizeRun.js";
+import type { RunReport } from "../report/buildRunReport.js";
 
 /** Seconds for latencies a person reads: two decimals under 10 s, one above. */
 export function formatSeconds(ms: number): string {
@@ -37,7 +36,8 @@ export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates">, 
 }
 
 /** The per-agent summary table printed after a run. */
-export function renderSummaryTable(summary: RunSummary, { color = false, cost }: { color?: boolean; cost?: RunCost } = {}): string {
+export function renderSummaryTable(summary: Pick<RunReport, "rows" | "totals" | "cost">, { color = false }: { color?: boolean } = {}): string {
+  const { cost } = summary;
   const table = new Table({
     head: ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"],
     style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },

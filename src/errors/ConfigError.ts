@@ -22,8 +22,8 @@ export class ConfigError extends MoAError {
   }
 
   /** Converts zod's issues into ours, choosing the union branch the input was meant for. */
-  static fromZod(error: z.ZodError, source?: string): ConfigError {
-    return new ConfigError(formatZodIssues(error.issues), source);
+  static fromZod(error: z.ZodError, source?: string, pathPrefix: readonly PropertyKey[] = []): ConfigError {
+    return new ConfigError(formatZodIssues(error.issues, [...pathPrefix]), source);
   }
 }
 

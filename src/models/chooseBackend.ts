@@ -1,49 +1,52 @@
-import type { ModelBackend } from "../config/presets.js";
-import { describeError } from "./describeError.js";
-import { resolveOllamaUrl } from "./endpoints.js";
+import { UsageError } from "../errors/UsageError.js";
+import { modelProvider, modelProviders, presetBackends } from "./providers/registry.js";
 
-/** What `--backend` accepts: a backend, or `auto` to pick one. */
-export type BackendChoice = ModelBackend | "auto";
+/** What `--backend` accepts: a provider presets can run on, or `auto` to pick one. */
+export type BackendChoice = string;
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "ollama", "llamacpp", "openai"];
+/** The choices of `--backend`: `auto` and every provider presets can run on. */
+export function backendChoices(): string[] {
+  return ["auto", ...presetBackends().map((p) => p.name)];
+}
 
 /** The backend chosen, and the one-line reason shown to the user. */
 export interface ChosenBackend {
-  backend: ModelBackend;
+  backend: string;
   reason: string;
 }
 
 /** Options of {@link chooseBackend}. */
 export interface ChooseBackendOptions {
+  /** A provider's name, or `auto` (the default). */
   requested?: BackendChoice;
-  /** The Ollama server to probe; default `OLLAMA_HOST`, else 127.0.0.1:11434. */
-  ollamaUrl?: string;
-  /** How long an Ollama server may take to answer the probe. */
+  /** Where providers look for their servers (`OLLAMA_HOST`, ...). */
+  env?: NodeJS.ProcessEnv;
+  /** How long a server may take to answer its probe. */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
 /**
- * Picks where a preset's models run. `auto` uses Ollama when a server answers at `OLLAMA_HOST`
- * (default 127.0.0.1:11434), since its models are already installed and it manages memory
- * across processes; otherwise the embedded llama.cpp backend, which needs nothing installed.
+ * Picks where a preset's models run. `auto` asks each provider that can detect itself, in
+ * registration order (a running Ollama server, else llama.cpp in-process, which needs nothing
+ * installed) and takes the first that is available; the reason says why the others were passed over.
  *
  * @example
  * const { backend, reason } = await chooseBackend({ requested: "auto" });
  * console.error(`backend: ${backend} (${reason})`);
  */
-export async function chooseBackend({ requested = "auto", ollamaUrl, timeoutMs = 1500, fetch: fetchImpl = fetch }: ChooseBackendOptions = {}): Promise<ChosenBackend> {
-  if (requested !== "auto") return { backend: requested, reason: "chosen with --backend" };
-  const url = ollamaUrl ?? resolveOllamaUrl();
-  try {
-    const response = await fetchImpl(`${url}/api/version`, { signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await response.json().catch(() => undefined)) as { version?: unknown } | undefined;
-    if (response.ok && body && typeof body.version === "string") {
-      return { backend: "ollama", reason: `Ollama ${body.version} answered at ${url}` };
-    }
-    return { backend: "llamacpp", reason: `the server at ${url} is not Ollama (HTTP ${response.status}); running GGUF models in-process` };
-  } catch (error) {
-    const why = error instanceof DOMException && error.name === "TimeoutError" ? `no answer in ${timeoutMs} ms` : describeError(error);
-    return { backend: "llamacpp", reason: `no Ollama server at ${url} (${why}); running GGUF models in-process` };
+export async function chooseBackend({ requested = "auto", env = process.env, timeoutMs = 1500, fetch: fetchImpl = fetch }: ChooseBackendOptions = {}): Promise<ChosenBackend> {
+  if (requested !== "auto") {
+    const provider = modelProvider(requested);
+    if (!provider?.presets) throw new UsageError(`--backend: expected one of ${backendChoices().map((c) => `"${c}"`).join(", ")}, got "${requested}"`);
+    return { backend: provider.name, reason: "chosen with --backend" };
   }
+  const passedOver: string[] = [];
+  for (const provider of modelProviders()) {
+    if (!provider.presets || !provider.detect) continue;
+    const found = await provider.detect({ env, timeoutMs, fetch: fetchImpl });
+    if (found.available) return { backend: provider.name, reason: [...passedOver, found.reason].join("; ") };
+    passedOver.push(found.reason);
+  }
+  throw new UsageError(`no backend can run the presets here (${passedOver.join("; ")}); choose one with --backend`);
 }

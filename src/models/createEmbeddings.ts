@@ -1,11 +1,7 @@
 import type { Embeddings } from "@langchain/core/embeddings";
-import { OllamaEmbeddings } from "@langchain/ollama";
-import { OpenAIEmbeddings } from "@langchain/openai";
-import { resolveOllamaUrl, resolveOpenAIEndpoint } from "./endpoints.js";
-import { fetchWithTimeout } from "./fetchWithTimeout.js";
+import { ModelSetupError } from "./ModelSetupError.js";
 import { parseModelRef } from "./parseModelRef.js";
-import { definedOnly } from "../util/definedOnly.js";
-import { RouterConfigError } from "../routing/RouterConfigError.js";
+import { providerOf } from "./providers/registry.js";
 
 /** Options of {@link createEmbeddings}. */
 export interface CreateEmbeddingsOptions {
@@ -29,18 +25,17 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_RETRIES = 1;
 
 /**
- * Creates LangChain embeddings from a model reference, like chat models are created from theirs:
+ * Creates LangChain embeddings from a model reference, as chat models are created from theirs, through
+ * the reference's provider:
  *
- * - `ollama:<model>[@<url>]`: `OllamaEmbeddings` (Ollama's `POST /api/embed`). URL: the suffix, else
- *   `baseUrl`, else `OLLAMA_HOST`, else `OLLAMA_BASE_URL`, else `http://127.0.0.1:11434`. Over-long
- *   inputs are truncated to the model's context (LangChain's default would reject them).
- * - `openai:<model>[@<url>]`: `OpenAIEmbeddings` (`POST <url>/embeddings`, OpenAI-compatible). URL: the
- *   suffix, else `baseUrl`, else `OPENAI_BASE_URL`, else OpenAI's API; keys as for chat models. Vectors
- *   are requested as JSON floats, the one format every compatible server speaks: the openai SDK asks
- *   for base64 unless told otherwise, which several servers ignore (the v7 client bundled with
- *   @langchain/openai 1.6 copes with that; openai v4 turned such answers into zero vectors).
+ * - `ollama:<model>[@<url>]`: Ollama's `POST /api/embed`. URL: the suffix, else `baseUrl`, else
+ *   `OLLAMA_HOST`, else `OLLAMA_BASE_URL`, else `http://127.0.0.1:11434`. Over-long inputs are cut to
+ *   the model's context.
+ * - `openai:<model>[@<url>]`: `POST <url>/embeddings` (OpenAI-compatible). URL: the suffix, else
+ *   `baseUrl`, else `OPENAI_BASE_URL`, else OpenAI's API; keys as for chat models; vectors as JSON floats.
  *
- * A missing key throws at once (RouterConfigError) rather than on the first route.
+ * A provider that cannot embed, or a missing key for OpenAI's API, throws at once (`ModelSetupError`)
+ * rather than on the first route.
  *
  * @example
  * const local = createEmbeddings("ollama:nomic-embed-text");
@@ -48,47 +43,11 @@ const DEFAULT_RETRIES = 1;
  * const vector = await local.embedQuery("How do I reset my password?");
  */
 export function createEmbeddings(ref: string, options: CreateEmbeddingsOptions = {}): Embeddings {
-  const { env = process.env, timeoutMs = DEFAULT_TIMEOUT_MS, maxRetries = DEFAULT_RETRIES, dimensions } = options;
+  const { env = process.env, timeoutMs = DEFAULT_TIMEOUT_MS, maxRetries = DEFAULT_RETRIES, ...rest } = options;
   const parsed = parseModelRef(ref);
-  const retry = { maxRetries, onFailedAttempt: stopOnClientError };
-  if (parsed.provider === "ollama") {
-    return new OllamaEmbeddings({
-      model: parsed.model,
-      baseUrl: resolveOllamaUrl(parsed.baseUrl ?? options.baseUrl, env),
-      fetch: fetchWithTimeout(timeoutMs),
-      truncate: true,
-      ...definedOnly({ dimensions }),
-      ...retry,
-    });
+  const provider = providerOf(parsed);
+  if (!provider.createEmbeddings) {
+    throw new ModelSetupError(`embeddings ${ref}: "${parsed.provider}:" models cannot embed here; use an embedding model of a provider that can (e.g. "ollama:" or "openai:")`);
   }
-  if (parsed.provider === "openai") {
-    const baseUrl = parsed.baseUrl ?? options.baseUrl;
-    const endpoint = resolveOpenAIEndpoint(definedOnly({ baseUrl, apiKey: options.apiKey, apiKeyEnv: options.apiKeyEnv }), env);
-    if (!endpoint.apiKey) {
-      throw new RouterConfigError(`embeddings ${ref}: no API key for ${endpoint.baseUrl}; set ${endpoint.keySource}, or pass apiKey or apiKeyEnv`);
-    }
-    return new OpenAIEmbeddings({
-      model: parsed.model,
-      apiKey: endpoint.apiKey,
-      configuration: { baseURL: endpoint.baseUrl },
-      encodingFormat: "float",
-      timeout: timeoutMs,
-      ...definedOnly({ dimensions }),
-      ...retry,
-    });
-  }
-  throw new RouterConfigError(`embeddings ${ref}: "${parsed.provider}:" models cannot embed here; use an "ollama:" or "openai:" embedding model`);
-}
-
-/**
- * Retry policy: give up at once on an abort or a 4xx answer (unknown model, bad key, bad input), which
- * a retry cannot fix. LangChain's default policy reads `status` but not the Ollama client's
- * `status_code`, so without this an unknown Ollama model was retried with back-off.
- */
-function stopOnClientError(error: unknown): void {
-  if (typeof error !== "object" || error === null) return;
-  const e = error as { name?: unknown; status?: unknown; status_code?: unknown; statusCode?: unknown };
-  if (e.name === "AbortError" || e.name === "TimeoutError") throw error;
-  const status = [e.status, e.status_code, e.statusCode].find((s): s is number => typeof s === "number");
-  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) throw error;
+  return provider.createEmbeddings(parsed, { ...rest, timeoutMs, maxRetries, env });
 }

@@ -26,6 +26,17 @@ export function describeError(error: unknown): string {
   return typeof status === "number" ? `HTTP ${status}: ${message}` : message;
 }
 
+/**
+ * Why a reachability probe got no answer: its timeout, or the network error.
+ *
+ * @example
+ * describeProbeFailure(error, 3_000); // "no answer within 3000 ms"
+ */
+export function describeProbeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${timeoutMs} ms`;
+  return describeError(error);
+}
+
 // Network details sit a few levels down: fetch's TypeError -> cause -> (AggregateError.errors[0]).
 function findInCauses<T>(error: unknown, pick: (e: object) => T | undefined): T | undefined {
   let current: unknown = error;

@@ -1,4 +1,4 @@
-import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { AgentAnswer } from "../state/moaState.js";
 
 /** The fields of an `answers` record that say which agent, where, in which turn. */

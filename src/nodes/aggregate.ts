@@ -1,14 +1,16 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import { pickFallbackAnswer } from "../policy/pickFallbackAnswer.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { agentRecordBase } from "./agentRecord.js";
 import { callAgent, type MoAStreamEvent } from "./callAgent.js";
-import { assertPreviousLayer, currentTurn, successfulLayerAnswers } from "./layerReferences.js";
+import { currentTurn } from "../state/currentTurn.js";
+import { assertPreviousLayer, successfulLayerAnswers } from "./layerReferences.js";
 import { ContextBudgetError } from "../context/ContextBudgetError.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
+import { replyAllowed } from "./replyTag.js";
 import { MoAError } from "../errors/MoAError.js";
 import { InternalError } from "../errors/InternalError.js";
 
@@ -39,14 +41,14 @@ export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; mo
     // The aggregator is alone in its layer, so it always reports problems rather than standing down.
     let input: Awaited<ReturnType<typeof prepareAgentInput>>;
     try {
-      input = await prepareAgentInput({ agent, state });
+      input = await prepareAgentInput({ agent, model, state });
     } catch (error) {
       // A prompt that cannot fit the aggregator's window is an aggregator failure like any other.
       if (!(error instanceof ContextBudgetError)) throw error;
       return fallBack(agent, state, config, unansweredRecord(agent, state, error.message));
     }
     if (!input) throw new InternalError(`the aggregator "${agent.name}" received no input`);
-    const { answer, message } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
+    const { answer, message } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, reply: replyAllowed(config) });
     if (message) return { answers: [answer], messages: [message] };
     return fallBack(agent, state, config, answer);
   };

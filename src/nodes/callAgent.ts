@@ -1,10 +1,11 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { ContextCuts } from "../context/contextCuts.js";
-import { activeParamsOf } from "../models/activeParams.js";
+import { activeParamsOf } from "../models/activeParamsOf.js";
 import { agentRecordBase } from "./agentRecord.js";
+import { REPLY_TAG } from "./replyTag.js";
 import { describeError } from "../models/describeError.js";
 import { withRetries } from "../policy/withRetries.js";
 import { callDeadline, raceAbort } from "../util/abortable.js";
@@ -12,8 +13,9 @@ import type { AgentAnswer, TokenUsage } from "../state/moaState.js";
 
 /** Events written to the `"custom"` stream as agents start and finish. */
 export type MoAStreamEvent =
-  | { event: "agent_start"; nodeId: string; layer: number; agent: string; role: AgentAnswer["role"]; model: string }
-  | ({ event: "agent_end" } & AgentAnswer)
+  | { event: "agent_start"; nodeId: string; layer: number; agent: string; role: AgentAnswer["role"]; model: string; reply?: true }
+  /** `reply` marks the call whose tokens were the reply (streamed with the reply tag). */
+  | ({ event: "agent_end"; reply?: true } & AgentAnswer)
   /** The final aggregator failed and the reply is the answer of node `from` (policy `best-proposer`). */
   | { event: "aggregator_fallback"; nodeId: string; from: string; reason: string };
 
@@ -38,6 +40,8 @@ export interface CallAgentOptions {
   lateReason?: () => string;
   /** What the context budget cut from this agent's prompt, recorded with its answer. */
   contextCuts?: ContextCuts | undefined;
+  /** Whether this call's tokens are the topology's reply: its model call is tagged {@link REPLY_TAG}. */
+  reply?: boolean;
 }
 
 /**
@@ -52,7 +56,7 @@ export interface CallAgentOptions {
  * const { answer, message } = await callAgent({ agent, model, messages, turn: 1, config });
  * if (!message) console.error(`${answer.agent} failed after ${answer.attempts} attempt(s): ${answer.error}`);
  */
-export async function callAgent({ agent, model, messages, turn, config, stopSignal, lateReason, contextCuts }: CallAgentOptions): Promise<AgentCallResult> {
+export async function callAgent({ agent, model, messages, turn, config, stopSignal, lateReason, contextCuts, reply = false }: CallAgentOptions): Promise<AgentCallResult> {
   const startedAt = new Date();
   const started = performance.now();
   const activeParams = await activeParamsOf(agent);
@@ -61,7 +65,7 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
     ...(activeParams !== undefined ? { activeParams } : {}),
     ...(contextCuts ? { contextCuts } : {}),
   };
-  config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel } satisfies MoAStreamEvent);
+  config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel, ...(reply ? { reply } : {}) } satisfies MoAStreamEvent);
 
   const deadline = callDeadline(agent.settings.timeoutMs, config.signal, stopSignal);
   const { signal } = deadline;
@@ -77,7 +81,7 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
         const call = model.invoke(messages, {
           signal,
           runName: agent.id,
-          tags: [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
+          tags: reply ? [`moa:${agent.role}`, `moa:layer:${agent.layer}`, REPLY_TAG] : [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
           metadata: { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel, moa_attempt: attempts },
         }) as Promise<AIMessage>;
         return raceAbort(call, signal);
@@ -121,7 +125,7 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
   } finally {
     deadline.clear();
   }
-  config.writer?.({ event: "agent_end", ...answer } satisfies MoAStreamEvent);
+  config.writer?.({ event: "agent_end", ...answer, ...(reply ? { reply } : {}) } satisfies MoAStreamEvent);
   return message ? { answer, message } : { answer };
 }
 

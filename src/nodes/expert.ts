@@ -1,13 +1,14 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { summarizeRun } from "../report/summarizeRun.js";
 import { callAgent } from "./callAgent.js";
-import { currentTurn } from "./layerReferences.js";
+import { currentTurn } from "../state/currentTurn.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 import { savedAnswer } from "./savedAnswer.js";
+import { NOT_THE_REPLY, replyAllowed } from "./replyTag.js";
 import { MoAError } from "../errors/MoAError.js";
 
 /** Raised when the only answering expert fails (no aggregator or gate to fall back on). */
@@ -43,29 +44,31 @@ export function createExpertNode(options: ExpertNodeOptions) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     // Answered in an earlier attempt of this turn (a resumed run): not paid for twice.
     if (savedAnswer(state, options.kind === "agent" ? options.agent.id : options.id)) return {};
-    const result = options.kind === "agent" ? await runAgent(options, state, config) : await runStage(options, state, config);
+    const final = typeof options.final === "function" ? options.final(state) : options.final;
+    const reply = final && replyAllowed(config);
+    const result = options.kind === "agent" ? await runAgent(options, state, config, reply) : await runStage(options, state, config, reply);
     if (!result) return {};
     const { answer, message } = result;
     const answers = Array.isArray(answer) ? answer : [answer];
     const own = answers.at(-1)!;
-    const final = typeof options.final === "function" ? options.final(state) : options.final;
     if (!final) return { answers };
     if (!message) throw new ExpertFailedError(own.agent, own.error ?? "no answer");
     return { answers, messages: [message] };
   };
 }
 
-async function runAgent({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }, state: MoAStateValue, config: LangGraphRunnableConfig) {
+async function runAgent({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }, state: MoAStateValue, config: LangGraphRunnableConfig, reply: boolean) {
   // Null means bad input that the first expert reports; the others stand down (see prepareAgentInput).
-  const input = await prepareAgentInput({ agent, state });
+  const input = await prepareAgentInput({ agent, model, state });
   if (!input) return undefined;
-  return callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
+  return callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, reply });
 }
 
 async function runStage(
   { id, name, layer, index, stage }: { id: string; name: string; layer: number; index: number; stage: StageRunnable },
   state: MoAStateValue,
   config: LangGraphRunnableConfig,
+  reply: boolean,
 ): Promise<{ answer: AgentAnswer[]; message?: AIMessage }> {
   const turn = currentTurn(state.messages);
   const started = performance.now();
@@ -75,7 +78,13 @@ async function runStage(
     // Callbacks and the stream writer flow in, so tracing and `--show-layers` see the stage's agents.
     const result = await stage.invoke(
       { messages: state.messages },
-      { ...(config.signal ? { signal: config.signal } : {}), ...(config.callbacks ? { callbacks: config.callbacks } : {}), ...(config.writer ? { writer: config.writer } : {}) },
+      {
+        ...(config.signal ? { signal: config.signal } : {}),
+        ...(config.callbacks ? { callbacks: config.callbacks } : {}),
+        ...(config.writer ? { writer: config.writer } : {}),
+        // The stage's own aggregator tags its tokens as the reply only when the stage answers the user.
+        configurable: { [NOT_THE_REPLY]: !reply },
+      },
     );
     const { answer } = summarizeRun(result);
     const inner = result.answers.filter((a) => a.turn === turn).map((a) => ({ ...a, stage: id, nodeId: `${id}/${a.nodeId}` }));

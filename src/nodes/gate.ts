@@ -4,7 +4,8 @@ import type { MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import type { AnswerExtractor } from "../voting/AnswerExtractor.js";
 import { computeConsensus } from "../voting/computeConsensus.js";
 import { gateDecision } from "../voting/gateDecision.js";
-import { currentTurn, LayerFailedError } from "./layerReferences.js";
+import { currentTurn } from "../state/currentTurn.js";
+import { LayerFailedError } from "./layerReferences.js";
 
 /** Inputs for {@link createGateNode}. */
 export interface GateNodeOptions {

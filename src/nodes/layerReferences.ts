@@ -1,5 +1,6 @@
 import type { AgentAnswer } from "../state/moaState.js";
 import { MoAError } from "../errors/MoAError.js";
+import { currentTurn } from "../state/currentTurn.js";
 
 /**
  * Raised when a layer has fewer answers than it needs: none at all, or fewer than its
@@ -86,7 +87,3 @@ function isSuccessful(a: AgentAnswer): boolean {
   return a.error === undefined && typeof a.content === "string" && a.content.trim() !== "";
 }
 
-/** Which user turn the conversation is in: the number of human messages. */
-export function currentTurn(messages: ReadonlyArray<{ getType(): string }>): number {
-  return Math.max(1, messages.filter((m) => m.getType() === "human").length);
-}

@@ -1,12 +1,14 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { ContextCuts } from "../context/contextCuts.js";
-import { contextWindowOf } from "../context/contextWindowOf.js";
+import { contextWindowOf } from "../models/contextWindowOf.js";
 import { fitAgentPrompt, type PromptParts } from "../context/fitAgentPrompt.js";
-import { tokenCounterFor } from "../context/tokenCounterFor.js";
+import { tokenCounterFor } from "../models/tokenCounterFor.js";
 import type { MoAStateValue } from "../state/moaState.js";
 import { buildAgentMessages } from "../context/buildAgentMessages.js";
-import { currentTurn, layerReferences } from "./layerReferences.js";
+import { currentTurn } from "../state/currentTurn.js";
+import { layerReferences } from "./layerReferences.js";
 import { MoAInputError } from "../errors/MoAInputError.js";
 
 /** What {@link prepareAgentInput} hands to the call: the messages, and what the context budget cut from them. */
@@ -32,10 +34,10 @@ export interface PreparedAgentInput {
  * which holds nothing we may cut, so it goes to the model as is and the backend's own limit applies.
  *
  * @example
- * const input = await prepareAgentInput({ agent, state });
+ * const input = await prepareAgentInput({ agent, model, state });
  * if (input) await model.invoke(input.messages);
  */
-export async function prepareAgentInput({ agent, state }: { agent: ResolvedAgent; state: MoAStateValue }): Promise<PreparedAgentInput | null> {
+export async function prepareAgentInput({ agent, model, state }: { agent: ResolvedAgent; model: BaseChatModel; state: MoAStateValue }): Promise<PreparedAgentInput | null> {
   let prepared: { turn: number; parts: PromptParts };
   try {
     prepared = collect(agent, state);
@@ -44,14 +46,14 @@ export async function prepareAgentInput({ agent, state }: { agent: ResolvedAgent
     return null;
   }
   const { turn, parts } = prepared;
-  const windowTokens = parts.references.length > 0 ? await contextWindowOf(agent) : undefined;
+  const windowTokens = parts.references.length > 0 ? await contextWindowOf(agent, model) : undefined;
   if (windowTokens === undefined) return { turn, messages: buildAgentMessages(parts) };
   const fitted = await fitAgentPrompt(parts, {
     agent: agent.name,
     model: agent.modelLabel,
     windowTokens,
     maxTokens: agent.settings.maxTokens,
-    counter: tokenCounterFor(agent),
+    counter: tokenCounterFor(agent, model),
   });
   return { turn, messages: fitted.messages, ...(fitted.contextCuts ? { contextCuts: fitted.contextCuts } : {}) };
 }

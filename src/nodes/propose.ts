@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { callAgent } from "./callAgent.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
@@ -18,7 +18,7 @@ import { savedAnswer } from "./savedAnswer.js";
 export function createProposeNode({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     if (savedAnswer(state, agent.id)) return {};
-    const input = await prepareAgentInput({ agent, state });
+    const input = await prepareAgentInput({ agent, model, state });
     if (!input) return {};
     const { answer } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
     return { answers: [answer] };

@@ -1,13 +1,14 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AIMessage } from "@langchain/core/messages";
 import { task, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { ResolvedAgent } from "../config/ensureConfig.js";
-import type { QuorumConfig } from "../config/schema.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
+import type { QuorumConfig } from "../config/agentSchema.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { callAgent } from "./callAgent.js";
 import { assertPreviousLayer } from "./layerReferences.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 import { savedAnswer } from "./savedAnswer.js";
+import { replyAllowed } from "./replyTag.js";
 
 /** Inputs for {@link createQuorumLayerNode}. */
 export interface QuorumLayerNodeOptions {
@@ -44,7 +45,7 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
     if (!first) return {};
     // Every agent of a layer sees the same input; checking it once reports bad input or a failed previous layer.
     assertPreviousLayer(first.agent, state);
-    const input = await prepareAgentInput({ agent: { ...first.agent, index: 0 }, state });
+    const input = await prepareAgentInput({ agent: { ...first.agent, index: 0 }, model: first.model, state });
     if (!input) return {};
     const needed = Math.min(quorum.min, selected.length);
     if (saved >= needed) return {};
@@ -59,10 +60,12 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
     const timer = deadlinePassed ? undefined : setTimeout(() => ((deadlinePassed = true), check()), quorum.deadlineMs);
     const lateReason = () => `late: cancelled after ${answered} of ${selected.length} agents answered (quorum ${needed})`;
 
+    // A lone chosen agent that answers directly (one routed expert) streams the reply.
+    const reply = selected.length === 1 && answersDirectly?.(state) === true && replyAllowed(config);
     const calls = running.map(async ({ agent, model }) => {
       // Tasks are matched to their saved results by name and call order, both fixed here.
       const call = task(`call ${agent.id}`, () =>
-        callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, stopSignal: stop.signal, lateReason }),
+        callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, stopSignal: stop.signal, lateReason, reply }),
       );
       const result = await call();
       if (result.answer.error === undefined) answered++;

@@ -1,14 +1,14 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { RunnableLambda } from "@langchain/core/runnables";
-import type { ResolvedAgent } from "../config/ensureConfig.js";
+import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { RouterConfig } from "../graphs/experts/expertsSchema.js";
-import { activeParamsOf } from "../models/activeParams.js";
+import { activeParamsOf } from "../models/activeParamsOf.js";
 import { describeError } from "../models/describeError.js";
 import { routeWithFallback } from "../routing/routeWithFallback.js";
 import type { Router } from "../routing/types.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue, RouteRecord } from "../state/moaState.js";
 import { agentRecordBase } from "./agentRecord.js";
-import { currentTurn } from "./layerReferences.js";
+import { currentTurn } from "../state/currentTurn.js";
 import { lastUserText } from "./prepareAgentInput.js";
 import { UsageCollector } from "./usageCollector.js";
 

@@ -1,5 +1,5 @@
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
-import { currentTurn } from "./layerReferences.js";
+import { currentTurn } from "../state/currentTurn.js";
 
 /**
  * The answer node `nodeId` already gave in the current turn, if it succeeded. A run that failed is

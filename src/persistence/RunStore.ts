@@ -7,7 +7,7 @@ export interface TopologySource {
   preset?: string;
   topology?: string;
   /** Where a preset's models ran (`ollama`, `llamacpp`, `openai`), so a resumed run uses the same ones. */
-  backend?: "ollama" | "llamacpp" | "openai";
+  backend?: string;
   /** `--max-tokens`, kept so a resumed run generates as the first attempt did. */
   maxTokens?: number;
 }

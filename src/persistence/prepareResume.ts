@@ -1,6 +1,6 @@
 import { Command, type StateSnapshot } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { currentTurn } from "../nodes/layerReferences.js";
+import { currentTurn } from "../state/currentTurn.js";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
 
 /** What a compiled topology graph must offer to be resumed (any graph built by this package does). */

@@ -29,4 +29,3 @@ export {
 export { voteNearest, type EmbeddedExample, type VoteOptions } from "./voteNearest.js";
 export { cosineSimilarity } from "../util/cosineSimilarity.js";
 export { pickTopCategory, type TopCategory } from "./pickTopCategory.js";
-export { createEmbeddings, type CreateEmbeddingsOptions } from "../models/createEmbeddings.js";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { capMaxTokens } from "../../src/config/capMaxTokens.js";
-import { planTopology } from "../../src/graphs/planTopology.js";
-import { getPreset, presetConfig } from "../../src/config/presets.js";
+import { loadConfig } from "../../src/graphs/loadConfig.js";
 
 describe("capMaxTokens", () => {
   it("lowers larger settings and keeps smaller ones", () => {
@@ -18,8 +17,8 @@ describe("capMaxTokens", () => {
 
   it("caps every agent of every preset once resolved", () => {
     for (const backend of ["ollama", "llamacpp"] as const) {
-      const plan = planTopology({ config: capMaxTokens(presetConfig(getPreset("coe")!, backend), 20) });
-      const agents = [...plan.requirements.flat(), ...plan.optional];
+      const topology = loadConfig({ preset: "coe", backend, maxTokens: 20 });
+      const agents = [...topology.requirements.flat(), ...topology.optional];
       expect(agents.length).toBeGreaterThan(0);
       expect(agents.every((a) => a.settings.maxTokens !== undefined && a.settings.maxTokens <= 20)).toBe(true);
     }

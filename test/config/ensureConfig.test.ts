@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { ConfigError } from "../../src/errors/ConfigError.js";
-import { ensureConfig } from "../../src/config/ensureConfig.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { resolveMoA } from "../helpers/resolveMoA.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 const minimal = { layers: [{ agents: ["ollama:qwen2.5:1.5b"] }], aggregator: "ollama:qwen2.5:3b" };
 
 function configError(input: unknown): ConfigError {
   try {
-    ensureConfig(input as never);
+    resolveMoA(input as never);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -18,19 +18,19 @@ function configError(input: unknown): ConfigError {
 
 describe("ensureConfig", () => {
   it("derives agent names and node ids from model references", () => {
-    const topology = ensureConfig({ layers: [{ agents: ["ollama:qwen2.5:1.5b", "openai:gpt-4o-mini"] }], aggregator: "ollama:qwen2.5:3b" });
+    const topology = resolveMoA({ layers: [{ agents: ["ollama:qwen2.5:1.5b", "openai:gpt-4o-mini"] }], aggregator: "ollama:qwen2.5:3b" });
     expect(topology.layers[0]!.map((a) => a.id)).toEqual(["layer1/qwen2.5-1.5b", "layer1/gpt-4o-mini"]);
     expect(topology.aggregator.id).toBe("aggregator");
     expect(topology.aggregator.layer).toBe(2);
   });
 
   it("numbers repeated derived names so one model can appear several times", () => {
-    const topology = ensureConfig({ layers: [{ agents: ["ollama:m", "ollama:m", "ollama:m"] }], aggregator: "ollama:m" });
+    const topology = resolveMoA({ layers: [{ agents: ["ollama:m", "ollama:m", "ollama:m"] }], aggregator: "ollama:m" });
     expect(topology.layers[0]!.map((a) => a.name)).toEqual(["m", "m-2", "m-3"]);
   });
 
   it("applies global defaults, then layer defaults, then agent settings", () => {
-    const topology = ensureConfig({
+    const topology = resolveMoA({
       defaults: { temperature: 0.1, maxTokens: 100, topP: 0.5 },
       layers: [{ defaults: { temperature: 0.2, seed: 7 }, agents: [{ model: "ollama:a", temperature: 0.3 }, "ollama:b"] }],
       aggregator: { model: "ollama:c", maxTokens: 900 },
@@ -43,12 +43,12 @@ describe("ensureConfig", () => {
   });
 
   it("fills built-in defaults when nothing is set", () => {
-    const topology = ensureConfig(minimal);
+    const topology = resolveMoA(minimal);
     expect(topology.layers[0]![0]!.settings).toMatchObject({ temperature: 0.7, maxTokens: 1024, timeoutMs: 300_000, retries: 1 });
   });
 
   it("uses the global system prompt for agents without their own", () => {
-    const topology = ensureConfig({
+    const topology = resolveMoA({
       defaults: { systemPrompt: "Be brief." },
       layers: [{ agents: ["ollama:a", { model: "ollama:b", systemPrompt: "Be thorough." }] }],
       aggregator: "ollama:c",
@@ -57,7 +57,7 @@ describe("ensureConfig", () => {
   });
 
   it("gives a layer's aggregation prompt to that layer's agents and the aggregator its own", () => {
-    const topology = ensureConfig({
+    const topology = resolveMoA({
       layers: [{ agents: ["ollama:a"] }, { agents: ["ollama:b"], aggregationPrompt: "Merge these." }],
       aggregator: { model: "ollama:c", aggregationPrompt: "Pick the best." },
     });
@@ -68,18 +68,18 @@ describe("ensureConfig", () => {
 
   it("accepts chat model instances in place of references", () => {
     const model = new ScriptedChatModel({ label: "My Model" });
-    const topology = ensureConfig({ layers: [{ agents: [model] }], aggregator: model });
+    const topology = resolveMoA({ layers: [{ agents: [model] }], aggregator: model });
     expect(topology.layers[0]![0]!.model).toBe(model);
     expect(topology.layers[0]![0]!.name).toBe("My-Model");
   });
 
   it("resolves relative GGUF paths against the given base folder", () => {
-    const topology = ensureConfig(
+    const topology = resolveMoA(
       { layers: [{ agents: ["llamacpp:models/tiny.gguf"] }], aggregator: "llamacpp:/abs/big.gguf" },
       { baseDir: "/configs" },
     );
-    expect(topology.layers[0]![0]!.model).toEqual({ provider: "llamacpp", path: path.resolve("/configs/models/tiny.gguf") });
-    expect(topology.aggregator.model).toEqual({ provider: "llamacpp", path: "/abs/big.gguf" });
+    expect(topology.layers[0]![0]!.model).toEqual({ provider: "llamacpp", model: path.resolve("/configs/models/tiny.gguf") });
+    expect(topology.aggregator.model).toEqual({ provider: "llamacpp", model: "/abs/big.gguf" });
   });
 });
 

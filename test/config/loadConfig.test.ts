@@ -2,10 +2,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { moaConfigJsonSchema } from "../../src/config/jsonSchema.js";
-import { loadConfig } from "../../src/config/loadConfig.js";
-import { PRESETS } from "../../src/config/presets.js";
+import { moaConfigJsonSchema } from "../../src/graphs/topologyJsonSchema.js";
+import { loadConfig } from "../../src/graphs/loadConfig.js";
+import { listPresets } from "../../src/graphs/registry.js";
 import { planTopology } from "../../src/graphs/planTopology.js";
+import type { ResolvedTopology } from "../../src/graphs/types.js";
+
+/** The topology, which the test expects to be an MoA. */
+function moa(topology: ResolvedTopology) {
+  if (topology.kind !== "moa") throw new Error(`expected an MoA, got ${topology.kind}`);
+  return topology;
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), "moa-config-"));
 function file(name: string, text: string): string {
@@ -16,20 +23,22 @@ function file(name: string, text: string): string {
 
 describe("loadConfig", () => {
   it("loads a YAML topology", () => {
-    const topology = loadConfig({
-      file: file("a.yaml", "layers:\n  - agents: [ollama:qwen2.5:1.5b, ollama:llama3.2:1b]\naggregator: ollama:qwen2.5:3b\n"),
-    });
+    const topology = moa(
+      loadConfig({
+        file: file("a.yaml", "layers:\n  - agents: [ollama:qwen2.5:1.5b, ollama:llama3.2:1b]\naggregator: ollama:qwen2.5:3b\n"),
+      }),
+    );
     expect(topology.layers[0]!.map((a) => a.modelLabel)).toEqual(["ollama:qwen2.5:1.5b", "ollama:llama3.2:1b"]);
   });
 
   it("loads a JSON topology", () => {
-    const topology = loadConfig({ file: file("a.json", JSON.stringify({ layers: [{ agents: ["ollama:a"] }], aggregator: "ollama:b" })) });
+    const topology = moa(loadConfig({ file: file("a.json", JSON.stringify({ layers: [{ agents: ["ollama:a"] }], aggregator: "ollama:b" })) }));
     expect(topology.aggregator.modelLabel).toBe("ollama:b");
   });
 
   it("resolves relative GGUF paths against the config file's folder", () => {
-    const topology = loadConfig({ file: file("g.yaml", "layers:\n  - agents: [llamacpp:models/x.gguf]\naggregator: llamacpp:models/x.gguf\n") });
-    expect(topology.aggregator.model).toEqual({ provider: "llamacpp", path: path.join(dir, "models/x.gguf") });
+    const topology = moa(loadConfig({ file: file("g.yaml", "layers:\n  - agents: [llamacpp:models/x.gguf]\naggregator: llamacpp:models/x.gguf\n") }));
+    expect(topology.aggregator.model).toEqual({ provider: "llamacpp", model: path.join(dir, "models/x.gguf") });
   });
 
   it("uses the moa-lite preset when nothing is given", () => {
@@ -37,18 +46,46 @@ describe("loadConfig", () => {
   });
 
   it("plans every built-in preset as the topology it declares", () => {
-    for (const preset of Object.values(PRESETS)) {
+    for (const preset of listPresets()) {
       const plan = planTopology({ config: preset.config });
-      expect([plan.name, plan.kind]).toEqual([preset.name, preset.topology]);
+      expect([plan.name, plan.kind]).toEqual([preset.name, preset.kind]);
     }
   });
 
-  it("loads the Mixture-of-Agents presets as resolved MoA topologies", () => {
-    for (const name of ["moa-lite", "moa", "self-moa"]) expect(loadConfig({ preset: name }).name).toBe(name);
+  it("loads a preset of every kind", () => {
+    for (const preset of listPresets()) expect([loadConfig({ preset: preset.name }).kind, loadConfig({ preset: preset.name }).name]).toEqual([preset.kind, preset.name]);
   });
 
-  it("explains that a CoE preset is not a Mixture-of-Agents", () => {
-    expect(() => loadConfig({ preset: "coe" })).toThrow(/a "coe" topology is not a Mixture-of-Agents; build it with planTopology/);
+  it("loads the default preset of a kind named alone", () => {
+    expect(loadConfig({ topology: "mosaic" }).name).toBe("mosaic");
+  });
+
+  it("refuses a source of another kind than the one named", () => {
+    expect(() => loadConfig({ preset: "coe", topology: "moa" })).toThrow(/"moa" does not match the preset, which is a "coe" topology/);
+  });
+
+  it("resolves a stage file against the including file's folder, with its own relative paths", () => {
+    file("stage.yaml", "layers:\n  - agents: [llamacpp:models/s.gguf]\naggregator: ollama:s\n");
+    const outer = loadConfig({ file: file("outer.yaml", "topology: mosaic\nexperts:\n  - name: panel\n    stage: { file: stage.yaml }\n  - ollama:x\ngate: { extractor: { type: number } }\naggregator: ollama:y\n") });
+    const stage = outer.kind === "mosaic" ? outer.experts[0] : undefined;
+    const inner = stage?.kind === "stage" ? moa(stage.topology) : undefined;
+    expect(inner?.layers[0]![0]!.model).toEqual({ provider: "llamacpp", model: path.join(dir, "models/s.gguf") });
+  });
+
+  it("names the field of a stage's error by its path in the including config", () => {
+    const config = { topology: "mosaic", experts: [{ name: "panel", stage: { layers: [{ agents: [{ model: "ollama:a", seed: -1 }] }], aggregator: "ollama:b" } }, "ollama:x"], gate: { extractor: { type: "number" } }, aggregator: "ollama:y" };
+    expect(() => loadConfig({ config })).toThrow(/experts\[0\]\.stage\.layers\[0\]\.agents\[0\]\.seed:/);
+  });
+
+  it("names a CoE expert's duplicate name by the expert's own path", () => {
+    const config = { topology: "coe", categories: ["a", "b"], router: { type: "rules", rules: [{ category: "a", keywords: ["x"] }] }, experts: { a: { name: "same", model: "ollama:m1" }, b: { name: "same", model: "ollama:m2" } }, fallback: "ollama:f" };
+    expect(() => loadConfig({ config })).toThrow(/experts\.b\.name: two different experts are both named "same" \(also experts\.a\)/);
+  });
+
+  it("refuses a stage that includes its own file", () => {
+    const target = path.join(dir, "loop.yaml");
+    writeFileSync(target, "topology: mosaic\nexperts:\n  - name: me\n    stage: { file: loop.yaml }\n  - ollama:x\ngate: { extractor: { type: number } }\naggregator: ollama:y\n");
+    expect(() => loadConfig({ file: target })).toThrow(/nested more than 8 deep/);
   });
 
   it("names the file and field in validation errors", () => {

@@ -1,11 +1,16 @@
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureConfig } from "../../src/config/ensureConfig.js";
-import { clearContextWindowCache, contextWindowOf, DEFAULT_CONTEXT_WINDOW, readGgufContextLength } from "../../src/context/contextWindowOf.js";
-import { readOllamaContextWindow } from "../../src/context/readOllamaContextWindow.js";
+import { ChatOllama } from "@langchain/ollama";
+import { createChatModel } from "../../src/models/createChatModel.js";
+import { OLLAMA_FALLBACK_CONTEXT_WINDOW } from "../../src/models/providers/ollama/ollamaProvider.js";
+import { readGgufInfo } from "../../src/models/providers/llamacpp/runtime/ggufInfo.js";
+import type { ResolvedAgent } from "../../src/config/ResolvedAgent.js";
+import { resolveMoA } from "../helpers/resolveMoA.js";
+import { clearContextWindowCache, contextWindowOf } from "../../src/models/contextWindowOf.js";
+import { readOllamaContextWindow } from "../../src/models/providers/ollama/readOllamaContextWindow.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
 import { sendJson, startLoopbackServer, untilAborted, type LoopbackServer } from "../doubles/loopback.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const TINY = path.resolve(repoRoot, "../shared/models/llama-2-tiny-random.gguf");
@@ -34,8 +39,18 @@ afterAll(async () => {
 beforeEach(() => clearContextWindowCache());
 
 /** The final aggregator of a one-proposer MoA whose aggregator is `aggregator`. */
-function aggregatorOf(aggregator: Record<string, unknown> | string) {
-  return ensureConfig({ layers: [{ agents: [new ScriptedChatModel()] }], aggregator } as Parameters<typeof ensureConfig>[0]).aggregator;
+function aggregatorOf(aggregator: Record<string, unknown> | string): ResolvedAgent {
+  return resolveMoA({ layers: [{ agents: [new ScriptedChatModel()] }], aggregator } as Parameters<typeof resolveMoA>[0]).aggregator;
+}
+
+/** The window of an agent's model as the graph would create it. */
+function windowOf(agent: ResolvedAgent): Promise<number | undefined> {
+  return contextWindowOf(agent, createChatModel(agent));
+}
+
+/** A GGUF file's trained context length, or undefined when it cannot be read. */
+function readGgufContextLength(file: string): Promise<number | undefined> {
+  return readGgufInfo(file).then((info) => info.contextLength, () => undefined);
 }
 
 describe("readOllamaContextWindow", () => {
@@ -60,38 +75,38 @@ describe("readOllamaContextWindow", () => {
 
 describe("contextWindowOf", () => {
   it("uses the configured contextWindow without asking the server", async () => {
-    expect(await contextWindowOf(aggregatorOf({ model: "ollama:judge:3b", baseUrl: hanging.url, contextWindow: 1024 }))).toBe(1024);
+    expect(await windowOf(aggregatorOf({ model: "ollama:judge:3b", baseUrl: hanging.url, contextWindow: 1024 }))).toBe(1024);
   });
 
   it("reads an Ollama model's window from the server", async () => {
-    expect(await contextWindowOf(aggregatorOf({ model: "ollama:judge:3b", baseUrl: ollama.url }))).toBe(32_768);
+    expect(await windowOf(aggregatorOf({ model: "ollama:judge:3b", baseUrl: ollama.url }))).toBe(32_768);
   });
 
   it("caches the window per model", async () => {
     const agent = aggregatorOf({ model: "ollama:small:1b", baseUrl: ollama.url });
-    expect(await contextWindowOf(agent)).toBe(2048);
+    expect(await windowOf(agent)).toBe(2048);
     ollama.setBehavior("small:1b", { contextLength: 999_999 });
-    expect(await contextWindowOf(agent)).toBe(2048);
+    expect(await windowOf(agent)).toBe(2048);
   });
 
   it("falls back to the default when the server fails", async () => {
     const agent = aggregatorOf({ model: "ollama:judge:3b", baseUrl: failing.url });
-    expect(await contextWindowOf(agent)).toBe(DEFAULT_CONTEXT_WINDOW);
+    expect(await windowOf(agent)).toBe(OLLAMA_FALLBACK_CONTEXT_WINDOW);
   });
 
   it("asks again after a failed lookup instead of keeping the default", async () => {
     const agent = aggregatorOf({ model: "ollama:judge:3b", baseUrl: failing.url });
-    await contextWindowOf(agent);
+    await windowOf(agent);
     failing.recover();
-    expect(await contextWindowOf(agent)).toBe(12_288);
+    expect(await windowOf(agent)).toBe(12_288);
   });
 
   it("does not budget OpenAI-compatible models without a configured window", async () => {
-    expect(await contextWindowOf(aggregatorOf({ model: "openai:gpt-4o-mini@http://127.0.0.1:9/v1" }))).toBeUndefined();
+    expect(await windowOf(aggregatorOf({ model: "openai:gpt-4o-mini@http://127.0.0.1:9/v1" }))).toBeUndefined();
   });
 
   it("does not budget model instances it cannot inspect", async () => {
-    expect(await contextWindowOf(aggregatorOf({ model: new ScriptedChatModel() }))).toBeUndefined();
+    expect(await windowOf(aggregatorOf({ model: new ScriptedChatModel() }))).toBeUndefined();
   });
 
   it("reads a GGUF model's trained context length from its header", async () => {
@@ -103,6 +118,13 @@ describe("contextWindowOf", () => {
   });
 
   it("gives a llama.cpp model the context the runtime creates", async () => {
-    expect(await contextWindowOf(aggregatorOf(`llamacpp:${TINY}`))).toBe(4096);
+    expect(await windowOf(aggregatorOf(`llamacpp:${TINY}`))).toBe(4096);
+  });
+
+  it("measures the model a custom factory made, not the one the reference names", async () => {
+    const agent = aggregatorOf({ model: "ollama:judge:3b", baseUrl: ollama.url });
+    // The factory serves the agent from another server, with its own num_ctx.
+    const served = new ChatOllama({ model: "judge:3b", baseUrl: hanging.url, numCtx: 3000 });
+    expect(await contextWindowOf(agent, served)).toBe(3000);
   });
 });

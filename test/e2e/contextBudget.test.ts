@@ -1,11 +1,11 @@
 import { AggregatorFailedError } from "../../src/nodes/aggregate.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { ContextBudgetError } from "../../src/context/ContextBudgetError.js";
-import { clearContextWindowCache } from "../../src/context/contextWindowOf.js";
+import { clearContextWindowCache } from "../../src/models/contextWindowOf.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 // Distinct words, so where a cut fell is visible.
 const words = (label: string, n: number) => Array.from({ length: n }, (_, i) => `${label}${i}`).join(" ");

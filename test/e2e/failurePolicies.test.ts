@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { AggregatorFailedError } from "../../src/nodes/aggregate.js";
 import type { MoAStreamEvent } from "../../src/nodes/callAgent.js";
 import { LayerFailedError } from "../../src/nodes/layerReferences.js";

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
-import { disposeAll } from "../../src/models/llamacpp/llamaRuntime.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
+import { disposeAll } from "../../src/models/providers/llamacpp/runtime/llamaRuntime.js";
 import { runCli } from "../helpers/runCli.js";
 
 // Random weights: these tests check mechanics (loading, templating, token counts, concurrency), never content.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { loadConfig } from "../../src/config/loadConfig.js";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { loadConfig } from "../../src/graphs/loadConfig.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { checkBackends } from "../../src/models/checkBackends.js";
 
 // Opt-in (npm run test:int): needs a real Ollama at OLLAMA_HOST with the moa-lite models pulled.

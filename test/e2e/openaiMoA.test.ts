@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { startOpenAIDouble, type OpenAIDouble } from "../doubles/openaiDouble.js";
 
 let server: OpenAIDouble;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import type { MoAStreamEvent } from "../../src/nodes/callAgent.js";
 import { latestTurnAnswers } from "../../src/state/moaState.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 const question = { messages: [new HumanMessage("What is 2+2?")] };
 const systemText = (messages: BaseMessage[]) => messages.find((m) => m.getType() === "system")?.text ?? "";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildCoEGraph } from "../../src/graphs/coe/graph.js";
+import { buildCoEGraph } from "../../src/graphs/builders.js";
 import { summarizeCost } from "../../src/report/summarizeCost.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 import { ConfigError } from "../../src/errors/ConfigError.js";
 
 const ask = (text: string) => ({ messages: [new HumanMessage(text)] });

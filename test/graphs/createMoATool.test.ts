@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { createMoATool } from "../../src/graphs/createMoATool.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 function panel(proposer: ScriptedChatModel) {
   return buildMoAGraph({ config: { layers: [{ agents: [proposer] }], aggregator: new ScriptedChatModel({ reply: "panel answer" }) } }).compile();

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMosaicGraph } from "../../src/graphs/mosaic/graph.js";
-import { ReplayChatModel } from "../../src/models/replay/ReplayChatModel.js";
-import { readJsonl } from "../../src/models/replay/readJsonl.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { buildMosaicGraph } from "../../src/graphs/builders.js";
+import { ReplayChatModel } from "../../src/testing/replay/ReplayChatModel.js";
+import { readJsonl } from "../../src/testing/replay/readJsonl.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 const ask = (text: string) => ({ messages: [new HumanMessage(text)] });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 import { ConfigError } from "../../src/errors/ConfigError.js";
-import { buildCoEGraph } from "../../src/graphs/coe/graph.js";
-import { buildMosaicGraph } from "../../src/graphs/mosaic/graph.js";
+import { buildCoEGraph } from "../../src/graphs/builders.js";
+import { buildMosaicGraph } from "../../src/graphs/builders.js";
 
 const question = { messages: [new HumanMessage("Which is fastest?")] };
 const systemText = (messages: BaseMessage[]) => messages.find((m) => m.getType() === "system")?.text ?? "";

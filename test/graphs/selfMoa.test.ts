@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildSelfMoAGraph } from "../../src/graphs/self-moa/graph.js";
-import { ensureConfig } from "../../src/config/ensureConfig.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { buildSelfMoAGraph } from "../../src/graphs/builders.js";
+import { resolveMoA } from "../helpers/resolveMoA.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 describe("Self-MoA", () => {
   it("samples one model n times in parallel with distinct seeds, then aggregates with it", () => {
-    const topology = ensureConfig({ topology: "self-moa", model: "ollama:qwen2.5:7b", n: 3, temperature: 0.9, seed: 10 });
+    const topology = resolveMoA({ topology: "self-moa", model: "ollama:qwen2.5:7b", n: 3, temperature: 0.9, seed: 10 });
     expect(topology.layers).toHaveLength(1);
     expect(topology.layers[0]!.map((a) => [a.name, a.modelLabel, a.settings.seed, a.settings.temperature])).toEqual([
       ["sample-1", "ollama:qwen2.5:7b", 10, 0.9],
@@ -27,13 +27,13 @@ describe("Self-MoA", () => {
   });
 
   it("supports several sampling layers and quorum fan-in", () => {
-    const topology = ensureConfig({ topology: "self-moa", model: "ollama:m", n: 4, layers: 2, quorum: { min: 3 } });
+    const topology = resolveMoA({ topology: "self-moa", model: "ollama:m", n: 4, layers: 2, quorum: { min: 3 } });
     expect(topology.layers).toHaveLength(2);
     expect(topology.quorums).toEqual([{ min: 3 }, { min: 3 }]);
   });
 
   it("reports errors at the Self-MoA field that caused them", () => {
-    expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 1 })).toThrow(/^invalid configuration: n: /);
+    expect(() => resolveMoA({ topology: "self-moa", model: "ollama:m", n: 1 })).toThrow(/^invalid configuration: n: /);
   });
 });
 
@@ -50,17 +50,17 @@ describe("Self-MoA with quorum", () => {
   });
 
   it("reports a quorum larger than n at the Self-MoA field", () => {
-    expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 2, quorum: { min: 3 } })).toThrow(/quorum\.min: expected at most n = 2, got 3/);
+    expect(() => resolveMoA({ topology: "self-moa", model: "ollama:m", n: 2, quorum: { min: 3 } })).toThrow(/quorum\.min: expected at most n = 2, got 3/);
   });
 });
 
 describe("Self-MoA minSuccessful", () => {
   it("applies to every sampling layer", () => {
-    const topology = ensureConfig({ topology: "self-moa", model: "ollama:m", n: 3, layers: 2, minSuccessful: 2 });
+    const topology = resolveMoA({ topology: "self-moa", model: "ollama:m", n: 3, layers: 2, minSuccessful: 2 });
     expect(topology.minSuccessful).toEqual([2, 2]);
   });
 
   it("rejects a minSuccessful above n", () => {
-    expect(() => ensureConfig({ topology: "self-moa", model: "ollama:m", n: 2, minSuccessful: 3 })).toThrow(/minSuccessful: expected at most n = 2, got 3/);
+    expect(() => resolveMoA({ topology: "self-moa", model: "ollama:m", n: 2, minSuccessful: 3 })).toThrow(/minSuccessful: expected at most n = 2, got 3/);
   });
 });

@@ -2,10 +2,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { planTopology } from "../../src/graphs/planTopology.js";
-import { disposeAll } from "../../src/models/llamacpp/llamaRuntime.js";
+import { disposeAll } from "../../src/models/providers/llamacpp/runtime/llamaRuntime.js";
 import { summarizeCost } from "../../src/report/summarizeCost.js";
 import { summarizeRun } from "../../src/report/summarizeRun.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 afterAll(() => disposeAll());
 
@@ -46,12 +46,12 @@ describe("composed topologies", () => {
     expect(Object.keys(plan.graph.compile().getGraph().nodes)).toEqual(expect.arrayContaining(["expert/lite", "expert/qwen2.5-1.5b", "gate"]));
   });
 
-  it("reports an invalid stage with the stage's name", () => {
+  it("reports an invalid stage by its path in the including config", () => {
     expect(() =>
       planTopology({
         config: { topology: "mosaic", experts: [{ name: "broken", stage: { layers: [] } }, "ollama:a"], gate: { extractor: { type: "exact" } }, aggregator: "ollama:b" },
       }),
-    ).toThrow(/\(stage broken\)[\s\S]*layers: expected at least one layer/);
+    ).toThrow(/experts\[0\]\.stage\.layers: expected at least one layer/);
   });
 
   it("reads active parameters of a local GGUF expert from its metadata", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors/ConfigError.js";
-import { planTopologyFile } from "../../src/graphs/planTopology.js";
+import { loadConfig } from "../../src/graphs/loadConfig.js";
 import { runCli } from "../helpers/runCli.js";
 
 /**
@@ -154,17 +154,18 @@ const CASES: Case[] = [
   { title: "MOSAIC embedding similarity without embeddings", text: mosaic("experts: [ollama:a, ollama:b]\ngate: {extractor: {type: cluster, similarity: embedding, threshold: 0.5}}\naggregator: ollama:c\n"), path: "gate.extractor.embeddings", message: /embedding similarity needs an embeddings reference/ },
   { title: "choice extractor with a two-letter choice", text: mosaic("experts: [ollama:a, ollama:b]\ngate: {extractor: {type: choice, choices: [AB, C]}}\naggregator: ollama:c\n"), path: "gate.extractor.choices[0]", message: /expected a single letter/ },
   { title: "empty stage config", text: mosaic(`experts: [ollama:a, {name: panel, stage: {}}]\n${GATE}aggregator: ollama:c\n`), path: "experts[1].stage", message: /expected a topology config/ },
-  // A stage is validated as its own topology: the path is relative to the stage, which the source names.
-  { title: "stage with no layers", text: mosaic(`experts: [ollama:a, {name: panel, stage: {layers: [], aggregator: ollama:c}}]\n${GATE}aggregator: ollama:c\n`), path: "layers", message: /expected at least one layer of proposers/, source: /\(stage panel\)/ },
-  { title: "stage naming an unknown preset", text: mosaic(`experts: [ollama:a, {name: panel, stage: {preset: nope}}]\n${GATE}aggregator: ollama:c\n`), path: "stage.preset", message: /unknown preset "nope"/, source: /\(stage panel\)/ },
-  { title: "stage that is a Self-MoA with n=1", text: mosaic(`experts: [ollama:a, {name: panel, stage: {topology: self-moa, model: ollama:a, n: 1}}]\n${GATE}aggregator: ollama:c\n`), path: "n", message: /expected a number >= 2, got 1/, source: /\(stage panel\)/ },
+  // A stage is validated as its own topology; its errors name the path in the user's own file.
+  { title: "stage with no layers", text: mosaic(`experts: [ollama:a, {name: panel, stage: {layers: [], aggregator: ollama:c}}]\n${GATE}aggregator: ollama:c\n`), path: "experts[1].stage.layers", message: /expected at least one layer of proposers/ },
+  { title: "stage naming an unknown preset", text: mosaic(`experts: [ollama:a, {name: panel, stage: {preset: nope}}]\n${GATE}aggregator: ollama:c\n`), path: "experts[1].stage.preset", message: /unknown preset "nope"/ },
+  { title: "stage that is a Self-MoA with n=1", text: mosaic(`experts: [ollama:a, {name: panel, stage: {topology: self-moa, model: ollama:a, n: 1}}]\n${GATE}aggregator: ollama:c\n`), path: "experts[1].stage.n", message: /expected a number >= 2, got 1/ },
+  { title: "stage file that does not exist", text: mosaic(`experts: [ollama:a, {name: panel, stage: {file: no-such-stage.yaml}}]\n${GATE}aggregator: ollama:c\n`), path: "experts[1].stage.file", message: /no-such-stage\.yaml: file not found/ },
 ];
 
 const files = new Map(CASES.map((c) => [c, write(c.text, c.ext)]));
 
 function refusal(file: string): ConfigError {
   try {
-    planTopologyFile(file);
+    loadConfig({ file });
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -192,7 +193,7 @@ describe("broken topology files (in-process)", () => {
 
   it("accepts a JSON file saved with a UTF-8 byte-order mark (Windows editors write one)", () => {
     const file = write(`\uFEFF${JSON.stringify({ layers: [{ agents: ["ollama:a"] }], aggregator: "ollama:c" })}`, "json");
-    expect(planTopologyFile(file).requirements.at(-1)![0]!.modelLabel).toBe("ollama:c");
+    expect(loadConfig({ file }).requirements.at(-1)![0]!.modelLabel).toBe("ollama:c");
   });
 
   // A base URL with a space once slipped through as part of the model name.

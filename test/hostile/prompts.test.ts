@@ -1,8 +1,8 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { MoAInputError } from "../../src/errors/MoAInputError.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 /**
  * Hostile prompts and hostile proposer answers, end to end through a compiled MoA graph with

@@ -1,6 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { LayerFailedError } from "../../src/nodes/layerReferences.js";
 import { startOllamaDouble, type OllamaDouble, type OllamaFailure } from "../doubles/ollamaDouble.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { formatModelRef, ModelRefError, parseModelRef } from "../../src/models/parseModelRef.js";
-import { resolveOllamaUrl, resolveOpenAIEndpoint } from "../../src/models/endpoints.js";
+import { resolveOllamaUrl, resolveOpenAIEndpoint } from "../../src/models/index.js";
 
 describe("parseModelRef", () => {
   it("keeps the colons of Ollama tags in the model name", () => {
@@ -18,7 +18,7 @@ describe("parseModelRef", () => {
   });
 
   it("takes everything after llamacpp: as a path", () => {
-    expect(parseModelRef("llamacpp:C:/models/x.gguf")).toEqual({ provider: "llamacpp", path: "C:/models/x.gguf" });
+    expect(parseModelRef("llamacpp:C:/models/x.gguf")).toEqual({ provider: "llamacpp", model: "C:/models/x.gguf" });
   });
 
   it("rejects a reference without a provider", () => {
@@ -107,7 +107,7 @@ describe("hf: references", () => {
       const ref = parseModelRef("hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf");
       expect(ref).toEqual({
         provider: "llamacpp",
-        path: path.join("/tmp/moa-cache-for-test", "Qwen", "Qwen2.5-0.5B-Instruct-GGUF", "main", "qwen2.5-0.5b-instruct-q4_k_m.gguf"),
+        model: path.join("/tmp/moa-cache-for-test", "Qwen", "Qwen2.5-0.5B-Instruct-GGUF", "main", "qwen2.5-0.5b-instruct-q4_k_m.gguf"),
         source: "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf",
       });
       expect(formatModelRef(ref)).toBe("hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf");

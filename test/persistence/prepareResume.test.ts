@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
-import { buildMoAGraph } from "../../src/graphs/moa/graph.js";
-import { buildMosaicGraph } from "../../src/graphs/mosaic/graph.js";
+import { buildMoAGraph } from "../../src/graphs/builders.js";
+import { buildMosaicGraph } from "../../src/graphs/builders.js";
 import { prepareResume } from "../../src/persistence/prepareResume.js";
 import type { MoAStateValue } from "../../src/state/moaState.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 /** A model whose first `failures` calls fail, then answers `reply`. */
 function flaky(reply: string, failures = 1): ScriptedChatModel {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { OllamaEmbeddings } from "@langchain/ollama";
 import { OpenAIEmbeddings } from "@langchain/openai";
 import { ModelRefError } from "../../src/models/parseModelRef.js";
-import { createEmbeddings, RouterConfigError } from "../../src/routing/index.js";
+import { createEmbeddings } from "../../src/models/createEmbeddings.js";
+import { ModelSetupError } from "../../src/models/ModelSetupError.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
 
 const ollama = (ref: string, options: Parameters<typeof createEmbeddings>[1] = {}): OllamaEmbeddings => {
@@ -67,7 +68,7 @@ describe("createEmbeddings: openai", () => {
 
 describe("createEmbeddings: other references", () => {
   it("refuses llamacpp: references", () => {
-    expect(() => createEmbeddings("llamacpp:./m.gguf")).toThrow(RouterConfigError);
+    expect(() => createEmbeddings("llamacpp:./m.gguf")).toThrow(ModelSetupError);
   });
 
   it("refuses references without a provider", () => {

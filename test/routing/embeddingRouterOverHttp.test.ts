@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmbeddingRouter, createEmbeddings, routeWithFallback, type EmbeddingRouter, type RoutingExample } from "../../src/routing/index.js";
+import { createEmbeddingRouter, routeWithFallback, type EmbeddingRouter, type RoutingExample } from "../../src/routing/index.js";
+import { createEmbeddings } from "../../src/models/createEmbeddings.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
 import { startOpenAIDouble, type OpenAIDouble } from "../doubles/openaiDouble.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { createLlmRouter, routeWithFallback, RouterConfigError } from "../../src/routing/index.js";
-import { ScriptedChatModel } from "../helpers/ScriptedChatModel.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 import { ToolCallingChatModel } from "./helpers/ToolCallingChatModel.js";
 
 const categories = ["billing", "tech", "shipping"];

@@ -1,12 +1,7 @@
-import type { CoEConfigInput } from "../experts/expertsSchema.js";
-import type { ModelFactory } from "../../models/createChatModel.js";
-import { planTopology } from "../planTopology.js";
-
-/** Options for {@link buildCoEGraph}. */
-export interface BuildCoEGraphOptions {
-  config: Omit<CoEConfigInput, "topology"> & { topology?: "coe" };
-  modelFactory?: ModelFactory;
-}
+import { buildExpertsGraph } from "../experts/buildExpertsGraph.js";
+import type { ResolvedCoETopology } from "../experts/resolveExperts.js";
+import type { TopologyGraph } from "../topologyGraph.js";
+import type { BuildContext } from "../types.js";
 
 /**
  * Builds a Composition-of-Experts graph: `router` classifies the user's message into one of the
@@ -15,15 +10,8 @@ export interface BuildCoEGraphOptions {
  * Every decision is in `routes`; every call (router included) in `answers`, for cost accounting.
  *
  * @example
- * const coe = buildCoEGraph({
- *   config: {
- *     categories: ["math", "code", "general"],
- *     router: { type: "llm", model: "ollama:qwen2.5:1.5b", threshold: 0.6 },
- *     experts: { math: "ollama:qwen2.5-math:1.5b", code: "ollama:qwen2.5-coder:1.5b" },
- *     fallback: "ollama:llama3.2:3b",
- *   },
- * }).compile();
+ * const graph = buildCoETopology(loadConfig({ preset: "coe" }), { modelFactory: createChatModel, newGraph: newTopologyGraph, buildNested });
  */
-export function buildCoEGraph({ config, modelFactory }: BuildCoEGraphOptions) {
-  return planTopology({ config: { ...config, topology: "coe" } as CoEConfigInput, ...(modelFactory ? { modelFactory } : {}) }).graph;
+export function buildCoETopology(topology: ResolvedCoETopology, context: BuildContext): TopologyGraph {
+  return buildExpertsGraph(topology, context);
 }

@@ -1,25 +1,19 @@
-import { END, START, StateGraph } from "@langchain/langgraph";
+import { END, START } from "@langchain/langgraph";
 import type { ResolvedExpertsTopology } from "./resolveExperts.js";
-import { createChatModel, createModelSafely, type ModelFactory } from "../../models/createChatModel.js";
+import { createModelSafely } from "../../models/createChatModel.js";
 import { createAggregateNode } from "../../nodes/aggregate.js";
 import { createExpertNode, type StageRunnable } from "../../nodes/expert.js";
 import { createGateNode } from "../../nodes/gate.js";
 import { createQuorumLayerNode } from "../../nodes/quorumLayer.js";
 import { createRouteNode } from "../../nodes/route.js";
 import { createRouterFromConfig } from "./createRouterFromConfig.js";
-import { MoAInput, MoAState, type MoAStateValue } from "../../state/moaState.js";
+import type { MoAStateValue } from "../../state/moaState.js";
+import type { TopologyGraph } from "../topologyGraph.js";
+import type { BuildContext } from "../types.js";
 import { createExtractorFromConfig } from "./createExtractorFromConfig.js";
 
 /** The node that runs all chosen experts when the topology has a quorum. */
 export const EXPERTS_NODE = "experts";
-
-/** Options for {@link buildExpertsGraph}. */
-export interface BuildExpertsGraphOptions {
-  topology: ResolvedExpertsTopology;
-  modelFactory?: ModelFactory;
-  /** Compiles a nested topology config used as a stage expert. */
-  compileStage: (config: Record<string, unknown>, name: string) => StageRunnable;
-}
 
 /**
  * The shared shape of CoE and MOSAIC: [router ->] experts in parallel -> [gate ->] [aggregator].
@@ -27,10 +21,10 @@ export interface BuildExpertsGraphOptions {
  * is the reply.
  *
  * @example
- * const graph = buildExpertsGraph({ topology: resolveExpertsTopology(config), compileStage });
+ * const graph = buildExpertsGraph(loadConfig({ preset: "mosaic" }), { modelFactory, newGraph: newTopologyGraph, buildNested });
  */
-export function buildExpertsGraph({ topology, modelFactory = createChatModel, compileStage }: BuildExpertsGraphOptions) {
-  const graph = new StateGraph(MoAState, { input: MoAInput, nodes: [] as string[] });
+export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFactory, newGraph, buildNested }: BuildContext): TopologyGraph {
+  const graph = newGraph();
   const { routing, aggregator, gate } = topology;
   // With a router, an aggregator is only needed when the route picked several experts.
   const severalChosen = (state: MoAStateValue) => (state.routes.at(-1)?.experts.length ?? 0) > 1;
@@ -51,8 +45,8 @@ export function buildExpertsGraph({ topology, modelFactory = createChatModel, co
             id: expert.id,
             name: expert.name,
             layer: topology.layers.experts,
-            index,
-            stage: compileStage(expert.stage, expert.name),
+            index: expert.index,
+            stage: buildNested(expert.topology, expert.name),
             final: answersDirectly,
           });
     graph.addNode(expert.id, node);

@@ -12,10 +12,10 @@ import {
   ModelSpecSchema,
   NameSchema,
   QuorumSchema,
-} from "../../config/schema.js";
+} from "../../config/agentSchema.js";
 
 // "unknown" is what routers answer when nothing fits, so it cannot name a real category.
-const CategorySchema = NameSchema.refine((name) => name !== "unknown", '"unknown" is reserved for inputs that fit no category');
+export const CategorySchema = NameSchema.refine((name) => name !== "unknown", '"unknown" is reserved for inputs that fit no category');
 const threshold = z.number().min(0).max(1).default(0).describe("Decisions below this confidence go to the fallback expert");
 
 const EmbeddingsInstanceSchema = z.custom<Embeddings>(
@@ -82,12 +82,20 @@ export const ExpertEntrySchema = z.union([
   z.strictObject({
     name: NameSchema,
     stage: z
-      .union([z.strictObject({ preset: z.string().min(1) }), z.looseObject({}).refine((v) => Object.keys(v).length > 0, "expected a topology config")])
-      .describe("A nested topology (e.g. a MoA) answering as this expert"),
+      .union([
+        z.strictObject({
+          preset: z.string().min(1).describe("A built-in topology (see `moa presets`)"),
+          backend: z.string().min(1).optional().describe("Where the preset's models run (default: the backend chosen for the run)"),
+        }),
+        z.strictObject({ file: z.string().min(1).describe("A topology file, relative to this file's folder") }),
+        z.looseObject({}).refine((v) => Object.keys(v).length > 0, "expected a topology config"),
+      ])
+      .describe("A nested topology (e.g. a MoA) answering as this expert: a preset, a file, or the config itself"),
   }),
 ]);
 
-const expertList = z.union([ExpertEntrySchema, z.array(ExpertEntrySchema).min(1)]);
+/** One expert, or several, for a category. */
+export const ExpertListSchema = z.union([ExpertEntrySchema, z.array(ExpertEntrySchema).min(1)]);
 
 /** How experts' answers are extracted and compared by the confidence gate. */
 export const ExtractorConfigSchema = z.discriminatedUnion("type", [
@@ -108,7 +116,8 @@ export const GateConfigSchema = z.strictObject({
   threshold: z.number().gt(0).max(1).default(1).describe("Skip when the largest agreeing share is at least this (1 = unanimous)"),
 });
 
-const shared = {
+/** Fields every experts topology (CoE, MOSAIC) has. */
+export const sharedExpertFields = {
   $schema: z.string().optional(),
   name: z.string().min(1).max(128).optional(),
   description: z.string().optional(),
@@ -124,75 +133,11 @@ const shared = {
     .describe("Answers the gate or aggregator needs from the chosen experts (default 1; at most the number chosen); below it the run fails, listing each expert's error"),
 };
 
-/**
- * Composition of Experts: a router picks a category, the category's expert(s) answer, and several
- * experts' answers feed an aggregator.
- *
- * @example
- * CoEConfigSchema.parse({
- *   topology: "coe",
- *   categories: ["math", "code"],
- *   router: { type: "rules", rules: [{ category: "code", keywords: ["python", "function"] }] },
- *   experts: { math: "ollama:qwen2.5-math:1.5b", code: "ollama:qwen2.5-coder:1.5b" },
- *   fallback: "ollama:llama3.2:3b",
- * });
- */
-export const CoEConfigSchema = z
-  .strictObject({
-    ...shared,
-    topology: z.literal("coe"),
-    categories: z.array(CategorySchema).min(1).refine((list) => new Set(list).size === list.length, "a category is listed twice"),
-    router: RouterConfigSchema,
-    experts: z.record(z.string(), expertList).describe("Category -> expert(s)"),
-    fallback: ExpertEntrySchema.describe("Answers unknown and low-confidence inputs"),
-  })
-  .superRefine((config, ctx) => {
-    checkCategories(config, ctx);
-    checkQuorum(config, ctx);
-  });
-
-/**
- * MOSAIC: experts answer in parallel (all of them, or those a router picks), a confidence gate
- * compares their extracted answers, and the aggregator runs only when they disagree.
- */
-export const MosaicConfigSchema = z
-  .strictObject({
-    ...shared,
-    topology: z.literal("mosaic"),
-    categories: z.array(CategorySchema).min(1).refine((list) => new Set(list).size === list.length, "a category is listed twice").optional(),
-    router: RouterConfigSchema.optional(),
-    experts: z.union([z.array(ExpertEntrySchema).min(2), z.record(z.string(), expertList)]),
-    fallback: ExpertEntrySchema.optional(),
-    gate: GateConfigSchema,
-    aggregator: AggregatorEntrySchema,
-  })
-  .superRefine((config, ctx) => {
-    checkQuorum(config, ctx);
-    const routed = !Array.isArray(config.experts);
-    if (routed && (!config.router || !config.categories || !config.fallback)) {
-      ctx.addIssue({ code: "custom", path: ["experts"], message: "experts by category need categories, a router and a fallback; or give a list of experts" });
-      return;
-    }
-    if (!routed) {
-      for (const key of ["router", "categories", "fallback"] as const) {
-        if (config[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `"${key}" needs experts by category (a mapping); with a list of experts every expert answers` });
-      }
-    }
-    if (config.gate.extractor.type === "cluster" && config.gate.extractor.similarity === "embedding" && !config.gate.extractor.embeddings) {
-      ctx.addIssue({ code: "custom", path: ["gate", "extractor", "embeddings"], message: "embedding similarity needs an embeddings reference" });
-    }
-    if (routed) checkCategories(config as { categories: string[]; experts: Record<string, unknown>; router: RouterConfig; aggregator?: unknown }, ctx);
-  });
-
 export type RouterConfig = z.output<typeof RouterConfigSchema>;
 export type ExpertEntry = z.output<typeof ExpertEntrySchema>;
 export type ExtractorConfig = z.output<typeof ExtractorConfigSchema>;
-export type CoEConfigInput = z.input<typeof CoEConfigSchema>;
-export type CoEConfig = z.output<typeof CoEConfigSchema>;
-export type MosaicConfigInput = z.input<typeof MosaicConfigSchema>;
-export type MosaicConfig = z.output<typeof MosaicConfigSchema>;
 
-function checkQuorum(config: { quorum?: { min: number }; minSuccessful?: number; experts: unknown; fallback?: unknown }, ctx: z.RefinementCtx): void {
+export function checkQuorum(config: { quorum?: { min: number }; minSuccessful?: number; experts: unknown; fallback?: unknown }, ctx: z.RefinementCtx): void {
   if (!config.quorum) return;
   checkQuorumKeepsMinSuccessful(config, ctx, "run");
   const entries = [config.experts, config.fallback].flatMap((v) => (Array.isArray(v) ? v : v && typeof v === "object" && !("model" in v) && !("stage" in v) ? Object.values(v).flat() : [v]));
@@ -201,7 +146,7 @@ function checkQuorum(config: { quorum?: { min: number }; minSuccessful?: number;
   }
 }
 
-function checkCategories(
+export function checkCategories(
   config: { categories: string[]; experts: Record<string, unknown>; router: RouterConfig; aggregator?: unknown },
   ctx: z.RefinementCtx,
 ): void {

@@ -1,154 +1,206 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { isChatModel, type AgentConfig, type AggregatorConfig, type QuorumConfig } from "../../config/agentSchema.js";
+import { resolveAgent, uniqueAgentNames, withConcurrentCalls, type AgentEntry } from "../../config/resolveAgent.js";
+import type { ResolvedAgent } from "../../config/ResolvedAgent.js";
 import { ConfigError } from "../../errors/ConfigError.js";
-import { ensureConfig, type ResolvedAgent } from "../../config/ensureConfig.js";
-import {
-  CoEConfigSchema,
-  MosaicConfigSchema,
-  type CoEConfigInput,
-  type ExpertEntry,
-  type ExtractorConfig,
-  type MosaicConfigInput,
-  type RouterConfig,
-} from "./expertsSchema.js";
-import { isChatModel, type AgentConfig, type MoAConfigInput, type QuorumConfig } from "../../config/schema.js";
+import { formatPath } from "../../errors/formatZodIssues.js";
+import type { ModelSettings } from "../../models/modelSettings.js";
+import type { NestedTopologySource, PathSegment, ResolveContext, ResolvedTopology, ResolvedTopologyBase } from "../types.js";
+import type { ExpertEntry, ExtractorConfig, RouterConfig } from "./expertsSchema.js";
 
-/** One expert: an agent that answers, or a nested topology config run as a stage. */
+/** One expert: an agent that answers, or a nested topology run as a stage. */
 export type ResolvedExpert =
   | { kind: "agent"; id: string; name: string; agent: ResolvedAgent }
-  | { kind: "stage"; id: string; name: string; stage: Record<string, unknown> };
+  | { kind: "stage"; id: string; name: string; index: number; topology: ResolvedTopology };
 
-/** A validated CoE or MOSAIC topology. */
-export interface ResolvedExpertsTopology {
-  kind: "coe" | "mosaic";
-  name: string;
-  categories: string[];
-  /** Absent when every expert always answers (a MOSAIC with a list of experts). */
-  routing?: {
-    router: RouterConfig;
-    /** The LLM router's model as an agent (for model creation and cost), when the router is an LLM. */
-    routerAgent?: ResolvedAgent;
-    /** Expert ids by category; categories without experts use the fallback. */
-    byCategory: Record<string, string[]>;
-    fallback: string[];
-  };
-  experts: ResolvedExpert[];
-  gate?: { extractor: ExtractorConfig; threshold: number };
-  /** Quorum fan-in over the chosen (agent) experts. */
-  quorum?: QuorumConfig;
-  /** Answers the gate or aggregator needs from the chosen experts (at most the number chosen). */
-  minSuccessful: number;
-  aggregator?: ResolvedAgent;
-  /** Layer numbers: the router's record, the experts', the aggregator's. */
-  layers: { router: number; experts: number; aggregator: number };
+/** How a routed experts topology picks its experts. */
+export interface ExpertRouting {
+  router: RouterConfig;
+  /** The LLM router's model as an agent (for model creation and cost), when the router is an LLM. */
+  routerAgent?: ResolvedAgent;
+  /** Expert ids by category; categories without experts use the fallback. */
+  byCategory: Record<string, string[]>;
+  fallback: string[];
 }
 
+/** What CoE and MOSAIC share once resolved: [router ->] experts -> [gate ->] [aggregator]. */
+export interface ResolvedExpertsTopology extends ResolvedTopologyBase {
+  readonly kind: "coe" | "mosaic";
+  readonly categories: string[];
+  /** Absent when every expert always answers (a MOSAIC with a list of experts). */
+  readonly routing?: ExpertRouting;
+  readonly experts: ResolvedExpert[];
+  readonly gate?: { extractor: ExtractorConfig; threshold: number };
+  /** Quorum fan-in over the chosen (agent) experts. */
+  readonly quorum?: QuorumConfig;
+  /** Answers the gate or aggregator needs from the chosen experts (at most the number chosen). */
+  readonly minSuccessful: number;
+  readonly aggregator?: ResolvedAgent;
+  /** Layer numbers: the router's record, the experts', the aggregator's. */
+  readonly layers: { router: number; experts: number; aggregator: number };
+}
+
+/** A resolved Composition of Experts: always routed. */
+export interface ResolvedCoETopology extends ResolvedExpertsTopology {
+  readonly kind: "coe";
+  readonly routing: ExpertRouting;
+}
+
+/** A resolved MOSAIC: always gated, with the aggregator the gate escalates to. */
+export interface ResolvedMosaicTopology extends ResolvedExpertsTopology {
+  readonly kind: "mosaic";
+  readonly gate: { extractor: ExtractorConfig; threshold: number };
+  readonly aggregator: ResolvedAgent;
+}
+
+/** The validated config fields both experts topologies have (see expertsSchema.ts). */
+export interface ExpertsConfig {
+  kind: "coe" | "mosaic";
+  name?: string | undefined;
+  defaults?: (ModelSettings & { systemPrompt?: string | undefined }) | undefined;
+  categories?: string[] | undefined;
+  router?: RouterConfig | undefined;
+  experts: ExpertEntry[] | Record<string, ExpertEntry | ExpertEntry[]>;
+  fallback?: ExpertEntry | undefined;
+  gate?: { extractor: ExtractorConfig; threshold: number } | undefined;
+  quorum?: QuorumConfig | undefined;
+  minSuccessful?: number | undefined;
+  aggregator?: string | BaseChatModel | AggregatorConfig | undefined;
+}
+
+type StageEntry = { name: string; stage: NestedTopologySource };
+
 /**
- * Resolves a CoE or MOSAIC config: validates it and turns every expert into an agent or a stage.
+ * Resolves a validated CoE or MOSAIC config. Each distinct expert is resolved once, as an agent
+ * (`expert/<name>`, the settings merged like an MoA layer's) or as a nested topology (a stage); in a
+ * mapping, the same expert named under several categories (or as the fallback) is one expert, while in
+ * a list every entry is its own expert, repeats included (they are sampled separately). Errors name
+ * the user's own paths (`experts.code.name`, `experts[1].stage.layers`).
  *
  * @example
- * const topology = resolveExpertsTopology({ topology: "mosaic", experts: ["ollama:a", "ollama:b"], gate, aggregator: "ollama:c" });
+ * const topology = resolveExperts({ kind: "mosaic", experts: ["ollama:a", "ollama:b"], gate, aggregator: "ollama:c" }, context);
  * topology.experts.map((e) => e.id); // ["expert/a", "expert/b"]
  */
-export function resolveExpertsTopology(
-  input: CoEConfigInput | MosaicConfigInput,
-  { source, baseDir }: { source?: string; baseDir?: string } = {},
-): ResolvedExpertsTopology {
-  const isCoE = (input as { topology?: unknown }).topology === "coe";
-  const parsed = isCoE ? CoEConfigSchema.safeParse(input, { reportInput: true }) : MosaicConfigSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) throw ConfigError.fromZod(parsed.error, source);
-  const config = parsed.data;
-
-  // Every distinct expert entry, named once; categories refer to experts by id.
-  // In a mapping, the same expert named under several categories (or as the fallback) is one expert;
-  // in a list, every entry is its own expert, repeats included (they are sampled separately).
-  const entries: ExpertEntry[] = [];
-  const keys: string[] = [];
-  const add = (entry: ExpertEntry): string => {
-    entries.push(entry);
-    keys.push(sameExpertKey(entry));
-    return String(entries.length - 1);
-  };
-  const idOf = (entry: ExpertEntry): string => {
-    const found = keys.indexOf(sameExpertKey(entry));
-    return found >= 0 ? String(found) : add(entry);
-  };
-  const list = (value: ExpertEntry | ExpertEntry[]) => (Array.isArray(value) ? value : [value]);
-  const byCategoryIdx: Record<string, string[]> = {};
-  let fallbackIdx: string[] = [];
-  if (Array.isArray(config.experts)) config.experts.forEach((e) => add(e));
-  else for (const [category, experts] of Object.entries(config.experts)) byCategoryIdx[category] = list(experts).map(idOf);
-  if (config.fallback !== undefined) fallbackIdx = [idOf(config.fallback)];
-
+export function resolveExperts(config: ExpertsConfig, context: ResolveContext): ResolvedExpertsTopology {
+  const { baseDir, source } = context;
   const routed = !Array.isArray(config.experts);
   const layers = routed ? { router: 1, experts: 2, aggregator: 3 } : { router: 0, experts: 1, aggregator: 2 };
-  const agentEntries = entries.filter((entry) => !isStage(entry));
-  const agentTopology = agentEntries.length > 0 ? resolveAgents(agentEntries, config, { source, baseDir }) : undefined;
+  const { systemPrompt, ...globalSettings } = config.defaults ?? {};
+  const inherited = [globalSettings];
+
+  // Every distinct entry once, with the path where it was first written.
+  const distinct: Array<{ entry: ExpertEntry; path: PathSegment[] }> = [];
+  const keys: string[] = [];
+  const add = (entry: ExpertEntry, path: PathSegment[], dedupe: boolean): number => {
+    const key = sameExpertKey(entry);
+    const found = dedupe ? keys.indexOf(key) : -1;
+    if (found >= 0) return found;
+    distinct.push({ entry, path });
+    keys.push(key);
+    return distinct.length - 1;
+  };
+  const byCategoryIndex: Record<string, number[]> = {};
+  if (Array.isArray(config.experts)) config.experts.forEach((entry, i) => add(entry, ["experts", i], false));
+  else {
+    for (const [category, value] of Object.entries(config.experts)) {
+      byCategoryIndex[category] = Array.isArray(value) ? value.map((entry, i) => add(entry, ["experts", category, i], true)) : [add(value, ["experts", category], true)];
+    }
+  }
+  const fallbackIndex = config.fallback !== undefined ? [add(config.fallback, ["fallback"], true)] : [];
+
+  // Agents derive their names as an MoA layer's do: repeats of one model become `a`, `a-2`...
+  const agentEntries = distinct.flatMap(({ entry }) => (isStage(entry) ? [] : [entry as AgentEntry]));
+  const agentNames = uniqueAgentNames(agentEntries);
   let agentCursor = 0;
-  const experts: ResolvedExpert[] = entries.map((entry) => {
-    if (isStage(entry)) return { kind: "stage", id: `expert/${entry.name}`, name: entry.name, stage: entry.stage };
-    const agent = agentTopology!.layers[0]![agentCursor++]!;
-    const id = `expert/${agent.name}`;
-    return { kind: "agent", id, name: agent.name, agent: { ...agent, id, role: "expert", layer: layers.experts } };
+  const experts: ResolvedExpert[] = distinct.map(({ entry, path }, index) => {
+    if (isStage(entry)) {
+      return { kind: "stage", id: `expert/${entry.name}`, name: entry.name, index, topology: context.resolveNested(entry.stage, [...path, "stage"]) };
+    }
+    const name = agentNames[agentCursor++]!;
+    const agent = resolveAgent(entry as AgentEntry, { placement: { id: `expert/${name}`, name, layer: layers.experts, index, role: "expert" }, inherited, systemPrompt, baseDir });
+    return { kind: "agent", id: agent.id, name, agent };
   });
-  assertUniqueIds(experts, source);
-  const idFor = (index: string) => experts[Number(index)]!.id;
+  assertUniqueNames(experts, distinct, context);
+  const idAt = (index: number) => experts[index]!.id;
   const minSuccessful = config.minSuccessful ?? 1;
   if (minSuccessful > experts.length) {
-    throw new ConfigError([{ path: "minSuccessful", message: `expected at most ${experts.length} (the number of experts), got ${minSuccessful}` }], source);
+    throw issue(context, ["minSuccessful"], `expected at most ${experts.length} (the number of experts), got ${minSuccessful}`);
   }
 
-  const aggregator = config.aggregator !== undefined ? agentTopology?.aggregator ?? resolveAggregatorOnly(config, { source, baseDir }) : undefined;
-  const routerAgent = routed && config.router?.type === "llm" ? resolveRouterAgent(config.router.model, config, layers.router, { source, baseDir }) : undefined;
+  const aggregator = config.aggregator !== undefined ? resolveAggregator(config.aggregator, { inherited, systemPrompt, baseDir, layer: layers.aggregator, minSuccessful }) : undefined;
+  const routerAgent = routed && config.router?.type === "llm" ? resolveRouterAgent(config.router.model, { inherited, baseDir, layer: layers.router }) : undefined;
+
+  // Agents that may run at once: the experts (a router may choose several), then the aggregator, the router.
+  const agentExperts = experts.flatMap((e) => (e.kind === "agent" ? [e.agent] : []));
+  const [withCalls = [], [finalAggregator] = [], [router] = []] = withConcurrentCalls([agentExperts, aggregator ? [aggregator] : [], routerAgent ? [routerAgent] : []]);
+  const expertsWithCalls = experts.map((e) => (e.kind === "agent" ? { ...e, agent: withCalls.find((a) => a.id === e.id)! } : e));
+
+  const fallbackIds = new Set(fallbackIndex.map(idAt));
   return {
-    kind: isCoE ? "coe" : "mosaic",
-    name: config.name ?? (isCoE ? "coe" : "mosaic"),
+    kind: config.kind,
+    name: config.name ?? config.kind,
+    source,
     categories: config.categories ?? [],
     ...(routed && config.router
       ? {
           routing: {
             router: config.router,
-            ...(routerAgent ? { routerAgent } : {}),
-            byCategory: Object.fromEntries(Object.entries(byCategoryIdx).map(([c, ids]) => [c, ids.map(idFor)])),
-            fallback: fallbackIdx.map(idFor),
+            ...(router ? { routerAgent: router } : {}),
+            byCategory: Object.fromEntries(Object.entries(byCategoryIndex).map(([category, indexes]) => [category, indexes.map(idAt)])),
+            fallback: fallbackIndex.map(idAt),
           },
         }
       : {}),
-    experts,
-    ...("gate" in config && config.gate ? { gate: config.gate } : {}),
+    experts: expertsWithCalls,
+    ...(config.gate ? { gate: config.gate } : {}),
     ...(config.quorum ? { quorum: config.quorum } : {}),
     minSuccessful,
-    ...(aggregator ? { aggregator: { ...aggregator, layer: layers.aggregator, previousLayerMinSuccessful: minSuccessful } } : {}),
+    ...(finalAggregator ? { aggregator: finalAggregator } : {}),
     layers,
+    ...preflightGroups(expertsWithCalls, fallbackIds, finalAggregator, router),
   };
 }
 
-function isStage(entry: ExpertEntry): entry is { name: string; stage: Record<string, unknown> } {
-  return typeof entry === "object" && entry !== null && "stage" in entry;
+/**
+ * Pre-flight groups: some expert must be usable, and the fallback (any input may go there) and the
+ * aggregator must be. A stage's own requirements count only through the stage; its agents, and the
+ * LLM router (which falls back when it fails), are probed but not required.
+ */
+function preflightGroups(experts: ResolvedExpert[], fallbackIds: Set<string>, aggregator: ResolvedAgent | undefined, router: ResolvedAgent | undefined) {
+  const stages = experts.flatMap((e) => (e.kind === "stage" ? [e.topology] : []));
+  const plain = experts.flatMap((e) => (e.kind === "agent" && !fallbackIds.has(e.id) ? [e.agent] : []));
+  const fallback = experts.flatMap((e) => (e.kind === "agent" && fallbackIds.has(e.id) ? [e.agent] : []));
+  const stageAgents = stages.flatMap((stage) => [...stage.requirements.flat(), ...stage.optional]);
+  return {
+    requirements: [...(plain.length > 0 && stages.length === 0 ? [plain] : []), ...(fallback.length > 0 ? [fallback] : []), ...(aggregator ? [[aggregator]] : [])],
+    optional: [...(router ? [router] : []), ...(stages.length > 0 ? plain : []), ...stageAgents],
+  };
 }
 
-type SharedConfig = { defaults?: MoAConfigInput["defaults"]; aggregator?: MoAConfigInput["aggregator"] };
-
-// Agents are resolved through the MoA resolver (one layer), so settings merge and names derive alike.
-function resolveAgents(agents: ExpertEntry[], config: SharedConfig, options: { source?: string; baseDir?: string }) {
-  return ensureConfig(
-    {
-      ...(config.defaults ? { defaults: config.defaults } : {}),
-      layers: [{ agents: agents as MoAConfigInput["layers"][number]["agents"] }],
-      aggregator: config.aggregator ?? (agents[0] as MoAConfigInput["aggregator"]),
-    },
-    options,
-  );
-}
-
-function resolveAggregatorOnly(config: SharedConfig, options: { source?: string; baseDir?: string }) {
-  return resolveAgents([config.aggregator as ExpertEntry], config, options).aggregator;
+function resolveAggregator(
+  entry: string | BaseChatModel | AggregatorConfig,
+  { inherited, systemPrompt, baseDir, layer, minSuccessful }: { inherited: ModelSettings[]; systemPrompt: string | undefined; baseDir: string; layer: number; minSuccessful: number },
+): ResolvedAgent {
+  const { aggregationPrompt, onFailure, ...agent } = typeof entry === "string" || isChatModel(entry) ? ({ model: entry } as AggregatorConfig) : entry;
+  return resolveAgent(agent, {
+    placement: { id: "aggregator", name: agent.name ?? "aggregator", layer, index: 0, role: "final" },
+    inherited,
+    systemPrompt,
+    aggregationPrompt,
+    previousLayerMinSuccessful: minSuccessful,
+    onFailure: onFailure ?? "best-proposer",
+    baseDir,
+  });
 }
 
 // A classifier should be deterministic: temperature 0 unless the router's own settings say otherwise.
-function resolveRouterAgent(model: string | BaseChatModel | AgentConfig, config: SharedConfig, layer: number, options: { source?: string; baseDir?: string }): ResolvedAgent {
+function resolveRouterAgent(model: string | BaseChatModel | AgentConfig, { inherited, baseDir, layer }: { inherited: ModelSettings[]; baseDir: string; layer: number }): ResolvedAgent {
   const entry: AgentConfig = typeof model === "object" && !isChatModel(model) ? { temperature: 0, ...model } : { model, temperature: 0 };
-  const agent = resolveAgents([entry], { ...(config.defaults ? { defaults: config.defaults } : {}) }, options).layers[0]![0]!;
-  return { ...agent, id: "router", name: "router", role: "router", layer };
+  return resolveAgent(entry, { placement: { id: "router", name: "router", layer, index: 0, role: "router" }, inherited, baseDir });
+}
+
+function isStage(entry: ExpertEntry): entry is StageEntry {
+  return typeof entry === "object" && entry !== null && "stage" in entry;
 }
 
 // Strings compare by value, plain objects by content; a chat model instance only equals itself.
@@ -165,12 +217,21 @@ function sameExpertKey(entry: ExpertEntry): string {
   return `object:${JSON.stringify(entry)}`;
 }
 
-function assertUniqueIds(experts: ResolvedExpert[], source?: string): void {
-  const seen = new Set<string>();
-  for (const expert of experts) {
-    if (seen.has(expert.id)) {
-      throw new ConfigError([{ path: "experts", message: `two different experts are both named "${expert.name}"; give them distinct names` }], source);
+function assertUniqueNames(experts: ResolvedExpert[], distinct: Array<{ entry: ExpertEntry; path: PathSegment[] }>, context: ResolveContext): void {
+  const seen = new Map<string, number>();
+  experts.forEach((expert, index) => {
+    const earlier = seen.get(expert.id);
+    if (earlier === undefined) {
+      seen.set(expert.id, index);
+      return;
     }
-    seen.add(expert.id);
-  }
+    const { entry, path } = distinct[index]!;
+    const named = typeof entry === "object" && !isChatModel(entry) && "name" in entry && entry.name !== undefined;
+    const other = formatPath([...context.path, ...distinct[earlier]!.path]);
+    throw issue(context, named ? [...path, "name"] : path, `two different experts are both named "${expert.name}" (also ${other}); give them distinct names`);
+  });
+}
+
+function issue(context: ResolveContext, path: PathSegment[], message: string): ConfigError {
+  return new ConfigError([{ path: formatPath([...context.path, ...path]), message }], context.source);
 }

@@ -1,12 +1,7 @@
-import type { MosaicConfigInput } from "../experts/expertsSchema.js";
-import type { ModelFactory } from "../../models/createChatModel.js";
-import { planTopology } from "../planTopology.js";
-
-/** Options for {@link buildMosaicGraph}. */
-export interface BuildMosaicGraphOptions {
-  config: Omit<MosaicConfigInput, "topology"> & { topology?: "mosaic" };
-  modelFactory?: ModelFactory;
-}
+import { buildExpertsGraph } from "../experts/buildExpertsGraph.js";
+import type { ResolvedMosaicTopology } from "../experts/resolveExperts.js";
+import type { TopologyGraph } from "../topologyGraph.js";
+import type { BuildContext } from "../types.js";
 
 /**
  * Builds the MOSAIC pipeline as one declared graph: [router picks k experts ->] experts in parallel
@@ -15,14 +10,8 @@ export interface BuildMosaicGraphOptions {
  * and skips the costly aggregator. Every decision, with its confidence and groups, is in `gates`.
  *
  * @example
- * const mosaic = buildMosaicGraph({
- *   config: {
- *     experts: ["ollama:qwen2.5:1.5b", "ollama:llama3.2:3b", "ollama:gemma2:2b"],
- *     gate: { extractor: { type: "number" }, threshold: 2 / 3 },
- *     aggregator: "ollama:qwen2.5:7b",
- *   },
- * }).compile();
+ * const graph = buildMosaicTopology(loadConfig({ preset: "mosaic" }), { modelFactory: createChatModel, newGraph: newTopologyGraph, buildNested });
  */
-export function buildMosaicGraph({ config, modelFactory }: BuildMosaicGraphOptions) {
-  return planTopology({ config: { ...config, topology: "mosaic" } as MosaicConfigInput, ...(modelFactory ? { modelFactory } : {}) }).graph;
+export function buildMosaicTopology(topology: ResolvedMosaicTopology, context: BuildContext): TopologyGraph {
+  return buildExpertsGraph(topology, context);
 }

@@ -1,11 +1,11 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
-import {
-  AggregatorEntrySchema,
-  ModelSettingsSchema,
-  ModelSpecSchema,
-  QuorumSchema,
-  type MoAConfigInput,
-} from "../../config/schema.js";
+import { ensureRunConfiguration, runVariablesOf, type EnsuredRunConfiguration } from "../runConfiguration.js";
+import { SELF_MOA_PRESETS } from "./presets.js";
+import { AggregatorEntrySchema, ModelSpecSchema, QuorumSchema } from "../../config/agentSchema.js";
+import { ModelSettingsSchema } from "../../models/modelSettings.js";
+import type { ResolveContext } from "../types.js";
+import { MoAConfigSchema, resolveMoA, type MoAConfigInput, type ResolvedSelfMoATopology } from "../moa/configuration.js";
 
 /**
  * Self-MoA: one strong model sampled `n` times (distinct seeds) as the proposers, then aggregated
@@ -69,4 +69,28 @@ export function expandSelfMoA(config: SelfMoAConfig): MoAConfigInput {
     })),
     aggregator: config.aggregator ?? { name: "aggregator", model: config.model },
   };
+}
+
+/**
+ * Resolves a validated Self-MoA config into the MoA it describes (kind `self-moa`, nodes
+ * `layer1/sample-1` ... and `aggregator`).
+ *
+ * @example
+ * resolveSelfMoA(SelfMoAConfigSchema.parse({ topology: "self-moa", model: "ollama:m", n: 4 }), context).layers[0].length; // 4
+ */
+export function resolveSelfMoA(config: SelfMoAConfig, context: ResolveContext): ResolvedSelfMoATopology {
+  // The expansion of a valid Self-MoA is a valid MoA: parse only fills the MoA schema's defaults.
+  const moa = resolveMoA(MoAConfigSchema.parse(expandSelfMoA(config)), context);
+  return { ...moa, kind: "self-moa" };
+}
+
+/**
+ * The run configuration of the served `self-moa` graph: the run's `configurable` (preset, configFile,
+ * backend, maxTokens), else MOA_SELF_MOA_CONFIG or MOA_SELF_MOA_PRESET, else the `self-moa` preset.
+ *
+ * @example
+ * ensureConfiguration({ configurable: { preset: "self-moa" } }).source; // { preset: "self-moa", topology: "self-moa", backend: "ollama" }
+ */
+export function ensureConfiguration(config?: RunnableConfig): EnsuredRunConfiguration {
+  return ensureRunConfiguration(config, { kind: "self-moa", presets: SELF_MOA_PRESETS, defaultPreset: "self-moa", ...runVariablesOf("self-moa") });
 }

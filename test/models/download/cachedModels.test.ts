@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ensureModelFile } from "../../../src/models/download/ensureModelFile.js";
-import { listCachedModels } from "../../../src/models/download/listCachedModels.js";
-import { removeCachedModels } from "../../../src/models/download/removeCachedModels.js";
+import { ensureModelFile } from "../../../src/models/providers/llamacpp/download/ensureModelFile.js";
+import { listCachedModels } from "../../../src/models/providers/llamacpp/download/listCachedModels.js";
+import { removeCachedModels } from "../../../src/models/providers/llamacpp/download/removeCachedModels.js";
 import { hfFilePath, pseudoRandomBytes, startFileServer, type FileServer } from "../../doubles/fileServer.js";
 
 const SMALL = pseudoRandomBytes({ size: 120_000, seed: 1 });

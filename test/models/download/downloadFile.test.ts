@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DownloadError, downloadFile, type DownloadFileOptions } from "../../../src/models/download/downloadFile.js";
+import { DownloadError, downloadFile, type DownloadFileOptions } from "../../../src/models/providers/llamacpp/download/downloadFile.js";
 import type { TransferProgress } from "../../../src/models/progress.js";
 import { hfFilePath, pseudoRandomBytes, sha256Hex, startFileServer, type FileServer } from "../../doubles/fileServer.js";
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ensureModelFile, type EnsureModelFileOptions } from "../../../src/models/download/ensureModelFile.js";
+import { ensureModelFile, type EnsureModelFileOptions } from "../../../src/models/providers/llamacpp/download/ensureModelFile.js";
 import type { TransferProgress } from "../../../src/models/progress.js";
 import { hfFilePath, pseudoRandomBytes, sha256Hex, startFileServer, type FileServer } from "../../doubles/fileServer.js";
 

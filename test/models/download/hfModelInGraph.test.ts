@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { buildMoAGraph } from "../../../src/graphs/moa/graph.js";
-import { disposeAll } from "../../../src/models/llamacpp/index.js";
+import { buildMoAGraph } from "../../../src/graphs/builders.js";
+import { disposeAll } from "../../../src/models/providers/llamacpp/runtime/index.js";
 import type { MoAStateValue } from "../../../src/state/moaState.js";
 import { hfFilePath, startFileServer, type FileServer } from "../../doubles/fileServer.js";
 

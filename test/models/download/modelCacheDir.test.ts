@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cachePathFor, modelCacheDir } from "../../../src/models/download/modelCacheDir.js";
-import { ModelSourceError, parseHfUri } from "../../../src/models/download/parseHfUri.js";
+import { cachePathFor, modelCacheDir } from "../../../src/models/providers/llamacpp/download/modelCacheDir.js";
+import { ModelSourceError, parseHfUri } from "../../../src/models/providers/llamacpp/download/parseHfUri.js";
 
 describe("modelCacheDir", () => {
   it("prefers MOA_MODELS_DIR, then an absolute XDG_CACHE_HOME", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatHfUri, ModelSourceError, parseHfUri } from "../../../src/models/download/parseHfUri.js";
+import { formatHfUri, ModelSourceError, parseHfUri } from "../../../src/models/providers/llamacpp/download/parseHfUri.js";
 
 const FORM = "hf:<owner>/<repo>[@<revision>]/<path/to/file.gguf>[#sha256=<64 hex digits>]";
 const SHA = "ab".repeat(32);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { withDownloadLock } from "../../../src/models/download/withDownloadLock.js";
+import { withDownloadLock } from "../../../src/models/providers/llamacpp/download/withDownloadLock.js";
 
 const children: Array<{ kill(): void }> = [];
 afterEach(() => children.splice(0).forEach((c) => c.kill()));

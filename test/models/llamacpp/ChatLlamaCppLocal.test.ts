@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChatLlamaCppLocal, disposeAll, GgufError, readGgufInfo } from "../../../src/models/llamacpp/index.js";
+import { ChatLlamaCppLocal, disposeAll, GgufError, readGgufInfo } from "../../../src/models/providers/llamacpp/runtime/index.js";
 
 // Random-weight model: output is gibberish, so every assertion is about mechanics, never content.
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));

@@ -14,7 +14,7 @@ import {
   llamaRuntimeStats,
   loadedModelPaths,
   withLlamaModel,
-} from "../../../src/models/llamacpp/index.js";
+} from "../../../src/models/providers/llamacpp/runtime/index.js";
 
 // Random-weight model: output is gibberish, so every assertion is about mechanics, never content.
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));

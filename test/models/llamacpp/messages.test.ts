@@ -1,6 +1,6 @@
 import { AIMessage, ChatMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { toLlamaChat } from "../../../src/models/llamacpp/messages.js";
+import { toLlamaChat } from "../../../src/models/providers/llamacpp/runtime/messages.js";
 
 describe("toLlamaChat", () => {
   it("uses the last human message as the prompt and keeps earlier turns in order", () => {

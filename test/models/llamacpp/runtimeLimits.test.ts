@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cgroupRoom } from "../../../src/models/llamacpp/availableMemory.js";
-import { formatMemorySize, parseByteSize } from "../../../src/models/llamacpp/byteSize.js";
-import { ChangeNotifier } from "../../../src/models/llamacpp/ChangeNotifier.js";
-import { planRoom, type RoomCandidate } from "../../../src/models/llamacpp/planRoom.js";
-import { DEFAULT_MAX_LOADED_MODELS, effectiveRuntimeConfig, setRuntimeConfig } from "../../../src/models/llamacpp/runtimeConfig.js";
+import { cgroupRoom } from "../../../src/models/providers/llamacpp/runtime/availableMemory.js";
+import { formatMemorySize, parseByteSize } from "../../../src/models/providers/llamacpp/runtime/byteSize.js";
+import { ChangeNotifier } from "../../../src/models/providers/llamacpp/runtime/ChangeNotifier.js";
+import { planRoom, type RoomCandidate } from "../../../src/models/providers/llamacpp/runtime/planRoom.js";
+import { DEFAULT_MAX_LOADED_MODELS, effectiveRuntimeConfig, setRuntimeConfig } from "../../../src/models/providers/llamacpp/runtime/runtimeConfig.js";
 
 // Pure parts of the runtime's limits: no model is loaded here.
 

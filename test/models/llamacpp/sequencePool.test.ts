@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SequencePool } from "../../../src/models/llamacpp/sequencePool.js";
+import { SequencePool } from "../../../src/models/providers/llamacpp/runtime/sequencePool.js";
 
 describe("SequencePool", () => {
   it("hands out every free item without waiting", async () => {

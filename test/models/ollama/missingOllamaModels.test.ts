@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { missingOllamaModels } from "../../../src/models/ollama/index.js";
+import { missingOllamaModels } from "../../../src/models/index.js";
 import { startLoopbackServer } from "../../doubles/loopback.js";
 import { startOllamaDouble, type OllamaDouble } from "../../doubles/ollamaDouble.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChatOllama } from "@langchain/ollama";
 import { Ollama } from "ollama";
 import type { TransferProgress } from "../../../src/models/progress.js";
-import { OllamaPullError, missingOllamaModels, pullOllamaModel } from "../../../src/models/ollama/index.js";
+import { OllamaPullError, missingOllamaModels, pullOllamaModel } from "../../../src/models/index.js";
 import { startLoopbackServer } from "../../doubles/loopback.js";
 import { trackedOllamaDoubles } from "../../helpers/trackedOllamaDoubles.js";
 

@@ -1,8 +1,8 @@
 import { ModelAbortError } from "@langchain/core/errors";
 import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { ReplayChatModel, type ReplayRecord } from "../../../src/models/replay/ReplayChatModel.js";
-import { ReplayMissError } from "../../../src/models/replay/ReplayMissError.js";
+import { ReplayChatModel, type ReplayRecord } from "../../../src/testing/replay/ReplayChatModel.js";
+import { ReplayMissError } from "../../../src/testing/replay/ReplayMissError.js";
 
 const records = new Map<string, ReplayRecord>([
   ["What is 2 + 2?", { response: "2 + 2 = 4.\n#### 4", latencyMs: 60 }],

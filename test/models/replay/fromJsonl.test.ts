@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { HumanMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ReplayChatModel } from "../../../src/models/replay/ReplayChatModel.js";
+import { ReplayChatModel } from "../../../src/testing/replay/ReplayChatModel.js";
 
 let dir: string;
 beforeAll(async () => {

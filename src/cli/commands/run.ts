@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { HumanMessage } from "@langchain/core/messages";
+import { readConfigFile } from "../../config/readConfigFile.js";
+import { UsageError } from "../../errors/UsageError.js";
+import { buildTopologyGraph } from "../../graphs/buildTopologyGraph.js";
+import { loadConfig } from "../../graphs/loadConfig.js";
+import { chooseBackend } from "../../models/chooseBackend.js";
+import { modelProvider } from "../../models/providers/registry.js";
+import type { TopologySource } from "../../persistence/RunStore.js";
+import { prepareRun } from "../prepareRun.js";
+import { streamRun, type RunOutputOptions } from "../streamRun.js";
+import { withRunStore, type PersistenceOptions } from "../withRunStore.js";
+
+/** Options of `moa run`. */
+export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions {
+  question: string;
+  /** A topology file (YAML or JSON). */
+  config?: string | undefined;
+  preset?: string | undefined;
+  /** A topology kind (`moa`, `self-moa`, `coe`, `mosaic`, ...): its default preset, or a check of the config's kind. */
+  topology?: string | undefined;
+  /** Continue this conversation (a new thread id is made when absent). */
+  thread?: string | undefined;
+  /** Where presets' models run; `auto` (default) asks the providers that can detect themselves. */
+  backend?: string | undefined;
+  /** Caps every agent's generated tokens for this turn. */
+  maxTokens?: number | undefined;
+  /** Pull missing Ollama models before the run. */
+  pull?: boolean | undefined;
+  /** Probe the backends before the run (default true). */
+  check?: boolean | undefined;
+}
+
+/**
+ * `moa run`: answers one question with a topology, streaming the reply to stdout and the per-agent
+ * summary to stderr (so `moa run ... > answer.txt` keeps only the answer). Every run is checkpointed
+ * on a thread, which `--thread` continues and `moa resume` finishes after a crash.
+ *
+ * @example
+ * await runCommand({ question: "Why is the sky blue?", preset: "moa-lite", showLayers: true });
+ */
+export async function runCommand(options: RunCommandOptions): Promise<void> {
+  const { question, config, preset, topology, thread, stderr = process.stderr } = options;
+  await withRunStore(options, async (store) => {
+    const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
+    const chosen = config !== undefined || preset !== undefined || topology !== undefined;
+    // A continued thread keeps its topology unless the user names another.
+    const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
+    // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
+    delete source.maxTokens;
+    if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
+    await chooseSourceBackend({ source, requested: options.backend, thread, stderr });
+    if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
+      stderr.write(`note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`);
+    }
+    const threadId = thread ?? randomUUID();
+    const resolved = loadConfig(source);
+    await prepareRun({ topology: resolved, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
+    await store?.recordThread({ threadId, source, title: known?.title ?? question.slice(0, 120) });
+    await streamRun({ ...options, topology: resolved, graph: buildTopologyGraph({ topology: resolved }), store, threadId, input: { messages: [new HumanMessage(question)] } });
+  });
+}
+
+/**
+ * Decides where the presets of this run execute and says so: the backend asked for, the one a
+ * continued thread keeps, or `auto`'s pick. A config file names its own models, so a backend only
+ * applies to it when it has stage presets.
+ */
+async function chooseSourceBackend({ source, requested, thread, stderr }: { source: TopologySource; requested: string | undefined; thread: string | undefined; stderr: NodeJS.WritableStream }): Promise<void> {
+  const explicit = requested !== undefined && requested !== "auto" ? requested : undefined;
+  if (source.file !== undefined && !usesPresets(readConfigFile(source.file))) {
+    if (explicit) throw new UsageError(`--backend chooses the models of a preset; the config file ${source.file} names its own models`, { code: "backend_without_preset" });
+    delete source.backend;
+    return;
+  }
+  if (explicit || source.backend === undefined) {
+    const { backend, reason } = await chooseBackend({ requested: explicit ?? "auto" });
+    stderr.write(`backend: ${backend} (${reason})\n`);
+    source.backend = backend;
+  } else stderr.write(`backend: ${source.backend} (kept from thread ${thread})\n`);
+  const problem = modelProvider(source.backend!)?.presetProblem?.(process.env);
+  if (problem) throw new UsageError(problem, { code: "backend_unusable" });
+}
+
+/** Whether a topology config names a preset anywhere (a stage expert `{ stage: { preset } }`). */
+function usesPresets(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(usesPresets);
+  if (!value || typeof value !== "object") return false;
+  const stage = (value as { stage?: unknown }).stage;
+  if (stage && typeof stage === "object" && typeof (stage as { preset?: unknown }).preset === "string") return true;
+  return Object.values(value).some(usesPresets);
+}
+
+function sourceOf({ config, preset, topology }: { config?: string | undefined; preset?: string | undefined; topology?: string | undefined }): TopologySource {
+  return { ...(config !== undefined ? { file: path.resolve(config) } : {}), ...(preset !== undefined ? { preset } : {}), ...(topology !== undefined ? { topology } : {}) };
+}

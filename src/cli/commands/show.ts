@@ -1,0 +1,53 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { UsageError } from "../../errors/UsageError.js";
+import { openRunStore } from "../../persistence/openRunStore.js";
+import type { AgentAnswer } from "../../state/moaState.js";
+import { formatSeconds } from "../render.js";
+import type { PersistenceOptions } from "../withRunStore.js";
+
+/** Options of `moa show`. */
+export interface ShowCommandOptions extends Omit<PersistenceOptions, "persist"> {
+  thread: string;
+  json?: boolean;
+  stdout?: NodeJS.WritableStream;
+}
+
+/**
+ * `moa show <thread>`: every turn of a thread with each layer's answers, from its last checkpoint.
+ *
+ * @example
+ * await showCommand({ thread: "3f2a...", json: true });
+ */
+export async function showCommand({ thread, json = false, stdout = process.stdout, ...options }: ShowCommandOptions): Promise<void> {
+  const store = await openRunStore(options);
+  try {
+    const tuple = await store.checkpointer.getTuple({ configurable: { thread_id: thread } });
+    if (!tuple) throw new UsageError(`no thread "${thread}" in ${store.description}; see \`moa threads\``, { code: "thread_not_found" });
+    const values = tuple.checkpoint.channel_values as { messages?: BaseMessage[]; answers?: AgentAnswer[] };
+    const messages = values.messages ?? [];
+    const answers = values.answers ?? [];
+    if (json) {
+      stdout.write(`${JSON.stringify({ thread, messages: messages.map((m) => ({ type: m.getType(), content: m.text })), answers }, null, 2)}\n`);
+      return;
+    }
+    let turn = 0;
+    for (const message of messages) {
+      if (message.getType() === "human") {
+        turn++;
+        stdout.write(`\n══ turn ${turn}: ${message.text}\n`);
+        const ofTurn = answers.filter((a) => a.turn === turn && a.role !== "final").sort((a, b) => a.layer - b.layer || a.agentIndex - b.agentIndex);
+        for (const a of ofTurn) {
+          const status = a.error !== undefined ? `failed: ${a.error}` : `${a.usage?.outputTokens ?? "?"} tokens`;
+          stdout.write(`── layer ${a.layer} · ${a.agent} (${a.model}) · ${formatSeconds(a.latencyMs)} · ${status}\n`);
+          if (a.content) stdout.write(`${a.content.trim()}\n`);
+        }
+      } else if (message.getType() === "ai") {
+        stdout.write(`── answer\n${message.text.trim()}\n`);
+      }
+    }
+    const pending = answers.length > 0 && messages.at(-1)?.getType() === "human";
+    if (pending) stdout.write(`\n(the last turn has no answer yet: moa resume ${thread})\n`);
+  } finally {
+    await store.close();
+  }
+}

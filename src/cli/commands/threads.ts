@@ -1,0 +1,34 @@
+import Table from "cli-table3";
+import { openRunStore } from "../../persistence/openRunStore.js";
+import type { PersistenceOptions } from "../withRunStore.js";
+
+/** Options of `moa threads`. */
+export interface ThreadsCommandOptions extends Omit<PersistenceOptions, "persist"> {
+  stdout?: NodeJS.WritableStream;
+}
+
+/**
+ * `moa threads`: the persisted conversations, newest first.
+ *
+ * @example
+ * await threadsCommand({ db: "runs.sqlite" });
+ */
+export async function threadsCommand({ stdout = process.stdout, ...options }: ThreadsCommandOptions): Promise<void> {
+  const store = await openRunStore(options);
+  try {
+    const threads = await store.listThreads();
+    if (threads.length === 0) {
+      stdout.write(`no threads in ${store.description}\n`);
+      return;
+    }
+    const table = new Table({ head: ["thread", "updated", "topology", "first question"], style: { head: [], border: [] } });
+    for (const t of threads) {
+      const source = t.source.file ?? (t.source.preset ? `preset ${t.source.preset}` : t.source.topology ? `topology ${t.source.topology}` : "preset moa-lite");
+      table.push([t.threadId, t.updatedAt.replace("T", " ").slice(0, 19), source, t.title.length > 60 ? `${t.title.slice(0, 59)}…` : t.title]);
+    }
+    stdout.write(`${table.toString()}\n`);
+  } finally {
+    await store.close();
+  }
+}
+

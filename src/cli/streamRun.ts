@@ -1,0 +1,100 @@
+import type { AIMessageChunk } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { Command } from "@langchain/langgraph";
+import type { HumanMessage } from "@langchain/core/messages";
+import { InternalError } from "../errors/InternalError.js";
+import { RunInterruptedError } from "../errors/RunInterruptedError.js";
+import type { TopologyGraph } from "../graphs/topologyGraph.js";
+import type { ResolvedTopology } from "../graphs/types.js";
+import type { MoAStreamEvent } from "../nodes/callAgent.js";
+import { REPLY_TAG } from "../nodes/replyTag.js";
+import type { RunStore } from "../persistence/RunStore.js";
+import { buildRunReport } from "../report/buildRunReport.js";
+import type { MoAStateValue } from "../state/moaState.js";
+import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
+
+/** How a run is shown: the reply on stdout, everything else on stderr (or one JSON document). */
+export interface RunOutputOptions {
+  showLayers?: boolean | undefined;
+  json?: boolean | undefined;
+  /** Aborts the run (the CLI wires it to SIGINT). */
+  signal?: AbortSignal | undefined;
+  stdout?: NodeJS.WritableStream | undefined;
+  stderr?: NodeJS.WritableStream | undefined;
+}
+
+/** Options of {@link streamRun}. */
+export interface StreamRunOptions extends RunOutputOptions {
+  topology: ResolvedTopology;
+  graph: TopologyGraph;
+  store: RunStore | undefined;
+  threadId: string;
+  input: { messages: HumanMessage[] } | Command | null;
+  /** Where in the thread to run (a resumed run may start from an earlier checkpoint). */
+  runConfig?: RunnableConfig | undefined;
+}
+
+/**
+ * Runs a topology on a thread, streaming the reply's tokens (the model call tagged as the reply) to
+ * stdout, with `showLayers` every agent's answer and every routing and gate decision, then the
+ * per-agent table and cost on stderr, or, with `json`, one report document on stdout.
+ *
+ * @example
+ * await streamRun({ topology, graph, store, threadId, input: { messages: [new HumanMessage("Hi")] } });
+ */
+export async function streamRun({ topology, graph, store, threadId, input, runConfig, showLayers = false, json = false, signal, stdout = process.stdout, stderr = process.stderr }: StreamRunOptions): Promise<void> {
+  const compiled = graph.compile({ name: topology.name, ...(store ? { checkpointer: store.checkpointer } : {}) });
+  let streamedAnswer = false;
+  let finalState: MoAStateValue | undefined;
+  const printedDecisions = new Set<string>();
+  const resumeHint = store ? `Resume with: moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}` : undefined;
+  try {
+    const stream = await compiled.stream(input, {
+      streamMode: ["messages", "custom", "values"],
+      configurable: { ...runConfig?.configurable, thread_id: threadId },
+      // Every finished agent's answer is on disk before the next step: a crash costs no paid call.
+      durability: "sync",
+      ...(signal ? { signal } : {}),
+    });
+    for await (const [mode, data] of stream) {
+      if (mode === "values") finalState = data as MoAStateValue;
+      if (json) continue;
+      if (mode === "messages") {
+        const [chunk, metadata] = data as [AIMessageChunk, { tags?: string[]; langgraph_node?: string }];
+        if (chunk.text && metadata.tags?.includes(REPLY_TAG)) {
+          if (!streamedAnswer && showLayers) stdout.write(`── answer (${metadata.langgraph_node ?? "reply"})\n`);
+          stdout.write(chunk.text);
+          streamedAnswer = true;
+        }
+      } else if (mode === "custom") {
+        const event = data as MoAStreamEvent;
+        if (event.event === "aggregator_fallback") stderr.write(`warning: the aggregator failed (${event.reason}); answering with ${event.from}'s answer\n`);
+        else if (showLayers && event.event === "agent_end" && !event.reply) stdout.write(`${renderAnswerBlock(event)}\n`);
+      } else if (mode === "values" && showLayers) {
+        const decisions = renderDecisions(data as MoAStateValue, printedDecisions);
+        if (decisions) stdout.write(decisions);
+      }
+    }
+  } catch (error) {
+    // A half-streamed answer must not pass for a whole one.
+    if (streamedAnswer) {
+      stdout.write("\n");
+      stderr.write("moa: the answer above is incomplete\n");
+    }
+    if (signal?.aborted) throw new RunInterruptedError(undefined, resumeHint);
+    if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;
+    throw error;
+  }
+  if (!finalState) throw new InternalError("the run produced no state");
+  const report = buildRunReport({ state: finalState, topology, thread: store ? threadId : undefined });
+  if (json) {
+    const { rows: _rows, ...document } = report;
+    stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return;
+  }
+  // A reply that did not stream (a gate's pick, a fallback, a model without streaming) is printed whole.
+  if (!streamedAnswer && report.answer) stdout.write(report.answer);
+  stdout.write("\n");
+  stderr.write(`\n${renderSummaryTable(report, { color: Boolean((stderr as NodeJS.WriteStream).isTTY) })}`);
+  if (store) stderr.write(`thread ${threadId} (${store.description}); continue with --thread ${threadId}\n`);
+}

@@ -1,0 +1,186 @@
+import path from "node:path";
+import { capMaxTokens } from "../config/capMaxTokens.js";
+import { readConfigFile } from "../config/readConfigFile.js";
+import { ConfigError } from "../errors/ConfigError.js";
+import { formatPath } from "../errors/formatZodIssues.js";
+import { presetConfig } from "./presetConfig.js";
+import { findPreset, listPresets, topologyDefinition, topologyKinds } from "./registry.js";
+import type { NestedTopologySource, PathSegment, ResolveContext, ResolvedTopology } from "./types.js";
+
+/** Any topology config: MoA (the default), Self-MoA, CoE, MOSAIC or a registered kind, told apart by `topology`. */
+export type TopologyConfigInput = Record<string, unknown>;
+
+/** Where a topology comes from, and how to run it: what {@link loadConfig} takes (and a CLI thread keeps). */
+export interface TopologySource {
+  /** A YAML or JSON topology file; its relative paths resolve against its folder. */
+  file?: string;
+  /** A built-in preset (see `moa presets`). */
+  preset?: string;
+  /** A config object (models as reference strings, or chat model instances in code), or one already resolved. */
+  config?: object;
+  /** A topology kind: alone, its default preset; with a file, preset or config, a check that it is of this kind. */
+  topology?: string;
+  /** Where presets' models run (top-level and stage presets): a provider name; default `ollama`. */
+  backend?: string;
+  /** Caps every agent's generated tokens (nested stages included). */
+  maxTokens?: number;
+  /** The folder an object config's relative paths resolve against; default the working directory. */
+  baseDir?: string;
+  /** Names an object config in error messages. */
+  source?: string;
+}
+
+// Stages can name files and presets that name stages; this bounds a file that includes itself.
+const MAX_NESTING = 8;
+const RESOLVED = Symbol.for("langgraph-moa.resolvedTopology");
+
+/**
+ * Validates a topology and fills every default: the one path from a source (a file, a preset, or an
+ * object) to a resolved topology, for every topology kind. The CLI, the served graphs, stage experts
+ * and the graph builders all go through it. With nothing given, the `moa-lite` preset.
+ *
+ * Errors are `ConfigError`s listing every problem with its path in the user's own config
+ * (`experts[1].name`, `experts.math.stage.layers[0].agents`).
+ *
+ * @example
+ * const topology = loadConfig({ file: "moa.yaml" });
+ * const coe = loadConfig({ preset: "coe", backend: "llamacpp", maxTokens: 256 });
+ * const inline = loadConfig({ config: { topology: "self-moa", model: "ollama:qwen2.5:3b", n: 4 } });
+ */
+export function loadConfig(options: TopologySource = {}): ResolvedTopology {
+  const { file, preset, config, topology: kind, backend, maxTokens } = options;
+  const given = [file, preset, config].filter((v) => v !== undefined).length;
+  if (given > 1) throw new ConfigError([{ path: "", message: "give only one of a config file, a preset or a config object" }]);
+  if (kind !== undefined && !topologyKinds().includes(kind)) {
+    throw new ConfigError([{ path: "topology", message: `unknown topology "${kind}"; expected one of ${topologyKinds().map((k) => `"${k}"`).join(", ")}` }]);
+  }
+  if (config !== undefined && isResolvedTopology(config)) return checkKind(config, kind, "config object");
+  const loader = new Loader(backend ?? "ollama", maxTokens);
+  let resolved: ResolvedTopology;
+  if (file !== undefined) {
+    resolved = loader.resolve(readConfigFile(file), { source: file, baseDir: path.dirname(path.resolve(file)), path: [], depth: 0 });
+  } else if (config !== undefined) {
+    resolved = loader.resolve(config as TopologyConfigInput, { source: options.source, baseDir: options.baseDir ?? process.cwd(), path: [], depth: 0 });
+  } else {
+    const name = preset ?? (kind !== undefined ? topologyDefinition(kind)?.defaultPreset : undefined) ?? DEFAULT_PRESET;
+    resolved = loader.preset(name, undefined, { source: undefined, baseDir: process.cwd(), path: [], depth: 0 }, ["preset"]);
+  }
+  return checkKind(resolved, kind, file !== undefined ? "config file" : config !== undefined ? "config object" : "preset");
+}
+
+/** The preset used when nothing is named. */
+export const DEFAULT_PRESET = "moa-lite";
+
+/**
+ * Whether a value is a topology {@link loadConfig} resolved (a brand, not a shape check: a config file can
+ * never pass itself off as already validated).
+ *
+ * @example
+ * const topology = isResolvedTopology(input) ? input : loadConfig({ config: input });
+ */
+export function isResolvedTopology(value: unknown): value is ResolvedTopology {
+  return typeof value === "object" && value !== null && (value as { [RESOLVED]?: unknown })[RESOLVED] === true;
+}
+
+/**
+ * The topology kind a raw config declares: its `topology` field, or `moa` when absent.
+ *
+ * @example
+ * topologyKindOf({ topology: "self-moa", model: "ollama:qwen2.5:7b", n: 4 }); // "self-moa"
+ */
+export function topologyKindOf(raw: unknown, source?: string, at: readonly PathSegment[] = []): string {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError([{ path: formatPath(at), message: "expected a mapping describing a topology" }], source);
+  }
+  const kind = (raw as { topology?: unknown }).topology ?? "moa";
+  if (typeof kind === "string" && topologyKinds().includes(kind)) return kind;
+  throw new ConfigError(
+    [{ path: formatPath([...at, "topology"]), message: `unknown topology ${JSON.stringify(kind)}; expected one of ${topologyKinds().map((k) => `"${k}"`).join(", ")}` }],
+    source,
+  );
+}
+
+function checkKind(resolved: ResolvedTopology, kind: string | undefined, what: string): ResolvedTopology {
+  if (kind !== undefined && resolved.kind !== kind) {
+    throw new ConfigError([{ path: "topology", message: `"${kind}" does not match the ${what}, which is a "${resolved.kind}" topology` }]);
+  }
+  return resolved;
+}
+
+interface Where {
+  source: string | undefined;
+  baseDir: string;
+  path: readonly PathSegment[];
+  depth: number;
+}
+
+/** One resolution: the backend and token cap every preset and stage of it shares. */
+class Loader {
+  constructor(
+    private readonly backend: string,
+    private readonly maxTokens: number | undefined,
+  ) {}
+
+  resolve(raw: TopologyConfigInput, where: Where): ResolvedTopology {
+    if (where.depth > MAX_NESTING) {
+      throw new ConfigError([{ path: formatPath(where.path), message: `stages are nested more than ${MAX_NESTING} deep; does a stage include its own file?` }], where.source);
+    }
+    const capped = this.maxTokens === undefined ? raw : capMaxTokens(raw, this.maxTokens);
+    const kind = topologyKindOf(capped, where.source, where.path);
+    const definition = topologyDefinition(kind)!;
+    const parsed = definition.schema.safeParse(capped, { reportInput: true });
+    if (!parsed.success) throw ConfigError.fromZod(parsed.error, where.source, where.path);
+    const context: ResolveContext = {
+      source: where.source,
+      baseDir: where.baseDir,
+      path: where.path,
+      resolveNested: (nested, at) => this.nested(nested, { ...where, path: [...where.path, ...at], depth: where.depth + 1 }),
+    };
+    const resolved = definition.resolve(parsed.data as never, context) as ResolvedTopology;
+    Object.defineProperty(resolved, RESOLVED, { value: true });
+    return resolved;
+  }
+
+  preset(name: string, backend: string | undefined, where: Where, fieldPath: PathSegment[]): ResolvedTopology {
+    const found = findPreset(name);
+    if (!found) {
+      const known = listPresets().map((p) => `"${p.name}"`).join(", ");
+      throw new ConfigError([{ path: formatPath([...where.path, ...fieldPath]), message: `unknown preset "${name}"; expected one of ${known}` }], where.source);
+    }
+    const chosen = backend ?? this.backend;
+    const label = `preset ${name}${chosen === "ollama" ? "" : ` (${chosen})`}`;
+    const source = where.path.length === 0 && where.source === undefined ? label : `${where.source ?? "config"} (${formatPath(where.path)}: ${label})`;
+    return this.resolve(presetConfig(found, chosen), { source, baseDir: process.cwd(), path: [], depth: where.depth });
+  }
+
+  private nested(nested: NestedTopologySource, where: Where): ResolvedTopology {
+    if (isPresetSource(nested)) return this.preset(nested.preset, nested.backend, where, ["preset"]);
+    if (isFileSource(nested)) {
+      const file = path.resolve(where.baseDir, nested.file);
+      return this.resolve(readStageFile(file, where), { source: file, baseDir: path.dirname(file), path: [], depth: where.depth });
+    }
+    return this.resolve(nested, where);
+  }
+}
+
+// A stage file that cannot be read is a problem of the including config, at the stage's `file`.
+function readStageFile(file: string, where: Where): TopologyConfigInput {
+  try {
+    return readConfigFile(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const at = formatPath([...where.path, "file"]);
+    throw new ConfigError(
+      error.issues.map((issue) => ({ path: at, message: `${error.source ? `${error.source}: ` : ""}${issue.path ? `${issue.path}: ` : ""}${issue.message}` })),
+      where.source,
+    );
+  }
+}
+
+function isPresetSource(value: NestedTopologySource): value is { preset: string; backend?: string } {
+  return typeof (value as { preset?: unknown }).preset === "string" && Object.keys(value).every((k) => k === "preset" || k === "backend");
+}
+
+function isFileSource(value: NestedTopologySource): value is { file: string } {
+  return typeof (value as { file?: unknown }).file === "string" && Object.keys(value).length === 1;
+}

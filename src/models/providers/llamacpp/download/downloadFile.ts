@@ -1,0 +1,394 @@
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { sleep } from "../../../../policy/sleep.js";
+import { describeError } from "../../../describeError.js";
+import type { OnTransferProgress, TransferProgress } from "../../../progress.js";
+import { MoAError } from "../../../../errors/MoAError.js";
+
+/** Options of {@link downloadFile}. */
+export interface DownloadFileOptions {
+  url: string;
+  /** Final path; bytes go to `<destination>.partial` until verified. */
+  destination: string;
+  /** Known size in bytes; wins over what the server publishes. */
+  expectedSize?: number;
+  /** Pinned sha256 (hex); wins over the `X-Linked-Etag` the server publishes. */
+  sha256?: string;
+  /** Throttled to about 10 reports a second, plus a final `done: true` report. */
+  onProgress?: OnTransferProgress;
+  /** Aborting keeps the partial file so a later call resumes it. */
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+  /** Retries after transient failures (network errors, 5xx, bodies that end early). Default 3. */
+  retries?: number;
+  /** Base backoff; attempt n waits `n * retryDelayMs`. Default 200. */
+  retryDelayMs?: number;
+  /** Shown in progress reports; defaults to the destination's file name. */
+  label?: string;
+  /** `HF_TOKEN` is read from here and sent as a bearer token. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The sidecar `<destination>.json` written after a verified download. */
+export interface DownloadManifest {
+  url: string;
+  size: number;
+  /** sha256 of the file (always computed; compared only when `verified` is `"sha256"`). */
+  sha256: string;
+  /** What the file was checked against: a published or pinned sha256, a known size, or nothing the source said. */
+  verified: "sha256" | "size" | "none";
+  /** ISO timestamp. */
+  downloadedAt: string;
+}
+
+/** What {@link downloadFile} resolves with. */
+export interface DownloadResult {
+  path: string;
+  manifest: DownloadManifest;
+}
+
+/** Why a download failed. */
+export type DownloadFailure = "network" | "http" | "incomplete" | "size-mismatch" | "checksum-mismatch" | "aborted" | "filesystem";
+
+/** Thrown for every failed download; the message names the URL, the reason and how to use a local file instead. */
+export class DownloadError extends MoAError {
+  readonly url: string;
+  readonly reason: DownloadFailure;
+  readonly status: number | undefined;
+  /** Whether another attempt could succeed (the downloader retries these itself). */
+  readonly transient: boolean;
+  constructor(message: string, init: { url: string; reason: DownloadFailure; status?: number; transient?: boolean; cause?: unknown }) {
+    super(message, { code: "download_failed", category: "environment", cause: init.cause });
+    this.name = "DownloadError";
+    this.url = init.url;
+    this.reason = init.reason;
+    this.status = init.status;
+    this.transient = init.transient ?? false;
+  }
+}
+
+interface Shared {
+  promise: Promise<DownloadResult>;
+  listeners: Set<OnTransferProgress>;
+  controller: AbortController;
+  waiters: number;
+}
+
+// Two callers asking for the same file (e.g. two agents on one model) share one transfer.
+const inFlight = new Map<string, Shared>();
+
+/**
+ * Downloads `url` to `destination`: resumes a `.partial` file with a Range request, retries transient
+ * failures, checks the size and sha256 (pinned, or published by Hugging Face as `X-Linked-Size` /
+ * `X-Linked-Etag`), then renames atomically and writes `<destination>.json`. A concurrent call for the
+ * same destination joins the running transfer; the transfer stops only when every caller has aborted.
+ *
+ * @example
+ * const { path, manifest } = await downloadFile({
+ *   url: "https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+ *   destination: "/tmp/models/qwen.gguf",
+ *   onProgress: (p) => console.log(p.completedBytes, p.totalBytes),
+ * });
+ */
+export function downloadFile(options: DownloadFileOptions): Promise<DownloadResult> {
+  const destination = path.resolve(options.destination);
+  if (options.signal?.aborted) return Promise.reject(abortedError(options.url, destination, options.signal.reason));
+  let shared = inFlight.get(destination);
+  if (!shared) {
+    const listeners = new Set<OnTransferProgress>();
+    const controller = new AbortController();
+    const emit: OnTransferProgress = (progress) => {
+      for (const listener of listeners) {
+        // A broken progress display must not fail a transfer other callers are waiting on.
+        try {
+          listener(progress);
+        } catch {
+          /* ignored on purpose */
+        }
+      }
+    };
+    const promise = transfer({ ...options, destination }, controller.signal, emit).finally(() => inFlight.delete(destination));
+    shared = { promise, listeners, controller, waiters: 0 };
+    inFlight.set(destination, shared);
+  }
+  return join(shared, options, destination);
+}
+
+function join(shared: Shared, { onProgress, signal, url }: DownloadFileOptions, destination: string): Promise<DownloadResult> {
+  shared.waiters++;
+  if (onProgress) shared.listeners.add(onProgress);
+  return new Promise((resolve, reject) => {
+    let left = false;
+    const leave = (): void => {
+      if (left) return;
+      left = true;
+      shared.waiters--;
+      if (onProgress) shared.listeners.delete(onProgress);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = (): void => {
+      leave();
+      // The last caller waits for the transfer to stop, so the partial file is closed when it rejects.
+      if (shared.waiters === 0) shared.controller.abort(signal?.reason);
+      else reject(abortedError(url, destination, signal?.reason));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    shared.promise.then(
+      (result) => {
+        leave();
+        resolve(result);
+      },
+      (error: unknown) => {
+        leave();
+        reject(error);
+      },
+    );
+  });
+}
+
+interface Transfer {
+  url: string;
+  destination: string;
+  partial: string;
+  fetch: typeof fetch;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  tokenSent: boolean;
+  size: number | undefined;
+  sha256: string | undefined;
+  probed: boolean;
+  hash: Hash;
+  hashedBytes: number;
+  report: (progress: Omit<TransferProgress, "id" | "label">, force?: boolean) => void;
+}
+
+async function transfer(options: DownloadFileOptions & { destination: string }, signal: AbortSignal, emit: OnTransferProgress): Promise<DownloadResult> {
+  const { url, destination, retries = 3, retryDelayMs = 200, env = process.env } = options;
+  const token = env.HF_TOKEN?.trim();
+  const t: Transfer = {
+    url,
+    destination,
+    partial: `${destination}.partial`,
+    fetch: options.fetch ?? globalThis.fetch,
+    // Byte counts and Range offsets only make sense on the raw bytes, so no content encoding.
+    headers: { "accept-encoding": "identity", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    signal,
+    tokenSent: Boolean(token),
+    size: options.expectedSize,
+    sha256: options.sha256?.toLowerCase(),
+    probed: false,
+    hash: createHash("sha256"),
+    hashedBytes: 0,
+    report: createReporter(emit, destination, options.label ?? path.basename(destination)),
+  };
+  await mkdir(path.dirname(destination), { recursive: true }).catch((error: unknown) => {
+    throw toDownloadError(error, t);
+  });
+  let failures = 0;
+  let mostOnDisk = 0;
+  for (;;) {
+    try {
+      return await attempt(t);
+    } catch (error) {
+      const failure = toDownloadError(error, t);
+      if (!failure.transient) throw failure;
+      // Attempts that got further than ever before do not count, so a flaky link still finishes a big file.
+      const onDisk = await fileSize(t.partial);
+      if (onDisk > mostOnDisk) {
+        mostOnDisk = onDisk;
+        failures = 0;
+      }
+      failures++;
+      if (failures > retries) throw failure;
+      await sleep(retryDelayMs * failures, signal).catch(() => {
+        throw abortedError(url, destination, signal.reason);
+      });
+    }
+  }
+}
+
+async function attempt(t: Transfer): Promise<DownloadResult> {
+  if (t.signal.aborted) throw t.signal.reason;
+  if (!t.probed) await probe(t);
+  let offset = await fileSize(t.partial);
+  if (t.size !== undefined && offset > t.size) offset = await restart(t);
+  if (offset > 0 && t.hashedBytes !== offset) {
+    t.report({ completedBytes: offset, totalBytes: t.size, phase: "checking partial download" }, true);
+    t.hash = createHash("sha256");
+    for await (const chunk of createReadStream(t.partial, { end: offset - 1 })) t.hash.update(chunk as Buffer);
+    t.hashedBytes = offset;
+  }
+  if (offset > 0 && offset === t.size) return finish(t, offset);
+  const headers = offset > 0 ? { ...t.headers, range: `bytes=${offset}-` } : t.headers;
+  const res = await t.fetch(t.url, { headers, signal: t.signal });
+  if (res.status === 416 && offset > 0) {
+    await discard(res);
+    const total = parseTotal(res.headers.get("content-range"));
+    if (total === undefined || total === offset) return finish(t, offset);
+    await restart(t);
+    throw new DownloadError(failMessage(t, `the partial download (${offset} bytes) does not match the server's file (${total} bytes)`), { url: t.url, reason: "incomplete", transient: true });
+  }
+  if (!res.ok) {
+    await discard(res);
+    throw httpError(t, res);
+  }
+  const range = res.status === 206 ? /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get("content-range") ?? "") : null;
+  if (res.status === 206 && Number(range?.[1]) !== offset) {
+    await discard(res);
+    await restart(t);
+    throw new DownloadError(failMessage(t, `the server answered a different range than bytes=${offset}-`), { url: t.url, reason: "incomplete", transient: true });
+  }
+  // A 200 to a Range request means the server sends the whole file again.
+  if (res.status !== 206) offset = await restart(t);
+  const length = Number(res.headers.get("content-length") ?? Number.NaN);
+  const total = range ? parseSize(range[2] ?? null) : Number.isFinite(length) ? offset + length : undefined;
+  if (t.size !== undefined && total !== undefined && total !== t.size) {
+    await discard(res);
+    throw await mismatch(t, "size", `${t.size} bytes`, `${total} bytes from the server`);
+  }
+  t.size ??= total;
+  let written = offset;
+  const file = await open(t.partial, offset > 0 ? "a" : "w");
+  try {
+    t.report({ completedBytes: written, totalBytes: t.size, phase: "downloading" }, true);
+    for await (const chunk of res.body ?? []) {
+      if (t.size !== undefined && written + chunk.byteLength > t.size) {
+        await file.close();
+        throw await mismatch(t, "size", `${t.size} bytes`, "more bytes than that");
+      }
+      await file.write(chunk);
+      t.hash.update(chunk);
+      written += chunk.byteLength;
+      t.hashedBytes = written;
+      t.report({ completedBytes: written, totalBytes: t.size, phase: "downloading" });
+    }
+  } finally {
+    await file.close().catch(() => undefined);
+  }
+  if (t.size !== undefined && written < t.size) {
+    throw new DownloadError(failMessage(t, `the connection closed after ${written} of ${t.size} bytes`), { url: t.url, reason: "incomplete", transient: true });
+  }
+  return finish(t, written);
+}
+
+// HEAD without following redirects: Hugging Face puts X-Linked-Size/-Etag on the redirect to its CDN.
+async function probe(t: Transfer): Promise<void> {
+  const res = await t.fetch(t.url, { method: "HEAD", headers: t.headers, redirect: "manual", signal: t.signal });
+  await discard(res);
+  // Servers without HEAD support still serve the GET.
+  if (res.status === 405 || res.status === 501) {
+    t.probed = true;
+    return;
+  }
+  if (res.status >= 400) throw httpError(t, res);
+  const linkedSize = parseSize(res.headers.get("x-linked-size"));
+  const length = res.status < 300 ? parseSize(res.headers.get("content-length")) : undefined;
+  const etag = /^(?:W\/)?"?([0-9a-f]{64})"?$/i.exec(res.headers.get("x-linked-etag")?.trim() ?? "")?.[1];
+  t.size ??= linkedSize ?? length;
+  t.sha256 ??= etag?.toLowerCase();
+  t.probed = true;
+}
+
+async function finish(t: Transfer, size: number): Promise<DownloadResult> {
+  if (t.size !== undefined && size !== t.size) throw await mismatch(t, "size", `${t.size} bytes`, `${size} bytes`);
+  const digest = t.hash.digest("hex");
+  if (t.sha256 && digest !== t.sha256) throw await mismatch(t, "sha256", t.sha256, digest);
+  const manifestPath = `${t.destination}.json`;
+  // A manifest from an older download must never describe the new file, even for a moment.
+  await rm(manifestPath, { force: true });
+  await rename(t.partial, t.destination);
+  const manifest: DownloadManifest = { url: t.url, size, sha256: digest, verified: t.sha256 ? "sha256" : t.size !== undefined ? "size" : "none", downloadedAt: new Date().toISOString() };
+  await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(`${manifestPath}.tmp`, manifestPath);
+  t.report({ completedBytes: size, totalBytes: size, phase: `verified ${manifest.verified}`, done: true }, true);
+  return { path: t.destination, manifest };
+}
+
+async function restart(t: Transfer): Promise<number> {
+  await rm(t.partial, { force: true });
+  t.hash = createHash("sha256");
+  t.hashedBytes = 0;
+  return 0;
+}
+
+async function mismatch(t: Transfer, what: "size" | "sha256", expected: string, got: string): Promise<DownloadError> {
+  await restart(t);
+  return new DownloadError(failMessage(t, `${what} mismatch: expected ${expected}, got ${got}; the partial download was deleted`), {
+    url: t.url,
+    reason: what === "size" ? "size-mismatch" : "checksum-mismatch",
+  });
+}
+
+function httpError(t: Transfer, res: Response): DownloadError {
+  const { status } = res;
+  const base = `HTTP ${status}${res.statusText ? ` ${res.statusText}` : ""}`;
+  let detail = "";
+  if (status === 401 || status === 403) {
+    detail = t.tokenSent
+      ? " (the repository may be gated or private, and the HF_TOKEN sent was refused: check that its account accepted the repository's terms)"
+      : " (the repository may be gated or private: accept its terms on the Hugging Face website and set HF_TOKEN to an access token)";
+  } else if (status === 404) {
+    detail = " (check the owner, repo, revision and file name)";
+  }
+  const transient = status >= 500 || status === 408 || status === 429;
+  return new DownloadError(failMessage(t, base + detail), { url: t.url, reason: "http", status, transient });
+}
+
+function toDownloadError(error: unknown, t: Transfer): DownloadError {
+  if (t.signal.aborted) return abortedError(t.url, t.destination, t.signal.reason);
+  if (error instanceof DownloadError) return error;
+  const syscall = (error as { syscall?: unknown } | null)?.syscall;
+  // File-system errors (ENOSPC, EACCES) surface directly; network errors arrive wrapped in fetch's TypeError.
+  if (!(error instanceof TypeError) && typeof syscall === "string") {
+    const message = `could not download ${t.url}: cannot write ${t.partial}: ${error instanceof Error ? error.message : String(error)}`;
+    return new DownloadError(message, { url: t.url, reason: "filesystem", cause: error });
+  }
+  return new DownloadError(failMessage(t, describeError(error), true), { url: t.url, reason: "network", transient: true, cause: error });
+}
+
+function abortedError(url: string, destination: string, cause: unknown): DownloadError {
+  const message = `download of ${url} was aborted; the bytes received so far stay in ${destination}.partial and a later download resumes them`;
+  return new DownloadError(message, { url, reason: "aborted", cause });
+}
+
+function failMessage(t: Transfer, reason: string, offline = false): string {
+  const intro = offline ? "no internet? Download" : "to use a local copy instead, download";
+  return `could not download ${t.url}: ${reason}; ${intro} the file yourself and use "llamacpp:/path/to/file.gguf" in your config, or put it at ${t.destination}`;
+}
+
+function createReporter(emit: OnTransferProgress, id: string, label: string): Transfer["report"] {
+  let last = Number.NEGATIVE_INFINITY;
+  return (progress, force = false) => {
+    const now = performance.now();
+    if (!force && now - last < 100) return;
+    last = now;
+    const report: TransferProgress = { id, label, completedBytes: progress.completedBytes };
+    if (progress.totalBytes !== undefined) report.totalBytes = progress.totalBytes;
+    if (progress.phase !== undefined) report.phase = progress.phase;
+    if (progress.done) report.done = true;
+    emit(report);
+  };
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+}
+
+// An unread body would hold its connection open.
+async function discard(res: Response): Promise<void> {
+  await res.body?.cancel().catch(() => undefined);
+}
+
+function parseSize(value: string | null): number | undefined {
+  return value !== null && /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
+function parseTotal(contentRange: string | null): number | undefined {
+  return parseSize(/\/(\d+)\s*$/.exec(contentRange ?? "")?.[1] ?? null);
+}

@@ -1,0 +1,35 @@
+import { ModelsNotReadyError } from "../../ModelsNotReadyError.js";
+import { describeError } from "../../describeError.js";
+import type { PrepareContext } from "../ModelProvider.js";
+import { missingOllamaModels } from "./missingOllamaModels.js";
+import { pullOllamaModel } from "./pullOllamaModel.js";
+
+/**
+ * Pulls the models an Ollama server lacks: at once with `pull`, after a yes when someone can answer,
+ * else it says how (the pre-flight then reports the models that are still missing). An unreachable
+ * server is left to the pre-flight, which names the fix, unless `strict`.
+ *
+ * @example
+ * await prepareOllamaModels(new Map([["http://127.0.0.1:11434", new Set(["llama3.2"])]]), context);
+ */
+export async function prepareOllamaModels(byServer: ReadonlyMap<string, ReadonlySet<string>>, { pull, confirm, notify, progress, signal, strict }: PrepareContext): Promise<void> {
+  for (const [baseUrl, names] of byServer) {
+    const missing = await missingOllamaModels({ baseUrl, models: [...names] }).catch((error: unknown) => {
+      if (!strict || signal?.aborted) return [];
+      throw new ModelsNotReadyError(`Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`, { cause: error });
+    });
+    if (missing.length === 0) continue;
+    const them = missing.length > 1 ? "them" : "it";
+    const go = pull || (confirm !== undefined && (await confirm(`Ollama at ${baseUrl} is missing ${missing.join(", ")}. Pull ${them} now? [Y/n] `)));
+    if (!go) {
+      if (confirm === undefined) notify(`note: ${missing.join(", ")} not pulled at ${baseUrl}; run again with --pull to pull ${them}`);
+      continue;
+    }
+    const bars = progress(missing);
+    try {
+      for (const model of missing) await pullOllamaModel({ baseUrl, model, onProgress: (p) => bars.update(p), ...(signal ? { signal } : {}) });
+    } finally {
+      bars.done();
+    }
+  }
+}

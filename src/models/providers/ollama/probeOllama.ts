@@ -1,0 +1,35 @@
+import { describeProbeFailure } from "../../describeError.js";
+import type { ModelAgent } from "../../ModelAgent.js";
+import type { ProbeFinding, RefAgent } from "../ModelProvider.js";
+import { canonicalName } from "./missingOllamaModels.js";
+
+/**
+ * Pre-flight of one Ollama server: it answers `GET /api/tags` like Ollama, and every agent's model is
+ * pulled there. One finding per missing model, naming the pull that fixes it.
+ *
+ * @example
+ * const findings = await probeOllama("http://127.0.0.1:11434", agents, 3_000);
+ */
+export async function probeOllama(url: string, users: RefAgent[], timeoutMs: number): Promise<ProbeFinding[]> {
+  const wholeServer = (reason: string, fix: string): ProbeFinding[] => [{ target: url, reason, fix, agents: users }];
+  let available: string[];
+  try {
+    const response = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return wholeServer(`answered HTTP ${response.status} to GET /api/tags`, "check that OLLAMA_HOST points at an Ollama server");
+    const body = (await response.json().catch(() => undefined)) as { models?: Array<{ name?: string; model?: string }> } | undefined;
+    if (!body || !Array.isArray(body.models)) {
+      return wholeServer("answers, but not like Ollama (GET /api/tags returned no model list)", "check that OLLAMA_HOST points at an Ollama server");
+    }
+    available = body.models.flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === "string");
+  } catch (error) {
+    return wholeServer(describeProbeFailure(error, timeoutMs), "start Ollama (`ollama serve`) or set OLLAMA_HOST to a running server");
+  }
+  // One spelling per model, as for pulls: "llama3.2" is "llama3.2:latest", and case does not matter.
+  const have = new Set(available.map(canonicalName));
+  const missing = new Map<string, ModelAgent[]>();
+  for (const agent of users) {
+    const name = agent.model.model;
+    if (!have.has(canonicalName(name))) missing.set(name, [...(missing.get(name) ?? []), agent]);
+  }
+  return [...missing].map(([name, agents]) => ({ target: url, reason: `model "${name}" is not pulled`, fix: `run again with --pull, or \`ollama pull ${name}\``, agents }));
+}

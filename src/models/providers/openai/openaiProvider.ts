@@ -1,0 +1,79 @@
+import { ChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";
+import { definedOnly } from "../../../util/definedOnly.js";
+import { ModelSetupError } from "../../ModelSetupError.js";
+import type { ModelProvider, RefAgent } from "../ModelProvider.js";
+import { parseNamedRef } from "../parseNamedRef.js";
+import { stopOnClientError } from "../stopOnClientError.js";
+import { probeOpenAI } from "./probeOpenAI.js";
+import { resolveOpenAIEndpoint, type OpenAIEndpoint } from "./resolveOpenAIEndpoint.js";
+
+/** The OpenAI-compatible endpoint an agent talks to (reference `@url` first, then settings, then environment). */
+export function openaiEndpointOf(agent: RefAgent, env: NodeJS.ProcessEnv = process.env): OpenAIEndpoint {
+  const { settings } = agent;
+  return resolveOpenAIEndpoint(definedOnly({ baseUrl: agent.model.baseUrl ?? settings.baseUrl, apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv }), env);
+}
+
+function missingKeyFix(endpoint: OpenAIEndpoint): string {
+  return `set ${endpoint.keySource === "OPENAI_API_KEY" ? "OPENAI_API_KEY" : `the environment variable ${endpoint.keySource}`}, or apiKey/apiKeyEnv in the config`;
+}
+
+/**
+ * Models behind any OpenAI-compatible server (`openai:<name>[@<baseUrl>]`): OpenAI itself, vLLM,
+ * LM Studio, llama.cpp's server, Ollama's `/v1`, Together... Only OpenAI's own API needs a key from
+ * the environment; a server given by URL works without one.
+ */
+export const openaiProvider: ModelProvider = {
+  name: "openai",
+  syntax: ["openai:<name>[@<baseUrl>]"],
+  presets: "names",
+  parseRef: (parts) => parseNamedRef(parts),
+  ownsModel: (model) => model instanceof ChatOpenAI,
+
+  createChatModel(agent, env) {
+    const endpoint = openaiEndpointOf(agent, env);
+    if (!endpoint.apiKey) {
+      throw new ModelSetupError(`agent "${agent.id}" (${agent.modelLabel}): no API key for ${endpoint.baseUrl}; ${missingKeyFix(endpoint)}`, missingKeyFix(endpoint));
+    }
+    const s = agent.settings;
+    return new ChatOpenAI({
+      model: agent.model.model,
+      apiKey: endpoint.apiKey,
+      configuration: { baseURL: endpoint.baseUrl },
+      ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, stop: s.stop }),
+      // ChatOpenAI takes `seed` only per call; modelKwargs puts it in every request body.
+      ...(s.seed !== undefined ? { modelKwargs: { seed: s.seed } } : {}),
+      // Retries are the caller's (withRetries): the client retrying too would multiply them.
+      maxRetries: 0,
+      streamUsage: true,
+    });
+  },
+
+  createEmbeddings(ref, { baseUrl, apiKey, apiKeyEnv, dimensions, timeoutMs, maxRetries, env }) {
+    const endpoint = resolveOpenAIEndpoint(definedOnly({ baseUrl: ref.baseUrl ?? baseUrl, apiKey, apiKeyEnv }), env);
+    if (!endpoint.apiKey) {
+      throw new ModelSetupError(`embeddings openai:${ref.model}: no API key for ${endpoint.baseUrl}; set ${endpoint.keySource}, or pass apiKey or apiKeyEnv`);
+    }
+    return new OpenAIEmbeddings({
+      model: ref.model,
+      apiKey: endpoint.apiKey,
+      configuration: { baseURL: endpoint.baseUrl },
+      // JSON floats are the one vector format every compatible server speaks (the client would ask for base64).
+      encodingFormat: "float",
+      timeout: timeoutMs,
+      ...definedOnly({ dimensions }),
+      maxRetries,
+      onFailedAttempt: stopOnClientError,
+    });
+  },
+
+  endpointKey: (agent, env) => {
+    const endpoint = openaiEndpointOf(agent, env);
+    return `${endpoint.baseUrl} ${endpoint.keySource}`;
+  },
+  probe: (agents, { env, timeoutMs }) => probeOpenAI(openaiEndpointOf(agents[0]!, env), agents, timeoutMs),
+
+  presetProblem: (env) =>
+    env.OPENAI_BASE_URL
+      ? undefined
+      : "--backend openai runs the preset's model names (e.g. qwen2.5:1.5b) on an OpenAI-compatible server: set OPENAI_BASE_URL to one that serves them (Ollama's http://127.0.0.1:11434/v1, vLLM, LM Studio)",
+};
