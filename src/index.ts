@@ -30,11 +30,10 @@ export type {
   PathSegment,
   Preset,
   ResolveContext,
-  ResolvedTopology,
   ResolvedTopologyBase,
   TopologyDefinition,
-  TopologyKinds,
 } from "./graphs/types.js";
+export type { ResolvedTopology, TopologyKinds } from "./graphs/resolvedTopology.js";
 export { registerTopology, topologyKinds, topologyDefinition, listPresets, findPreset } from "./graphs/registry.js";
 export { presetConfig } from "./graphs/presetConfig.js";
 export { moaConfigJsonSchema } from "./graphs/topologyJsonSchema.js";

@@ -1,7 +1,7 @@
 import { RunInterruptedError } from "../errors/RunInterruptedError.js";
 import { BackendUnavailableError, checkBackends } from "../models/checkBackends.js";
 import { prepareModels } from "../models/prepareModels.js";
-import type { ResolvedTopology } from "../graphs/types.js";
+import type { ResolvedTopology } from "../graphs/resolvedTopology.js";
 import { terminalPrepareContext } from "./terminalPrepareContext.js";
 
 /** Options of {@link prepareRun}. */

@@ -5,7 +5,7 @@ import type { HumanMessage } from "@langchain/core/messages";
 import { InternalError } from "../errors/InternalError.js";
 import { RunInterruptedError } from "../errors/RunInterruptedError.js";
 import type { TopologyGraph } from "../graphs/topologyGraph.js";
-import type { ResolvedTopology } from "../graphs/types.js";
+import type { ResolvedTopology } from "../graphs/resolvedTopology.js";
 import type { MoAStreamEvent } from "../nodes/callAgent.js";
 import { REPLY_TAG } from "../nodes/replyTag.js";
 import type { RunStore } from "../persistence/RunStore.js";

@@ -1,13 +1,9 @@
 import type { z } from "zod";
-import { formatZodIssues } from "./formatZodIssues.js";
+import { formatZodIssues, type ConfigIssue } from "./formatZodIssues.js";
+
+export type { ConfigIssue } from "./formatZodIssues.js";
 import { MoAError } from "./MoAError.js";
 
-/** One problem in a configuration: where it is and what was expected. */
-export interface ConfigIssue {
-  /** Field path such as `layers[0].agents[1].temperature`; empty for the document itself. */
-  path: string;
-  message: string;
-}
 
 /** Raised for any invalid configuration; the CLI prints {@link ConfigError.message} and exits 2. */
 export class ConfigError extends MoAError {

@@ -1,7 +1,14 @@
 import type { z } from "zod";
-import type { ConfigIssue } from "./ConfigError.js";
 
 type ZodIssue = z.core.$ZodIssue;
+
+/** One problem in a configuration: where it is and what was expected. */
+export interface ConfigIssue {
+  /** Field path such as `layers[0].agents[1].temperature`; empty for the document itself. */
+  path: string;
+  message: string;
+}
+
 
 /** `["layers", 0, "agents", 1]` becomes `layers[0].agents[1]`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -3,11 +3,12 @@ import { ConfigError } from "../errors/ConfigError.js";
 import { createChatModel } from "../models/createChatModel.js";
 import { topologyDefinition } from "./registry.js";
 import { newTopologyGraph, type TopologyGraph } from "./topologyGraph.js";
-import type { BuildContext, ResolvedTopology } from "./types.js";
+import type { BuildContext, ResolvedTopologyBase } from "./types.js";
 
 /** Options of {@link buildTopologyGraph}. */
 export interface BuildTopologyGraphOptions {
-  topology: ResolvedTopology;
+  /** A topology of any registered kind (from `loadConfig`). */
+  topology: ResolvedTopologyBase;
   /** Creates each agent's chat model; default: through the agent's model provider. */
   modelFactory?: ModelFactory;
   /** A new empty graph over the shared state; replaced by the served graphs (see src/server). */

@@ -7,7 +7,7 @@ import type { MoAConfigInput } from "./moa/configuration.js";
 import type { MosaicConfigInput } from "./mosaic/configuration.js";
 import type { SelfMoAConfigInput } from "./self-moa/configuration.js";
 import type { TopologyGraph } from "./topologyGraph.js";
-import type { ResolvedTopology } from "./types.js";
+import type { ResolvedTopology } from "./resolvedTopology.js";
 
 type WithoutKind<T> = Omit<T, "topology">;
 

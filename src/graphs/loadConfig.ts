@@ -5,30 +5,13 @@ import { ConfigError } from "../errors/ConfigError.js";
 import { formatPath } from "../errors/formatZodIssues.js";
 import { presetConfig } from "./presetConfig.js";
 import { findPreset, listPresets, topologyDefinition, topologyKinds } from "./registry.js";
-import type { NestedTopologySource, PathSegment, ResolveContext, ResolvedTopology } from "./types.js";
+import type { NestedTopologySource, PathSegment, ResolveContext, TopologySource } from "./types.js";
+
+export type { TopologySource } from "./types.js";
+import type { ResolvedTopology } from "./resolvedTopology.js";
 
 /** Any topology config: MoA (the default), Self-MoA, CoE, MOSAIC or a registered kind, told apart by `topology`. */
 export type TopologyConfigInput = Record<string, unknown>;
-
-/** Where a topology comes from, and how to run it: what {@link loadConfig} takes (and a CLI thread keeps). */
-export interface TopologySource {
-  /** A YAML or JSON topology file; its relative paths resolve against its folder. */
-  file?: string;
-  /** A built-in preset (see `moa presets`). */
-  preset?: string;
-  /** A config object (models as reference strings, or chat model instances in code), or one already resolved. */
-  config?: object;
-  /** A topology kind: alone, its default preset; with a file, preset or config, a check that it is of this kind. */
-  topology?: string;
-  /** Where presets' models run (top-level and stage presets): a provider name; default `ollama`. */
-  backend?: string;
-  /** Caps every agent's generated tokens (nested stages included). */
-  maxTokens?: number;
-  /** The folder an object config's relative paths resolve against; default the working directory. */
-  baseDir?: string;
-  /** Names an object config in error messages. */
-  source?: string;
-}
 
 // Stages can name files and presets that name stages; this bounds a file that includes itself.
 const MAX_NESTING = 8;

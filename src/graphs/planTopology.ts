@@ -2,7 +2,7 @@ import type { ModelFactory } from "../config/ResolvedAgent.js";
 import { buildTopologyGraph } from "./buildTopologyGraph.js";
 import { loadConfig, type TopologySource } from "./loadConfig.js";
 import type { TopologyGraph } from "./topologyGraph.js";
-import type { ResolvedTopology } from "./types.js";
+import type { ResolvedTopology } from "./resolvedTopology.js";
 
 /** A topology ready to run: what it is, and its graph. */
 export interface TopologyPlan {

@@ -2,8 +2,9 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
 import { ConfigError } from "../errors/ConfigError.js";
 import { presetBackends } from "../models/providers/registry.js";
-import type { TopologySource } from "./loadConfig.js";
-import type { Preset } from "./types.js";
+import type { EnsuredRunConfiguration, Preset } from "./types.js";
+
+export type { EnsuredRunConfiguration } from "./types.js";
 
 /**
  * What a run of a served graph may configure (`config.configurable`, per assistant or per run); the
@@ -44,12 +45,6 @@ export function runVariablesOf(kind: string): { fileVariable: string; presetVari
   return { fileVariable: `${stem}_CONFIG`, presetVariable: `${stem}_PRESET` };
 }
 
-/** A topology source, and where each of its choices came from (named in errors). */
-export interface EnsuredRunConfiguration {
-  source: TopologySource & { topology: string; backend: string };
-  /** `configurable.configFile`, `MOA_CONFIG`, `configurable.preset`, `MOA_PRESET` or `default`. */
-  origin: string;
-}
 
 /**
  * Fills a served graph's run configuration, in the manner of the LangGraph templates'

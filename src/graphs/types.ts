@@ -1,10 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { z } from "zod";
-import type { EnsuredRunConfiguration } from "./runConfiguration.js";
 import type { ModelFactory, ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { StageRunnable } from "../nodes/expert.js";
-import type { ResolvedCoETopology, ResolvedMosaicTopology } from "./experts/resolveExperts.js";
-import type { ResolvedMoATopology, ResolvedSelfMoATopology } from "./moa/configuration.js";
 import type { TopologyGraph } from "./topologyGraph.js";
 
 /** A step of a path into a config, as zod reports them: a key or a list index. */
@@ -22,19 +19,32 @@ export interface ResolvedTopologyBase {
   readonly optional: readonly ResolvedAgent[];
 }
 
-/**
- * The resolved topologies by kind. A topology registered from outside adds its own entry by declaration
- * merging (`declare module "langgraph-moa" { interface TopologyKinds { chain: ResolvedChainTopology } }`).
- */
-export interface TopologyKinds {
-  moa: ResolvedMoATopology;
-  "self-moa": ResolvedSelfMoATopology;
-  coe: ResolvedCoETopology;
-  mosaic: ResolvedMosaicTopology;
+/** Where a topology comes from, and how to run it: what `loadConfig` takes (and a CLI thread keeps). */
+export interface TopologySource {
+  /** A YAML or JSON topology file; its relative paths resolve against its folder. */
+  file?: string;
+  /** A built-in preset (see `moa presets`). */
+  preset?: string;
+  /** A config object (models as reference strings, or chat model instances in code), or one already resolved. */
+  config?: object;
+  /** A topology kind: alone, its default preset; with a file, preset or config, a check that it is of this kind. */
+  topology?: string;
+  /** Where presets' models run (top-level and stage presets): a provider name; default `ollama`. */
+  backend?: string;
+  /** Caps every agent's generated tokens (nested stages included). */
+  maxTokens?: number;
+  /** The folder an object config's relative paths resolve against; default the working directory. */
+  baseDir?: string;
+  /** Names an object config in error messages. */
+  source?: string;
 }
 
-/** A validated topology with every default filled in, ready to build: one type, keyed by `kind`. */
-export type ResolvedTopology = TopologyKinds[keyof TopologyKinds];
+/** A topology source, and where each of its choices came from (named in errors). */
+export interface EnsuredRunConfiguration {
+  source: TopologySource & { topology: string; backend: string };
+  /** `configurable.configFile`, `MOA_CONFIG`, `configurable.preset`, `MOA_PRESET` or `default`. */
+  origin: string;
+}
 
 /** A nested topology named inside another (a stage expert): a preset, a file, or an inline config. */
 export type NestedTopologySource = { preset: string; backend?: string | undefined } | { file: string } | Record<string, unknown>;
@@ -48,7 +58,7 @@ export interface ResolveContext {
   /** Where this config sits in the user's file (a stage: `experts.math.stage`); error paths start with it. */
   readonly path: readonly PathSegment[];
   /** Resolves a nested topology (a stage expert) at `path` within this config, with the same backend and token cap. */
-  resolveNested(source: NestedTopologySource, path: readonly PathSegment[]): ResolvedTopology;
+  resolveNested(source: NestedTopologySource, path: readonly PathSegment[]): ResolvedTopologyBase;
 }
 
 /** What a topology's builder may use besides the resolved topology. */
@@ -57,7 +67,7 @@ export interface BuildContext {
   /** A new, empty graph over the shared state (nodes are added by the builder). */
   newGraph(): TopologyGraph;
   /** Compiles a nested topology (a stage expert) named `name`. */
-  buildNested(topology: ResolvedTopology, name: string): StageRunnable;
+  buildNested(topology: ResolvedTopologyBase, name: string): StageRunnable;
 }
 
 /** A built-in topology, documented with the models it uses. */

@@ -1,7 +1,6 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { RunnableLambda } from "@langchain/core/runnables";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
-import type { RouterConfig } from "../graphs/experts/expertsSchema.js";
 import { activeParamsOf } from "../models/activeParamsOf.js";
 import { describeError } from "../models/describeError.js";
 import { routeWithFallback } from "../routing/routeWithFallback.js";
@@ -18,7 +17,8 @@ export const FALLBACK_CATEGORY = "fallback";
 /** Inputs for {@link createRouteNode}. */
 export interface RouteNodeOptions {
   router: Router;
-  config: RouterConfig;
+  /** Decisions below this confidence go to the fallback. */
+  threshold: number;
   categories: readonly string[];
   byCategory: Record<string, string[]>;
   fallback: string[];
@@ -32,9 +32,9 @@ export interface RouteNodeOptions {
  * fallback, with the reason recorded.
  *
  * @example
- * graph.addNode("router", createRouteNode({ router, config, categories, byCategory, fallback }));
+ * graph.addNode("router", createRouteNode({ router, threshold: 0.5, categories, byCategory, fallback }));
  */
-export function createRouteNode({ router, config, categories, byCategory, fallback, routerAgent }: RouteNodeOptions) {
+export function createRouteNode({ router, threshold, categories, byCategory, fallback, routerAgent }: RouteNodeOptions) {
   return async (state: MoAStateValue, runConfig: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     const text = lastUserText(state.messages);
     const turn = currentTurn(state.messages);
@@ -46,7 +46,7 @@ export function createRouteNode({ router, config, categories, byCategory, fallba
     try {
       // Run inside a runnable so the router's own model calls report to the collector (and to tracing).
       const decision = await RunnableLambda.from((input: string) =>
-        routeWithFallback(router, { text: input, categories, ...(runConfig.signal ? { signal: runConfig.signal } : {}) }, { threshold: config.threshold, fallback: FALLBACK_CATEGORY, categories }),
+        routeWithFallback(router, { text: input, categories, ...(runConfig.signal ? { signal: runConfig.signal } : {}) }, { threshold, fallback: FALLBACK_CATEGORY, categories }),
       ).invoke(text, { callbacks: [collector], runName: "router" });
       const experts = decision.usedFallback ? fallback : (byCategory[decision.category] ?? fallback);
       const withoutExperts = !decision.usedFallback && byCategory[decision.category] === undefined;

@@ -5,7 +5,7 @@ import { buildTopologyGraph } from "../graphs/buildTopologyGraph.js";
 import { loadConfig } from "../graphs/loadConfig.js";
 import { topologyDefinition } from "../graphs/registry.js";
 import { ensureRunConfiguration, runVariablesOf, type EnsuredRunConfiguration } from "../graphs/runConfiguration.js";
-import type { ResolvedTopology } from "../graphs/types.js";
+import type { ResolvedTopology } from "../graphs/resolvedTopology.js";
 import { newServedGraph } from "./servedState.js";
 
 type CompiledServedGraph = ReturnType<ReturnType<typeof buildTopologyGraph>["compile"]>;

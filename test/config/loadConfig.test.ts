@@ -6,12 +6,13 @@ import { moaConfigJsonSchema } from "../../src/graphs/topologyJsonSchema.js";
 import { loadConfig } from "../../src/graphs/loadConfig.js";
 import { listPresets } from "../../src/graphs/registry.js";
 import { planTopology } from "../../src/graphs/planTopology.js";
-import type { ResolvedTopology } from "../../src/graphs/types.js";
+import type { ResolvedTopologyBase } from "../../src/graphs/types.js";
+import type { ResolvedMoATopology } from "../../src/graphs/moa/configuration.js";
 
 /** The topology, which the test expects to be an MoA. */
-function moa(topology: ResolvedTopology) {
+function moa(topology: ResolvedTopologyBase): ResolvedMoATopology {
   if (topology.kind !== "moa") throw new Error(`expected an MoA, got ${topology.kind}`);
-  return topology;
+  return topology as ResolvedMoATopology;
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "moa-config-"));

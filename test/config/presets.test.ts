@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/graphs/loadConfig.js";
 import { listPresets } from "../../src/graphs/registry.js";
-import type { ResolvedTopology } from "../../src/graphs/types.js";
+import type { ResolvedTopologyBase } from "../../src/graphs/types.js";
 
-const agentsOf = (topology: ResolvedTopology) => [...topology.requirements.flat(), ...topology.optional];
+const agentsOf = (topology: ResolvedTopologyBase) => [...topology.requirements.flat(), ...topology.optional];
 const refsOf = (backend: string, preset: string) => agentsOf(loadConfig({ preset, backend })).map((agent) => agent.modelLabel);
 const presetNames = listPresets().map((p) => p.name);
 

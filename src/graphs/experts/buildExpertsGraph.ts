@@ -76,7 +76,7 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
     });
     const routeNode = createRouteNode({
       router,
-      config: routing.router,
+      threshold: routing.router.threshold,
       categories: topology.categories,
       byCategory: routing.byCategory,
       fallback: routing.fallback,

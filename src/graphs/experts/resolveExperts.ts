@@ -5,13 +5,13 @@ import type { ResolvedAgent } from "../../config/ResolvedAgent.js";
 import { ConfigError } from "../../errors/ConfigError.js";
 import { formatPath } from "../../errors/formatZodIssues.js";
 import type { ModelSettings } from "../../models/modelSettings.js";
-import type { NestedTopologySource, PathSegment, ResolveContext, ResolvedTopology, ResolvedTopologyBase } from "../types.js";
+import type { NestedTopologySource, PathSegment, ResolveContext, ResolvedTopologyBase } from "../types.js";
 import type { ExpertEntry, ExtractorConfig, RouterConfig } from "./expertsSchema.js";
 
 /** One expert: an agent that answers, or a nested topology run as a stage. */
 export type ResolvedExpert =
   | { kind: "agent"; id: string; name: string; agent: ResolvedAgent }
-  | { kind: "stage"; id: string; name: string; index: number; topology: ResolvedTopology };
+  | { kind: "stage"; id: string; name: string; index: number; topology: ResolvedTopologyBase };
 
 /** How a routed experts topology picks its experts. */
 export interface ExpertRouting {

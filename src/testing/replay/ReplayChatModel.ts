@@ -10,14 +10,10 @@ import { AIMessage, AIMessageChunk, type BaseMessage, type UsageMetadata } from 
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import { delay } from "./delay.js";
 import { ReplayMissError } from "./ReplayMissError.js";
-import { replayRecordsFromJsonl, type ReplayJsonlFields } from "./replayRecordsFromJsonl.js";
+import { replayRecordsFromJsonl, type ReplayJsonlFields, type ReplayRecord } from "./replayRecordsFromJsonl.js";
 
-/** One recorded model output. */
-export interface ReplayRecord {
-  response: string;
-  /** How long the recorded call took; waited out when `simulateLatency` is on. */
-  latencyMs?: number;
-}
+export type { ReplayRecord } from "./replayRecordsFromJsonl.js";
+
 
 /** Constructor options of {@link ReplayChatModel}. */
 export interface ReplayChatModelInput extends BaseChatModelParams {

@@ -1,5 +1,11 @@
-import type { ReplayRecord } from "./ReplayChatModel.js";
 import { readJsonl } from "./readJsonl.js";
+
+/** One recorded model output. */
+export interface ReplayRecord {
+  response: string;
+  /** How long the recorded call took; waited out when `simulateLatency` is on. */
+  latencyMs?: number;
+}
 
 /** Which fields of each JSONL line hold the prompt, response and latency. */
 export interface ReplayJsonlFields {
