@@ -10,17 +10,53 @@ export const app = new Hono();
 
 app.use("*", async (c, next) => {
   await next();
-  if (c.req.method !== "POST" || !c.req.path.endsWith("/runs/wait")) return;
-  if (!(c.res.headers.get("content-type") ?? "").includes("application/json")) return;
-  const body = (await c.res.clone().json().catch(() => undefined)) as { __error__?: { error?: unknown; message?: unknown } } | undefined;
-  const inner = unwrapError(body?.__error__);
-  if (!inner) return;
+  if (c.req.method !== "POST" || !c.req.path.endsWith("/runs/wait") || !c.res.body) return;
   const headers = new Headers(c.res.headers);
   headers.delete("content-length");
-  c.res = new Response(JSON.stringify({ __error__: inner }), { status: c.res.status, headers });
+  c.res = new Response(c.res.body.pipeThrough(onceEncodedErrors()), { status: c.res.status, headers });
 });
 
-/** The once-encoded error inside a twice-encoded one, if that is what it is. */
+/**
+ * Passes a `runs/wait` body through: the whitespace the server sends to keep the connection open
+ * while the run goes on streams as it comes; the JSON document at the end is held until complete and
+ * its error, if any, decoded once.
+ */
+function onceEncodedErrors(): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let held = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (held === "" && text.trim() === "") controller.enqueue(chunk);
+      else held += text;
+    },
+    flush(controller) {
+      held += decoder.decode();
+      controller.enqueue(encoder.encode(repairBody(held)));
+    },
+  });
+}
+
+function repairBody(text: string): string {
+  let body: { __error__?: { error?: unknown; message?: unknown } } | undefined;
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return text;
+  }
+  const inner = unwrapError(body?.__error__);
+  if (!inner) return text;
+  const leading = text.slice(0, text.length - text.trimStart().length);
+  return `${leading}${JSON.stringify({ ...body, __error__: inner })}`;
+}
+
+/**
+ * The once-encoded error inside a twice-encoded one, if that is what it is.
+ *
+ * @example
+ * unwrapError({ error: "Error", message: '{"error":"ConfigError","message":"bad"}' }); // { error: "ConfigError", message: "bad" }
+ */
 export function unwrapError(error: { error?: unknown; message?: unknown } | undefined): { error: string; message: string } | undefined {
   if (!error || error.error !== "Error" || typeof error.message !== "string") return undefined;
   try {

@@ -1,0 +1,56 @@
+import { HumanMessage } from "@langchain/core/messages";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTopologyGraph } from "../../src/graphs/buildTopologyGraph.js";
+import { loadConfig } from "../../src/graphs/loadConfig.js";
+import { planTopology } from "../../src/graphs/planTopology.js";
+import { listPresets, registerTopology, topologyKinds } from "../../src/graphs/registry.js";
+import { moaConfigJsonSchema } from "../../src/graphs/topologyJsonSchema.js";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
+import { chainTopology } from "../helpers/chainTopology/index.js";
+
+let unregister: () => void;
+beforeAll(() => {
+  unregister = registerTopology(chainTopology);
+});
+afterAll(() => unregister());
+
+const chain = { topology: "chain", agents: [new ScriptedChatModel({ label: "first", reply: "draft" }), new ScriptedChatModel({ label: "second", reply: (m) => `better than: ${m[0]!.text.includes("draft") ? "draft" : "?"}` })] };
+
+describe("a topology registered from outside (a test-only kind)", () => {
+  it("is a kind the loader knows", () => {
+    expect(topologyKinds()).toContain("chain");
+    expect(loadConfig({ config: chain }).kind).toBe("chain");
+  });
+
+  it("builds and runs its graph, the last agent's answer the reply", async () => {
+    const { graph } = planTopology({ config: chain });
+    const state = await graph.compile().invoke({ messages: [new HumanMessage("Write a haiku")] });
+    expect(Object.keys(graph.compile().getGraph().nodes)).toEqual(expect.arrayContaining(["step1", "final"]));
+    expect(state.messages.at(-1)?.text).toBe("better than: draft");
+  });
+
+  it("validates its configs with its own schema, naming the user's paths", () => {
+    expect(() => loadConfig({ config: { topology: "chain", agents: ["ollama:a"] } })).toThrow(/agents: a chain needs at least two agents/);
+  });
+
+  it("serves its presets on every backend", () => {
+    expect(listPresets().map((p) => p.name)).toContain("chain-demo");
+    expect(loadConfig({ topology: "chain", backend: "llamacpp" }).requirements.flat().every((a) => a.modelLabel.startsWith("hf:"))).toBe(true);
+  });
+
+  it("can be a stage of another topology", async () => {
+    const topology = loadConfig({
+      config: { topology: "mosaic", experts: [{ name: "chained", stage: chain }, new ScriptedChatModel({ reply: "draft" })], gate: { extractor: { type: "exact" } }, aggregator: new ScriptedChatModel({ reply: "merged" }) },
+    });
+    const state = await buildTopologyGraph({ topology }).compile().invoke({ messages: [new HumanMessage("Write a haiku")] });
+    expect(state.answers.filter((a) => a.stage === "expert/chained").map((a) => a.nodeId)).toEqual(["expert/chained/step1", "expert/chained/final"]);
+  });
+
+  it("appears in the topology files' JSON Schema", () => {
+    expect(JSON.stringify(moaConfigJsonSchema())).toContain('"const":"chain"');
+  });
+
+  it("refuses a kind registered twice", () => {
+    expect(() => registerTopology(chainTopology)).toThrow(/the topology kind "chain" is already registered/);
+  });
+});
