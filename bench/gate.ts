@@ -108,7 +108,8 @@ export async function benchGate(options: GateBenchOptions = {}): Promise<GateBen
       else {
         if (ours) agreement.oursCorrectDatasetWrong++;
         else agreement.oursWrongDatasetCorrect++;
-        if (agreement.examples.length < 10) agreement.examples.push({ id: item.id, model, extracted: answer, gold: item.gold, datasetCorrect: flag });
+        if (agreement.examples.length < 10)
+          agreement.examples.push({ id: item.id, model, extracted: answer, gold: item.gold, datasetCorrect: flag });
       }
     });
 

@@ -58,14 +58,21 @@ const median = (values: number[]) => {
  * const { variants } = await benchLlamaCppConcurrency({ repetitions: 5 });
  * for (const v of variants) console.log(v.label, v.moaWallMs, v.sequentialMs, v.ratio);
  */
-export async function benchLlamaCppConcurrency({ repetitions = 7, maxTokens = 64, modelPath = TINY }: LlamaCppConcurrencyOptions = {}): Promise<LlamaCppConcurrencyResult> {
+export async function benchLlamaCppConcurrency({
+  repetitions = 7,
+  maxTokens = 64,
+  modelPath = TINY,
+}: LlamaCppConcurrencyOptions = {}): Promise<LlamaCppConcurrencyResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "moa-bench-llamacpp-"));
   try {
     // A second path to the same bytes is a second model for the runtime: its own weights and context.
     const copy = path.join(dir, "copy.gguf");
     await copyFile(modelPath, copy);
     const variants: LlamaCppConcurrencyVariant[] = [];
-    for (const [label, second] of [["two model files", copy], ["one model file, batched", modelPath]] as const) {
+    for (const [label, second] of [
+      ["two model files", copy],
+      ["one model file, batched", modelPath],
+    ] as const) {
       variants.push(await runVariant({ label, first: modelPath, second, repetitions, maxTokens }));
       // Each variant starts from an empty runtime, so neither inherits the other's warm contexts.
       await disposeAll();
@@ -77,13 +84,32 @@ export async function benchLlamaCppConcurrency({ repetitions = 7, maxTokens = 64
   }
 }
 
-async function runVariant({ label, first, second, repetitions, maxTokens }: { label: string; first: string; second: string; repetitions: number; maxTokens: number }): Promise<LlamaCppConcurrencyVariant> {
+async function runVariant({
+  label,
+  first,
+  second,
+  repetitions,
+  maxTokens,
+}: {
+  label: string;
+  first: string;
+  second: string;
+  repetitions: number;
+  maxTokens: number;
+}): Promise<LlamaCppConcurrencyVariant> {
   const models = new Map<string, BaseChatModel>();
   const graph = buildMoAGraph({
     config: {
       // Greedy decoding: both modes generate exactly the same tokens; the seeds only tell agents apart.
       defaults: { maxTokens, temperature: 0 },
-      layers: [{ agents: [{ name: "p1", model: `llamacpp:${first}`, seed: 1 }, { name: "p2", model: `llamacpp:${second}`, seed: 2 }] }],
+      layers: [
+        {
+          agents: [
+            { name: "p1", model: `llamacpp:${first}`, seed: 1 },
+            { name: "p2", model: `llamacpp:${second}`, seed: 2 },
+          ],
+        },
+      ],
       aggregator: { model: `llamacpp:${first}` },
     },
     modelFactory: (agent) => {

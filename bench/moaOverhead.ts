@@ -51,7 +51,9 @@ function bareGraph(latencyMs: number): Shape {
   }
   const aggregator = new ScriptedChatModel({ reply: REPLY, latencyMs });
   layers.push([aggregator]);
-  graph.addNode("final", async (state) => ({ messages: [await aggregator.invoke([new HumanMessage(state.answers.join("\n")), ...state.messages])] }));
+  graph.addNode("final", async (state) => ({
+    messages: [await aggregator.invoke([new HumanMessage(state.answers.join("\n")), ...state.messages])],
+  }));
   graph.addEdge(previous, "final");
   graph.addEdge("final", END);
   const compiled = graph.compile();
@@ -64,7 +66,10 @@ async function timeOne(shape: Shape): Promise<{ wallMs: number; criticalMs: numb
   const started = performance.now();
   await shape.invoke();
   const wallMs = performance.now() - started;
-  const criticalMs = shape.layers.reduce((sum, layer) => sum + Math.max(...layer.map((m) => m.calls[0]!.endedAt! - m.calls[0]!.startedAt)), 0);
+  const criticalMs = shape.layers.reduce(
+    (sum, layer) => sum + Math.max(...layer.map((m) => m.calls[0]!.endedAt! - m.calls[0]!.startedAt)),
+    0,
+  );
   return { wallMs, criticalMs };
 }
 
@@ -103,7 +108,12 @@ export interface MoAOverheadResult {
  * same shape. CPU time rather than wall time, because this machine is shared; rounds are
  * interleaved so that load changes hit both graphs alike.
  */
-export async function benchMoAOverhead({ latencyMs = 100, latencyQueries = 20, rounds = 15, queriesPerRound = 40 } = {}): Promise<MoAOverheadResult> {
+export async function benchMoAOverhead({
+  latencyMs = 100,
+  latencyQueries = 20,
+  rounds = 15,
+  queriesPerRound = 40,
+} = {}): Promise<MoAOverheadResult> {
   const efficiency = async (shape: Shape) => {
     await timeOne(shape);
     const samples = [];

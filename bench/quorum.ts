@@ -46,7 +46,10 @@ async function runMode(label: string, quorum: { min: number } | undefined, queri
   const random = mulberry32(seed);
   // Two steady proposers and one straggler with a heavy tail (lognormal, sigma 1.5), an instant aggregator.
   const latencies = [lognormal(random, 8, 0.3), lognormal(random, 8, 0.3), lognormal(random, 8, 1.5)];
-  const agents = latencies.map((latencyMs, i) => ({ name: `p${i + 1}`, model: new ScriptedChatModel({ reply: `answer ${i}`, latencyMs }) }));
+  const agents = latencies.map((latencyMs, i) => ({
+    name: `p${i + 1}`,
+    model: new ScriptedChatModel({ reply: `answer ${i}`, latencyMs }),
+  }));
   const graph = buildMoAGraph({
     config: { layers: [{ agents, ...(quorum ? { quorum } : {}) }], aggregator: new ScriptedChatModel({ reply: "final" }) },
   }).compile();
@@ -59,7 +62,12 @@ async function runMode(label: string, quorum: { min: number } | undefined, queri
     answers += state.answers.filter((a) => a.layer === 1 && a.error === undefined).length;
   }
   const sorted = [...walls].sort((a, b) => a - b);
-  const result: QuorumModeResult = { label, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), meanMs: walls.reduce((a, b) => a + b, 0) / walls.length };
+  const result: QuorumModeResult = {
+    label,
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    meanMs: walls.reduce((a, b) => a + b, 0) / walls.length,
+  };
   return { result, meanAnswers: answers / queries };
 }
 

@@ -24,7 +24,9 @@ console.log(
 );
 
 const gate = await benchGate();
-console.log(`\nMOSAIC gate on recorded GSM8K answers (${gate.items} items; experts ${gate.experts.join(" + ")}; ${gate.aggregatorStandIn} stands in for the aggregator)`);
+console.log(
+  `\nMOSAIC gate on recorded GSM8K answers (${gate.items} items; experts ${gate.experts.join(" + ")}; ${gate.aggregatorStandIn} stands in for the aggregator)`,
+);
 for (const [model, accuracy] of Object.entries(gate.expertAccuracy)) console.log(`  ${model} alone: ${pct(accuracy)}`);
 console.log(`  always aggregate: ${pct(gate.alwaysAggregateAccuracy)}`);
 for (const t of gate.thresholds) {
@@ -38,7 +40,9 @@ console.log(`  number extractor agrees with the dataset's own grading on ${pct(g
 const quorum = await benchQuorum();
 console.log(`\nQuorum fan-in: 3 proposers (one heavy-tailed straggler), ${quorum.queries} queries each`);
 for (const mode of [quorum.waitAll, quorum.quorum]) {
-  console.log(`  ${mode.label.padEnd(15)} p50 ${mode.p50Ms.toFixed(1)} ms, p95 ${mode.p95Ms.toFixed(1)} ms, mean ${mode.meanMs.toFixed(1)} ms`);
+  console.log(
+    `  ${mode.label.padEnd(15)} p50 ${mode.p50Ms.toFixed(1)} ms, p95 ${mode.p95Ms.toFixed(1)} ms, mean ${mode.meanMs.toFixed(1)} ms`,
+  );
 }
 console.log(
   `  p95 ratio quorum / wait-all = ${(quorum.quorum.p95Ms / quorum.waitAll.p95Ms).toFixed(2)}, p50 ratio = ${(quorum.quorum.p50Ms / quorum.waitAll.p50Ms).toFixed(2)}; ` +
@@ -46,7 +50,9 @@ console.log(
 );
 
 const soak = await benchSoak();
-console.log(`\nSoak: ${soak.runs} MoA runs (3 proposers, minSuccessful 2), 20% of proposer calls fail (HTTP 500), 5% hang (150 ms timeout), SQLite checkpoints`);
+console.log(
+  `\nSoak: ${soak.runs} MoA runs (3 proposers, minSuccessful 2), 20% of proposer calls fail (HTTP 500), 5% hang (150 ms timeout), SQLite checkpoints`,
+);
 console.log(
   `  completed first try ${soak.completedFirstTry}, failed and resumed ${soak.resumed} (${soak.resumes} resumes; completed after resume ${soak.completedAfterResume}, still failing after 3 resumes ${soak.failedForGood}); ` +
     `proposer calls ${soak.proposerCalls}, failed or hung ${soak.failedOrHungCalls}; saved answers called again on resume ${soak.repeatedSavedCalls}; ` +
@@ -54,10 +60,14 @@ console.log(
 );
 
 const llama = await benchLlamaCppConcurrency();
-console.log(`\nIn-process llama.cpp MoA (2 proposers + aggregator, tiny GGUF, ${llama.maxTokens} tokens per call, ${llama.cores} cores, medians of ${llama.repetitions})`);
+console.log(
+  `\nIn-process llama.cpp MoA (2 proposers + aggregator, tiny GGUF, ${llama.maxTokens} tokens per call, ${llama.cores} cores, medians of ${llama.repetitions})`,
+);
 for (const v of llama.variants) {
   console.log(
     `  ${v.label}: MoA wall ${v.moaWallMs.toFixed(0)} ms vs the same calls one after another ${v.sequentialMs.toFixed(0)} ms -> ratio ${v.ratio.toFixed(2)} ` +
-      `(alone: ${Object.entries(v.perCallMs).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(", ")})`,
+      `(alone: ${Object.entries(v.perCallMs)
+        .map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`)
+        .join(", ")})`,
   );
 }

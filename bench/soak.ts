@@ -37,7 +37,7 @@ export interface SoakResult {
  */
 export async function benchSoak({ runs = 1000, failRate = 0.2, hangRate = 0.05, seed = 11, maxResumes = 3 } = {}): Promise<SoakResult> {
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const failureFor = () => {
     const r = random();
     return r < hangRate ? ("hang" as const) : r < hangRate + failRate ? ("http500" as const) : undefined;

@@ -9,7 +9,14 @@
  */
 
 // Topologies: load (any kind, from a file, a preset or an object), build, run.
-export { loadConfig, isResolvedTopology, topologyKindOf, DEFAULT_PRESET, type TopologySource, type TopologyConfigInput } from "./graphs/loadConfig.js";
+export {
+  loadConfig,
+  isResolvedTopology,
+  topologyKindOf,
+  DEFAULT_PRESET,
+  type TopologySource,
+  type TopologyConfigInput,
+} from "./graphs/loadConfig.js";
 export { planTopology, type PlanTopologyOptions, type TopologyPlan } from "./graphs/planTopology.js";
 export { buildTopologyGraph, type BuildTopologyGraphOptions } from "./graphs/buildTopologyGraph.js";
 export {
@@ -39,13 +46,34 @@ export { presetConfig } from "./graphs/presetConfig.js";
 export { moaConfigJsonSchema } from "./graphs/topologyJsonSchema.js";
 
 // Configuration of each built-in kind.
-export { MoAConfigSchema, LayerSchema, type MoAConfig, type MoAConfigInput, type ResolvedMoATopology, type ResolvedSelfMoATopology } from "./graphs/moa/configuration.js";
+export {
+  MoAConfigSchema,
+  LayerSchema,
+  type MoAConfig,
+  type MoAConfigInput,
+  type ResolvedMoATopology,
+  type ResolvedSelfMoATopology,
+} from "./graphs/moa/configuration.js";
 export { SelfMoAConfigSchema, expandSelfMoA, type SelfMoAConfig, type SelfMoAConfigInput } from "./graphs/self-moa/configuration.js";
 export { CoEConfigSchema, type CoEConfig, type CoEConfigInput } from "./graphs/coe/configuration.js";
 export { MosaicConfigSchema, type MosaicConfig, type MosaicConfigInput } from "./graphs/mosaic/configuration.js";
-export { RouterConfigSchema, GateConfigSchema, ExtractorConfigSchema, type RouterConfig, type ExtractorConfig } from "./graphs/experts/expertsSchema.js";
+export {
+  RouterConfigSchema,
+  GateConfigSchema,
+  ExtractorConfigSchema,
+  type RouterConfig,
+  type ExtractorConfig,
+} from "./graphs/experts/expertsSchema.js";
 export type { ResolvedCoETopology, ResolvedMosaicTopology, ResolvedExpert, ExpertRouting } from "./graphs/experts/resolveExperts.js";
-export { AgentSchema, AggregatorSchema, DefaultsSchema, QuorumSchema, type AgentConfig, type AggregatorConfig, type QuorumConfig } from "./config/agentSchema.js";
+export {
+  AgentSchema,
+  AggregatorSchema,
+  DefaultsSchema,
+  QuorumSchema,
+  type AgentConfig,
+  type AggregatorConfig,
+  type QuorumConfig,
+} from "./config/agentSchema.js";
 export type { AgentRole, ModelFactory, ResolvedAgent } from "./config/ResolvedAgent.js";
 export { capMaxTokens } from "./config/capMaxTokens.js";
 

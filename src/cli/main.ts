@@ -23,7 +23,8 @@ import { withInterrupt } from "./withInterrupt.js";
 function parsePositiveInt(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UsageError(`${flag}: expected a whole number from 1 to 1000000, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+      throw new UsageError(`${flag}: expected a whole number from 1 to 1000000, got "${value}"`);
     return n;
   };
 }
@@ -62,10 +63,20 @@ function buildProgram(): Command {
     .description("answer a question with a topology (use - to read the question from stdin)")
     .argument("<question...>", "the question")
     .addOption(new Option("-c, --config <file>", "topology file (YAML or JSON)").conflicts("preset"))
-    .addOption(new Option("-p, --preset <name>", `built-in topology: ${listPresets().map((p) => p.name).join(", ")}`).conflicts("config"))
+    .addOption(
+      new Option(
+        "-p, --preset <name>",
+        `built-in topology: ${listPresets()
+          .map((p) => p.name)
+          .join(", ")}`,
+      ).conflicts("config"),
+    )
     .option("-t, --topology <kind>", `topology kind (${topologyKinds().join(", ")}): its default preset, or a check of --config`)
     .addOption(
-      new Option("-b, --backend <backend>", "where a preset's models run: auto uses Ollama when it answers at OLLAMA_HOST, else llama.cpp in-process")
+      new Option(
+        "-b, --backend <backend>",
+        "where a preset's models run: auto uses Ollama when it answers at OLLAMA_HOST, else llama.cpp in-process",
+      )
         .choices(backendChoices())
         .default("auto"),
     )
@@ -80,7 +91,8 @@ function buildProgram(): Command {
     .option("--no-persist", "keep the run in memory only")
     .action(async (words: string[], flags: RunFlags) => {
       const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
-      if (question === "") throw new UsageError("the question is empty; give a question or pipe one into `moa run -`", { code: "empty_question" });
+      if (question === "")
+        throw new UsageError("the question is empty; give a question or pipe one into `moa run -`", { code: "empty_question" });
       // Ctrl-C cancels in-flight model calls instead of killing the process mid-write.
       await withInterrupt((signal) => runCommand({ question, ...flags, signal }));
     });
@@ -95,9 +107,14 @@ function buildProgram(): Command {
     .option("--pull", "pull missing Ollama models first")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
-    .action(async (thread: string, flags: { showLayers?: boolean; json?: boolean; check: boolean; pull?: boolean; db?: string; checkpointer?: string }) => {
-      await withInterrupt((signal) => resumeCommand({ thread, ...flags, signal }));
-    });
+    .action(
+      async (
+        thread: string,
+        flags: { showLayers?: boolean; json?: boolean; check: boolean; pull?: boolean; db?: string; checkpointer?: string },
+      ) => {
+        await withInterrupt((signal) => resumeCommand({ thread, ...flags, signal }));
+      },
+    );
 
   program
     .command("threads")
@@ -134,12 +151,18 @@ function buildProgram(): Command {
     .action(async (name: string | undefined, flags: { all?: boolean }) => {
       await modelsRemoveCommand({ match: name, all: flags.all === true });
     });
-  const pullable = presetBackends().filter((p) => p.prepare !== undefined).map((p) => p.name);
+  const pullable = presetBackends()
+    .filter((p) => p.prepare !== undefined)
+    .map((p) => p.name);
   models
     .command("pull")
     .description("download a preset's in-process models now (or pull its Ollama models with --backend ollama)")
     .option("-p, --preset <name>", "the preset", "moa-lite")
-    .addOption(new Option("-b, --backend <backend>", "the preset's models for this backend").choices(pullable).default(pullable.includes("llamacpp") ? "llamacpp" : pullable[0]))
+    .addOption(
+      new Option("-b, --backend <backend>", "the preset's models for this backend")
+        .choices(pullable)
+        .default(pullable.includes("llamacpp") ? "llamacpp" : pullable[0]),
+    )
     .action(async (flags: { preset: string; backend: string }) => {
       await withInterrupt((signal) => modelsPullCommand({ ...flags, signal }));
     });

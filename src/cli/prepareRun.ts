@@ -29,13 +29,16 @@ export async function prepareRun({ topology, pull, check, stderr, signal }: Prep
     await prepareModels({ agents, context: terminalPrepareContext({ pull, stderr, signal }) });
   } catch (error) {
     // Ctrl-C is an interruption, whichever transfer it cut short.
-    if (signal?.aborted || error instanceof RunInterruptedError) throw new RunInterruptedError("partial downloads are kept and resume on the next run");
+    if (signal?.aborted || error instanceof RunInterruptedError)
+      throw new RunInterruptedError("partial downloads are kept and resume on the next run");
     throw error;
   }
   if (!check) return;
   const { problems, runnable } = await checkBackends(topology);
   if (!runnable) throw new BackendUnavailableError(problems);
   for (const problem of problems) {
-    stderr.write(`warning: ${problem.backend} ${problem.target}: ${problem.reason}; ${problem.agents.join(", ")} will fail and be left out (fix: ${problem.fix})\n`);
+    stderr.write(
+      `warning: ${problem.backend} ${problem.target}: ${problem.reason}; ${problem.agents.join(", ")} will fail and be left out (fix: ${problem.fix})\n`,
+    );
   }
 }

@@ -36,7 +36,10 @@ export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates">, 
 }
 
 /** The per-agent summary table printed after a run. */
-export function renderSummaryTable(summary: Pick<RunReport, "rows" | "totals" | "cost">, { color = false }: { color?: boolean } = {}): string {
+export function renderSummaryTable(
+  summary: Pick<RunReport, "rows" | "totals" | "cost">,
+  { color = false }: { color?: boolean } = {},
+): string {
   const { cost } = summary;
   const table = new Table({
     head: ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"],
@@ -59,7 +62,10 @@ export function renderSummaryTable(summary: Pick<RunReport, "rows" | "totals" | 
   }
   const { calls, failed, inputTokens, outputTokens } = summary.totals;
   // Active parameters only when some model declared them (or a GGUF file told us).
-  const params = cost && cost.activeParams > 0 ? `, ${formatParams(cost.activeParams)} active parameters${cost.callsWithUnknownParams > 0 ? ` (${cost.callsWithUnknownParams} calls unknown)` : ""}` : "";
+  const params =
+    cost && cost.activeParams > 0
+      ? `, ${formatParams(cost.activeParams)} active parameters${cost.callsWithUnknownParams > 0 ? ` (${cost.callsWithUnknownParams} calls unknown)` : ""}`
+      : "";
   return `${table.toString()}\n${calls} calls, ${failed} failed, ${inputTokens} input + ${outputTokens} output tokens${params}\n`;
 }
 

@@ -42,12 +42,26 @@ export interface StreamRunOptions extends RunOutputOptions {
  * @example
  * await streamRun({ topology, graph, store, threadId, input: { messages: [new HumanMessage("Hi")] } });
  */
-export async function streamRun({ topology, graph, store, threadId, input, runConfig, showLayers = false, json = false, signal, stdout = process.stdout, stderr = process.stderr }: StreamRunOptions): Promise<void> {
+export async function streamRun({
+  topology,
+  graph,
+  store,
+  threadId,
+  input,
+  runConfig,
+  showLayers = false,
+  json = false,
+  signal,
+  stdout = process.stdout,
+  stderr = process.stderr,
+}: StreamRunOptions): Promise<void> {
   const compiled = graph.compile({ name: topology.name, ...(store ? { checkpointer: store.checkpointer } : {}) });
   let streamedAnswer = false;
   let finalState: MoAStateValue | undefined;
   const printedDecisions = new Set<string>();
-  const resumeHint = store ? `Resume with: moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}` : undefined;
+  const resumeHint = store
+    ? `Resume with: moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`
+    : undefined;
   try {
     const stream = await compiled.stream(input, {
       streamMode: ["messages", "custom", "values"],
@@ -68,7 +82,8 @@ export async function streamRun({ topology, graph, store, threadId, input, runCo
         }
       } else if (mode === "custom") {
         const event = data as MoAStreamEvent;
-        if (event.event === "aggregator_fallback") stderr.write(`warning: the aggregator failed (${event.reason}); answering with ${event.from}'s answer\n`);
+        if (event.event === "aggregator_fallback")
+          stderr.write(`warning: the aggregator failed (${event.reason}); answering with ${event.from}'s answer\n`);
         else if (showLayers && event.event === "agent_end" && !event.reply) stdout.write(`${renderAnswerBlock(event)}\n`);
       } else if (mode === "values" && showLayers) {
         const decisions = renderDecisions(data as MoAStateValue, printedDecisions);

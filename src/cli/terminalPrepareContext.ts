@@ -21,7 +21,13 @@ export interface TerminalPrepareContextOptions {
  * @example
  * await prepareModels({ agents, context: terminalPrepareContext({ pull: false, stderr: process.stderr }) });
  */
-export function terminalPrepareContext({ pull, stderr, signal, strict = false, interactive }: TerminalPrepareContextOptions): PrepareContext {
+export function terminalPrepareContext({
+  pull,
+  stderr,
+  signal,
+  strict = false,
+  interactive,
+}: TerminalPrepareContextOptions): PrepareContext {
   const canAsk = interactive ?? Boolean(process.stdin.isTTY && (stderr as NodeJS.WriteStream).isTTY);
   return {
     pull,

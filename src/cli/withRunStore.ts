@@ -21,7 +21,10 @@ export async function withRunStore<T>(options: PersistenceOptions, body: (store:
   const store =
     options.persist === false
       ? undefined
-      : await openRunStore({ ...(options.db !== undefined ? { db: options.db } : {}), ...(options.checkpointer !== undefined ? { checkpointer: options.checkpointer } : {}) });
+      : await openRunStore({
+          ...(options.db !== undefined ? { db: options.db } : {}),
+          ...(options.checkpointer !== undefined ? { checkpointer: options.checkpointer } : {}),
+        });
   try {
     return await body(store);
   } finally {

@@ -10,7 +10,7 @@ export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** A model reference string such as `ollama:qwen2.5:1.5b`, checked by {@link parseModelRef}. */
 export const ModelRefStringSchema = z
   .string()
-  .min(1, "expected a model reference such as \"ollama:qwen2.5:1.5b\"")
+  .min(1, 'expected a model reference such as "ollama:qwen2.5:1.5b"')
   .superRefine((value, ctx) => {
     try {
       parseModelRef(value);
@@ -46,7 +46,9 @@ const agentFields = {
 export const AgentSchema = z.strictObject(agentFields);
 
 /** Agent names and categories, as they appear in node ids: letters, digits, '.', '_' or '-'. */
-export const NameSchema = z.string().regex(AGENT_NAME_PATTERN, "expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+export const NameSchema = z
+  .string()
+  .regex(AGENT_NAME_PATTERN, "expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
 
 /** An agent, or just its model reference as shorthand. */
 export const AgentEntrySchema = z.union([ModelRefStringSchema, ChatModelInstanceSchema, AgentSchema]);
@@ -104,7 +106,11 @@ export const AggregatorFailurePolicySchema = z
   );
 
 /** The final aggregator that writes the answer. */
-export const AggregatorSchema = z.strictObject({ ...agentFields, aggregationPrompt: AggregationPromptSchema, onFailure: AggregatorFailurePolicySchema.optional() });
+export const AggregatorSchema = z.strictObject({
+  ...agentFields,
+  aggregationPrompt: AggregationPromptSchema,
+  onFailure: AggregatorFailurePolicySchema.optional(),
+});
 
 /** An aggregator given as a reference string, a chat model instance (in code) or an object. */
 export const AggregatorEntrySchema = z.union([ModelRefStringSchema, ChatModelInstanceSchema, AggregatorSchema]);

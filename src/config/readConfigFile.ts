@@ -15,7 +15,13 @@ export function readConfigFile(file: string): Record<string, unknown> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, expected a file" : `cannot be read (${code ?? String(error)})`;
+      code === "ENOENT"
+        ? "file not found"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "is a directory, expected a file"
+            : `cannot be read (${code ?? String(error)})`;
     throw new ConfigError([{ path: "", message: `config file ${file}: ${reason}` }]);
   }
   const isJson = /\.json$/i.test(file);
@@ -25,10 +31,13 @@ export function readConfigFile(file: string): Record<string, unknown> {
   try {
     document = isJson ? parseJson(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError([{ path: "", message: `${isJson ? "JSON" : "YAML"} syntax error: ${(error as Error).message.split("\n")[0]!.replace(/:$/, "")}` }], file);
+    throw new ConfigError(
+      [{ path: "", message: `${isJson ? "JSON" : "YAML"} syntax error: ${(error as Error).message.split("\n")[0]!.replace(/:$/, "")}` }],
+      file,
+    );
   }
   if (document === null || document === undefined) {
-    throw new ConfigError([{ path: "", message: "the file is empty; expected a mapping with \"layers\" and \"aggregator\"" }], file);
+    throw new ConfigError([{ path: "", message: 'the file is empty; expected a mapping with "layers" and "aggregator"' }], file);
   }
   if (typeof document !== "object" || Array.isArray(document)) {
     const kind = Array.isArray(document) ? "a list" : `a ${typeof document}`;

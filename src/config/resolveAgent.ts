@@ -41,7 +41,10 @@ export interface ResolveAgentOptions {
  * @example
  * resolveAgent("ollama:qwen2.5:1.5b", { placement: { id: "layer1/q", name: "q", layer: 1, index: 0, role: "proposer" }, baseDir: process.cwd() });
  */
-export function resolveAgent(entry: AgentEntry, { placement, inherited = [], systemPrompt, aggregationPrompt, previousLayerMinSuccessful, onFailure, baseDir }: ResolveAgentOptions): ResolvedAgent {
+export function resolveAgent(
+  entry: AgentEntry,
+  { placement, inherited = [], systemPrompt, aggregationPrompt, previousLayerMinSuccessful, onFailure, baseDir }: ResolveAgentOptions,
+): ResolvedAgent {
   const agent = toAgentObject(entry);
   const { name: _name, model, systemPrompt: ownPrompt, ...own } = agent;
   const settings = Object.assign({}, BUILTIN_SETTINGS, ...inherited.map(definedOnly), definedOnly(own)) as ResolvedAgent["settings"];
@@ -89,7 +92,10 @@ export function deriveName(model: string | BaseChatModel): string {
 }
 
 function sanitize(raw: string): string {
-  const cleaned = raw.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 56);
+  const cleaned = raw
+    .replace(/[^A-Za-z0-9_.-]+/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .slice(0, 56);
   return cleaned.length > 0 ? cleaned : "agent";
 }
 

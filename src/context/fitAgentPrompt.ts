@@ -92,7 +92,12 @@ export async function fitAgentPrompt(parts: PromptParts, budget: PromptBudget): 
   // Fixed costs: the system message with empty reference blocks, and each dialogue turn.
   const system = parts.conversation.filter((m) => m.getType() === "system");
   const turns = conversationTurns(parts.conversation.filter((m) => m.getType() !== "system"));
-  const systemTokens = await measure(build(references.map(() => ""), system));
+  const systemTokens = await measure(
+    build(
+      references.map(() => ""),
+      system,
+    ),
+  );
   const turnTokens = await Promise.all(turns.map((turn) => measure(turn)));
 
   let dropTurns = 0;
@@ -132,7 +137,13 @@ export async function fitAgentPrompt(parts: PromptParts, budget: PromptBudget): 
   }
 }
 
-async function cutReferences(references: readonly string[], sizes: readonly number[], cap: number, markerTokens: number, counter: TokenCounter) {
+async function cutReferences(
+  references: readonly string[],
+  sizes: readonly number[],
+  cap: number,
+  markerTokens: number,
+  counter: TokenCounter,
+) {
   const texts: string[] = [];
   const records: ContextCuts["references"] = [];
   for (const [i, text] of references.entries()) {

@@ -4,7 +4,6 @@ import { formatZodIssues, type ConfigIssue } from "./formatZodIssues.js";
 export type { ConfigIssue } from "./formatZodIssues.js";
 import { MoAError } from "./MoAError.js";
 
-
 /** Raised for any invalid configuration; the CLI prints {@link ConfigError.message} and exits 2. */
 export class ConfigError extends MoAError {
   readonly issues: ConfigIssue[];

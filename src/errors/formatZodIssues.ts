@@ -9,7 +9,6 @@ export interface ConfigIssue {
   message: string;
 }
 
-
 /** `["layers", 0, "agents", 1]` becomes `layers[0].agents[1]`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
@@ -68,7 +67,9 @@ function pickUnionBranch(branches: ZodIssue[][]): ZodIssue[] | undefined {
 }
 
 function isTypeMismatch(issue: ZodIssue): boolean {
-  return issue.code === "invalid_type" || (issue.code === "custom" && (issue.params as { typeCheck?: boolean } | undefined)?.typeCheck === true);
+  return (
+    issue.code === "invalid_type" || (issue.code === "custom" && (issue.params as { typeCheck?: boolean } | undefined)?.typeCheck === true)
+  );
 }
 
 function humanize(issue: ZodIssue): string {
@@ -90,7 +91,8 @@ function humanize(issue: ZodIssue): string {
     case "invalid_type": {
       const received = (issue as { input?: unknown }).input;
       // zod 4 reports Infinity as "not a number" and a fraction for .int() as expected "int".
-      if (typeof received === "number" && !Number.isFinite(received) && !Number.isNaN(received)) return `expected a finite number, got ${describeValue(received)}`;
+      if (typeof received === "number" && !Number.isFinite(received) && !Number.isNaN(received))
+        return `expected a finite number, got ${describeValue(received)}`;
       const expected = (issue.expected as string) === "int" ? "an integer" : issue.expected;
       return `expected ${expected}, got ${describeValue(received)}`;
     }
@@ -117,7 +119,8 @@ function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig)
   const received = (issue as { input?: unknown }).input;
   const unit = issue.origin === "array" || issue.origin === "set" ? "item" : issue.origin === "string" ? "character" : undefined;
   if (unit) {
-    const count = Array.isArray(received) || typeof received === "string" ? received.length : received instanceof Set ? received.size : undefined;
+    const count =
+      Array.isArray(received) || typeof received === "string" ? received.length : received instanceof Set ? received.size : undefined;
     const bound = `${small ? "at least" : "at most"} ${String(limit)} ${unit}${Number(limit) === 1 ? "" : "s"}`;
     return `expected ${bound}${count !== undefined ? `, got ${count}` : ""}`;
   }

@@ -22,9 +22,14 @@ export interface BuildTopologyGraphOptions {
  * @example
  * const graph = buildTopologyGraph({ topology: loadConfig({ preset: "mosaic" }) }).compile();
  */
-export function buildTopologyGraph({ topology, modelFactory = createChatModel, newGraph = newTopologyGraph }: BuildTopologyGraphOptions): TopologyGraph {
+export function buildTopologyGraph({
+  topology,
+  modelFactory = createChatModel,
+  newGraph = newTopologyGraph,
+}: BuildTopologyGraphOptions): TopologyGraph {
   const definition = topologyDefinition(topology.kind);
-  if (!definition) throw new ConfigError([{ path: "topology", message: `no topology kind "${topology.kind}" is registered` }], topology.source);
+  if (!definition)
+    throw new ConfigError([{ path: "topology", message: `no topology kind "${topology.kind}" is registered` }], topology.source);
   const context: BuildContext = {
     modelFactory,
     newGraph,

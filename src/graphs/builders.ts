@@ -117,7 +117,12 @@ export function buildMosaicGraph({ config, modelFactory }: BuildMosaicGraphOptio
 function buildOfKinds(config: object, kinds: readonly string[], modelFactory: ModelFactory | undefined): TopologyGraph {
   const topology = loadConfig({ config });
   if (!kinds.includes(topology.kind)) {
-    throw new ConfigError([{ path: "topology", message: `expected a ${kinds.map((k) => `"${k}"`).join(" or ")} topology, got "${topology.kind}"; build it with planTopology()` }]);
+    throw new ConfigError([
+      {
+        path: "topology",
+        message: `expected a ${kinds.map((k) => `"${k}"`).join(" or ")} topology, got "${topology.kind}"; build it with planTopology()`,
+      },
+    ]);
   }
   return buildTopologyGraph({ topology, ...(modelFactory ? { modelFactory } : {}) });
 }

@@ -36,7 +36,10 @@ export function createMoATool({ graph, name = "ask_model_panel", description = D
       // Cancellation and tracing flow into the panel; the caller's thread does not, so a panel
       // compiled with its own checkpointer never writes into the calling agent's thread.
       const { signal, callbacks } = (runtime ?? {}) as RunnableConfig;
-      const state = await graph.invoke({ messages: [new HumanMessage(question)] }, { ...(signal ? { signal } : {}), ...(callbacks ? { callbacks } : {}) });
+      const state = await graph.invoke(
+        { messages: [new HumanMessage(question)] },
+        { ...(signal ? { signal } : {}), ...(callbacks ? { callbacks } : {}) },
+      );
       return summarizeRun(state).answer ?? "";
     },
     {

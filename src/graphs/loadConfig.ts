@@ -35,7 +35,14 @@ export function loadConfig(options: TopologySource = {}): ResolvedTopology {
   const given = [file, preset, config].filter((v) => v !== undefined).length;
   if (given > 1) throw new ConfigError([{ path: "", message: "give only one of a config file, a preset or a config object" }]);
   if (kind !== undefined && !topologyKinds().includes(kind)) {
-    throw new ConfigError([{ path: "topology", message: `unknown topology "${kind}"; expected one of ${topologyKinds().map((k) => `"${k}"`).join(", ")}` }]);
+    throw new ConfigError([
+      {
+        path: "topology",
+        message: `unknown topology "${kind}"; expected one of ${topologyKinds()
+          .map((k) => `"${k}"`)
+          .join(", ")}`,
+      },
+    ]);
   }
   if (config !== undefined && isResolvedTopology(config)) return checkKind(config, kind, "config object");
   const loader = new Loader(backend ?? "ollama", maxTokens);
@@ -43,7 +50,12 @@ export function loadConfig(options: TopologySource = {}): ResolvedTopology {
   if (file !== undefined) {
     resolved = loader.resolve(readConfigFile(file), { source: file, baseDir: path.dirname(path.resolve(file)), path: [], depth: 0 });
   } else if (config !== undefined) {
-    resolved = loader.resolve(config as TopologyConfigInput, { source: options.source, baseDir: options.baseDir ?? process.cwd(), path: [], depth: 0 });
+    resolved = loader.resolve(config as TopologyConfigInput, {
+      source: options.source,
+      baseDir: options.baseDir ?? process.cwd(),
+      path: [],
+      depth: 0,
+    });
   } else {
     const name = preset ?? (kind !== undefined ? topologyDefinition(kind)?.defaultPreset : undefined) ?? DEFAULT_PRESET;
     resolved = loader.preset(name, undefined, { source: undefined, baseDir: process.cwd(), path: [], depth: 0 }, ["preset"]);
@@ -78,7 +90,14 @@ export function topologyKindOf(raw: unknown, source?: string, at: readonly PathS
   const kind = (raw as { topology?: unknown }).topology ?? "moa";
   if (typeof kind === "string" && topologyKinds().includes(kind)) return kind;
   throw new ConfigError(
-    [{ path: formatPath([...at, "topology"]), message: `unknown topology ${JSON.stringify(kind)}; expected one of ${topologyKinds().map((k) => `"${k}"`).join(", ")}` }],
+    [
+      {
+        path: formatPath([...at, "topology"]),
+        message: `unknown topology ${JSON.stringify(kind)}; expected one of ${topologyKinds()
+          .map((k) => `"${k}"`)
+          .join(", ")}`,
+      },
+    ],
     source,
   );
 }
@@ -106,7 +125,10 @@ class Loader {
 
   resolve(raw: TopologyConfigInput, where: Where): ResolvedTopology {
     if (where.depth > MAX_NESTING) {
-      throw new ConfigError([{ path: formatPath(where.path), message: `stages are nested more than ${MAX_NESTING} deep; does a stage include its own file?` }], where.source);
+      throw new ConfigError(
+        [{ path: formatPath(where.path), message: `stages are nested more than ${MAX_NESTING} deep; does a stage include its own file?` }],
+        where.source,
+      );
     }
     const capped = this.maxTokens === undefined ? raw : capMaxTokens(raw, this.maxTokens);
     const kind = topologyKindOf(capped, where.source, where.path);
@@ -127,12 +149,18 @@ class Loader {
   preset(name: string, backend: string | undefined, where: Where, fieldPath: PathSegment[]): ResolvedTopology {
     const found = findPreset(name);
     if (!found) {
-      const known = listPresets().map((p) => `"${p.name}"`).join(", ");
-      throw new ConfigError([{ path: formatPath([...where.path, ...fieldPath]), message: `unknown preset "${name}"; expected one of ${known}` }], where.source);
+      const known = listPresets()
+        .map((p) => `"${p.name}"`)
+        .join(", ");
+      throw new ConfigError(
+        [{ path: formatPath([...where.path, ...fieldPath]), message: `unknown preset "${name}"; expected one of ${known}` }],
+        where.source,
+      );
     }
     const chosen = backend ?? this.backend;
     const label = `preset ${name}${chosen === "ollama" ? "" : ` (${chosen})`}`;
-    const source = where.path.length === 0 && where.source === undefined ? label : `${where.source ?? "config"} (${formatPath(where.path)}: ${label})`;
+    const source =
+      where.path.length === 0 && where.source === undefined ? label : `${where.source ?? "config"} (${formatPath(where.path)}: ${label})`;
     return this.resolve(presetConfig(found, chosen), { source, baseDir: process.cwd(), path: [], depth: where.depth });
   }
 
@@ -154,7 +182,10 @@ function readStageFile(file: string, where: Where): TopologyConfigInput {
     if (!(error instanceof ConfigError)) throw error;
     const at = formatPath([...where.path, "file"]);
     throw new ConfigError(
-      error.issues.map((issue) => ({ path: at, message: `${error.source ? `${error.source}: ` : ""}${issue.path ? `${issue.path}: ` : ""}${issue.message}` })),
+      error.issues.map((issue) => ({
+        path: at,
+        message: `${error.source ? `${error.source}: ` : ""}${issue.path ? `${issue.path}: ` : ""}${issue.message}`,
+      })),
       where.source,
     );
   }

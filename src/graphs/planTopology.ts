@@ -27,5 +27,10 @@ export interface PlanTopologyOptions extends TopologySource {
  */
 export function planTopology({ modelFactory, ...source }: PlanTopologyOptions = {}): TopologyPlan {
   const topology = loadConfig(source);
-  return { kind: topology.kind, name: topology.name, topology, graph: buildTopologyGraph({ topology, ...(modelFactory ? { modelFactory } : {}) }) };
+  return {
+    kind: topology.kind,
+    name: topology.name,
+    topology,
+    graph: buildTopologyGraph({ topology, ...(modelFactory ? { modelFactory } : {}) }),
+  };
 }

@@ -17,7 +17,9 @@ const PRESET_PREFIX = "ollama:";
 export function presetConfig(preset: Preset, backend: string): Record<string, unknown> {
   const provider = modelProvider(backend);
   if (!provider?.presets) {
-    const choices = presetBackends().map((p) => `"${p.name}"`).join(", ");
+    const choices = presetBackends()
+      .map((p) => `"${p.name}"`)
+      .join(", ");
     throw new ConfigError([{ path: "backend", message: `presets cannot run on "${backend}"; expected one of ${choices}` }]);
   }
   if (provider.presets === "files") return preset.gguf;

@@ -22,12 +22,18 @@ const topologies: AnyTopologyDefinition[] = [...BUILTIN_TOPOLOGIES];
  * @example
  * const unregister = registerTopology(chainTopology);
  */
-export function registerTopology<Config, Resolved extends ResolvedTopologyBase>(definition: TopologyDefinition<Config, Resolved>): () => void {
+export function registerTopology<Config, Resolved extends ResolvedTopologyBase>(
+  definition: TopologyDefinition<Config, Resolved>,
+): () => void {
   const entry = definition as unknown as AnyTopologyDefinition;
   if (!/^[a-z][a-z0-9-]*$/.test(entry.kind)) {
-    throw new ConfigError([{ path: "kind", message: `expected lower-case letters, digits or "-", got "${entry.kind}"` }], "registerTopology");
+    throw new ConfigError(
+      [{ path: "kind", message: `expected lower-case letters, digits or "-", got "${entry.kind}"` }],
+      "registerTopology",
+    );
   }
-  if (topologyDefinition(entry.kind)) throw new ConfigError([{ path: "kind", message: `the topology kind "${entry.kind}" is already registered` }], "registerTopology");
+  if (topologyDefinition(entry.kind))
+    throw new ConfigError([{ path: "kind", message: `the topology kind "${entry.kind}" is already registered` }], "registerTopology");
   const taken = entry.presets.find((preset) => findPreset(preset.name));
   if (taken) throw new ConfigError([{ path: "presets", message: `a preset named "${taken.name}" already exists` }], "registerTopology");
   topologies.push(entry);

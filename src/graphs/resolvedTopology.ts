@@ -14,4 +14,3 @@ export interface TopologyKinds {
 
 /** A validated topology with every default filled in, ready to build: one type, keyed by `kind`. */
 export type ResolvedTopology = TopologyKinds[keyof TopologyKinds];
-

@@ -11,10 +11,30 @@ export type { EnsuredRunConfiguration } from "./types.js";
  * LangGraph server shows these fields in Studio and `GET /assistants/{id}/schemas`.
  */
 export const RunConfigurationSchema = z.object({
-  preset: z.string().min(1).optional().describe("A built-in topology of this graph's kind (see `moa presets`); default: the graph's preset variable, else its default preset"),
-  configFile: z.string().min(1).optional().describe("Path of a topology file (YAML or JSON) on the server; default: the graph's config variable"),
-  backend: z.string().min(1).optional().describe("Where presets' models run: ollama, llamacpp or openai (default: MOA_BACKEND, else ollama)"),
-  maxTokens: z.number().int().min(1).max(1_000_000).optional().describe("Cap on every agent's generated tokens (default: MOA_MAX_TOKENS, else the topology's own)"),
+  preset: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A built-in topology of this graph's kind (see `moa presets`); default: the graph's preset variable, else its default preset",
+    ),
+  configFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Path of a topology file (YAML or JSON) on the server; default: the graph's config variable"),
+  backend: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Where presets' models run: ollama, llamacpp or openai (default: MOA_BACKEND, else ollama)"),
+  maxTokens: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe("Cap on every agent's generated tokens (default: MOA_MAX_TOKENS, else the topology's own)"),
 });
 
 /** A run's configuration as written. */
@@ -45,7 +65,6 @@ export function runVariablesOf(kind: string): { fileVariable: string; presetVari
   return { fileVariable: `${stem}_CONFIG`, presetVariable: `${stem}_PRESET` };
 }
 
-
 /**
  * Fills a served graph's run configuration, in the manner of the LangGraph templates'
  * `ensureConfiguration()`: the run's (and its assistant's) `configurable` first, then the environment,
@@ -56,7 +75,11 @@ export function runVariablesOf(kind: string): { fileVariable: string; presetVari
  * ensureRunConfiguration({ configurable: { preset: "moa" } }, { kind: "moa", fileVariable: "MOA_CONFIG", presetVariable: "MOA_PRESET" });
  * // { source: { preset: "moa", topology: "moa", backend: "ollama" }, origin: "configurable.preset" }
  */
-export function ensureRunConfiguration(config: RunnableConfig | undefined, defaults: RunConfigurationDefaults, env: NodeJS.ProcessEnv = process.env): EnsuredRunConfiguration {
+export function ensureRunConfiguration(
+  config: RunnableConfig | undefined,
+  defaults: RunConfigurationDefaults,
+  env: NodeJS.ProcessEnv = process.env,
+): EnsuredRunConfiguration {
   const { kind, fileVariable, presetVariable, defaultPreset } = defaults;
   const parsed = RunConfigurationSchema.safeParse(pick(config?.configurable), { reportInput: true });
   if (!parsed.success) throw ConfigError.fromZod(parsed.error, "the run's configuration", ["configurable"]);
@@ -69,12 +92,17 @@ export function ensureRunConfiguration(config: RunnableConfig | undefined, defau
   const base = { topology: kind, backend, ...(maxTokens !== undefined ? { maxTokens } : {}) };
   // The run's own choice of topology replaces the environment's entirely.
   if (own.configFile !== undefined) return { source: { ...base, file: own.configFile }, origin: "configurable.configFile" };
-  if (own.preset !== undefined) return { source: { ...base, preset: checkPreset(own.preset, defaults, "configurable.preset") }, origin: "configurable.preset" };
+  if (own.preset !== undefined)
+    return { source: { ...base, preset: checkPreset(own.preset, defaults, "configurable.preset") }, origin: "configurable.preset" };
   if (env[fileVariable]) return { source: { ...base, file: env[fileVariable] }, origin: fileVariable };
-  if (env[presetVariable]) return { source: { ...base, preset: checkPreset(env[presetVariable], defaults, presetVariable) }, origin: presetVariable };
+  if (env[presetVariable])
+    return { source: { ...base, preset: checkPreset(env[presetVariable], defaults, presetVariable) }, origin: presetVariable };
   const fallback = defaultPreset;
   if (fallback === undefined) {
-    throw new ConfigError([{ path: "configurable", message: `the "${kind}" graph has no default preset; set configurable.configFile or ${fileVariable}` }], "the run's configuration");
+    throw new ConfigError(
+      [{ path: "configurable", message: `the "${kind}" graph has no default preset; set configurable.configFile or ${fileVariable}` }],
+      "the run's configuration",
+    );
   }
   return { source: { ...base, preset: fallback }, origin: "default" };
 }
@@ -87,10 +115,14 @@ function pick(configurable: Record<string, unknown> | undefined): Record<string,
 }
 
 function chooseBackend(own: string | undefined, env: NodeJS.ProcessEnv): string {
-  const [value, field] = own !== undefined ? [own, "configurable.backend"] : env.MOA_BACKEND ? [env.MOA_BACKEND, "MOA_BACKEND"] : ["ollama", "backend"];
+  const [value, field] =
+    own !== undefined ? [own, "configurable.backend"] : env.MOA_BACKEND ? [env.MOA_BACKEND, "MOA_BACKEND"] : ["ollama", "backend"];
   const choices = presetBackends().map((p) => p.name);
   if (!choices.includes(value)) {
-    throw new ConfigError([{ path: field, message: `unknown backend "${value}"; expected one of ${choices.map((c) => `"${c}"`).join(", ")}` }], "the run's configuration");
+    throw new ConfigError(
+      [{ path: field, message: `unknown backend "${value}"; expected one of ${choices.map((c) => `"${c}"`).join(", ")}` }],
+      "the run's configuration",
+    );
   }
   return value;
 }
@@ -98,7 +130,11 @@ function chooseBackend(own: string | undefined, env: NodeJS.ProcessEnv): string 
 function parseMaxTokens(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new ConfigError([{ path: "MOA_MAX_TOKENS", message: `expected a whole number from 1 to 1000000, got "${raw}"` }], "the environment");
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw new ConfigError(
+      [{ path: "MOA_MAX_TOKENS", message: `expected a whole number from 1 to 1000000, got "${raw}"` }],
+      "the environment",
+    );
   return n;
 }
 
@@ -106,7 +142,12 @@ function checkPreset(name: string, { kind, presets }: RunConfigurationDefaults, 
   if (presets.some((p) => p.name === name)) return name;
   const own = presets.map((p) => `"${p.name}"`).join(", ") || "none";
   throw new ConfigError(
-    [{ path: field, message: `"${name}" is not a preset of this graph, which serves ${kind} topologies (its presets: ${own}); other kinds have graphs of their own (see \`moa presets\`)` }],
+    [
+      {
+        path: field,
+        message: `"${name}" is not a preset of this graph, which serves ${kind} topologies (its presets: ${own}); other kinds have graphs of their own (see \`moa presets\`)`,
+      },
+    ],
     "the run's configuration",
   );
 }

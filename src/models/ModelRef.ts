@@ -20,5 +20,10 @@ export interface ModelRef {
  * if (isModelRef(agent.model)) console.log(agent.model.provider);
  */
 export function isModelRef(value: unknown): value is ModelRef {
-  return typeof value === "object" && value !== null && typeof (value as { provider?: unknown }).provider === "string" && typeof (value as { model?: unknown }).model === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { provider?: unknown }).provider === "string" &&
+    typeof (value as { model?: unknown }).model === "string"
+  );
 }

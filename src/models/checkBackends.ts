@@ -66,7 +66,10 @@ export interface CheckBackendsOptions {
  * const { problems, runnable } = await checkBackends(loadConfig({ preset: "moa-lite" }));
  * if (!runnable) throw new BackendUnavailableError(problems);
  */
-export async function checkBackends({ requirements, optional = [] }: PreflightTarget, { env = process.env, timeoutMs = 3_000 }: CheckBackendsOptions = {}): Promise<{ problems: BackendProblem[]; runnable: boolean }> {
+export async function checkBackends(
+  { requirements, optional = [] }: PreflightTarget,
+  { env = process.env, timeoutMs = 3_000 }: CheckBackendsOptions = {},
+): Promise<{ problems: BackendProblem[]; runnable: boolean }> {
   const groups = new Map<string, { backend: string; probe: (agents: RefAgent[]) => Promise<ProbeFinding[]>; agents: RefAgent[] }>();
   const everyAgent = [...new Map([...requirements.flat(), ...optional].map((agent) => [agent.id, agent])).values()];
   for (const agent of everyAgent) {
@@ -76,11 +79,19 @@ export async function checkBackends({ requirements, optional = [] }: PreflightTa
     const probe = provider.probe;
     if (!probe) continue;
     const key = `${provider.name} ${provider.endpointKey?.(refAgent, env) ?? ""}`;
-    const group = groups.get(key) ?? { backend: provider.name, probe: (agents: RefAgent[]) => probe.call(provider, agents, { env, timeoutMs }), agents: [] };
+    const group = groups.get(key) ?? {
+      backend: provider.name,
+      probe: (agents: RefAgent[]) => probe.call(provider, agents, { env, timeoutMs }),
+      agents: [],
+    };
     group.agents.push(refAgent);
     groups.set(key, group);
   }
-  const findings = (await Promise.all([...groups.values()].map(async ({ backend, probe, agents }) => (await probe(agents)).map((finding) => ({ backend, ...finding }))))).flat();
+  const findings = (
+    await Promise.all(
+      [...groups.values()].map(async ({ backend, probe, agents }) => (await probe(agents)).map((finding) => ({ backend, ...finding }))),
+    )
+  ).flat();
   const unusable = new Set(findings.flatMap((f) => f.agents.map((a) => a.id)));
   const runnable = requirements.every((group) => group.some((agent) => !unusable.has(agent.id)));
   return { problems: findings.map((f) => ({ ...f, agents: f.agents.map((a) => a.id) })), runnable };

@@ -35,10 +35,20 @@ export interface ChooseBackendOptions {
  * const { backend, reason } = await chooseBackend({ requested: "auto" });
  * console.error(`backend: ${backend} (${reason})`);
  */
-export async function chooseBackend({ requested = "auto", env = process.env, timeoutMs = 1500, fetch: fetchImpl = fetch }: ChooseBackendOptions = {}): Promise<ChosenBackend> {
+export async function chooseBackend({
+  requested = "auto",
+  env = process.env,
+  timeoutMs = 1500,
+  fetch: fetchImpl = fetch,
+}: ChooseBackendOptions = {}): Promise<ChosenBackend> {
   if (requested !== "auto") {
     const provider = modelProvider(requested);
-    if (!provider?.presets) throw new UsageError(`--backend: expected one of ${backendChoices().map((c) => `"${c}"`).join(", ")}, got "${requested}"`);
+    if (!provider?.presets)
+      throw new UsageError(
+        `--backend: expected one of ${backendChoices()
+          .map((c) => `"${c}"`)
+          .join(", ")}, got "${requested}"`,
+      );
     return { backend: provider.name, reason: "chosen with --backend" };
   }
   const passedOver: string[] = [];

@@ -47,7 +47,9 @@ export function createEmbeddings(ref: string, options: CreateEmbeddingsOptions =
   const parsed = parseModelRef(ref);
   const provider = providerOf(parsed);
   if (!provider.createEmbeddings) {
-    throw new ModelSetupError(`embeddings ${ref}: "${parsed.provider}:" models cannot embed here; use an embedding model of a provider that can (e.g. "ollama:" or "openai:")`);
+    throw new ModelSetupError(
+      `embeddings ${ref}: "${parsed.provider}:" models cannot embed here; use an embedding model of a provider that can (e.g. "ollama:" or "openai:")`,
+    );
   }
   return provider.createEmbeddings(parsed, { ...rest, timeoutMs, maxRetries, env });
 }

@@ -11,7 +11,13 @@ export { ModelSettingsSchema, BUILTIN_SETTINGS, parseParamCount, type ModelSetti
 export { createChatModel, createModelSafely, ModelSetupError } from "./createChatModel.js";
 export { createEmbeddings, type CreateEmbeddingsOptions } from "./createEmbeddings.js";
 export { UnavailableChatModel } from "./UnavailableChatModel.js";
-export { checkBackends, BackendUnavailableError, type BackendProblem, type CheckBackendsOptions, type PreflightTarget } from "./checkBackends.js";
+export {
+  checkBackends,
+  BackendUnavailableError,
+  type BackendProblem,
+  type CheckBackendsOptions,
+  type PreflightTarget,
+} from "./checkBackends.js";
 export { prepareModels } from "./prepareModels.js";
 export { ModelsNotReadyError } from "./ModelsNotReadyError.js";
 export { chooseBackend, backendChoices, type BackendChoice, type ChooseBackendOptions, type ChosenBackend } from "./chooseBackend.js";
@@ -23,7 +29,16 @@ export { activeParamsOf } from "./activeParamsOf.js";
 export { describeError } from "./describeError.js";
 export type { OnTransferProgress, TransferProgress } from "./progress.js";
 export { registerModelProvider, modelProvider, modelProviders, presetBackends } from "./providers/registry.js";
-export type { DetectOptions, ModelProvider, PrepareContext, ProbeFinding, ProbeOptions, ProgressSink, RefAgent, RefParts } from "./providers/ModelProvider.js";
+export type {
+  DetectOptions,
+  ModelProvider,
+  PrepareContext,
+  ProbeFinding,
+  ProbeOptions,
+  ProgressSink,
+  RefAgent,
+  RefParts,
+} from "./providers/ModelProvider.js";
 export { parseNamedRef } from "./providers/parseNamedRef.js";
 export { ollamaProvider } from "./providers/ollama/ollamaProvider.js";
 export { resolveOllamaUrl, DEFAULT_OLLAMA_URL } from "./providers/ollama/resolveOllamaUrl.js";

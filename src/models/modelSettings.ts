@@ -10,8 +10,18 @@ export const ModelSettingsSchema = z.strictObject({
   maxTokens: z.number().int().min(1).max(1_000_000).optional().describe("Maximum tokens to generate"),
   topP: z.number().gt(0).max(1).optional().describe("Nucleus sampling probability mass, (0, 1]"),
   topK: z.number().int().min(1).max(100_000).optional().describe("Sample from the k most likely tokens"),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe("Random seed for reproducible sampling"),
-  stop: z.array(z.string().min(1, "expected a non-empty stop sequence")).max(16, "expected at most 16 stop sequences").optional().describe("Stop sequences"),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional()
+    .describe("Random seed for reproducible sampling"),
+  stop: z
+    .array(z.string().min(1, "expected a non-empty stop sequence"))
+    .max(16, "expected at most 16 stop sequences")
+    .optional()
+    .describe("Stop sequences"),
   contextWindow: z
     .number()
     .int()
@@ -33,7 +43,9 @@ export const ModelSettingsSchema = z.strictObject({
     .min(0)
     .max(60_000)
     .optional()
-    .describe("Wait before the first retry in milliseconds, doubled on each retry (with jitter, at most 10 s); a 429's Retry-After wins; default 500"),
+    .describe(
+      "Wait before the first retry in milliseconds, doubled on each retry (with jitter, at most 10 s); a 429's Retry-After wins; default 500",
+    ),
   baseUrl: z
     .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
     .optional()
@@ -76,7 +88,9 @@ const PARAM_UNITS: Record<string, number> = { K: 1e3, M: 1e6, B: 1e9, T: 1e12 };
 /** "1.5B" -> 1_500_000_000. */
 export function parseParamCount(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([KMBT])$/i.exec(text.trim());
-  if (!match?.[1] || !match[2]) throw new ConfigError([{ path: "activeParams", message: `expected a count such as 7000000000, "7B", "1.5B" or "360M", got "${text}"` }]);
+  if (!match?.[1] || !match[2])
+    throw new ConfigError([
+      { path: "activeParams", message: `expected a count such as 7000000000, "7B", "1.5B" or "360M", got "${text}"` },
+    ]);
   return Number(match[1]) * (PARAM_UNITS[match[2].toUpperCase()] ?? 1);
 }
-

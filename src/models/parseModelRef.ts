@@ -30,7 +30,9 @@ export function parseModelRef(text: string): ModelRef {
   const provider = modelProvider(prefix);
   if (!provider) {
     const prefixes = modelProviders().flatMap((p) => [p.name, ...(p.aliases ?? [])]);
-    throw new ModelRefError(`unknown model provider "${prefix}" in "${text}"; expected one of ${prefixes.map((p) => `"${p}:"`).join(", ")}`);
+    throw new ModelRefError(
+      `unknown model provider "${prefix}" in "${text}"; expected one of ${prefixes.map((p) => `"${p}:"`).join(", ")}`,
+    );
   }
   return provider.parseRef({ prefix, rest: trimmed.slice(colon + 1), text });
 }
@@ -49,6 +51,8 @@ export function formatModelRef(ref: ModelRef): string {
 
 /** `"ollama:<name>[@<baseUrl>]", "openai:<name>[@<baseUrl>]" or "llamacpp:<path to .gguf>"`. */
 export function referenceForms(): string {
-  const forms = modelProviders().flatMap((p) => p.syntax).map((form) => `"${form}"`);
+  const forms = modelProviders()
+    .flatMap((p) => p.syntax)
+    .map((form) => `"${form}"`);
   return forms.length > 1 ? `${forms.slice(0, -1).join(", ")} or ${forms.at(-1)}` : (forms[0] ?? "");
 }

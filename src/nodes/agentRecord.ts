@@ -11,5 +11,13 @@ export type AgentRecordBase = Pick<AgentAnswer, "turn" | "layer" | "role" | "age
  * const answer: AgentAnswer = { ...agentRecordBase(agent, turn), error: "timed out", latencyMs: 0, startedAt };
  */
 export function agentRecordBase(agent: ResolvedAgent, turn: number): AgentRecordBase {
-  return { turn, layer: agent.layer, role: agent.role, agent: agent.name, agentIndex: agent.index, nodeId: agent.id, model: agent.modelLabel };
+  return {
+    turn,
+    layer: agent.layer,
+    role: agent.role,
+    agent: agent.name,
+    agentIndex: agent.index,
+    nodeId: agent.id,
+    model: agent.modelLabel,
+  };
 }

@@ -56,7 +56,17 @@ export interface CallAgentOptions {
  * const { answer, message } = await callAgent({ agent, model, messages, turn: 1, config });
  * if (!message) console.error(`${answer.agent} failed after ${answer.attempts} attempt(s): ${answer.error}`);
  */
-export async function callAgent({ agent, model, messages, turn, config, stopSignal, lateReason, contextCuts, reply = false }: CallAgentOptions): Promise<AgentCallResult> {
+export async function callAgent({
+  agent,
+  model,
+  messages,
+  turn,
+  config,
+  stopSignal,
+  lateReason,
+  contextCuts,
+  reply = false,
+}: CallAgentOptions): Promise<AgentCallResult> {
   const startedAt = new Date();
   const started = performance.now();
   const activeParams = await activeParamsOf(agent);
@@ -65,7 +75,15 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
     ...(activeParams !== undefined ? { activeParams } : {}),
     ...(contextCuts ? { contextCuts } : {}),
   };
-  config.writer?.({ event: "agent_start", nodeId: agent.id, layer: agent.layer, agent: agent.name, role: agent.role, model: agent.modelLabel, ...(reply ? { reply } : {}) } satisfies MoAStreamEvent);
+  config.writer?.({
+    event: "agent_start",
+    nodeId: agent.id,
+    layer: agent.layer,
+    agent: agent.name,
+    role: agent.role,
+    model: agent.modelLabel,
+    ...(reply ? { reply } : {}),
+  } satisfies MoAStreamEvent);
 
   const deadline = callDeadline(agent.settings.timeoutMs, config.signal, stopSignal);
   const { signal } = deadline;
@@ -82,7 +100,13 @@ export async function callAgent({ agent, model, messages, turn, config, stopSign
           signal,
           runName: agent.id,
           tags: reply ? [`moa:${agent.role}`, `moa:layer:${agent.layer}`, REPLY_TAG] : [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
-          metadata: { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel, moa_attempt: attempts },
+          metadata: {
+            moa_agent: agent.name,
+            moa_layer: agent.layer,
+            moa_role: agent.role,
+            moa_model: agent.modelLabel,
+            moa_attempt: attempts,
+          },
         }) as Promise<AIMessage>;
         return raceAbort(call, signal);
       },

@@ -57,7 +57,12 @@ export function createExpertNode(options: ExpertNodeOptions) {
   };
 }
 
-async function runAgent({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }, state: MoAStateValue, config: LangGraphRunnableConfig, reply: boolean) {
+async function runAgent(
+  { agent, model }: { agent: ResolvedAgent; model: BaseChatModel },
+  state: MoAStateValue,
+  config: LangGraphRunnableConfig,
+  reply: boolean,
+) {
   // Null means bad input that the first expert reports; the others stand down (see prepareAgentInput).
   const input = await prepareAgentInput({ agent, model, state });
   if (!input) return undefined;

@@ -80,10 +80,13 @@ export function assertPreviousLayer(
   state: { answers: readonly AgentAnswer[]; messages: ReadonlyArray<{ getType(): string }> },
 ): void {
   if (agent.role !== "aggregator" && agent.role !== "final") return;
-  successfulLayerAnswers(state.answers, { layer: agent.layer - 1, turn: currentTurn(state.messages), minSuccessful: agent.previousLayerMinSuccessful });
+  successfulLayerAnswers(state.answers, {
+    layer: agent.layer - 1,
+    turn: currentTurn(state.messages),
+    minSuccessful: agent.previousLayerMinSuccessful,
+  });
 }
 
 function isSuccessful(a: AgentAnswer): boolean {
   return a.error === undefined && typeof a.content === "string" && a.content.trim() !== "";
 }
-

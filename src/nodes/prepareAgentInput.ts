@@ -37,7 +37,15 @@ export interface PreparedAgentInput {
  * const input = await prepareAgentInput({ agent, model, state });
  * if (input) await model.invoke(input.messages);
  */
-export async function prepareAgentInput({ agent, model, state }: { agent: ResolvedAgent; model: BaseChatModel; state: MoAStateValue }): Promise<PreparedAgentInput | null> {
+export async function prepareAgentInput({
+  agent,
+  model,
+  state,
+}: {
+  agent: ResolvedAgent;
+  model: BaseChatModel;
+  state: MoAStateValue;
+}): Promise<PreparedAgentInput | null> {
   let prepared: { turn: number; parts: PromptParts };
   try {
     prepared = collect(agent, state);
@@ -64,7 +72,11 @@ function collect(agent: ResolvedAgent, state: MoAStateValue): { turn: number; pa
   if (!aggregates) assertAnswerable(state.messages);
   const turn = currentTurn(state.messages);
   const references = aggregates
-    ? layerReferences(state.answers, { layer: agent.layer - 1, turn, ...(agent.previousLayerMinSuccessful !== undefined ? { minSuccessful: agent.previousLayerMinSuccessful } : {}) })
+    ? layerReferences(state.answers, {
+        layer: agent.layer - 1,
+        turn,
+        ...(agent.previousLayerMinSuccessful !== undefined ? { minSuccessful: agent.previousLayerMinSuccessful } : {}),
+      })
     : [];
   return {
     turn,

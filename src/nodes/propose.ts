@@ -20,7 +20,14 @@ export function createProposeNode({ agent, model }: { agent: ResolvedAgent; mode
     if (savedAnswer(state, agent.id)) return {};
     const input = await prepareAgentInput({ agent, model, state });
     if (!input) return {};
-    const { answer } = await callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config });
+    const { answer } = await callAgent({
+      agent,
+      model,
+      messages: input.messages,
+      turn: input.turn,
+      contextCuts: input.contextCuts,
+      config,
+    });
     return { answers: [answer] };
   };
 }

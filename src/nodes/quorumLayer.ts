@@ -65,7 +65,17 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
     const calls = running.map(async ({ agent, model }) => {
       // Tasks are matched to their saved results by name and call order, both fixed here.
       const call = task(`call ${agent.id}`, () =>
-        callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, stopSignal: stop.signal, lateReason, reply }),
+        callAgent({
+          agent,
+          model,
+          messages: input.messages,
+          turn: input.turn,
+          contextCuts: input.contextCuts,
+          config,
+          stopSignal: stop.signal,
+          lateReason,
+          reply,
+        }),
       );
       const result = await call();
       if (result.answer.error === undefined) answered++;

@@ -46,7 +46,11 @@ export function createRouteNode({ router, threshold, categories, byCategory, fal
     try {
       // Run inside a runnable so the router's own model calls report to the collector (and to tracing).
       const decision = await RunnableLambda.from((input: string) =>
-        routeWithFallback(router, { text: input, categories, ...(runConfig.signal ? { signal: runConfig.signal } : {}) }, { threshold, fallback: FALLBACK_CATEGORY, categories }),
+        routeWithFallback(
+          router,
+          { text: input, categories, ...(runConfig.signal ? { signal: runConfig.signal } : {}) },
+          { threshold, fallback: FALLBACK_CATEGORY, categories },
+        ),
       ).invoke(text, { callbacks: [collector], runName: "router" });
       const experts = decision.usedFallback ? fallback : (byCategory[decision.category] ?? fallback);
       const withoutExperts = !decision.usedFallback && byCategory[decision.category] === undefined;
@@ -68,7 +72,14 @@ export function createRouteNode({ router, threshold, categories, byCategory, fal
     } catch (error) {
       if (runConfig.signal?.aborted) throw error;
       routerFailed = true;
-      record = { turn, router: router.kind, confidence: 0, usedFallback: true, reason: `router failed: ${describeError(error)}`, experts: fallback };
+      record = {
+        turn,
+        router: router.kind,
+        confidence: 0,
+        usedFallback: true,
+        reason: `router failed: ${describeError(error)}`,
+        experts: fallback,
+      };
     }
     const answers: AgentAnswer[] = [];
     if (routerAgent) {

@@ -11,5 +11,13 @@ import { currentTurn } from "../state/currentTurn.js";
  */
 export function savedAnswer(state: Pick<MoAStateValue, "answers" | "messages">, nodeId: string): AgentAnswer | undefined {
   const turn = currentTurn(state.messages);
-  return state.answers.find((a) => a.turn === turn && a.nodeId === nodeId && a.stage === undefined && a.error === undefined && typeof a.content === "string" && a.content.trim() !== "");
+  return state.answers.find(
+    (a) =>
+      a.turn === turn &&
+      a.nodeId === nodeId &&
+      a.stage === undefined &&
+      a.error === undefined &&
+      typeof a.content === "string" &&
+      a.content.trim() !== "",
+  );
 }

@@ -15,7 +15,8 @@ export class UsageCollector extends BaseCallbackHandler {
   override async handleLLMEnd(output: LLMResult): Promise<void> {
     this.calls++;
     for (const generation of output.generations.flat()) {
-      const usage = (generation as { message?: { usage_metadata?: { input_tokens: number; output_tokens: number } } }).message?.usage_metadata;
+      const usage = (generation as { message?: { usage_metadata?: { input_tokens: number; output_tokens: number } } }).message
+        ?.usage_metadata;
       if (usage) {
         this.input += usage.input_tokens;
         this.output += usage.output_tokens;

@@ -14,7 +14,13 @@ export async function openPostgresRunStore(connectionString: string): Promise<Ru
   await checkpointer.setup();
   await pool.query(`CREATE TABLE IF NOT EXISTS moa_threads (
     thread_id TEXT PRIMARY KEY, source JSONB NOT NULL, title TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
-  const toSummary = (row: { thread_id: string; source: TopologySource; title: string; created_at: Date; updated_at: Date }): ThreadSummary => ({
+  const toSummary = (row: {
+    thread_id: string;
+    source: TopologySource;
+    title: string;
+    created_at: Date;
+    updated_at: Date;
+  }): ThreadSummary => ({
     threadId: row.thread_id,
     source: row.source,
     title: row.title,

@@ -88,7 +88,11 @@ export async function prepareResume(graph: ResumableGraph, config: RunnableConfi
 }
 
 /** The newest checkpoint of `turn` that is about to run `layer`: it has none of the layer's records yet. */
-async function checkpointBefore(graph: ResumableGraph, config: RunnableConfig, { turn, layer }: { turn: number; layer: number }): Promise<StateSnapshot | undefined> {
+async function checkpointBefore(
+  graph: ResumableGraph,
+  config: RunnableConfig,
+  { turn, layer }: { turn: number; layer: number },
+): Promise<StateSnapshot | undefined> {
   for await (const snapshot of graph.getStateHistory(threadOnly(config))) {
     const values = snapshot.values as Partial<MoAStateValue>;
     if (!values.messages || !values.answers || snapshot.next.length === 0) continue;

@@ -54,7 +54,8 @@ export function classifyError(error: unknown, now: number = Date.now()): ErrorCl
   const code = networkCode(error);
   if (code !== undefined) return TRANSIENT_NETWORK_CODES.has(code) ? { retry: true, reason: code } : { retry: false, reason: code };
   // OpenAI's client reports a failed connection without a code of its own (the code, if any, is in `cause`).
-  if (error.name === "APIConnectionError" || error.constructor.name === "APIConnectionError") return { retry: true, reason: "APIConnectionError" };
+  if (error.name === "APIConnectionError" || error.constructor.name === "APIConnectionError")
+    return { retry: true, reason: "APIConnectionError" };
   return { retry: false, reason: "unrecognised error" };
 }
 

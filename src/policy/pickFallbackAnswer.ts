@@ -20,7 +20,10 @@ export function pickFallbackAnswer(answers: readonly AgentAnswer[]): AgentAnswer
   let bestScore = -1;
   for (const candidate of answers) {
     const others = answers.filter((a) => a !== candidate);
-    const score = others.length === 0 ? 0 : others.reduce((sum, a) => sum + lexicalSimilarity(candidate.content ?? "", a.content ?? ""), 0) / others.length;
+    const score =
+      others.length === 0
+        ? 0
+        : others.reduce((sum, a) => sum + lexicalSimilarity(candidate.content ?? "", a.content ?? ""), 0) / others.length;
     // Strictly greater: an equal score keeps the earlier (declared first) answer.
     if (score > bestScore) {
       best = candidate;

@@ -35,7 +35,12 @@ export function buildRouteMessages(input: RouteMessagesInput): BaseMessage[] {
       return description ? `- ${category}: ${description}` : `- ${category}`;
     })
     .join("\n");
-  const system = [input.promptPrefix?.trim(), ROUTE_INSTRUCTION, `${ROUTE_CATEGORIES_HEADING}\n${list}`, input.askForJson ? ROUTE_JSON_INSTRUCTION : undefined]
+  const system = [
+    input.promptPrefix?.trim(),
+    ROUTE_INSTRUCTION,
+    `${ROUTE_CATEGORIES_HEADING}\n${list}`,
+    input.askForJson ? ROUTE_JSON_INSTRUCTION : undefined,
+  ]
     .filter((part): part is string => Boolean(part))
     .join("\n\n");
   const conversation = input.conversation?.trim();

@@ -57,15 +57,19 @@ export interface EmbeddingRouter extends Router {
  */
 export function createEmbeddingRouter(options: EmbeddingRouterOptions): EmbeddingRouter {
   const { embeddings, examples, k = 5, categories, minSimilarity = 0 } = options;
-  if (!Array.isArray(examples) || examples.length === 0) throw new RouterConfigError("createEmbeddingRouter: examples is empty; give at least one labelled example");
-  if (!Number.isInteger(k) || k < 1) throw new RouterConfigError(`createEmbeddingRouter: k must be a whole number of at least 1, got ${String(k)}`);
+  if (!Array.isArray(examples) || examples.length === 0)
+    throw new RouterConfigError("createEmbeddingRouter: examples is empty; give at least one labelled example");
+  if (!Number.isInteger(k) || k < 1)
+    throw new RouterConfigError(`createEmbeddingRouter: k must be a whole number of at least 1, got ${String(k)}`);
   if (typeof minSimilarity !== "number" || !(minSimilarity >= -1 && minSimilarity <= 1)) {
     throw new RouterConfigError(`createEmbeddingRouter: minSimilarity must be a number from -1 to 1, got ${String(minSimilarity)}`);
   }
   if (categories !== undefined) checkCategories(categories, "createEmbeddingRouter categories");
   for (const [index, example] of examples.entries()) {
-    if (typeof example?.text !== "string" || example.text.trim() === "") throw new RouterConfigError(`createEmbeddingRouter: example ${index} has no text`);
-    if (typeof example.category !== "string" || example.category.trim() === "") throw new RouterConfigError(`createEmbeddingRouter: example ${index} has no category`);
+    if (typeof example?.text !== "string" || example.text.trim() === "")
+      throw new RouterConfigError(`createEmbeddingRouter: example ${index} has no text`);
+    if (typeof example.category !== "string" || example.category.trim() === "")
+      throw new RouterConfigError(`createEmbeddingRouter: example ${index} has no category`);
     if (categories !== undefined && !categories.includes(example.category)) {
       throw new RouterConfigError(
         `createEmbeddingRouter: example ${index} ("${example.text.slice(0, 40)}") is labelled "${example.category}", which is not one of the categories (${categories.join(", ")})`,
@@ -83,7 +87,9 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
         return examples.map((e, i) => ({ ...e, vector: vectors[i] ?? [] }));
       },
       (error: unknown) => {
-        throw new RouterError(`embedding the routing examples failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new RouterError(`embedding the routing examples failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       },
     );
     // A failure is not cached: the next route retries (the server may have been starting up).
@@ -106,7 +112,9 @@ export function createEmbeddingRouter(options: EmbeddingRouterOptions): Embeddin
       const [known, query] = await wait(Promise.all([embedExamples(), embeddings.embedQuery(input.text)]));
       const dimensions = known[0]?.vector.length ?? 0;
       if (!Array.isArray(query) || query.length !== dimensions) {
-        throw new RouterError(`the text's embedding has ${Array.isArray(query) ? query.length : "no"} dimensions, the examples' have ${dimensions}`);
+        throw new RouterError(
+          `the text's embedding has ${Array.isArray(query) ? query.length : "no"} dimensions, the examples' have ${dimensions}`,
+        );
       }
       return voteNearest(query, known, { categories: input.categories, k, minSimilarity });
     },

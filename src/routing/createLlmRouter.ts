@@ -83,8 +83,18 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
 
   const structured = async (input: RouteInput): Promise<LlmRouteDecision> => {
     const schema = routeSchema(input.categories);
-    const messages = buildRouteMessages({ categories: input.categories, descriptions, promptPrefix, askForJson: false, text: input.text, conversation: input.conversation });
-    const answer: unknown = await settle(model.withStructuredOutput(schema, { name: "route" }).invoke(messages, { signal: input.signal }), input.signal);
+    const messages = buildRouteMessages({
+      categories: input.categories,
+      descriptions,
+      promptPrefix,
+      askForJson: false,
+      text: input.text,
+      conversation: input.conversation,
+    });
+    const answer: unknown = await settle(
+      model.withStructuredOutput(schema, { name: "route" }).invoke(messages, { signal: input.signal }),
+      input.signal,
+    );
     // Not every implementation validates against the schema (BaseChatModel's tool-call path does not).
     const reading = readLlmAnswer(answer, input.categories);
     if (!reading.ok) throw new RouterError(`structured output ${reading.problem}`);
@@ -92,7 +102,14 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
   };
 
   const fromJsonText = async (input: RouteInput): Promise<LlmRouteDecision> => {
-    const messages = buildRouteMessages({ categories: input.categories, descriptions, promptPrefix, askForJson: true, text: input.text, conversation: input.conversation });
+    const messages = buildRouteMessages({
+      categories: input.categories,
+      descriptions,
+      promptPrefix,
+      askForJson: true,
+      text: input.text,
+      conversation: input.conversation,
+    });
     const reply = await settle(model.invoke(messages, { signal: input.signal }), input.signal);
     const found = parseFirstJsonObject(reply.text);
     const reading = readLlmAnswer(found, input.categories);

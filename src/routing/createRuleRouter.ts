@@ -41,7 +41,9 @@ export function createRuleRouter(options: RuleRouterOptions): Router {
   if (categories !== undefined) {
     for (const [index, rule] of compiled.entries()) {
       if (!categories.includes(rule.category)) {
-        throw new RouterConfigError(`createRuleRouter: rule ${index} names category "${rule.category}", which is not one of the categories (${categories.join(", ")})`);
+        throw new RouterConfigError(
+          `createRuleRouter: rule ${index} names category "${rule.category}", which is not one of the categories (${categories.join(", ")})`,
+        );
       }
     }
   }

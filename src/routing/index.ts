@@ -20,12 +20,7 @@ export { readLlmAnswer, type LlmAnswerReading } from "./readLlmAnswer.js";
 export { parseFirstJsonObject } from "./parseFirstJsonObject.js";
 export { createRuleRouter, type RuleRouterOptions } from "./createRuleRouter.js";
 export { compileRule, type CompiledRule, type RoutingRule } from "./compileRule.js";
-export {
-  createEmbeddingRouter,
-  type EmbeddingRouter,
-  type EmbeddingRouterOptions,
-  type RoutingExample,
-} from "./createEmbeddingRouter.js";
+export { createEmbeddingRouter, type EmbeddingRouter, type EmbeddingRouterOptions, type RoutingExample } from "./createEmbeddingRouter.js";
 export { voteNearest, type EmbeddedExample, type VoteOptions } from "./voteNearest.js";
 export { cosineSimilarity } from "../util/cosineSimilarity.js";
 export { pickTopCategory, type TopCategory } from "./pickTopCategory.js";

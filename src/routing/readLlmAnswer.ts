@@ -43,7 +43,8 @@ export function readLlmAnswer(answer: unknown, categories: readonly string[]): L
 }
 
 function readConfidence(value: unknown): number | undefined {
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.trim().replace(/%$/, "")) : NaN;
+  const n =
+    typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.trim().replace(/%$/, "")) : NaN;
   if (!Number.isFinite(n) || n < 0) return undefined;
   if (n <= 1) return n;
   if (n <= 100) return n / 100;

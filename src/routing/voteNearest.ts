@@ -42,7 +42,12 @@ export function voteNearest(query: readonly number[], examples: readonly Embedde
   const top = pickTopCategory(weights, options.categories);
   const best = neighbours[0]?.similarity ?? 0;
   if (!top) {
-    return { category: undefined, confidence: 0, scores: {}, reason: `no example is similar enough to vote (best similarity ${round(best)})` };
+    return {
+      category: undefined,
+      confidence: 0,
+      scores: {},
+      reason: `no example is similar enough to vote (best similarity ${round(best)})`,
+    };
   }
   const forWinner = voters.filter((n) => n.example.category === top.winner).length;
   const tie = top.tiedWith.length ? `; tied with ${top.tiedWith.join(", ")}, chose the first listed` : "";

@@ -61,7 +61,9 @@ export function unwrapError(error: { error?: unknown; message?: unknown } | unde
   if (!error || error.error !== "Error" || typeof error.message !== "string") return undefined;
   try {
     const inner = JSON.parse(error.message) as { error?: unknown; message?: unknown };
-    return typeof inner.error === "string" && typeof inner.message === "string" ? { error: inner.error, message: inner.message } : undefined;
+    return typeof inner.error === "string" && typeof inner.message === "string"
+      ? { error: inner.error, message: inner.message }
+      : undefined;
   } catch {
     return undefined;
   }

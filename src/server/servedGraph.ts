@@ -39,7 +39,9 @@ export function servedGraph(kind: string): (config?: LangGraphRunnableConfig) =>
       topology = loadConfig(source);
     } catch (error) {
       // Name where the bad choice came from: a variable of the server's or a field of the run's.
-      throw error instanceof ConfigError && origin !== "default" ? new ConfigError(error.issues, `${error.source ?? "the topology"} (chosen by ${origin})`) : error;
+      throw error instanceof ConfigError && origin !== "default"
+        ? new ConfigError(error.issues, `${error.source ?? "the topology"} (chosen by ${origin})`)
+        : error;
     }
     const graph = buildTopologyGraph({ topology, newGraph: newServedGraph }).compile({ name: kind });
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
@@ -52,7 +54,12 @@ function configurationOf(kind: string, config: LangGraphRunnableConfig | undefin
   const definition = topologyDefinition(kind);
   if (!definition) throw new ConfigError([{ path: "graph", message: `no topology kind "${kind}" is registered` }], "langgraph.json");
   if (definition.ensureConfiguration) return definition.ensureConfiguration(config);
-  return ensureRunConfiguration(config, { kind, presets: definition.presets, defaultPreset: definition.defaultPreset, ...runVariablesOf(kind) });
+  return ensureRunConfiguration(config, {
+    kind,
+    presets: definition.presets,
+    defaultPreset: definition.defaultPreset,
+    ...runVariablesOf(kind),
+  });
 }
 
 function modifiedAt(file: string): number {

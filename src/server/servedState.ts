@@ -15,7 +15,10 @@ const messages = (z.array(z.any()) as unknown as z.ZodType<BaseMessage[]>).regis
 
 function appendList<T extends z.ZodType>(schema: T) {
   return z.array(schema).register(registry, {
-    reducer: { fn: (current: z.infer<T>[], update: z.infer<T> | z.infer<T>[]) => current.concat(update), schema: z.union([z.array(schema), schema]) },
+    reducer: {
+      fn: (current: z.infer<T>[], update: z.infer<T> | z.infer<T>[]) => current.concat(update),
+      schema: z.union([z.array(schema), schema]),
+    },
     default: () => [],
   } as never);
 }
@@ -37,5 +40,9 @@ const ServedInput = z.object({ messages });
  * const graph = buildTopologyGraph({ topology, newGraph: newServedGraph }).compile({ name: "moa" });
  */
 export function newServedGraph(): TopologyGraph {
-  return new StateGraph(ServedState, { input: ServedInput, context: RunConfigurationSchema, nodes: [] as string[] }) as unknown as TopologyGraph;
+  return new StateGraph(ServedState, {
+    input: ServedInput,
+    context: RunConfigurationSchema,
+    nodes: [] as string[],
+  }) as unknown as TopologyGraph;
 }

@@ -41,7 +41,13 @@ export const AgentAnswerSchema = z.object({
   contextCuts: z
     .object({
       /** Each cut reference: its 1-based `<response id>` and its size before and after, without the marker. */
-      references: z.array(z.object({ index: z.number().int().positive(), fromTokens: z.number().int().nonnegative(), toTokens: z.number().int().nonnegative() })),
+      references: z.array(
+        z.object({
+          index: z.number().int().positive(),
+          fromTokens: z.number().int().nonnegative(),
+          toTokens: z.number().int().nonnegative(),
+        }),
+      ),
       /** Oldest conversation messages left out of the prompt (never the latest user message). */
       droppedMessages: z.number().int().nonnegative(),
       windowTokens: z.number().int().positive(),
@@ -97,11 +103,14 @@ export type RouteRecord = z.infer<typeof RouteRecordSchema>;
 export type GateRecord = z.infer<typeof GateRecordSchema>;
 
 function appendList<T>(schema: z.ZodType<T>) {
-  return new ReducedValue(z.array(schema).default(() => []), {
-    // Nodes write lists, so the list branch is tried first: LangGraph validates every update.
-    inputSchema: z.union([z.array(schema), schema]),
-    reducer: (current: T[], update: T | T[]) => current.concat(update),
-  });
+  return new ReducedValue(
+    z.array(schema).default(() => []),
+    {
+      // Nodes write lists, so the list branch is tried first: LangGraph validates every update.
+      inputSchema: z.union([z.array(schema), schema]),
+      reducer: (current: T[], update: T | T[]) => current.concat(update),
+    },
+  );
 }
 
 /**

@@ -5,8 +5,7 @@ import { lexicalSimilarities } from "./lexicalSimilarity.js";
 
 /** Options of {@link clusterExtractor}. */
 export type ClusterExtractorOptions =
-  | { similarity: "lexical"; threshold: number }
-  | { similarity: "embedding"; threshold: number; embeddings: EmbeddingsInterface };
+  { similarity: "lexical"; threshold: number } | { similarity: "embedding"; threshold: number; embeddings: EmbeddingsInterface };
 
 /**
  * Extractor for free-text answers: responses whose similarity reaches `threshold` count as the same

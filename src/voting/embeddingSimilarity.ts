@@ -16,10 +16,7 @@ function clampedCosine(a: readonly number[], b: readonly number[]): number {
  * @example
  * const matrix = await embeddingSimilarities(new OllamaEmbeddings({ model: "nomic-embed-text" }), answers);
  */
-export async function embeddingSimilarities(
-  embeddings: EmbeddingsInterface,
-  texts: readonly string[],
-): Promise<number[][]> {
+export async function embeddingSimilarities(embeddings: EmbeddingsInterface, texts: readonly string[]): Promise<number[][]> {
   if (texts.length === 0) return [];
   const vectors = await embeddings.embedDocuments([...texts]);
   if (vectors.length !== texts.length) {

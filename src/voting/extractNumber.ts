@@ -6,8 +6,7 @@ import type { KeyExtractor } from "./AnswerExtractor.js";
  * following "%" or unit is left alone. It may not start inside a word or another number ("x2",
  * "1.2.3"), and a "-" right after a digit is subtraction ("16-7"), not a sign.
  */
-const NUMBER_SOURCE =
-  String.raw`(?<![\p{L}\p{N}])(?<!\d[.,])([-−]?)(?:([$€£])\s?)?([-−]?)(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?`;
+const NUMBER_SOURCE = String.raw`(?<![\p{L}\p{N}])(?<!\d[.,])([-−]?)(?:([$€£])\s?)?([-−]?)(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.(\d+))?`;
 const NUMBERS = new RegExp(NUMBER_SOURCE, "gu");
 
 /** GSM8K's own answer marker; the strongest signal, so it is checked first. */

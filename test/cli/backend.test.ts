@@ -22,22 +22,34 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-
 describe("zero-setup first run on the embedded backend", () => {
   const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
 
   it("falls back to llama.cpp when no Ollama answers, downloads the preset's models with progress, and answers", async () => {
     const ollamaUrl = `http://127.0.0.1:${await unusedPort()}`;
     const env = { OLLAMA_HOST: ollamaUrl, HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
-    const result = await runCli(["run", "Why is the sky blue?", "--no-persist", "--json", "--max-tokens", "16"], { env, timeoutMs: 120_000 });
+    const result = await runCli(["run", "Why is the sky blue?", "--no-persist", "--json", "--max-tokens", "16"], {
+      env,
+      timeoutMs: 120_000,
+    });
     expect(result.stderr).toContain(`backend: llamacpp (no Ollama server at ${ollamaUrl} (connection refused`);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("downloading 4 models on first use");
-    for (const file of ["qwen2.5-0.5b-instruct-q4_k_m.gguf", "SmolLM2-360M-Instruct-Q8_0.gguf", "Llama-3.2-1B-Instruct-Q4_K_M.gguf", "qwen2.5-1.5b-instruct-q4_k_m.gguf"]) {
+    for (const file of [
+      "qwen2.5-0.5b-instruct-q4_k_m.gguf",
+      "SmolLM2-360M-Instruct-Q8_0.gguf",
+      "Llama-3.2-1B-Instruct-Q4_K_M.gguf",
+      "qwen2.5-1.5b-instruct-q4_k_m.gguf",
+    ]) {
       expect(result.stderr).toMatch(new RegExp(`${file.replace(/\./g, "\\.")}.*100%`));
     }
     const document = JSON.parse(result.stdout) as { answers: Array<{ nodeId: string; usage?: { outputTokens: number } }>; answer: string };
-    expect(document.answers.map((a) => a.nodeId).sort()).toEqual(["aggregator", "layer1/llama3.2-1b", "layer1/qwen2.5-0.5b", "layer1/smollm2-360m"]);
+    expect(document.answers.map((a) => a.nodeId).sort()).toEqual([
+      "aggregator",
+      "layer1/llama3.2-1b",
+      "layer1/qwen2.5-0.5b",
+      "layer1/smollm2-360m",
+    ]);
     // Every call generated, within the --max-tokens cap.
     expect(document.answers.map((a) => a.usage?.outputTokens ?? 0).every((n) => n > 0 && n <= 16)).toBe(true);
     expect(hub.requests.filter((r) => r.method === "GET")).toHaveLength(4);
@@ -46,14 +58,18 @@ describe("zero-setup first run on the embedded backend", () => {
   it("lists the cache with each file verified by its published sha256", async () => {
     const result = await runCli(["models"], { env: { MOA_MODELS_DIR: modelsDir } });
     expect(result.code).toBe(0);
-    for (const uri of MOA_LITE_FILES) expect(result.stdout).toMatch(new RegExp(`${uri.replace(/[.]/g, "\\.")}\\s+\\S+ \\S+\\s+sha256 verified`));
+    for (const uri of MOA_LITE_FILES)
+      expect(result.stdout).toMatch(new RegExp(`${uri.replace(/[.]/g, "\\.")}\\s+\\S+ \\S+\\s+sha256 verified`));
     expect(result.stdout).toMatch(/^4 files, .* in /m);
   });
 
   it("uses the cache on the next run: no request reaches the hub", async () => {
     hub.clearRequests();
     const env = { OLLAMA_HOST: `http://127.0.0.1:${await unusedPort()}`, HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
-    const result = await runCli(["run", "Again?", "--no-persist", "--backend", "llamacpp", "--max-tokens", "8"], { env, timeoutMs: 120_000 });
+    const result = await runCli(["run", "Again?", "--no-persist", "--backend", "llamacpp", "--max-tokens", "8"], {
+      env,
+      timeoutMs: 120_000,
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("backend: llamacpp (chosen with --backend)");
     expect(result.stderr).not.toContain("downloading");
@@ -145,7 +161,10 @@ describe("an interrupted download", () => {
 describe("review fixes", () => {
   it("Ctrl-C during a download exits 130 and keeps the partial file", async () => {
     const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
-    const slow = await startFileServer({ files: { [hfFilePath(parseHfUri(GGUF_MODELS.qwen05))]: TINY_GGUF }, behavior: { chunkBytes: 16 * 1024, chunkDelayMs: 100 } });
+    const slow = await startFileServer({
+      files: { [hfFilePath(parseHfUri(GGUF_MODELS.qwen05))]: TINY_GGUF },
+      behavior: { chunkBytes: 16 * 1024, chunkDelayMs: 100 },
+    });
     try {
       const partial = path.join(modelsDir, "Qwen", "Qwen2.5-0.5B-Instruct-GGUF", "main", "qwen2.5-0.5b-instruct-q4_k_m.gguf.partial");
       const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist"], {
@@ -185,19 +204,31 @@ describe("review fixes", () => {
   });
 
   it("rejects a malformed memory limit as a configuration error (exit 2)", async () => {
-    const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")), MOA_LLAMACPP_MEMORY_LIMIT: "plenty" };
+    const env = {
+      HF_ENDPOINT: hub.url,
+      MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")),
+      MOA_LLAMACPP_MEMORY_LIMIT: "plenty",
+    };
     const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist"], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('MOA_LLAMACPP_MEMORY_LIMIT: expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"');
+    expect(result.stderr).toContain(
+      'MOA_LLAMACPP_MEMORY_LIMIT: expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"',
+    );
   });
 
   it("a continued thread says it keeps the thread's backend", async () => {
     const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
     const db = path.join(modelsDir, "runs.sqlite");
     const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
-    const first = await runCli(["run", "Hi", "--backend", "llamacpp", "--max-tokens", "4", "--db", db, "--thread", "kept"], { env, timeoutMs: 120_000 });
+    const first = await runCli(["run", "Hi", "--backend", "llamacpp", "--max-tokens", "4", "--db", db, "--thread", "kept"], {
+      env,
+      timeoutMs: 120_000,
+    });
     expect(first.code).toBe(0);
-    const next = await runCli(["run", "And?", "--max-tokens", "4", "--db", db, "--thread", "kept"], { env: { ...env, OLLAMA_HOST: `127.0.0.1:${await unusedPort()}` }, timeoutMs: 120_000 });
+    const next = await runCli(["run", "And?", "--max-tokens", "4", "--db", db, "--thread", "kept"], {
+      env: { ...env, OLLAMA_HOST: `127.0.0.1:${await unusedPort()}` },
+      timeoutMs: 120_000,
+    });
     expect(next.code).toBe(0);
     expect(next.stderr).toContain("backend: llamacpp (kept from thread kept)");
   }, 240_000);
@@ -207,7 +238,9 @@ describe("without internet", () => {
   it("names the URL that failed and how to use a local GGUF instead (exit 3)", async () => {
     const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
     const offline = `http://127.0.0.1:${await unusedPort()}`;
-    const result = await runCli(["run", "Hi", "--no-persist", "--backend", "llamacpp"], { env: { HF_ENDPOINT: offline, MOA_MODELS_DIR: modelsDir } });
+    const result = await runCli(["run", "Hi", "--no-persist", "--backend", "llamacpp"], {
+      env: { HF_ENDPOINT: offline, MOA_MODELS_DIR: modelsDir },
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`${offline}/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf`);
     expect(result.stderr).toContain("llamacpp:");
@@ -220,7 +253,11 @@ describe("Ollama backend", () => {
   beforeAll(async () => {
     ollama = await startOllamaDouble({
       models: { "qwen2.5:1.5b": { reply: "proposal" } },
-      pullable: { "llama3.2:1b": 3_000_000, "gemma2:2b": 4_000_000, "qwen2.5:3b": { totalBytes: 5_000_000, behavior: { reply: "aggregated" } } },
+      pullable: {
+        "llama3.2:1b": 3_000_000,
+        "gemma2:2b": 4_000_000,
+        "qwen2.5:3b": { totalBytes: 5_000_000, behavior: { reply: "aggregated" } },
+      },
     });
   });
   afterAll(() => ollama.close());

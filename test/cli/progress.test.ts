@@ -9,7 +9,12 @@ import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js
 const ESC = "\x1b";
 
 /** A renderer writing into an array, on a clock the test moves. */
-function harness(options: { isTTY: boolean; columns?: number }): { out: string[]; renderer: ProgressRenderer; at: (ms: number) => void; text: () => string } {
+function harness(options: { isTTY: boolean; columns?: number }): {
+  out: string[];
+  renderer: ProgressRenderer;
+  at: (ms: number) => void;
+  text: () => string;
+} {
   let t = 0;
   const out: string[] = [];
   const stream = { write: (chunk: string) => void out.push(chunk), ...(options.columns !== undefined ? { columns: options.columns } : {}) };
@@ -88,7 +93,8 @@ describe("createProgressRenderer without a terminal", () => {
 
   it("keeps two concurrent transfers apart, padding labels to the longest seen", () => {
     const { renderer, at, text } = harness({ isTTY: false });
-    const a = (completedBytes: number, done = false): void => renderer.update({ id: "a", label: "a.gguf", completedBytes, totalBytes: 1_000_000, done });
+    const a = (completedBytes: number, done = false): void =>
+      renderer.update({ id: "a", label: "a.gguf", completedBytes, totalBytes: 1_000_000, done });
     const b = (completedBytes: number, done = false): void =>
       renderer.update({ id: "b", label: "bigger-model.gguf", completedBytes, totalBytes: 4_000_000, done });
     a(0);
@@ -131,7 +137,7 @@ describe("createProgressRenderer without a terminal", () => {
       renderer.done();
       const lines = out.join("").trimEnd().split("\n");
       expect(lines[0]).toBe("qwen2.5:1.5b  pulling manifest");
-      expect(lines.at(-1)).toMatch(/^qwen2\.5:1\.5b  #{20} 100%  986\.0 MB in \d+\.\d s$/);
+      expect(lines.at(-1)).toMatch(/^qwen2\.5:1\.5b {2}#{20} 100% {2}986\.0 MB in \d+\.\d s$/);
       expect(lines.filter((l) => l.includes(" 100% "))).toHaveLength(1);
       expect(out.join("")).not.toContain(ESC);
     } finally {
@@ -167,7 +173,9 @@ describe("createProgressRenderer on a terminal", () => {
     at(110);
     x(200_000_000);
     expect(out).toHaveLength(3);
-    expect(out[2]).toMatch(new RegExp(`^${ESC}\\[1A\\r${ESC}\\[2Kllama3\\.2  ██░{18}  10%  200\\.0 MB/2\\.0 GB  [\\d.]+ GB/s  eta [\\d.]+ s\\n$`));
+    expect(out[2]).toMatch(
+      new RegExp(`^${ESC}\\[1A\\r${ESC}\\[2Kllama3\\.2  ██░{18}  10%  200\\.0 MB/2\\.0 GB  [\\d.]+ GB/s  eta [\\d.]+ s\\n$`),
+    );
 
     at(120);
     renderer.update({ id: "y", label: "tiny.gguf", completedBytes: 0, totalBytes: 1_000 });
@@ -205,19 +213,30 @@ describe("createProgressRenderer on a terminal", () => {
     renderer.done();
     expect(out).toHaveLength(2);
     expect(out[1]).toBe(`${up(1)}\r${ESC}[2Kmodel.gguf  ██████████░░░░░░░\n`);
-    for (const chunk of out) for (const drawn of chunk.split("\n").slice(0, -1)) expect(drawn.replace(/^[\s\S]*\x1b\[2K/, "").length).toBeLessThan(30);
+    const afterClear = new RegExp(`^[\\s\\S]*${ESC}\\[2K`);
+    for (const chunk of out)
+      for (const drawn of chunk.split("\n").slice(0, -1)) expect(drawn.replace(afterClear, "").length).toBeLessThan(30);
   });
 });
 
 describe("announced labels", () => {
   it("line up every transfer's columns from the first line on", () => {
     const lines: string[] = [];
-    const renderer = createProgressRenderer({ stream: { write: (text: string) => lines.push(text) }, isTTY: false, now: () => 0, labels: ["short.gguf", "a-much-longer-name.gguf"] });
+    const renderer = createProgressRenderer({
+      stream: { write: (text: string) => lines.push(text) },
+      isTTY: false,
+      now: () => 0,
+      labels: ["short.gguf", "a-much-longer-name.gguf"],
+    });
     renderer.update({ id: "a", label: "short.gguf", completedBytes: 0, totalBytes: 1000 });
     renderer.update({ id: "a", label: "short.gguf", completedBytes: 1000, totalBytes: 1000, done: true });
     renderer.update({ id: "b", label: "a-much-longer-name.gguf", completedBytes: 0, totalBytes: 1000 });
     renderer.done();
-    const barColumns = lines.join("").split("\n").filter(Boolean).map((line) => line.search(/[#-]{20}/));
+    const barColumns = lines
+      .join("")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.search(/[#-]{20}/));
     expect(barColumns).toHaveLength(3);
     expect(new Set(barColumns)).toEqual(new Set(["a-much-longer-name.gguf  ".length]));
   });

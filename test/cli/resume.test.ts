@@ -21,7 +21,14 @@ beforeAll(async () => {
   });
   writeFileSync(
     configFile,
-    ["defaults: { retries: 0 }", "layers:", "  - agents: [ollama:p1:1b, ollama:p2:1b]", "  - agents: [ollama:q1:1b, ollama:q2:1b]", "aggregator: ollama:agg:3b", ""].join("\n"),
+    [
+      "defaults: { retries: 0 }",
+      "layers:",
+      "  - agents: [ollama:p1:1b, ollama:p2:1b]",
+      "  - agents: [ollama:q1:1b, ollama:q2:1b]",
+      "aggregator: ollama:agg:3b",
+      "",
+    ].join("\n"),
   );
 });
 afterAll(() => ollama.close());
@@ -76,7 +83,9 @@ describe("crash and resume", () => {
   it("continues a conversation on a thread with the thread's topology", async () => {
     const db = path.join(dir, "runs.sqlite");
     ollama.clearCalls();
-    const next = await runCli(["run", "And a follow-up?", "--db", db, "--thread", "crash-1", "--json"], { env: { OLLAMA_HOST: ollama.url } });
+    const next = await runCli(["run", "And a follow-up?", "--db", db, "--thread", "crash-1", "--json"], {
+      env: { OLLAMA_HOST: ollama.url },
+    });
     expect(next.code).toBe(0);
     // The aggregator received the whole conversation: first question, first answer, follow-up.
     const roles = ollama.callsFor("agg:3b")[0]!.messages.map((m) => m.role);
@@ -100,7 +109,17 @@ describe("resume after a failed run", () => {
   it("calls only the agents that failed again, then answers", async () => {
     const db = path.join(dir, "failed.sqlite");
     const config = path.join(dir, "strict.yaml");
-    writeFileSync(config, ["defaults: { retries: 0 }", "layers:", "  - agents: [ollama:steady:1b, ollama:shaky:1b]", "    minSuccessful: 2", "aggregator: ollama:judge:3b", ""].join("\n"));
+    writeFileSync(
+      config,
+      [
+        "defaults: { retries: 0 }",
+        "layers:",
+        "  - agents: [ollama:steady:1b, ollama:shaky:1b]",
+        "    minSuccessful: 2",
+        "aggregator: ollama:judge:3b",
+        "",
+      ].join("\n"),
+    );
     const double = await startOllamaDouble({
       models: {
         "steady:1b": { reply: "steady proposal" },
@@ -134,16 +153,36 @@ describe("crash inside a quorum layer", () => {
   it("keeps the calls that had finished when the process is killed mid-layer", async () => {
     const db = path.join(dir, "quorum.sqlite");
     const config = path.join(dir, "quorum.yaml");
-    writeFileSync(config, ["defaults: { retries: 0 }", "layers:", "  - agents: [ollama:f1:1b, ollama:f2:1b, ollama:slow:1b]", "    quorum: { min: 3 }", "aggregator: ollama:judge:3b", ""].join("\n"));
+    writeFileSync(
+      config,
+      [
+        "defaults: { retries: 0 }",
+        "layers:",
+        "  - agents: [ollama:f1:1b, ollama:f2:1b, ollama:slow:1b]",
+        "    quorum: { min: 3 }",
+        "aggregator: ollama:judge:3b",
+        "",
+      ].join("\n"),
+    );
     const double = await startOllamaDouble({
-      models: { "f1:1b": { reply: "one" }, "f2:1b": { reply: "two" }, "slow:1b": { reply: "three", latencyMs: 20_000 }, "judge:3b": { reply: "judged" } },
+      models: {
+        "f1:1b": { reply: "one" },
+        "f2:1b": { reply: "two" },
+        "slow:1b": { reply: "three", latencyMs: 20_000 },
+        "judge:3b": { reply: "judged" },
+      },
     });
     try {
       const env = { OLLAMA_HOST: double.url };
       const killed = await runCli(["run", "Why?", "--config", config, "--db", db, "--thread", "quorum-1"], {
         env,
         onSpawn: (child) => {
-          void until(() => ["f1:1b", "f2:1b"].every((m) => double.callsFor(m).some((c) => c.endedAt !== undefined)) && double.callsFor("slow:1b").length > 0, 20_000)
+          void until(
+            () =>
+              ["f1:1b", "f2:1b"].every((m) => double.callsFor(m).some((c) => c.endedAt !== undefined)) &&
+              double.callsFor("slow:1b").length > 0,
+            20_000,
+          )
             .then(() => new Promise((r) => setTimeout(r, 300)))
             .then(() => child.kill("SIGKILL"));
         },

@@ -23,7 +23,13 @@ beforeAll(async () => {
   configFile = path.join(dir, "moa.yaml");
   writeFileSync(
     configFile,
-    ["defaults: { retries: 0 }", "layers:", "  - agents: [ollama:qwen2.5:1.5b, ollama:llama3.2:1b, ollama:gemma2:2b]", "aggregator: ollama:qwen2.5:3b", ""].join("\n"),
+    [
+      "defaults: { retries: 0 }",
+      "layers:",
+      "  - agents: [ollama:qwen2.5:1.5b, ollama:llama3.2:1b, ollama:gemma2:2b]",
+      "aggregator: ollama:qwen2.5:3b",
+      "",
+    ].join("\n"),
   );
 });
 afterAll(() => ollama.close());
@@ -36,7 +42,8 @@ describe("moa run", () => {
     const result = await runCli(["run", question, "--config", configFile], { env: env() });
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(ANSWER);
-    for (const name of ["qwen2.5-1.5b", "llama3.2-1b", "gemma2-2b", "aggregator", "ollama:qwen2.5:3b"]) expect(result.stderr).toContain(name);
+    for (const name of ["qwen2.5-1.5b", "llama3.2-1b", "gemma2-2b", "aggregator", "ollama:qwen2.5:3b"])
+      expect(result.stderr).toContain(name);
     expect(result.stderr).toMatch(/4 calls, 0 failed, \d+ input \+ \d+ output tokens/);
   });
 
@@ -62,9 +69,18 @@ describe("moa run", () => {
   it("prints one JSON document with --json", async () => {
     const result = await runCli(["run", question, "--config", configFile, "--json"], { env: env() });
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { answer: string; answers: Array<{ layer: number; agent: string; usage?: unknown }>; totals: { calls: number } };
+    const doc = JSON.parse(result.stdout) as {
+      answer: string;
+      answers: Array<{ layer: number; agent: string; usage?: unknown }>;
+      totals: { calls: number };
+    };
     expect(doc.answer).toBe(ANSWER);
-    expect(doc.answers.map((a) => `${a.layer}:${a.agent}`).sort()).toEqual(["1:gemma2-2b", "1:llama3.2-1b", "1:qwen2.5-1.5b", "2:aggregator"]);
+    expect(doc.answers.map((a) => `${a.layer}:${a.agent}`).sort()).toEqual([
+      "1:gemma2-2b",
+      "1:llama3.2-1b",
+      "1:qwen2.5-1.5b",
+      "2:aggregator",
+    ]);
     expect(doc.totals.calls).toBe(4);
   });
 
@@ -83,10 +99,13 @@ describe("moa run", () => {
 
   it("warns about a model that is not pulled and answers with the rest", async () => {
     const file = path.join(dir, "missing.yaml");
-    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:qwen2.5:1.5b, ollama:phi4:14b]\naggregator: ollama:qwen2.5:3b\n");
+    writeFileSync(
+      file,
+      "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:qwen2.5:1.5b, ollama:phi4:14b]\naggregator: ollama:qwen2.5:3b\n",
+    );
     const result = await runCli(["run", question, "--config", file], { env: env() });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('warning: ollama');
+    expect(result.stderr).toContain("warning: ollama");
     expect(result.stderr).toContain('model "phi4:14b" is not pulled');
     expect(result.stderr).toContain("ollama pull phi4:14b");
     expect(result.stdout.trim()).toBe(ANSWER);
@@ -96,7 +115,9 @@ describe("moa run", () => {
 describe("moa run failures", () => {
   it("says which backend it tried and how to fix it when none is reachable (exit 3)", async () => {
     const port = await unusedPort();
-    const result = await runCli(["run", question, "--preset", "moa-lite", "--backend", "ollama"], { env: { OLLAMA_HOST: `127.0.0.1:${port}` } });
+    const result = await runCli(["run", question, "--preset", "moa-lite", "--backend", "ollama"], {
+      env: { OLLAMA_HOST: `127.0.0.1:${port}` },
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`ollama http://127.0.0.1:${port}: connection refused`);
     expect(result.stderr).toContain("ollama serve");
@@ -189,7 +210,10 @@ describe("moa run edge cases", () => {
 
   it("exits 1 naming the aggregator when the final aggregator fails", async () => {
     const file = path.join(dir, "aggfail.yaml");
-    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: { model: ollama:llama3.2:1b, onFailure: fail }\n");
+    writeFileSync(
+      file,
+      "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: { model: ollama:llama3.2:1b, onFailure: fail }\n",
+    );
     ollama.setBehavior("llama3.2:1b", { failure: "http500" });
     try {
       const result = await runCli(["run", question, "--config", file], { env: env() });
@@ -203,7 +227,10 @@ describe("moa run edge cases", () => {
   it("skips the backend check with --no-check and records the unreachable agent's error", async () => {
     const port = await unusedPort();
     const file = path.join(dir, "nocheck.yaml");
-    writeFileSync(file, `defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b, "ollama:gemma2:2b@http://127.0.0.1:${port}"]\naggregator: ollama:qwen2.5:3b\n`);
+    writeFileSync(
+      file,
+      `defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b, "ollama:gemma2:2b@http://127.0.0.1:${port}"]\naggregator: ollama:qwen2.5:3b\n`,
+    );
     const result = await runCli(["run", question, "--config", file, "--no-check", "--json"], { env: env() });
     expect(result.code).toBe(0);
     expect(result.stderr).not.toContain("warning");
@@ -213,7 +240,10 @@ describe("moa run edge cases", () => {
 
   it("drops an openai: proposer that has no API key and answers with the others", async () => {
     const file = path.join(dir, "nokey.yaml");
-    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b, { model: 'openai:gpt-4o-mini', apiKeyEnv: MOA_TEST_UNSET_KEY }]\naggregator: ollama:qwen2.5:3b\n");
+    writeFileSync(
+      file,
+      "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b, { model: 'openai:gpt-4o-mini', apiKeyEnv: MOA_TEST_UNSET_KEY }]\naggregator: ollama:qwen2.5:3b\n",
+    );
     const result = await runCli(["run", question, "--config", file, "--json"], { env: env() });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("no API key (MOA_TEST_UNSET_KEY is not set)");
@@ -231,7 +261,10 @@ describe("moa run edge cases", () => {
   it("stops in-flight calls on Ctrl-C and exits 130", async () => {
     const file = path.join(dir, "slow.yaml");
     // A configured window: the aggregator then calls the model at once, without asking /api/show first.
-    writeFileSync(file, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: { model: ollama:slow:1b, contextWindow: 8192 }\n");
+    writeFileSync(
+      file,
+      "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b]\naggregator: { model: ollama:slow:1b, contextWindow: 8192 }\n",
+    );
     ollama.setBehavior("slow:1b", { reply: "never", latencyMs: 20_000 });
     ollama.clearCalls();
     const result = await runCli(["run", question, "--config", file, "--show-layers"], { env: env(), signalOnFirstOutput: "SIGINT" });
@@ -309,11 +342,31 @@ describe("moa run --topology", () => {
 
 describe("moa validate for CoE and MOSAIC files", () => {
   const invalid: Array<[string, string, RegExp]> = [
-    ["bad-regex.yaml", "topology: coe\ncategories: [a]\nrouter: { type: rules, rules: [{ category: a, patterns: ['(x'] }] }\nexperts: { a: ollama:m }\nfallback: ollama:f\n", /router\.rules\[0\]: invalid pattern/],
-    ["bad-router.yaml", "topology: coe\ncategories: [a]\nrouter: { type: knn }\nexperts: { a: ollama:m }\nfallback: ollama:f\n", /router\.type: expected one of "llm", "rules", "embedding", got the string "knn"/],
-    ["no-fallback.yaml", "topology: coe\ncategories: [a]\nrouter: { type: rules, rules: [{ category: a, keywords: [x] }] }\nexperts: { a: ollama:m }\n", /fallback: expected/],
-    ["bad-extractor.yaml", "topology: mosaic\nexperts: [ollama:a, ollama:b]\ngate: { extractor: { type: regex } }\naggregator: ollama:c\n", /gate\.extractor\.type: expected one of "choice", "number", "exact", "cluster"/],
-    ["bad-stage.yaml", "topology: mosaic\nexperts: [{ name: s, stage: { layers: [] } }, ollama:b]\ngate: { extractor: { type: exact } }\naggregator: ollama:c\n", /experts\[0\]\.stage\.layers: expected at least one layer/],
+    [
+      "bad-regex.yaml",
+      "topology: coe\ncategories: [a]\nrouter: { type: rules, rules: [{ category: a, patterns: ['(x'] }] }\nexperts: { a: ollama:m }\nfallback: ollama:f\n",
+      /router\.rules\[0\]: invalid pattern/,
+    ],
+    [
+      "bad-router.yaml",
+      "topology: coe\ncategories: [a]\nrouter: { type: knn }\nexperts: { a: ollama:m }\nfallback: ollama:f\n",
+      /router\.type: expected one of "llm", "rules", "embedding", got the string "knn"/,
+    ],
+    [
+      "no-fallback.yaml",
+      "topology: coe\ncategories: [a]\nrouter: { type: rules, rules: [{ category: a, keywords: [x] }] }\nexperts: { a: ollama:m }\n",
+      /fallback: expected/,
+    ],
+    [
+      "bad-extractor.yaml",
+      "topology: mosaic\nexperts: [ollama:a, ollama:b]\ngate: { extractor: { type: regex } }\naggregator: ollama:c\n",
+      /gate\.extractor\.type: expected one of "choice", "number", "exact", "cluster"/,
+    ],
+    [
+      "bad-stage.yaml",
+      "topology: mosaic\nexperts: [{ name: s, stage: { layers: [] } }, ollama:b]\ngate: { extractor: { type: exact } }\naggregator: ollama:c\n",
+      /experts\[0\]\.stage\.layers: expected at least one layer/,
+    ],
     ["bad-kind.yaml", "topology: swarm\n", /topology: unknown topology "swarm"/],
   ];
   it.each(invalid)("rejects %s with exit 2 and the field path", async (name, body, message) => {

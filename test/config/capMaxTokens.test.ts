@@ -4,15 +4,37 @@ import { loadConfig } from "../../src/graphs/loadConfig.js";
 
 describe("capMaxTokens", () => {
   it("lowers larger settings and keeps smaller ones", () => {
-    const capped = capMaxTokens({ layers: [{ agents: [{ model: "ollama:a", maxTokens: 8 }, { model: "ollama:b", maxTokens: 900 }] }], aggregator: { model: "ollama:c", maxTokens: 1024 } }, 64);
-    expect(capped.layers[0]!.agents).toEqual([{ model: "ollama:a", maxTokens: 8 }, { model: "ollama:b", maxTokens: 64 }]);
+    const capped = capMaxTokens(
+      {
+        layers: [
+          {
+            agents: [
+              { model: "ollama:a", maxTokens: 8 },
+              { model: "ollama:b", maxTokens: 900 },
+            ],
+          },
+        ],
+        aggregator: { model: "ollama:c", maxTokens: 1024 },
+      },
+      64,
+    );
+    expect(capped.layers[0]!.agents).toEqual([
+      { model: "ollama:a", maxTokens: 8 },
+      { model: "ollama:b", maxTokens: 64 },
+    ]);
     expect(capped.aggregator).toEqual({ model: "ollama:c", maxTokens: 64 });
   });
 
   it("caps agents that set nothing through the topology's defaults", () => {
-    const bare: { layers: Array<{ agents: string[] }>; aggregator: string; defaults?: object } = { layers: [{ agents: ["ollama:a"] }], aggregator: "ollama:c" };
+    const bare: { layers: Array<{ agents: string[] }>; aggregator: string; defaults?: object } = {
+      layers: [{ agents: ["ollama:a"] }],
+      aggregator: "ollama:c",
+    };
     expect(capMaxTokens(bare, 32).defaults).toEqual({ maxTokens: 32 });
-    expect(capMaxTokens({ defaults: { temperature: 0.2, maxTokens: 16 }, layers: [], aggregator: "x" }, 32).defaults).toEqual({ temperature: 0.2, maxTokens: 16 });
+    expect(capMaxTokens({ defaults: { temperature: 0.2, maxTokens: 16 }, layers: [], aggregator: "x" }, 32).defaults).toEqual({
+      temperature: 0.2,
+      maxTokens: 16,
+    });
   });
 
   it("caps every agent of every preset once resolved", () => {

@@ -117,7 +117,17 @@ describe("ensureConfig errors", () => {
   });
 
   it("reports duplicate agent names within a layer", () => {
-    const error = configError({ ...minimal, layers: [{ agents: [{ name: "x", model: "ollama:a" }, { name: "x", model: "ollama:b" }] }] });
+    const error = configError({
+      ...minimal,
+      layers: [
+        {
+          agents: [
+            { name: "x", model: "ollama:a" },
+            { name: "x", model: "ollama:b" },
+          ],
+        },
+      ],
+    });
     expect(error.issues[0]!.path).toBe("layers[0].agents[1].name");
     expect(error.issues[0]!.message).toMatch(/duplicate agent name "x"/);
   });
@@ -133,7 +143,10 @@ describe("ensureConfig errors", () => {
   });
 
   it("reports NaN, non-http URLs and empty stop sequences in plain words", () => {
-    const error = configError({ layers: [{ agents: [{ model: "ollama:a", temperature: Number.NaN, baseUrl: "ftp://x", stop: [""] }] }], aggregator: "ollama:b" });
+    const error = configError({
+      layers: [{ agents: [{ model: "ollama:a", temperature: Number.NaN, baseUrl: "ftp://x", stop: [""] }] }],
+      aggregator: "ollama:b",
+    });
     expect(error.issues).toEqual(
       expect.arrayContaining([
         { path: "layers[0].agents[0].temperature", message: "expected number, got NaN" },
@@ -146,7 +159,9 @@ describe("ensureConfig errors", () => {
   it("explains a wrong-typed model without mentioning code-only options in a file", () => {
     const error = configError({ layers: [{ agents: ["ollama:a"] }], aggregator: 42 });
     expect(error.issues[0]!.path).toBe("aggregator");
-    expect(error.issues[0]!.message).toMatch(/expected a model reference string \(such as "ollama:qwen2.5:1.5b"\) or an object with a "model" field/);
+    expect(error.issues[0]!.message).toMatch(
+      /expected a model reference string \(such as "ollama:qwen2.5:1.5b"\) or an object with a "model" field/,
+    );
   });
 
   it("lists every problem at once in the message", () => {

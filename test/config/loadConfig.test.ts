@@ -33,12 +33,16 @@ describe("loadConfig", () => {
   });
 
   it("loads a JSON topology", () => {
-    const topology = moa(loadConfig({ file: file("a.json", JSON.stringify({ layers: [{ agents: ["ollama:a"] }], aggregator: "ollama:b" })) }));
+    const topology = moa(
+      loadConfig({ file: file("a.json", JSON.stringify({ layers: [{ agents: ["ollama:a"] }], aggregator: "ollama:b" })) }),
+    );
     expect(topology.aggregator.modelLabel).toBe("ollama:b");
   });
 
   it("resolves relative GGUF paths against the config file's folder", () => {
-    const topology = moa(loadConfig({ file: file("g.yaml", "layers:\n  - agents: [llamacpp:models/x.gguf]\naggregator: llamacpp:models/x.gguf\n") }));
+    const topology = moa(
+      loadConfig({ file: file("g.yaml", "layers:\n  - agents: [llamacpp:models/x.gguf]\naggregator: llamacpp:models/x.gguf\n") }),
+    );
     expect(topology.aggregator.model).toEqual({ provider: "llamacpp", model: path.join(dir, "models/x.gguf") });
   });
 
@@ -54,7 +58,8 @@ describe("loadConfig", () => {
   });
 
   it("loads a preset of every kind", () => {
-    for (const preset of listPresets()) expect([loadConfig({ preset: preset.name }).kind, loadConfig({ preset: preset.name }).name]).toEqual([preset.kind, preset.name]);
+    for (const preset of listPresets())
+      expect([loadConfig({ preset: preset.name }).kind, loadConfig({ preset: preset.name }).name]).toEqual([preset.kind, preset.name]);
   });
 
   it("loads the default preset of a kind named alone", () => {
@@ -67,25 +72,44 @@ describe("loadConfig", () => {
 
   it("resolves a stage file against the including file's folder, with its own relative paths", () => {
     file("stage.yaml", "layers:\n  - agents: [llamacpp:models/s.gguf]\naggregator: ollama:s\n");
-    const outer = loadConfig({ file: file("outer.yaml", "topology: mosaic\nexperts:\n  - name: panel\n    stage: { file: stage.yaml }\n  - ollama:x\ngate: { extractor: { type: number } }\naggregator: ollama:y\n") });
+    const outer = loadConfig({
+      file: file(
+        "outer.yaml",
+        "topology: mosaic\nexperts:\n  - name: panel\n    stage: { file: stage.yaml }\n  - ollama:x\ngate: { extractor: { type: number } }\naggregator: ollama:y\n",
+      ),
+    });
     const stage = outer.kind === "mosaic" ? outer.experts[0] : undefined;
     const inner = stage?.kind === "stage" ? moa(stage.topology) : undefined;
     expect(inner?.layers[0]![0]!.model).toEqual({ provider: "llamacpp", model: path.join(dir, "models/s.gguf") });
   });
 
   it("names the field of a stage's error by its path in the including config", () => {
-    const config = { topology: "mosaic", experts: [{ name: "panel", stage: { layers: [{ agents: [{ model: "ollama:a", seed: -1 }] }], aggregator: "ollama:b" } }, "ollama:x"], gate: { extractor: { type: "number" } }, aggregator: "ollama:y" };
+    const config = {
+      topology: "mosaic",
+      experts: [{ name: "panel", stage: { layers: [{ agents: [{ model: "ollama:a", seed: -1 }] }], aggregator: "ollama:b" } }, "ollama:x"],
+      gate: { extractor: { type: "number" } },
+      aggregator: "ollama:y",
+    };
     expect(() => loadConfig({ config })).toThrow(/experts\[0\]\.stage\.layers\[0\]\.agents\[0\]\.seed:/);
   });
 
   it("names a CoE expert's duplicate name by the expert's own path", () => {
-    const config = { topology: "coe", categories: ["a", "b"], router: { type: "rules", rules: [{ category: "a", keywords: ["x"] }] }, experts: { a: { name: "same", model: "ollama:m1" }, b: { name: "same", model: "ollama:m2" } }, fallback: "ollama:f" };
+    const config = {
+      topology: "coe",
+      categories: ["a", "b"],
+      router: { type: "rules", rules: [{ category: "a", keywords: ["x"] }] },
+      experts: { a: { name: "same", model: "ollama:m1" }, b: { name: "same", model: "ollama:m2" } },
+      fallback: "ollama:f",
+    };
     expect(() => loadConfig({ config })).toThrow(/experts\.b\.name: two different experts are both named "same" \(also experts\.a\)/);
   });
 
   it("refuses a stage that includes its own file", () => {
     const target = path.join(dir, "loop.yaml");
-    writeFileSync(target, "topology: mosaic\nexperts:\n  - name: me\n    stage: { file: loop.yaml }\n  - ollama:x\ngate: { extractor: { type: number } }\naggregator: ollama:y\n");
+    writeFileSync(
+      target,
+      "topology: mosaic\nexperts:\n  - name: me\n    stage: { file: loop.yaml }\n  - ollama:x\ngate: { extractor: { type: number } }\naggregator: ollama:y\n",
+    );
     expect(() => loadConfig({ file: target })).toThrow(/nested more than 8 deep/);
   });
 
@@ -115,7 +139,9 @@ describe("loadConfig", () => {
   });
 
   it("reports duplicate YAML keys", () => {
-    expect(() => loadConfig({ file: file("dup.yaml", "aggregator: ollama:a\naggregator: ollama:b\nlayers: []\n") })).toThrow(/YAML syntax error: .*[Mm]ap keys must be unique/);
+    expect(() => loadConfig({ file: file("dup.yaml", "aggregator: ollama:a\naggregator: ollama:b\nlayers: []\n") })).toThrow(
+      /YAML syntax error: .*[Mm]ap keys must be unique/,
+    );
   });
 
   it("reports an unknown preset with the known ones", () => {

@@ -23,7 +23,12 @@ describe("presets on each backend", () => {
   });
 
   it("runs a stage preset on the chosen backend too", () => {
-    const config = { topology: "mosaic", experts: [{ name: "panel", stage: { preset: "moa-lite" } }, "ollama:a"], gate: { extractor: { type: "number" } }, aggregator: "ollama:b" };
+    const config = {
+      topology: "mosaic",
+      experts: [{ name: "panel", stage: { preset: "moa-lite" } }, "ollama:a"],
+      gate: { extractor: { type: "number" } },
+      aggregator: "ollama:b",
+    };
     const stageRefs = (backend: string) => {
       const topology = loadConfig({ config, backend });
       const stage = topology.kind === "mosaic" ? topology.experts.find((e) => e.kind === "stage") : undefined;
@@ -35,7 +40,12 @@ describe("presets on each backend", () => {
 
   it("lets a stage preset name its own backend", () => {
     const topology = loadConfig({
-      config: { topology: "mosaic", experts: [{ name: "panel", stage: { preset: "moa-lite", backend: "llamacpp" } }, "ollama:a"], gate: { extractor: { type: "number" } }, aggregator: "ollama:b" },
+      config: {
+        topology: "mosaic",
+        experts: [{ name: "panel", stage: { preset: "moa-lite", backend: "llamacpp" } }, "ollama:a"],
+        gate: { extractor: { type: "number" } },
+        aggregator: "ollama:b",
+      },
     });
     const stage = topology.kind === "mosaic" ? topology.experts[0] : undefined;
     expect(stage?.kind === "stage" && agentsOf(stage.topology).every((a) => a.modelLabel.startsWith("hf:"))).toBe(true);

@@ -24,12 +24,17 @@ beforeAll(async () => {
   ollama = await startOllamaDouble({ models: { "judge:3b": { contextLength: 32_768 }, "small:1b": { contextLength: 2048 } } });
   // The double's Modelfile sets no num_ctx; this server answers /api/show as a model that does.
   withNumCtx = await startLoopbackServer(async (_req, res) =>
-    sendJson(res, 200, { parameters: 'num_ctx                        6144\nstop "<|im_end|>"', model_info: { "general.architecture": "qwen2", "qwen2.context_length": 32_768 } }),
+    sendJson(res, 200, {
+      parameters: 'num_ctx                        6144\nstop "<|im_end|>"',
+      model_info: { "general.architecture": "qwen2", "qwen2.context_length": 32_768 },
+    }),
   );
   hanging = await startLoopbackServer((_req, _res, signal) => untilAborted(signal));
   let healthy = false;
   const server = await startLoopbackServer(async (_req, res) =>
-    healthy ? sendJson(res, 200, { model_info: { "general.architecture": "llama", "llama.context_length": 12_288 } }) : sendJson(res, 500, { error: "boom" }),
+    healthy
+      ? sendJson(res, 200, { model_info: { "general.architecture": "llama", "llama.context_length": 12_288 } })
+      : sendJson(res, 500, { error: "boom" }),
   );
   failing = Object.assign(server, { recover: () => void (healthy = true) });
 });
@@ -50,7 +55,10 @@ function windowOf(agent: ResolvedAgent): Promise<number | undefined> {
 
 /** A GGUF file's trained context length, or undefined when it cannot be read. */
 function readGgufContextLength(file: string): Promise<number | undefined> {
-  return readGgufInfo(file).then((info) => info.contextLength, () => undefined);
+  return readGgufInfo(file).then(
+    (info) => info.contextLength,
+    () => undefined,
+  );
 }
 
 describe("readOllamaContextWindow", () => {

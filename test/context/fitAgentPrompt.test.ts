@@ -12,7 +12,13 @@ const long = words("long", 800); // ~1400 tokens
 const medium = words("mid", 300); // ~500 tokens
 const short = "A short answer.";
 
-const budget = (windowTokens: number, maxTokens = 100) => ({ agent: "judge", model: "ollama:judge", windowTokens, maxTokens, counter: ESTIMATE_COUNTER });
+const budget = (windowTokens: number, maxTokens = 100) => ({
+  agent: "judge",
+  model: "ollama:judge",
+  windowTokens,
+  maxTokens,
+  counter: ESTIMATE_COUNTER,
+});
 const measure = (messages: BaseMessage[]) => messages.reduce((n, m) => n + Math.ceil(m.text.length / 4) + MESSAGE_OVERHEAD_TOKENS, 0);
 const systemText = (messages: BaseMessage[]) => messages[0]!.text;
 const responseBlock = (text: string, id: number) => new RegExp(`<response id="${id}">\\n([\\s\\S]*?)\\n</response>`).exec(text)?.[1] ?? "";
@@ -47,7 +53,9 @@ describe("fitAgentPrompt", () => {
   it("marks each cut with the number of tokens removed", async () => {
     const fitted = await fitAgentPrompt(parts([long]), budget(1000));
     const [cut] = fitted.contextCuts!.references;
-    expect(responseBlock(systemText(fitted.messages), 1)).toMatch(new RegExp(`\\n\\[… truncated ${cut!.fromTokens - cut!.toTokens} tokens …\\]$`));
+    expect(responseBlock(systemText(fitted.messages), 1)).toMatch(
+      new RegExp(`\\n\\[… truncated ${cut!.fromTokens - cut!.toTokens} tokens …\\]$`),
+    );
   });
 
   it("records the sizes before and after, the window and the final prompt size", async () => {
@@ -73,7 +81,12 @@ describe("fitAgentPrompt", () => {
   });
 
   it("leaves out the oldest turns, whole, when references at their minimum still do not fit", async () => {
-    const history = [new HumanMessage(words("old", 200)), new AIMessage(words("reply", 200)), new HumanMessage(words("older", 200)), new AIMessage("ok")];
+    const history = [
+      new HumanMessage(words("old", 200)),
+      new AIMessage(words("reply", 200)),
+      new HumanMessage(words("older", 200)),
+      new AIMessage("ok"),
+    ];
     const conversation = [new SystemMessage("Be exact."), ...history, question];
     // Room 900: system ~290, two minimal references ~145, question ~15, first turn ~640, second ~365.
     const fitted = await fitAgentPrompt(parts([long, long], conversation), budget(1000, 100));

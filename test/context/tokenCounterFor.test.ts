@@ -45,7 +45,10 @@ describe("tokenCounterFor", () => {
 
   it("counts with the instance that answers, so counting opens no second context", async () => {
     await disposeAll();
-    const topology = resolveMoA({ layers: [{ agents: [`llamacpp:${TINY}`, `llamacpp:${TINY}`] }], aggregator: { model: `llamacpp:${TINY}`, maxTokens: 8 } });
+    const topology = resolveMoA({
+      layers: [{ agents: [`llamacpp:${TINY}`, `llamacpp:${TINY}`] }],
+      aggregator: { model: `llamacpp:${TINY}`, maxTokens: 8 },
+    });
     const proposer = topology.layers[0]![0]!;
     const model = createChatModel(proposer);
     await tokenCounterFor(proposer, model).count(text);

@@ -69,7 +69,10 @@ export interface FileServer {
  * // parseHfUri("hf:a/b/m.gguf", { endpoint: server.url }).url is served by it
  * await server.close();
  */
-export async function startFileServer({ files = {}, behavior = {} }: { files?: Record<string, Uint8Array>; behavior?: FileServerBehavior } = {}): Promise<FileServer> {
+export async function startFileServer({
+  files = {},
+  behavior = {},
+}: { files?: Record<string, Uint8Array>; behavior?: FileServerBehavior } = {}): Promise<FileServer> {
   const store = new Map<string, Buffer>(Object.entries(files).map(([p, bytes]) => [p, Buffer.from(bytes)]));
   const requests: RecordedFileRequest[] = [];
   let current = behavior;
@@ -130,7 +133,17 @@ export async function startFileServer({ files = {}, behavior = {} }: { files?: R
  * @example
  * hfFilePath({ owner: "a", repo: "b", file: "m.gguf" }); // "/a/b/resolve/main/m.gguf"
  */
-export function hfFilePath({ owner, repo, file, revision = "main" }: { owner: string; repo: string; file: string; revision?: string }): string {
+export function hfFilePath({
+  owner,
+  repo,
+  file,
+  revision = "main",
+}: {
+  owner: string;
+  repo: string;
+  file: string;
+  revision?: string;
+}): string {
   return `/${owner}/${repo}/resolve/${revision}/${file}`;
 }
 

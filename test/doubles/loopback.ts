@@ -7,11 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 
 /** A handler for one request. `signal` aborts when the client disconnects or the server closes. */
-export type LoopbackHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  signal: AbortSignal,
-) => Promise<void>;
+export type LoopbackHandler = (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<void>;
 
 /** A started loopback server. */
 export interface LoopbackServer {
@@ -112,10 +108,13 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
       clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      },
+      Math.max(0, ms),
+    );
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }
@@ -163,11 +162,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function contentToText(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
-    return content
-      .map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
-      .join("");
+    return content.map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : "")).join("");
   }
-  return content == null ? "" : JSON.stringify(content);
+  return content === null || content === undefined ? "" : JSON.stringify(content);
 }
 
 /** What every recording model-server double offers. */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ChatOllama, type ChatOllamaInput } from "@langchain/ollama";
-import { AIMessageChunk, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { type AIMessageChunk, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { concat } from "@langchain/core/utils/stream";
 import type { OllamaDouble } from "./ollamaDouble.js";
 import { trackedOllamaDoubles } from "../helpers/trackedOllamaDoubles.js";
@@ -74,7 +74,9 @@ describe("Ollama double with the real ChatOllama", () => {
 
   it("unknown model rejects with ResponseError, status_code 404 and Ollama's exact text", async () => {
     const d = await start({ models: { m: {} } });
-    const err: unknown = await chat(d, "nope").invoke("hi").catch((e: unknown) => e);
+    const err: unknown = await chat(d, "nope")
+      .invoke("hi")
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "ResponseError", status_code: 404, message: 'model "nope" not found, try pulling it first' });
     expect(d.calls[0]).toMatchObject({ model: "nope", status: 404, outcome: "notFound" });
   });
@@ -113,7 +115,9 @@ describe("Ollama double with the real ChatOllama", () => {
 
   it("errorMidStream rejects with the streamed error text (plain Error, no status_code)", async () => {
     const d = await start({ models: { m: { failure: "errorMidStream" } } });
-    const err: unknown = await chat(d, "m").invoke("x").catch((e: unknown) => e);
+    const err: unknown = await chat(d, "m")
+      .invoke("x")
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/unexpected EOF/);
     expect(err).not.toHaveProperty("status_code");
@@ -222,7 +226,10 @@ describe("Ollama double with the real ChatOllama", () => {
       body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x" }], stream: true }),
     });
     expect(res.headers.get("content-type")).toBe("application/x-ndjson");
-    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => (l.message as { content: string }).content)).toEqual(["abc", "def", "ghi", "j", ""]);
     expect(lines.slice(0, -1).every((l) => l.done === false)).toBe(true);
     const last = lines.at(-1);
@@ -248,7 +255,11 @@ describe("Ollama double with the real ChatOllama", () => {
     const d = await start({ models: { "llama3.2:1b": {}, phi3: {} } });
     const tags = (await (await fetch(`${d.url}/api/tags`)).json()) as { models: Array<Record<string, unknown>> };
     expect(tags.models.map((m) => m.name)).toEqual(["llama3.2:1b", "phi3:latest"]);
-    expect(tags.models[0]).toMatchObject({ model: "llama3.2:1b", size: expect.any(Number), digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(tags.models[0]).toMatchObject({
+      model: "llama3.2:1b",
+      size: expect.any(Number),
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(tags.models[0]?.details).toMatchObject({ format: "gguf", family: "llama" });
     expect((await chat(d, "phi3", { checkOrPullModel: true }).invoke("x")).content).toBe("[phi3] answer to: x");
   });

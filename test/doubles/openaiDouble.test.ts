@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ChatOpenAI, type ChatOpenAIFields } from "@langchain/openai";
-import { AIMessageChunk } from "@langchain/core/messages";
+import { type AIMessageChunk } from "@langchain/core/messages";
 import { concat } from "@langchain/core/utils/stream";
 import { startOpenAIDouble, type OpenAIDouble, type OpenAIDoubleOptions } from "./openaiDouble.js";
 
@@ -73,7 +73,9 @@ describe("OpenAI double with the real ChatOpenAI", () => {
 
   it("unknown model rejects with status 404 and code model_not_found", async () => {
     const d = await start({ models: { m: {} } });
-    const err: unknown = await chat(d, "nope").invoke("x").catch((e: unknown) => e);
+    const err: unknown = await chat(d, "nope")
+      .invoke("x")
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 404, code: "model_not_found", lc_error_code: "MODEL_NOT_FOUND" });
     expect((err as Error).message).toContain("The model `nope` does not exist");
     expect(d.calls[0]).toMatchObject({ model: "nope", status: 404, outcome: "notFound" });
@@ -92,7 +94,11 @@ describe("OpenAI double with the real ChatOpenAI", () => {
 
   it("http401 rejects with status 401 and code invalid_api_key", async () => {
     const d = await start({ models: { m: { failure: "http401" } } });
-    await expect(chat(d, "m").invoke("x")).rejects.toMatchObject({ status: 401, code: "invalid_api_key", lc_error_code: "MODEL_AUTHENTICATION" });
+    await expect(chat(d, "m").invoke("x")).rejects.toMatchObject({
+      status: 401,
+      code: "invalid_api_key",
+      lc_error_code: "MODEL_AUTHENTICATION",
+    });
   });
 
   it("requireApiKey rejects a different bearer token with 401", async () => {
@@ -147,7 +153,12 @@ describe("OpenAI double with the real ChatOpenAI", () => {
     const res = await fetch(`${d.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x" }], stream: true, stream_options: { include_usage: true } }),
+      body: JSON.stringify({
+        model: "m",
+        messages: [{ role: "user", content: "x" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     });
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const events = (await res.text()).split("\n\n").filter((e) => e !== "");

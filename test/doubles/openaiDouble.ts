@@ -161,7 +161,12 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     const rawInput = body?.input;
     const call: OpenAIRecordedEmbedCall = {
       model: typeof body?.model === "string" ? body.model : "",
-      input: typeof rawInput === "string" ? [rawInput] : Array.isArray(rawInput) ? rawInput.map((v) => (typeof v === "string" ? v : JSON.stringify(v))) : [],
+      input:
+        typeof rawInput === "string"
+          ? [rawInput]
+          : Array.isArray(rawInput)
+            ? rawInput.map((v) => (typeof v === "string" ? v : JSON.stringify(v)))
+            : [],
       singleInput: typeof rawInput === "string",
       encodingFormat: body?.encoding_format,
       dimensions: body?.dimensions,
@@ -171,7 +176,11 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     };
     embedCalls.push(call);
     signal.addEventListener("abort", () => void (call.outcome ??= "aborted"), { once: true });
-    const fail = (status: number, error: { error: Record<string, unknown> }, outcome: NonNullable<OpenAIRecordedEmbedCall["outcome"]>): void => {
+    const fail = (
+      status: number,
+      error: { error: Record<string, unknown> },
+      outcome: NonNullable<OpenAIRecordedEmbedCall["outcome"]>,
+    ): void => {
       call.status = status;
       call.outcome ??= outcome;
       sendJson(res, status, error);
@@ -189,14 +198,20 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
       return invalid("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
     }
     const format = call.encodingFormat ?? "float";
-    if (format !== "float" && format !== "base64") return invalid(`'${String(format)}' is not one of ['float', 'base64'] - 'encoding_format'`);
+    if (format !== "float" && format !== "base64")
+      return invalid(`'${String(format)}' is not one of ['float', 'base64'] - 'encoding_format'`);
     const behavior = models.get(call.model) ?? (options.acceptAnyModel ? {} : undefined);
     if (!behavior) return fail(404, modelNotFound(call.model), "notFound");
     if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
     if (behavior.failure === "hang") return untilAborted(signal);
-    if (behavior.failure === "http401") return fail(401, openAIError("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"), "http401");
+    if (behavior.failure === "http401")
+      return fail(401, openAIError("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"), "http401");
     if (behavior.failure === "http500") {
-      return fail(500, openAIError("The server had an error while processing your request. Sorry about that!", "server_error", null), "http500");
+      return fail(
+        500,
+        openAIError("The server had an error while processing your request. Sorry about that!", "server_error", null),
+        "http500",
+      );
     }
 
     const dims = typeof call.dimensions === "number" && call.dimensions > 0 ? Math.floor(call.dimensions) : undefined;
@@ -255,7 +270,8 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     if (options.requireApiKey !== undefined && call.authorization !== `Bearer ${options.requireApiKey}`) {
       return fail(401, badKey(), "http401");
     }
-    if (!body) return fail(400, openAIError("We could not parse the JSON body of your request.", "invalid_request_error", null), "badRequest");
+    if (!body)
+      return fail(400, openAIError("We could not parse the JSON body of your request.", "invalid_request_error", null), "badRequest");
     if (!call.model) return fail(400, openAIError("you must provide a model parameter", "invalid_request_error", null), "badRequest");
     const behavior = models.get(call.model) ?? (options.acceptAnyModel ? {} : undefined);
     if (!behavior) return fail(404, modelNotFound(call.model), "notFound");
@@ -263,11 +279,15 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     if (behavior.failure === "hang") return untilAborted(signal);
     if (behavior.failure === "http401") return fail(401, badKey(), "http401");
     if (behavior.failure === "http500") {
-      return fail(500, openAIError("The server had an error while processing your request. Sorry about that!", "server_error", null), "http500");
+      return fail(
+        500,
+        openAIError("The server had an error while processing your request. Sorry about that!", "server_error", null),
+        "http500",
+      );
     }
 
     const view: OpenAIChatRequest = { model: call.model, messages: call.messages };
-    const text = typeof behavior.reply === "function" ? behavior.reply(view) : behavior.reply ?? defaultOpenAIReply(view);
+    const text = typeof behavior.reply === "function" ? behavior.reply(view) : (behavior.reply ?? defaultOpenAIReply(view));
     const usage = {
       prompt_tokens: behavior.promptTokens ?? roughTokenCount(call.messages.map((m) => m.content).join(" ")),
       completion_tokens: behavior.completionTokens ?? roughTokenCount(text),

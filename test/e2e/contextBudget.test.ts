@@ -2,7 +2,6 @@ import { AggregatorFailedError } from "../../src/nodes/aggregate.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { buildMoAGraph } from "../../src/graphs/builders.js";
-import { ContextBudgetError } from "../../src/context/ContextBudgetError.js";
 import { clearContextWindowCache } from "../../src/models/contextWindowOf.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
 import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
@@ -48,7 +47,12 @@ describe("context budget in a MoA with a small aggregator window", () => {
     const { graph } = smallWindowMoA();
     const { answers } = await graph.invoke({ messages: [new HumanMessage(question)] });
     const judge = answers.find((a) => a.agent === "judge")!;
-    expect(judge.contextCuts).toMatchObject({ references: [{ index: 1, fromTokens: Math.ceil(LONG.length / 4) }], droppedMessages: 0, windowTokens: 1024, tokenizer: "estimate" });
+    expect(judge.contextCuts).toMatchObject({
+      references: [{ index: 1, fromTokens: Math.ceil(LONG.length / 4) }],
+      droppedMessages: 0,
+      windowTokens: 1024,
+      tokenizer: "estimate",
+    });
     expect(judge.contextCuts!.promptTokens).toBeLessThanOrEqual(1024 - 128);
     expect(answers.filter((a) => a.contextCuts !== undefined).map((a) => a.agent)).toEqual(["judge"]);
   });
@@ -101,7 +105,10 @@ describe("a 1 MB question", () => {
   it("reaches the first-layer proposers whole, though their window is 4096", async () => {
     const ps = proposers();
     const graph = buildMoAGraph({
-      config: { layers: [{ agents: ps.map((model) => ({ model, contextWindow: 4096 })) }], aggregator: { model: new ScriptedChatModel({ reply: "ok" }), contextWindow: 400_000 } },
+      config: {
+        layers: [{ agents: ps.map((model) => ({ model, contextWindow: 4096 })) }],
+        aggregator: { model: new ScriptedChatModel({ reply: "ok" }), contextWindow: 400_000 },
+      },
     }).compile();
     await graph.invoke({ messages: [new HumanMessage(huge)] });
     for (const p of ps) expect(p.calls[0]!.messages.at(-1)!.text).toBe(huge);
@@ -117,14 +124,19 @@ describe("a 1 MB question", () => {
     }).compile();
     const error = await graph.invoke({ messages: [new HumanMessage(huge)] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AggregatorFailedError);
-    expect((error as Error).message).toMatch(/"judge" .*latest user message alone is \d{6}\).*window of 4096 tokens minus maxTokens 512 leaves 3584/);
+    expect((error as Error).message).toMatch(
+      /"judge" .*latest user message alone is \d{6}\).*window of 4096 tokens minus maxTokens 512 leaves 3584/,
+    );
     expect(judge.calls).toHaveLength(0);
   });
 
   it("falls back to the best proposer when the aggregator's window cannot hold the question (the default policy)", async () => {
     const judge = new ScriptedChatModel({ reply: "ok" });
     const graph = buildMoAGraph({
-      config: { layers: [{ agents: proposers().map((model) => ({ model, contextWindow: 4096 })) }], aggregator: { name: "judge", model: judge, contextWindow: 4096, maxTokens: 512 } },
+      config: {
+        layers: [{ agents: proposers().map((model) => ({ model, contextWindow: 4096 })) }],
+        aggregator: { name: "judge", model: judge, contextWindow: 4096, maxTokens: 512 },
+      },
     }).compile();
     const state = await graph.invoke({ messages: [new HumanMessage(huge)] });
     const record = state.answers.find((a) => a.agent === "judge")!;
@@ -136,7 +148,10 @@ describe("a 1 MB question", () => {
   it("fits by cutting the references when the aggregator's window holds the question", async () => {
     const judge = new ScriptedChatModel({ reply: "summary" });
     const graph = buildMoAGraph({
-      config: { layers: [{ agents: proposers().map((model) => ({ model, contextWindow: 4096 })) }], aggregator: { model: judge, contextWindow: 270_000, maxTokens: 1024 } },
+      config: {
+        layers: [{ agents: proposers().map((model) => ({ model, contextWindow: 4096 })) }],
+        aggregator: { model: judge, contextWindow: 270_000, maxTokens: 1024 },
+      },
     }).compile();
     const state = await graph.invoke({ messages: [new HumanMessage(huge)] });
     expect(state.messages.at(-1)?.text).toBe("summary");

@@ -34,27 +34,35 @@ function config(agents: string[], { aggregator = "ollama:qwen2.5:3b", ...default
 describe("retries over the Ollama wire protocol", () => {
   it("answers on the retry when the first call gets a 500, recording 2 attempts", async () => {
     ollama.setBehavior("flaky:1b", { reply: "Paris, on the second try.", failFirst: 1 });
-    const state = await buildMoAGraph({ config: config(["ollama:flaky:1b"]) }).compile().invoke(ask);
+    const state = await buildMoAGraph({ config: config(["ollama:flaky:1b"]) })
+      .compile()
+      .invoke(ask);
     const answer = state.answers.find((a) => a.agent === "flaky-1b");
     expect(answer).toMatchObject({ content: "Paris, on the second try.", attempts: 2 });
     expect(answer?.error).toBeUndefined();
   });
 
   it("records one attempt for a call that succeeds at once", async () => {
-    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b"]) }).compile().invoke(ask);
+    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b"]) })
+      .compile()
+      .invoke(ask);
     expect(state.answers.find((a) => a.agent === "qwen2.5-1.5b")?.attempts).toBe(1);
   });
 
   it("does not retry a 404: the double sees one call", async () => {
     ollama.clearCalls();
-    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b", "ollama:missing:7b"], { retries: 3 }) }).compile().invoke(ask);
+    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b", "ollama:missing:7b"], { retries: 3 }) })
+      .compile()
+      .invoke(ask);
     expect(ollama.callsFor("missing:7b")).toHaveLength(1);
     expect(state.answers.find((a) => a.agent === "missing-7b")).toMatchObject({ attempts: 1, error: expect.stringMatching(/^HTTP 404/) });
   });
 
   it("gives up after `retries` retries of a 500, recording every attempt", async () => {
     ollama.clearCalls();
-    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b", "ollama:broken:1b"], { retries: 2 }) }).compile().invoke(ask);
+    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b", "ollama:broken:1b"], { retries: 2 }) })
+      .compile()
+      .invoke(ask);
     expect(ollama.callsFor("broken:1b")).toHaveLength(3);
     expect(state.answers.find((a) => a.agent === "broken-1b")).toMatchObject({ attempts: 3, error: expect.stringMatching(/^HTTP 500/) });
   });
@@ -62,7 +70,9 @@ describe("retries over the Ollama wire protocol", () => {
   it("waits a 429's Retry-After before retrying", async () => {
     ollama.clearCalls();
     ollama.setBehavior("limited:1b", { reply: "Paris.", failFirst: 1, failureStatus: 429, retryAfter: "1" });
-    const state = await buildMoAGraph({ config: config(["ollama:limited:1b"]) }).compile().invoke(ask);
+    const state = await buildMoAGraph({ config: config(["ollama:limited:1b"]) })
+      .compile()
+      .invoke(ask);
     const [first, second] = ollama.callsFor("limited:1b");
     // retryBackoffMs is 1 ms here, so only the header can account for a wait of about a second.
     expect(second!.startedAt - first!.startedAt).toBeGreaterThanOrEqual(900);
@@ -71,7 +81,9 @@ describe("retries over the Ollama wire protocol", () => {
 
   it("does not retry a call that timed out", async () => {
     ollama.clearCalls();
-    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b", "ollama:hang:1b"], { retries: 3, timeoutMs: 300 }) }).compile().invoke(ask);
+    const state = await buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b", "ollama:hang:1b"], { retries: 3, timeoutMs: 300 }) })
+      .compile()
+      .invoke(ask);
     expect(ollama.callsFor("hang:1b")).toHaveLength(1);
     expect(state.answers.find((a) => a.agent === "hang-1b")?.error).toBe("timed out after 300 ms");
   });
@@ -83,9 +95,14 @@ describe("minSuccessful", () => {
     const graph = buildMoAGraph({
       config: { ...config([], { retries: 0 }), layers: [{ agents: ["ollama:qwen2.5:1.5b", "ollama:broken:1b"], minSuccessful: 2 }] },
     }).compile();
-    const error = await graph.invoke(ask).then(() => undefined, (e: unknown) => e);
+    const error = await graph.invoke(ask).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LayerFailedError);
-    expect((error as Error).message).toMatch(/^layer 1: only 1 of 2 agents answered, minSuccessful is 2:\n {2}- broken-1b \(ollama:broken:1b\): HTTP 500/);
+    expect((error as Error).message).toMatch(
+      /^layer 1: only 1 of 2 agents answered, minSuccessful is 2:\n {2}- broken-1b \(ollama:broken:1b\): HTTP 500/,
+    );
   });
 
   it("does not call the aggregator when the layer has too few answers", async () => {
@@ -99,7 +116,10 @@ describe("minSuccessful", () => {
 
   it("goes on when exactly minSuccessful proposers answered", async () => {
     const graph = buildMoAGraph({
-      config: { ...config([], { retries: 0 }), layers: [{ agents: ["ollama:qwen2.5:1.5b", "ollama:llama3.2:1b", "ollama:broken:1b"], minSuccessful: 2 }] },
+      config: {
+        ...config([], { retries: 0 }),
+        layers: [{ agents: ["ollama:qwen2.5:1.5b", "ollama:llama3.2:1b", "ollama:broken:1b"], minSuccessful: 2 }],
+      },
     }).compile();
     const state = await graph.invoke(ask);
     expect(state.messages.at(-1)?.text).toBe("Paris.");
@@ -119,7 +139,9 @@ describe("aggregator failure policy", () => {
   });
 
   it("flags the fallback on the aggregator's record: its error and the node whose answer was used", async () => {
-    const state = await buildMoAGraph({ config: failingAggregator("best-proposer") }).compile().invoke(ask);
+    const state = await buildMoAGraph({ config: failingAggregator("best-proposer") })
+      .compile()
+      .invoke(ask);
     const record = state.answers.find((a) => a.role === "final");
     expect(record).toMatchObject({ fallbackFrom: "layer1/qwen2.5-1.5b", error: expect.stringMatching(/^HTTP 500/) });
     expect(record?.content).toBeUndefined();
@@ -136,7 +158,13 @@ describe("aggregator failure policy", () => {
   });
 
   it("fails the run with AggregatorFailedError under onFailure: fail", async () => {
-    const error = await buildMoAGraph({ config: failingAggregator("fail") }).compile().invoke(ask).then(() => undefined, (e: unknown) => e);
+    const error = await buildMoAGraph({ config: failingAggregator("fail") })
+      .compile()
+      .invoke(ask)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(AggregatorFailedError);
     expect((error as Error).message).toMatch(/the final aggregator "aggregator" \(ollama:broken:1b\) failed: HTTP 500/);
   });

@@ -9,7 +9,14 @@ import { runCli } from "../helpers/runCli.js";
 const TINY = path.resolve(import.meta.dirname, "../../../shared/models/llama-2-tiny-random.gguf");
 const config = {
   defaults: { maxTokens: 24, temperature: 0.8 },
-  layers: [{ agents: [{ name: "tiny-a", model: `llamacpp:${TINY}`, seed: 1 }, { name: "tiny-b", model: `llamacpp:${TINY}`, seed: 2 }] }],
+  layers: [
+    {
+      agents: [
+        { name: "tiny-a", model: `llamacpp:${TINY}`, seed: 1 },
+        { name: "tiny-b", model: `llamacpp:${TINY}`, seed: 2 },
+      ],
+    },
+  ],
   aggregator: { model: `llamacpp:${TINY}`, maxTokens: 16 },
 };
 
@@ -17,7 +24,9 @@ afterAll(() => disposeAll());
 
 describe("MoA in-process over llama.cpp", () => {
   it("answers with two proposers and an aggregator, all with real token counts", async () => {
-    const state = await buildMoAGraph({ config }).compile().invoke({ messages: [new HumanMessage("Say something.")] });
+    const state = await buildMoAGraph({ config })
+      .compile()
+      .invoke({ messages: [new HumanMessage("Say something.")] });
     expect(state.messages.at(-1)?.text.length).toBeGreaterThan(0);
     expect(state.answers).toHaveLength(3);
     for (const answer of state.answers) {
@@ -51,9 +60,16 @@ describe("MoA in-process over llama.cpp", () => {
   }, 120_000);
 
   it("answers from the CLI with a GGUF topology file", async () => {
-    const result = await runCli(["run", "Hello there", "--json", "--config", path.resolve(import.meta.dirname, "../fixtures/tiny-llamacpp.yaml")], { timeoutMs: 120_000 });
+    const result = await runCli(
+      ["run", "Hello there", "--json", "--config", path.resolve(import.meta.dirname, "../fixtures/tiny-llamacpp.yaml")],
+      { timeoutMs: 120_000 },
+    );
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { answer: string; totals: { calls: number; failed: number; outputTokens: number }; cost: { activeParams: number } };
+    const doc = JSON.parse(result.stdout) as {
+      answer: string;
+      totals: { calls: number; failed: number; outputTokens: number };
+      cost: { activeParams: number };
+    };
     expect(doc.answer.length).toBeGreaterThan(0);
     expect(doc.totals).toMatchObject({ calls: 3, failed: 0 });
     expect(doc.totals.outputTokens).toBeGreaterThan(0);

@@ -11,7 +11,9 @@ describe("moa-lite against a real Ollama", () => {
     const { problems, runnable } = await checkBackends(topology);
     expect(problems, "start Ollama and pull the preset's models first").toEqual([]);
     expect(runnable).toBe(true);
-    const state = await buildMoAGraph({ config: topology }).compile().invoke({ messages: [new HumanMessage("What is the capital of France? One word.")] });
+    const state = await buildMoAGraph({ config: topology })
+      .compile()
+      .invoke({ messages: [new HumanMessage("What is the capital of France? One word.")] });
     expect(state.answers.every((a) => a.error === undefined)).toBe(true);
     expect(state.messages.at(-1)?.text.toLowerCase()).toContain("paris");
   }, 600_000);

@@ -48,11 +48,22 @@ describe("MoA over the Ollama wire protocol", () => {
     const graph = buildMoAGraph({
       config: {
         ...config([]),
-        layers: [{ agents: [{ model: "ollama:qwen2.5:1.5b", temperature: 0.9, maxTokens: 77, topP: 0.8, topK: 20, seed: 42, contextWindow: 4096 }] }],
+        layers: [
+          {
+            agents: [{ model: "ollama:qwen2.5:1.5b", temperature: 0.9, maxTokens: 77, topP: 0.8, topK: 20, seed: 42, contextWindow: 4096 }],
+          },
+        ],
       },
     }).compile();
     await graph.invoke(ask);
-    expect(ollama.callsFor("qwen2.5:1.5b")[0]!.options).toMatchObject({ temperature: 0.9, num_predict: 77, top_p: 0.8, top_k: 20, seed: 42, num_ctx: 4096 });
+    expect(ollama.callsFor("qwen2.5:1.5b")[0]!.options).toMatchObject({
+      temperature: 0.9,
+      num_predict: 77,
+      top_p: 0.8,
+      top_k: 20,
+      seed: 42,
+      num_ctx: 4096,
+    });
     expect(ollama.callsFor("qwen2.5:3b")[0]!.options).toMatchObject({ temperature: 0.2, num_predict: 300 });
   });
 

@@ -22,7 +22,14 @@ const ask = { messages: [new HumanMessage("At what temperature does water boil?"
 function topology(apiKey = "sk-test") {
   return {
     defaults: { baseUrl: `${server.url}/v1`, apiKey, retries: 0 },
-    layers: [{ agents: ["openai:meta-llama/Llama-3.2-3B-Instruct", { model: "openai:Qwen/Qwen2.5-7B-Instruct", seed: 7, topP: 0.9, maxTokens: 64 }] }],
+    layers: [
+      {
+        agents: [
+          "openai:meta-llama/Llama-3.2-3B-Instruct",
+          { model: "openai:Qwen/Qwen2.5-7B-Instruct", seed: 7, topP: 0.9, maxTokens: 64 },
+        ],
+      },
+    ],
     aggregator: "openai:mistralai/Mixtral-8x7B-Instruct",
   };
 }

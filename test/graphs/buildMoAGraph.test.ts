@@ -108,7 +108,17 @@ describe("buildMoAGraph", () => {
     const bad = new ScriptedChatModel({ fail: "model exploded" });
     const final = new ScriptedChatModel({ reply: "done" });
     const graph = buildMoAGraph({
-      config: { layers: [{ agents: [{ name: "good", model: good }, { name: "bad", model: bad }] }], aggregator: final },
+      config: {
+        layers: [
+          {
+            agents: [
+              { name: "good", model: good },
+              { name: "bad", model: bad },
+            ],
+          },
+        ],
+        aggregator: final,
+      },
     }).compile();
     const state = await graph.invoke(question);
     expect(state.messages.at(-1)?.text).toBe("done");
@@ -125,7 +135,14 @@ describe("buildMoAGraph", () => {
     const fast = new ScriptedChatModel({ reply: "on time" });
     const graph = buildMoAGraph({
       config: {
-        layers: [{ agents: [{ name: "slow", model: slow, timeoutMs: 50 }, { name: "fast", model: fast }] }],
+        layers: [
+          {
+            agents: [
+              { name: "slow", model: slow, timeoutMs: 50 },
+              { name: "fast", model: fast },
+            ],
+          },
+        ],
         aggregator: new ScriptedChatModel({ reply: "done" }),
       },
     }).compile();

@@ -21,10 +21,19 @@ function ruleCoE(m = experts()) {
   const graph = buildCoEGraph({
     config: {
       categories: ["math", "code", "general"],
-      router: { type: "rules", rules: [{ category: "math", keywords: ["sum", "multiply"] }, { category: "code", keywords: ["python", "function"] }] },
+      router: {
+        type: "rules",
+        rules: [
+          { category: "math", keywords: ["sum", "multiply"] },
+          { category: "code", keywords: ["python", "function"] },
+        ],
+      },
       experts: {
         math: { name: "math", model: m.math, activeParams: "1.5B" },
-        code: [{ name: "coder", model: m.code, activeParams: "7B" }, { name: "reviewer", model: m.codeReviewer, activeParams: "3B" }],
+        code: [
+          { name: "coder", model: m.code, activeParams: "7B" },
+          { name: "reviewer", model: m.codeReviewer, activeParams: "3B" },
+        ],
       },
       fallback: { name: "general", model: m.general, activeParams: "3B" },
       aggregator: { model: m.aggregator, activeParams: "7B" },
@@ -92,7 +101,12 @@ describe("CoE graph", () => {
     const m = experts();
     const router = new ScriptedChatModel({ reply: '{"category": "math", "confidence": 0.2}' });
     const graph = buildCoEGraph({
-      config: { categories: ["math", "code"], router: { type: "llm", model: router, threshold: 0.5 }, experts: { math: m.math, code: m.code }, fallback: m.general },
+      config: {
+        categories: ["math", "code"],
+        router: { type: "llm", model: router, threshold: 0.5 },
+        experts: { math: m.math, code: m.code },
+        fallback: m.general,
+      },
     }).compile();
     const state = await graph.invoke(ask("Hmm?"));
     expect(state.messages.at(-1)?.text).toBe("general expert: hello");
@@ -103,7 +117,12 @@ describe("CoE graph", () => {
   it("falls back when the router itself fails", async () => {
     const m = experts();
     const graph = buildCoEGraph({
-      config: { categories: ["math"], router: { type: "llm", model: new ScriptedChatModel({ fail: "router down" }), threshold: 0 }, experts: { math: m.math }, fallback: m.general },
+      config: {
+        categories: ["math"],
+        router: { type: "llm", model: new ScriptedChatModel({ fail: "router down" }), threshold: 0 },
+        experts: { math: m.math },
+        fallback: m.general,
+      },
     }).compile();
     const state = await graph.invoke(ask("2+2?"));
     expect(state.messages.at(-1)?.text).toBe("general expert: hello");
@@ -121,14 +140,28 @@ describe("CoE graph", () => {
   it("rejects experts for an undeclared category", () => {
     const m = experts();
     expect(() =>
-      buildCoEGraph({ config: { categories: ["math"], router: { type: "rules", rules: [{ category: "math", keywords: ["sum"] }] }, experts: { poetry: m.general }, fallback: m.general } }),
+      buildCoEGraph({
+        config: {
+          categories: ["math"],
+          router: { type: "rules", rules: [{ category: "math", keywords: ["sum"] }] },
+          experts: { poetry: m.general },
+          fallback: m.general,
+        },
+      }),
     ).toThrow(/experts\.poetry: unknown category "poetry"/);
   });
 
   it("requires an aggregator when a category has several experts", () => {
     const m = experts();
     expect(() =>
-      buildCoEGraph({ config: { categories: ["code"], router: { type: "rules", rules: [{ category: "code", keywords: ["x"] }] }, experts: { code: [m.code, m.codeReviewer] }, fallback: m.general } }),
+      buildCoEGraph({
+        config: {
+          categories: ["code"],
+          router: { type: "rules", rules: [{ category: "code", keywords: ["x"] }] },
+          experts: { code: [m.code, m.codeReviewer] },
+          fallback: m.general,
+        },
+      }),
     ).toThrow(ConfigError);
   });
 });
@@ -137,28 +170,45 @@ describe("CoE configuration checks", () => {
   const base = { categories: ["math", "code"], experts: { math: "ollama:a" }, fallback: "ollama:b" };
 
   it("reports an invalid rule pattern at its path", () => {
-    expect(() => buildCoEGraph({ config: { ...base, router: { type: "rules", rules: [{ category: "code", patterns: ["(unclosed"] }] } } })).toThrow(
-      /router\.rules\[0\]: invalid pattern "\(unclosed"/,
-    );
+    expect(() =>
+      buildCoEGraph({ config: { ...base, router: { type: "rules", rules: [{ category: "code", patterns: ["(unclosed"] }] } } }),
+    ).toThrow(/router\.rules\[0\]: invalid pattern "\(unclosed"/);
   });
 
   it("reports a rule without keywords or patterns", () => {
-    expect(() => buildCoEGraph({ config: { ...base, router: { type: "rules", rules: [{ category: "code" }] } } })).toThrow(/router\.rules\[0\]: has no keywords or patterns/);
+    expect(() => buildCoEGraph({ config: { ...base, router: { type: "rules", rules: [{ category: "code" }] } } })).toThrow(
+      /router\.rules\[0\]: has no keywords or patterns/,
+    );
   });
 
   it("lists the router types when the type is unknown", () => {
-    expect(() => buildCoEGraph({ config: { ...base, router: { type: "knn" } as never } })).toThrow(/router\.type: expected one of "llm", "rules", "embedding"/);
+    expect(() => buildCoEGraph({ config: { ...base, router: { type: "knn" } as never } })).toThrow(
+      /router\.type: expected one of "llm", "rules", "embedding"/,
+    );
   });
 
   it("rejects a category listed twice and the reserved name unknown", () => {
-    expect(() => buildCoEGraph({ config: { ...base, categories: ["math", "math"], router: { type: "rules", rules: [{ category: "math", keywords: ["x"] }] } } })).toThrow(/categories: a category is listed twice/);
-    expect(() => buildCoEGraph({ config: { ...base, categories: ["unknown"], router: { type: "rules", rules: [{ category: "unknown", keywords: ["x"] }] } } })).toThrow(/"unknown" is reserved/);
+    expect(() =>
+      buildCoEGraph({
+        config: { ...base, categories: ["math", "math"], router: { type: "rules", rules: [{ category: "math", keywords: ["x"] }] } },
+      }),
+    ).toThrow(/categories: a category is listed twice/);
+    expect(() =>
+      buildCoEGraph({
+        config: { ...base, categories: ["unknown"], router: { type: "rules", rules: [{ category: "unknown", keywords: ["x"] }] } },
+      }),
+    ).toThrow(/"unknown" is reserved/);
   });
 
   it("treats the same model named for a category and as the fallback as one expert", () => {
     const same = { model: "ollama:llama3.2:3b", activeParams: "3.2B" };
     const graph = buildCoEGraph({
-      config: { categories: ["general"], router: { type: "rules", rules: [{ category: "general", keywords: ["x"] }] }, experts: { general: { ...same } }, fallback: { ...same } },
+      config: {
+        categories: ["general"],
+        router: { type: "rules", rules: [{ category: "general", keywords: ["x"] }] },
+        experts: { general: { ...same } },
+        fallback: { ...same },
+      },
     }).compile();
     expect(Object.keys(graph.getGraph().nodes).filter((n) => n.startsWith("expert/"))).toEqual(["expert/llama3.2-3b"]);
   });

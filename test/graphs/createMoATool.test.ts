@@ -4,7 +4,9 @@ import { createMoATool } from "../../src/graphs/createMoATool.js";
 import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 
 function panel(proposer: ScriptedChatModel) {
-  return buildMoAGraph({ config: { layers: [{ agents: [proposer] }], aggregator: new ScriptedChatModel({ reply: "panel answer" }) } }).compile();
+  return buildMoAGraph({
+    config: { layers: [{ agents: [proposer] }], aggregator: new ScriptedChatModel({ reply: "panel answer" }) },
+  }).compile();
 }
 
 describe("createMoATool", () => {

@@ -66,9 +66,16 @@ describe("MOSAIC graph", () => {
   });
 
   it("groups free-text answers by lexical similarity", async () => {
-    const experts = ["Paris is the capital of France", "The capital of France is Paris", "Lyon"].map((reply, i) => ({ name: `x${i}`, model: new ScriptedChatModel({ reply }) }));
+    const experts = ["Paris is the capital of France", "The capital of France is Paris", "Lyon"].map((reply, i) => ({
+      name: `x${i}`,
+      model: new ScriptedChatModel({ reply }),
+    }));
     const graph = buildMosaicGraph({
-      config: { experts, gate: { extractor: { type: "cluster", similarity: "lexical", threshold: 0.6 }, threshold: 2 / 3 }, aggregator: new ScriptedChatModel({ reply: "agg" }) },
+      config: {
+        experts,
+        gate: { extractor: { type: "cluster", similarity: "lexical", threshold: 0.6 }, threshold: 2 / 3 },
+        aggregator: new ScriptedChatModel({ reply: "agg" }),
+      },
     }).compile();
     const state = await graph.invoke(ask("Capital of France?"));
     expect(state.gates.at(-1)).toMatchObject({ skipped: true, representative: "x0" });
@@ -78,10 +85,25 @@ describe("MOSAIC graph", () => {
     const file = path.resolve(import.meta.dirname, "../../../shared/datasets/routellm/gsm8k_responses.jsonl");
     const rows = (await readJsonl(file)).slice(0, 12).map((r) => r.value as { question: string; gold_answer: string });
     const gpt4 = await ReplayChatModel.fromJsonl(file, { model: "gpt-4-1106-preview", promptField: "question", responseField: "response" });
-    const mixtral = await ReplayChatModel.fromJsonl(file, { model: "mistralai/Mixtral-8x7B-Instruct-v0.1", promptField: "question", responseField: "response" });
-    const aggregator = await ReplayChatModel.fromJsonl(file, { model: "gpt-4-1106-preview", promptField: "question", responseField: "response" });
+    const mixtral = await ReplayChatModel.fromJsonl(file, {
+      model: "mistralai/Mixtral-8x7B-Instruct-v0.1",
+      promptField: "question",
+      responseField: "response",
+    });
+    const aggregator = await ReplayChatModel.fromJsonl(file, {
+      model: "gpt-4-1106-preview",
+      promptField: "question",
+      responseField: "response",
+    });
     const graph = buildMosaicGraph({
-      config: { experts: [{ name: "gpt4", model: gpt4 }, { name: "mixtral", model: mixtral }], gate: { extractor: { type: "number" }, threshold: 1 }, aggregator },
+      config: {
+        experts: [
+          { name: "gpt4", model: gpt4 },
+          { name: "mixtral", model: mixtral },
+        ],
+        gate: { extractor: { type: "number" }, threshold: 1 },
+        aggregator,
+      },
     }).compile();
     let skipped = 0;
     for (const row of rows) {
@@ -98,13 +120,24 @@ describe("MOSAIC graph", () => {
 
 describe("MOSAIC with routing", () => {
   it("routes to the category's k experts, then gates their answers", async () => {
-    const m = { a: new ScriptedChatModel({ reply: "12" }), b: new ScriptedChatModel({ reply: "12" }), c: new ScriptedChatModel({ reply: "99" }), fb: new ScriptedChatModel({ reply: "fallback" }) };
+    const m = {
+      a: new ScriptedChatModel({ reply: "12" }),
+      b: new ScriptedChatModel({ reply: "12" }),
+      c: new ScriptedChatModel({ reply: "99" }),
+      fb: new ScriptedChatModel({ reply: "fallback" }),
+    };
     const aggregator = new ScriptedChatModel({ reply: "agg" });
     const graph = buildMosaicGraph({
       config: {
         categories: ["math", "other"],
         router: { type: "rules", rules: [{ category: "math", keywords: ["sum"] }] },
-        experts: { math: [{ name: "a", model: m.a }, { name: "b", model: m.b }], other: [{ name: "c", model: m.c }] },
+        experts: {
+          math: [
+            { name: "a", model: m.a },
+            { name: "b", model: m.b },
+          ],
+          other: [{ name: "c", model: m.c }],
+        },
         fallback: { name: "fb", model: m.fb },
         gate: { extractor: { type: "number" }, threshold: 1 },
         aggregator,
@@ -120,7 +153,9 @@ describe("MOSAIC with routing", () => {
 
   it("needs categories, a router and a fallback for experts by category", () => {
     expect(() =>
-      buildMosaicGraph({ config: { experts: { math: ["ollama:a", "ollama:b"] }, gate: { extractor: { type: "number" } }, aggregator: "ollama:c" } }),
+      buildMosaicGraph({
+        config: { experts: { math: ["ollama:a", "ollama:b"] }, gate: { extractor: { type: "number" } }, aggregator: "ollama:c" },
+      }),
     ).toThrow(/experts: experts by category need categories, a router and a fallback/);
   });
 });
@@ -133,21 +168,39 @@ describe("MOSAIC edge cases", () => {
 
   it("keeps repeated experts in a list as separate experts", async () => {
     const model = new ScriptedChatModel({ reply: "5" });
-    const graph = buildMosaicGraph({ config: { experts: [model, model, new ScriptedChatModel({ reply: "6" })], gate: { extractor: { type: "number" }, threshold: 1 }, aggregator: new ScriptedChatModel({ reply: "agg" }) } }).compile();
+    const graph = buildMosaicGraph({
+      config: {
+        experts: [model, model, new ScriptedChatModel({ reply: "6" })],
+        gate: { extractor: { type: "number" }, threshold: 1 },
+        aggregator: new ScriptedChatModel({ reply: "agg" }),
+      },
+    }).compile();
     const state = await graph.invoke(ask("?"));
     expect(model.calls).toHaveLength(2);
     expect(state.gates.at(-1)!.confidence).toBeCloseTo(2 / 3);
   });
 
   it("fails with every expert's error when all experts fail", async () => {
-    const experts = [new ScriptedChatModel({ fail: "down 1" }), new ScriptedChatModel({ fail: "down 2" })].map((model, i) => ({ name: `d${i}`, model }));
-    const graph = buildMosaicGraph({ config: { experts, gate: { extractor: { type: "number" } }, aggregator: new ScriptedChatModel({ reply: "agg" }) } }).compile();
+    const experts = [new ScriptedChatModel({ fail: "down 1" }), new ScriptedChatModel({ fail: "down 2" })].map((model, i) => ({
+      name: `d${i}`,
+      model,
+    }));
+    const graph = buildMosaicGraph({
+      config: { experts, gate: { extractor: { type: "number" } }, aggregator: new ScriptedChatModel({ reply: "agg" }) },
+    }).compile();
     await expect(graph.invoke(ask("?"))).rejects.toThrow(/layer 1: no agent answered[\s\S]*down 1[\s\S]*down 2/);
   });
 
   it("rejects a router or fallback with a list of experts", () => {
     expect(() =>
-      buildMosaicGraph({ config: { experts: ["ollama:a", "ollama:b"], fallback: "ollama:c", gate: { extractor: { type: "number" } }, aggregator: "ollama:d" } }),
+      buildMosaicGraph({
+        config: {
+          experts: ["ollama:a", "ollama:b"],
+          fallback: "ollama:c",
+          gate: { extractor: { type: "number" } },
+          aggregator: "ollama:d",
+        },
+      }),
     ).toThrow(/fallback: "fallback" needs experts by category/);
   });
 });

@@ -49,7 +49,12 @@ describe("quorum fan-in", () => {
   it("waits until the deadline for more answers once the quorum is met", async () => {
     const { graph } = layer([20, 150, 10_000], { min: 1, deadlineMs: 400 });
     const state = await graph.invoke(question);
-    expect(state.answers.filter((a) => a.layer === 1 && a.error === undefined).map((a) => a.agent).sort()).toEqual(["p1", "p2"]);
+    expect(
+      state.answers
+        .filter((a) => a.layer === 1 && a.error === undefined)
+        .map((a) => a.agent)
+        .sort(),
+    ).toEqual(["p1", "p2"]);
     expect(state.answers.find((a) => a.agent === "p3")?.late).toBe(true);
   });
 
@@ -101,7 +106,9 @@ describe("quorum over experts", () => {
       { name: "slow", model: new ScriptedChatModel({ reply: "41", latencyMs: 10_000 }) },
     ];
     const aggregator = new ScriptedChatModel({ reply: "agg" });
-    const graph = buildMosaicGraph({ config: { experts, quorum: { min: 2 }, gate: { extractor: { type: "number" }, threshold: 1 }, aggregator } }).compile();
+    const graph = buildMosaicGraph({
+      config: { experts, quorum: { min: 2 }, gate: { extractor: { type: "number" }, threshold: 1 }, aggregator },
+    }).compile();
     const started = performance.now();
     const state = await graph.invoke(question);
     expect(performance.now() - started).toBeLessThan(3_000);
@@ -130,7 +137,12 @@ describe("quorum over experts", () => {
   it("rejects a quorum with stage experts", () => {
     expect(() =>
       buildMosaicGraph({
-        config: { experts: [{ name: "s", stage: { preset: "moa-lite" } }, "ollama:a"], quorum: { min: 1 }, gate: { extractor: { type: "exact" } }, aggregator: "ollama:b" },
+        config: {
+          experts: [{ name: "s", stage: { preset: "moa-lite" } }, "ollama:a"],
+          quorum: { min: 1 },
+          gate: { extractor: { type: "exact" } },
+          aggregator: "ollama:b",
+        },
       }),
     ).toThrow(/quorum: a quorum applies to agent experts only/);
   });

@@ -14,7 +14,13 @@ beforeAll(() => {
 });
 afterAll(() => unregister());
 
-const chain = { topology: "chain", agents: [new ScriptedChatModel({ label: "first", reply: "draft" }), new ScriptedChatModel({ label: "second", reply: (m) => `better than: ${m[0]!.text.includes("draft") ? "draft" : "?"}` })] };
+const chain = {
+  topology: "chain",
+  agents: [
+    new ScriptedChatModel({ label: "first", reply: "draft" }),
+    new ScriptedChatModel({ label: "second", reply: (m) => `better than: ${m[0]!.text.includes("draft") ? "draft" : "?"}` }),
+  ],
+};
 
 describe("a topology registered from outside (a test-only kind)", () => {
   it("is a kind the loader knows", () => {
@@ -35,15 +41,29 @@ describe("a topology registered from outside (a test-only kind)", () => {
 
   it("serves its presets on every backend", () => {
     expect(listPresets().map((p) => p.name)).toContain("chain-demo");
-    expect(loadConfig({ topology: "chain", backend: "llamacpp" }).requirements.flat().every((a) => a.modelLabel.startsWith("hf:"))).toBe(true);
+    expect(
+      loadConfig({ topology: "chain", backend: "llamacpp" })
+        .requirements.flat()
+        .every((a) => a.modelLabel.startsWith("hf:")),
+    ).toBe(true);
   });
 
   it("can be a stage of another topology", async () => {
     const topology = loadConfig({
-      config: { topology: "mosaic", experts: [{ name: "chained", stage: chain }, new ScriptedChatModel({ reply: "draft" })], gate: { extractor: { type: "exact" } }, aggregator: new ScriptedChatModel({ reply: "merged" }) },
+      config: {
+        topology: "mosaic",
+        experts: [{ name: "chained", stage: chain }, new ScriptedChatModel({ reply: "draft" })],
+        gate: { extractor: { type: "exact" } },
+        aggregator: new ScriptedChatModel({ reply: "merged" }),
+      },
     });
-    const state = await buildTopologyGraph({ topology }).compile().invoke({ messages: [new HumanMessage("Write a haiku")] });
-    expect(state.answers.filter((a) => a.stage === "expert/chained").map((a) => a.nodeId)).toEqual(["expert/chained/step1", "expert/chained/final"]);
+    const state = await buildTopologyGraph({ topology })
+      .compile()
+      .invoke({ messages: [new HumanMessage("Write a haiku")] });
+    expect(state.answers.filter((a) => a.stage === "expert/chained").map((a) => a.nodeId)).toEqual([
+      "expert/chained/step1",
+      "expert/chained/final",
+    ]);
   });
 
   it("appears in the topology files' JSON Schema", () => {

@@ -19,7 +19,9 @@ describe("Self-MoA", () => {
   it("answers through the samples and the aggregator", async () => {
     let call = 0;
     const model = new ScriptedChatModel({ reply: () => `sample ${++call}` });
-    const state = await buildSelfMoAGraph({ config: { model, n: 3 } }).compile().invoke({ messages: [new HumanMessage("Why?")] });
+    const state = await buildSelfMoAGraph({ config: { model, n: 3 } })
+      .compile()
+      .invoke({ messages: [new HumanMessage("Why?")] });
     expect(model.calls).toHaveLength(4);
     const aggregatorPrompt = model.calls[3]!.messages[0]!.text;
     expect(aggregatorPrompt).toMatch(/<response id="3">/);
@@ -43,14 +45,18 @@ describe("Self-MoA with quorum", () => {
     // Calls 1-3 are the samples (the third straggles), call 4 is the aggregator.
     const model = new ScriptedChatModel({ reply: "a sample", latencyMs: () => (++started === 3 ? 10_000 : 20) });
     const t0 = performance.now();
-    const state = await buildSelfMoAGraph({ config: { model, n: 3, quorum: { min: 2 } } }).compile().invoke({ messages: [new HumanMessage("Why?")] });
+    const state = await buildSelfMoAGraph({ config: { model, n: 3, quorum: { min: 2 } } })
+      .compile()
+      .invoke({ messages: [new HumanMessage("Why?")] });
     expect(performance.now() - t0).toBeLessThan(3_000);
     expect(state.answers.filter((a) => a.late)).toHaveLength(1);
     expect(state.answers.filter((a) => a.layer === 1 && a.error === undefined)).toHaveLength(2);
   });
 
   it("reports a quorum larger than n at the Self-MoA field", () => {
-    expect(() => resolveMoA({ topology: "self-moa", model: "ollama:m", n: 2, quorum: { min: 3 } })).toThrow(/quorum\.min: expected at most n = 2, got 3/);
+    expect(() => resolveMoA({ topology: "self-moa", model: "ollama:m", n: 2, quorum: { min: 3 } })).toThrow(
+      /quorum\.min: expected at most n = 2, got 3/,
+    );
   });
 });
 
@@ -61,6 +67,8 @@ describe("Self-MoA minSuccessful", () => {
   });
 
   it("rejects a minSuccessful above n", () => {
-    expect(() => resolveMoA({ topology: "self-moa", model: "ollama:m", n: 2, minSuccessful: 3 })).toThrow(/minSuccessful: expected at most n = 2, got 3/);
+    expect(() => resolveMoA({ topology: "self-moa", model: "ollama:m", n: 2, minSuccessful: 3 })).toThrow(
+      /minSuccessful: expected at most n = 2, got 3/,
+    );
   });
 });

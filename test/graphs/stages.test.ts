@@ -11,7 +11,11 @@ afterAll(() => disposeAll());
 
 describe("composed topologies", () => {
   it("runs a whole MoA as one expert of a CoE, keeping its inner answers under the stage", async () => {
-    const inner = { a: new ScriptedChatModel({ reply: "inner a" }), b: new ScriptedChatModel({ reply: "inner b" }), agg: new ScriptedChatModel({ reply: "panel verdict" }) };
+    const inner = {
+      a: new ScriptedChatModel({ reply: "inner a" }),
+      b: new ScriptedChatModel({ reply: "inner b" }),
+      agg: new ScriptedChatModel({ reply: "panel verdict" }),
+    };
     const plan = planTopology({
       config: {
         topology: "coe",
@@ -25,7 +29,11 @@ describe("composed topologies", () => {
     expect(state.messages.at(-1)?.text).toBe("panel verdict");
     expect(state.messages).toHaveLength(2);
     const stageRecords = state.answers.filter((a) => a.stage === "expert/panel");
-    expect(stageRecords.map((a) => a.nodeId).sort()).toEqual(["expert/panel/aggregator", "expert/panel/layer1/ScriptedChatModel", "expert/panel/layer1/ScriptedChatModel-2"]);
+    expect(stageRecords.map((a) => a.nodeId).sort()).toEqual([
+      "expert/panel/aggregator",
+      "expert/panel/layer1/ScriptedChatModel",
+      "expert/panel/layer1/ScriptedChatModel-2",
+    ]);
     expect(state.answers.find((a) => a.nodeId === "expert/panel")).toMatchObject({ role: "expert", content: "panel verdict" });
     expect(summarizeCost(state).calls).toBe(3);
     // The run summary counts the same three calls: the stage's own record stands for them.
@@ -43,13 +51,20 @@ describe("composed topologies", () => {
         aggregator: "ollama:qwen2.5:3b",
       },
     });
-    expect(Object.keys(plan.graph.compile().getGraph().nodes)).toEqual(expect.arrayContaining(["expert/lite", "expert/qwen2.5-1.5b", "gate"]));
+    expect(Object.keys(plan.graph.compile().getGraph().nodes)).toEqual(
+      expect.arrayContaining(["expert/lite", "expert/qwen2.5-1.5b", "gate"]),
+    );
   });
 
   it("reports an invalid stage by its path in the including config", () => {
     expect(() =>
       planTopology({
-        config: { topology: "mosaic", experts: [{ name: "broken", stage: { layers: [] } }, "ollama:a"], gate: { extractor: { type: "exact" } }, aggregator: "ollama:b" },
+        config: {
+          topology: "mosaic",
+          experts: [{ name: "broken", stage: { layers: [] } }, "ollama:a"],
+          gate: { extractor: { type: "exact" } },
+          aggregator: "ollama:b",
+        },
       }),
     ).toThrow(/experts\[0\]\.stage\.layers: expected at least one layer/);
   });

@@ -23,7 +23,11 @@ export interface DevServer {
  */
 export async function startDevServer({ env, timeoutMs = 90_000 }: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<DevServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "moa-langgraph-"));
-  const config = JSON.parse(readFileSync(path.join(root, "langgraph.json"), "utf8")) as { graphs: Record<string, string>; http?: { app?: string }; dependencies?: string[] };
+  const config = JSON.parse(readFileSync(path.join(root, "langgraph.json"), "utf8")) as {
+    graphs: Record<string, string>;
+    http?: { app?: string };
+    dependencies?: string[];
+  };
   const relocate = (spec: string) => {
     const [file, symbol] = spec.split(":");
     return `${path.relative(dir, path.resolve(root, file!))}:${symbol}`;
@@ -38,12 +42,26 @@ export async function startDevServer({ env, timeoutMs = 90_000 }: { env: NodeJS.
   const port = await unusedPort();
   let output = "";
   // cwd stays the repository so tsx finds the project's tsconfig.json.
-  const server: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/@langchain/langgraph-cli/dist/cli/cli.mjs"), "dev", "--no-browser", "--host", "127.0.0.1", "--port", String(port), "--config", path.join(dir, "langgraph.json")], {
-    cwd: root,
-    env: { ...process.env, LANGSMITH_TRACING: "false", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.join(root, "node_modules/@langchain/langgraph-cli/dist/cli/cli.mjs"),
+      "dev",
+      "--no-browser",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--config",
+      path.join(dir, "langgraph.json"),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, LANGSMITH_TRACING: "false", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
   server.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   server.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;

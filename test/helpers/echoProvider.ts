@@ -22,7 +22,10 @@ export function countWords(text: string): number {
  * `echo:down-*` models are unreachable in the pre-flight, every model has a context window of
  * `window` tokens counted as words, and 1B active parameters. No other module knows its name.
  */
-export function createEchoProvider({ words = 40, window = 400 }: { words?: number; window?: number } = {}): { provider: ModelProvider; log: EchoLog } {
+export function createEchoProvider({ words = 40, window = 400 }: { words?: number; window?: number } = {}): {
+  provider: ModelProvider;
+  log: EchoLog;
+} {
   const log: EchoLog = { prepared: [], probed: [], prompts: new Map() };
   const models = new WeakSet<BaseChatModel>();
   const provider: ModelProvider = {
@@ -46,7 +49,9 @@ export function createEchoProvider({ words = 40, window = 400 }: { words?: numbe
     async probe(agents) {
       log.probed.push(...agents.map((a) => a.id));
       const down = agents.filter((a) => a.model.model.startsWith("down"));
-      return down.length > 0 ? [{ target: "echo://local", reason: "the echo server is down for these models", fix: "use another echo model", agents: down }] : [];
+      return down.length > 0
+        ? [{ target: "echo://local", reason: "the echo server is down for these models", fix: "use another echo model", agents: down }]
+        : [];
     },
     async prepare(agents) {
       log.prepared.push(...agents.map((a) => a.id));

@@ -28,7 +28,13 @@ export function runCli(
     timeoutMs = 30_000,
     signalOnFirstOutput,
     onSpawn,
-  }: { env?: Record<string, string>; input?: string; timeoutMs?: number; signalOnFirstOutput?: NodeJS.Signals; onSpawn?: (child: ChildProcess) => void } = {},
+  }: {
+    env?: Record<string, string>;
+    input?: string;
+    timeoutMs?: number;
+    signalOnFirstOutput?: NodeJS.Signals;
+    onSpawn?: (child: ChildProcess) => void;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();

@@ -9,7 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => ollama.close());
 
-
 describe("chooseBackend", () => {
   it("picks Ollama when a server answers at the Ollama address", async () => {
     const chosen = await chooseBackend({ requested: "auto", env: { OLLAMA_HOST: ollama.url } });
@@ -20,7 +19,10 @@ describe("chooseBackend", () => {
   it("picks llama.cpp when nothing listens, saying why", async () => {
     const url = `http://127.0.0.1:${await unusedPort()}`;
     const chosen = await chooseBackend({ requested: "auto", env: { OLLAMA_HOST: url } });
-    expect(chosen).toEqual({ backend: "llamacpp", reason: `no Ollama server at ${url} (connection refused (127.0.0.1:${url.split(":").at(-1)})); running GGUF models in-process` });
+    expect(chosen).toEqual({
+      backend: "llamacpp",
+      reason: `no Ollama server at ${url} (connection refused (127.0.0.1:${url.split(":").at(-1)})); running GGUF models in-process`,
+    });
   });
 
   it("reads OLLAMA_HOST when no address is given", async () => {
@@ -42,7 +44,10 @@ describe("chooseBackend", () => {
   });
 
   it("does not mistake another HTTP server for Ollama", async () => {
-    const chosen = await chooseBackend({ env: { OLLAMA_HOST: "http://127.0.0.1:1" }, fetch: async () => new Response("not found", { status: 404 }) });
+    const chosen = await chooseBackend({
+      env: { OLLAMA_HOST: "http://127.0.0.1:1" },
+      fetch: async () => new Response("not found", { status: 404 }),
+    });
     expect(chosen.backend).toBe("llamacpp");
     expect(chosen.reason).toContain("is not Ollama (HTTP 404)");
   });

@@ -9,8 +9,16 @@ describe("parseModelRef", () => {
   });
 
   it("reads a base URL after @", () => {
-    expect(parseModelRef("ollama:llama3.2@http://gpu-box:11434")).toEqual({ provider: "ollama", model: "llama3.2", baseUrl: "http://gpu-box:11434" });
-    expect(parseModelRef("openai:meta/llama-3-8b@https://host.example/v1")).toEqual({ provider: "openai", model: "meta/llama-3-8b", baseUrl: "https://host.example/v1" });
+    expect(parseModelRef("ollama:llama3.2@http://gpu-box:11434")).toEqual({
+      provider: "ollama",
+      model: "llama3.2",
+      baseUrl: "http://gpu-box:11434",
+    });
+    expect(parseModelRef("openai:meta/llama-3-8b@https://host.example/v1")).toEqual({
+      provider: "openai",
+      model: "meta/llama-3-8b",
+      baseUrl: "https://host.example/v1",
+    });
   });
 
   it("keeps an @ that is not followed by a URL as part of the name", () => {
@@ -63,7 +71,10 @@ describe("endpoints", () => {
   });
 
   it("uses a placeholder key for a custom server without one", () => {
-    expect(resolveOpenAIEndpoint({ baseUrl: "http://127.0.0.1:8000/v1" }, {})).toMatchObject({ baseUrl: "http://127.0.0.1:8000/v1", apiKey: "not-needed" });
+    expect(resolveOpenAIEndpoint({ baseUrl: "http://127.0.0.1:8000/v1" }, {})).toMatchObject({
+      baseUrl: "http://127.0.0.1:8000/v1",
+      apiKey: "not-needed",
+    });
   });
 
   it("never sends OPENAI_API_KEY to a server named in the config", () => {
@@ -72,12 +83,18 @@ describe("endpoints", () => {
 
   it("uses OPENAI_API_KEY with OpenAI's API or the OPENAI_BASE_URL it is paired with", () => {
     expect(resolveOpenAIEndpoint({}, { OPENAI_API_KEY: "sk-1" })).toMatchObject({ baseUrl: "https://api.openai.com/v1", apiKey: "sk-1" });
-    expect(resolveOpenAIEndpoint({}, { OPENAI_API_KEY: "sk-1", OPENAI_BASE_URL: "http://gw:4000/v1/" })).toMatchObject({ baseUrl: "http://gw:4000/v1", apiKey: "sk-1" });
+    expect(resolveOpenAIEndpoint({}, { OPENAI_API_KEY: "sk-1", OPENAI_BASE_URL: "http://gw:4000/v1/" })).toMatchObject({
+      baseUrl: "http://gw:4000/v1",
+      apiKey: "sk-1",
+    });
   });
 
   it("reads the key only from the named environment variable", () => {
     expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { TOGETHER_API_KEY: "k1", OPENAI_API_KEY: "k2" }).apiKey).toBe("k1");
-    expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { OPENAI_API_KEY: "k2" })).toMatchObject({ apiKey: undefined, keySource: "TOGETHER_API_KEY" });
+    expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { OPENAI_API_KEY: "k2" })).toMatchObject({
+      apiKey: undefined,
+      keySource: "TOGETHER_API_KEY",
+    });
   });
 
   it("has no key for api.openai.com when none is configured", () => {
@@ -85,7 +102,9 @@ describe("endpoints", () => {
   });
 
   it("reports an unusable OLLAMA_HOST as a configuration error naming it", () => {
-    expect(() => resolveOllamaUrl(undefined, { OLLAMA_HOST: "http://bad host" })).toThrow(/OLLAMA_HOST: "http:\/\/bad host" is not a valid Ollama address/);
+    expect(() => resolveOllamaUrl(undefined, { OLLAMA_HOST: "http://bad host" })).toThrow(
+      /OLLAMA_HOST: "http:\/\/bad host" is not a valid Ollama address/,
+    );
   });
 });
 

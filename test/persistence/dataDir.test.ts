@@ -15,7 +15,9 @@ describe("dataDir", () => {
 
   it("uses the platform folders on macOS and Windows", () => {
     expect(dataDir({}, "darwin")).toBe(path.join(os.homedir(), "Library", "Application Support", "langgraph-moa"));
-    expect(dataDir({ APPDATA: "C:\\Users\\u\\AppData\\Roaming" }, "win32")).toBe(path.join("C:\\Users\\u\\AppData\\Roaming", "langgraph-moa"));
+    expect(dataDir({ APPDATA: "C:\\Users\\u\\AppData\\Roaming" }, "win32")).toBe(
+      path.join("C:\\Users\\u\\AppData\\Roaming", "langgraph-moa"),
+    );
   });
 
   it("keeps the run database in the data folder", () => {

@@ -20,7 +20,9 @@ const dir = mkdtempSync(path.join(tmpdir(), "moa-pg-"));
 const configFile = path.join(dir, "moa.yaml");
 
 beforeAll(async () => {
-  ollama = await startOllamaDouble({ models: { "a:1b": { reply: "proposal a" }, "b:1b": { reply: "proposal b" }, "agg:3b": { reply: "answer from postgres run" } } });
+  ollama = await startOllamaDouble({
+    models: { "a:1b": { reply: "proposal a" }, "b:1b": { reply: "proposal b" }, "agg:3b": { reply: "answer from postgres run" } },
+  });
   writeFileSync(configFile, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:a:1b, ollama:b:1b]\naggregator: ollama:agg:3b\n");
 });
 afterAll(() => ollama?.close());

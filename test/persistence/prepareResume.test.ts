@@ -31,7 +31,19 @@ describe("prepareResume", () => {
     const bad = flaky("four");
     const aggregator = new ScriptedChatModel({ reply: "the answer is 4" });
     const graph = buildMoAGraph({
-      config: { defaults: { retries: 0 }, layers: [{ agents: [{ name: "ok", model: ok }, { name: "bad", model: bad }], minSuccessful: 2 }], aggregator },
+      config: {
+        defaults: { retries: 0 },
+        layers: [
+          {
+            agents: [
+              { name: "ok", model: ok },
+              { name: "bad", model: bad },
+            ],
+            minSuccessful: 2,
+          },
+        ],
+        aggregator,
+      },
     }).compile({ checkpointer: new MemorySaver() });
     await expect(graph.invoke(ask("2+2?"), thread("t1"))).rejects.toThrow(/minSuccessful is 2/);
 
@@ -43,7 +55,11 @@ describe("prepareResume", () => {
     expect(state.messages.at(-1)?.text).toBe("the answer is 4");
     expect([ok.calls.length, bad.calls.length, aggregator.calls.length]).toEqual([1, 2, 1]);
     // One record per agent: the kept answer, the retried one, the aggregator; the failed attempt is history.
-    expect(turnAnswers(state, 1)).toEqual([["layer1/ok", "4"], ["layer1/bad", "four"], ["aggregator", "the answer is 4"]]);
+    expect(turnAnswers(state, 1)).toEqual([
+      ["layer1/ok", "4"],
+      ["layer1/bad", "four"],
+      ["aggregator", "the answer is 4"],
+    ]);
     expect((await graph.getState(thread("t1"))).next).toEqual([]);
   });
 
@@ -55,7 +71,15 @@ describe("prepareResume", () => {
     const graph = buildMoAGraph({
       config: {
         defaults: { retries: 0 },
-        layers: [{ agents: [{ name: "p1", model: p1 }, { name: "p2", model: p2 }] }, { agents: [{ name: "q1", model: q1 }] }],
+        layers: [
+          {
+            agents: [
+              { name: "p1", model: p1 },
+              { name: "p2", model: p2 },
+            ],
+          },
+          { agents: [{ name: "q1", model: q1 }] },
+        ],
         aggregator,
       },
     }).compile({ checkpointer: new MemorySaver() });
@@ -78,7 +102,11 @@ describe("prepareResume", () => {
     const p1 = new ScriptedChatModel({ reply: "a" });
     const aggregator = flaky("final");
     const graph = buildMoAGraph({
-      config: { defaults: { retries: 0 }, layers: [{ agents: [{ name: "p1", model: p1 }] }], aggregator: { model: aggregator, onFailure: "fail" } },
+      config: {
+        defaults: { retries: 0 },
+        layers: [{ agents: [{ name: "p1", model: p1 }] }],
+        aggregator: { model: aggregator, onFailure: "fail" },
+      },
     }).compile({ checkpointer: new MemorySaver() });
     await expect(graph.invoke(ask("q"), thread("t3"))).rejects.toThrow(/final aggregator/);
 
@@ -98,7 +126,17 @@ describe("prepareResume", () => {
     const graph = buildMoAGraph({
       config: {
         defaults: { retries: 0 },
-        layers: [{ agents: [{ name: "fast", model: fast }, { name: "bad1", model: bad1 }, { name: "bad2", model: bad2 }], quorum: { min: 2 }, minSuccessful: 2 }],
+        layers: [
+          {
+            agents: [
+              { name: "fast", model: fast },
+              { name: "bad1", model: bad1 },
+              { name: "bad2", model: bad2 },
+            ],
+            quorum: { min: 2 },
+            minSuccessful: 2,
+          },
+        ],
         aggregator,
       },
     }).compile({ checkpointer: new MemorySaver() });
@@ -110,11 +148,20 @@ describe("prepareResume", () => {
     const state = (await graph.invoke(plan.input, plan.config)) as MoAStateValue;
     expect(state.messages.at(-1)?.text).toBe("final");
     expect(fast.calls.length).toBe(1);
-    expect(turnAnswers(state, 1).filter(([id]) => id !== "aggregator").map(([id]) => id).sort()).toEqual(["layer1/bad1", "layer1/bad2", "layer1/fast"]);
+    expect(
+      turnAnswers(state, 1)
+        .filter(([id]) => id !== "aggregator")
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(["layer1/bad1", "layer1/bad2", "layer1/fast"]);
   });
 
   it("retries the failed experts of a MOSAIC below its minSuccessful", async () => {
-    const experts = [new ScriptedChatModel({ reply: "The answer is 7" }), flaky("The answer is 7"), new ScriptedChatModel({ reply: "The answer is 7" })];
+    const experts = [
+      new ScriptedChatModel({ reply: "The answer is 7" }),
+      flaky("The answer is 7"),
+      new ScriptedChatModel({ reply: "The answer is 7" }),
+    ];
     const aggregator = new ScriptedChatModel({ reply: "7" });
     const graph = buildMosaicGraph({
       config: {
@@ -152,7 +199,20 @@ describe("prepareResume", () => {
       },
     });
     const graph = buildMoAGraph({
-      config: { defaults: { retries: 0 }, layers: [{ agents: [{ name: "p1", model: p1 }, { name: "p2", model: p2 }, { name: "p3", model: p3 }], minSuccessful: 3 }], aggregator },
+      config: {
+        defaults: { retries: 0 },
+        layers: [
+          {
+            agents: [
+              { name: "p1", model: p1 },
+              { name: "p2", model: p2 },
+              { name: "p3", model: p3 },
+            ],
+            minSuccessful: 3,
+          },
+        ],
+        aggregator,
+      },
     }).compile({ checkpointer: new MemorySaver() });
     await graph.invoke(ask("first"), thread("t6"));
     failNext = true;
@@ -167,7 +227,9 @@ describe("prepareResume", () => {
   });
 
   it("says a finished thread has nothing to resume", async () => {
-    const graph = buildMoAGraph({ config: { layers: [{ agents: [new ScriptedChatModel({ reply: "a" })] }], aggregator: new ScriptedChatModel({ reply: "b" }) } }).compile({
+    const graph = buildMoAGraph({
+      config: { layers: [{ agents: [new ScriptedChatModel({ reply: "a" })] }], aggregator: new ScriptedChatModel({ reply: "b" }) },
+    }).compile({
       checkpointer: new MemorySaver(),
     });
     await graph.invoke(ask("q"), thread("t7"));
@@ -207,7 +269,16 @@ describe("a run interrupted inside a quorum layer", () => {
     const graph = buildMoAGraph({
       config: {
         defaults: { retries: 0 },
-        layers: [{ agents: [{ name: "a", model: fast[0]! }, { name: "b", model: fast[1]! }, { name: "slow", model: slow }], quorum: { min: 3 } }],
+        layers: [
+          {
+            agents: [
+              { name: "a", model: fast[0]! },
+              { name: "b", model: fast[1]! },
+              { name: "slow", model: slow },
+            ],
+            quorum: { min: 3 },
+          },
+        ],
         aggregator,
       },
     }).compile({ checkpointer: new MemorySaver() });
@@ -225,6 +296,10 @@ describe("a run interrupted inside a quorum layer", () => {
     expect(state.messages.at(-1)?.text).toBe("final");
     expect(fast.map((m) => m.calls.length)).toEqual([1, 1]);
     expect(slow.calls.length).toBe(2);
-    expect(turnAnswers(state, 1).map(([id, text]) => `${id}=${text}`).sort()).toEqual(["aggregator=final", "layer1/a=a", "layer1/b=b", "layer1/slow=c2"]);
+    expect(
+      turnAnswers(state, 1)
+        .map(([id, text]) => `${id}=${text}`)
+        .sort(),
+    ).toEqual(["aggregator=final", "layer1/a=a", "layer1/b=b", "layer1/slow=c2"]);
   });
 });

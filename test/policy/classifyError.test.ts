@@ -36,8 +36,13 @@ afterAll(async () => {
 });
 
 const ask = [{ role: "user", content: "hi" }];
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => expect.unreachable("the call should fail"), (error: unknown) => error);
-const ollamaModel = (model: string, fetch?: typeof globalThis.fetch) => new ChatOllama({ model, baseUrl: ollama.url, maxRetries: 0, ...(fetch ? { fetch } : {}) });
+const caught = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => expect.unreachable("the call should fail"),
+    (error: unknown) => error,
+  );
+const ollamaModel = (model: string, fetch?: typeof globalThis.fetch) =>
+  new ChatOllama({ model, baseUrl: ollama.url, maxRetries: 0, ...(fetch ? { fetch } : {}) });
 
 describe("classifyError", () => {
   it("does not retry ChatOllama's 404 (model not pulled), which carries status_code", async () => {
@@ -98,7 +103,10 @@ describe("classifyError", () => {
   });
 
   it("does not retry a configuration error", () => {
-    expect(classifyError(new ConfigError([{ path: "defaults.baseUrl", message: "bad" }]))).toEqual({ retry: false, reason: "invalid_config" });
+    expect(classifyError(new ConfigError([{ path: "defaults.baseUrl", message: "bad" }]))).toEqual({
+      retry: false,
+      reason: "invalid_config",
+    });
   });
 
   it("does not retry an error it does not recognise", () => {

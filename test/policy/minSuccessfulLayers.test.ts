@@ -13,15 +13,26 @@ describe("minSuccessful before a quorum layer", () => {
       config: {
         defaults: { retries: 0 },
         layers: [
-          { agents: [{ name: "ok", model: new ScriptedChatModel({ reply: "4" }) }, { name: "bad", model: new ScriptedChatModel({ fail: "boom" }) }], minSuccessful: 2 },
+          {
+            agents: [
+              { name: "ok", model: new ScriptedChatModel({ reply: "4" }) },
+              { name: "bad", model: new ScriptedChatModel({ fail: "boom" }) },
+            ],
+            minSuccessful: 2,
+          },
           { agents: next.map((model, i) => ({ name: `q${i}`, model })), quorum: { min: 1 } },
         ],
         aggregator: new ScriptedChatModel({ reply: "4" }),
       },
     }).compile();
-    const error = await graph.invoke(ask).then(() => undefined, (e: unknown) => e);
+    const error = await graph.invoke(ask).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LayerFailedError);
-    expect((error as Error).message).toContain("only 1 of 2 agents answered, minSuccessful is 2:\n  - bad (ScriptedChatModel (instance)): boom");
+    expect((error as Error).message).toContain(
+      "only 1 of 2 agents answered, minSuccessful is 2:\n  - bad (ScriptedChatModel (instance)): boom",
+    );
     expect(next.map((m) => m.calls.length)).toEqual([0, 0]);
   });
 });

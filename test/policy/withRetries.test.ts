@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay, MAX_BACKOFF_MS } from "../../src/policy/backoffDelay.js";
 import { MAX_RETRY_AFTER_MS, withRetries, type RetryOptions } from "../../src/policy/withRetries.js";
 
-const http = (status: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${status}`), { status_code: status, headers });
+const http = (status: number, headers: Record<string, string> = {}) =>
+  Object.assign(new Error(`HTTP ${status}`), { status_code: status, headers });
 
 /** An attempt function that fails with `errors` in turn, then answers "ok"; it counts its calls. */
 function script(...errors: Error[]) {

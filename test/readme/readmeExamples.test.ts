@@ -39,7 +39,8 @@ beforeAll(async () => {
       "gemma2:2b": { reply: "Short wavelengths scatter most." },
       "qwen2.5:3b": { reply: "Blue light is scattered most by the air, so the sky looks blue." },
       "llama3.1:8b": {
-        toolCalls: (req) => (req.messages.at(-1)?.role === "user" ? [{ name: "ask_model_panel", arguments: { question: "Is 1009 prime?" } }] : undefined),
+        toolCalls: (req) =>
+          req.messages.at(-1)?.role === "user" ? [{ name: "ask_model_panel", arguments: { question: "Is 1009 prime?" } }] : undefined,
         reply: (req) => `The panel says: ${req.messages.at(-1)?.content ?? ""}`,
       },
     },
@@ -69,18 +70,23 @@ describe("README examples", () => {
 
   it("streaming: reports each agent as it finishes and assembles the streamed answer", async () => {
     const out = await runExample("streaming");
-    expect(out.filter((l) => /finished in \d+ ms$/.test(l)).map((l) => l.split(" ")[0]).sort()).toEqual([
-      "aggregator",
-      "layer1/gemma2-2b",
-      "layer1/qwen2.5-1.5b",
-    ]);
+    expect(
+      out
+        .filter((l) => /finished in \d+ ms$/.test(l))
+        .map((l) => l.split(" ")[0])
+        .sort(),
+    ).toEqual(["aggregator", "layer1/gemma2-2b", "layer1/qwen2.5-1.5b"]);
     expect(out.at(-1)).toBe("Blue light is scattered most by the air, so the sky looks blue.");
   });
 
   it("subgraph: the panel's answer joins the parent conversation", async () => {
     const out = await runExample("subgraph");
     expect(out.join("\n")).toBe(
-      ["human: What is 17 * 23?", "ai: Blue light is scattered most by the air, so the sky looks blue.", "ai: (answered by a panel of two models)"].join("\n"),
+      [
+        "human: What is 17 * 23?",
+        "ai: Blue light is scattered most by the air, so the sky looks blue.",
+        "ai: (answered by a panel of two models)",
+      ].join("\n"),
     );
   });
 

@@ -26,7 +26,11 @@ describe("applyThreshold", () => {
   });
 
   it("sends an unknown proposal to the fallback", () => {
-    expect(applyThreshold(decision(undefined, 0), policy)).toMatchObject({ category: "general", proposedCategory: undefined, fallbackCause: "unknown" });
+    expect(applyThreshold(decision(undefined, 0), policy)).toMatchObject({
+      category: "general",
+      proposedCategory: undefined,
+      fallbackCause: "unknown",
+    });
   });
 
   it("sends a category outside the list to the fallback, naming it", () => {
@@ -36,7 +40,10 @@ describe("applyThreshold", () => {
   });
 
   it("counts a confidence that is not a number as 0", () => {
-    expect(applyThreshold(decision("billing", Number.NaN), { ...policy, threshold: 0.1 })).toMatchObject({ confidence: 0, fallbackCause: "low_confidence" });
+    expect(applyThreshold(decision("billing", Number.NaN), { ...policy, threshold: 0.1 })).toMatchObject({
+      confidence: 0,
+      fallbackCause: "low_confidence",
+    });
   });
 
   it("with threshold 0 keeps any known proposal, however unsure", () => {
@@ -63,7 +70,9 @@ describe("routeWithFallback", () => {
 
   it("rejects an invalid policy before calling the router", async () => {
     const router = stub(decision("billing", 1));
-    await expect(routeWithFallback(router, { text: "x", categories: ["billing"] }, { threshold: -1, fallback: "general" })).rejects.toThrow(RouterConfigError);
+    await expect(routeWithFallback(router, { text: "x", categories: ["billing"] }, { threshold: -1, fallback: "general" })).rejects.toThrow(
+      RouterConfigError,
+    );
     expect(router.route).not.toHaveBeenCalled();
   });
 });

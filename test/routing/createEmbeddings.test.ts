@@ -21,7 +21,10 @@ const clientConfig = (e: OpenAIEmbeddings) => (e as unknown as { clientConfig: {
 
 describe("createEmbeddings: ollama", () => {
   it("maps ollama:<model>@<url> to OllamaEmbeddings on that URL", () => {
-    expect(ollama("ollama:nomic-embed-text@http://gpu-box:11434")).toMatchObject({ model: "nomic-embed-text", baseUrl: "http://gpu-box:11434" });
+    expect(ollama("ollama:nomic-embed-text@http://gpu-box:11434")).toMatchObject({
+      model: "nomic-embed-text",
+      baseUrl: "http://gpu-box:11434",
+    });
   });
 
   it("reads OLLAMA_HOST when the reference has no URL", () => {
@@ -62,7 +65,9 @@ describe("createEmbeddings: openai", () => {
   });
 
   it("refuses OpenAI's API without a key, naming the variable", () => {
-    expect(() => createEmbeddings("openai:text-embedding-3-small", { env: {} })).toThrow(/no API key for https:\/\/api\.openai\.com\/v1; set OPENAI_API_KEY/);
+    expect(() => createEmbeddings("openai:text-embedding-3-small", { env: {} })).toThrow(
+      /no API key for https:\/\/api\.openai\.com\/v1; set OPENAI_API_KEY/,
+    );
   });
 });
 

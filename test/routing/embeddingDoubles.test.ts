@@ -36,7 +36,9 @@ describe("hashedWordVector", () => {
 
   it("gives texts sharing words a higher similarity than texts sharing none", () => {
     const a = hashedWordVector("refund my last invoice", 256);
-    expect(cosineSimilarity(a, hashedWordVector("invoice refund please", 256))).toBeGreaterThan(cosineSimilarity(a, hashedWordVector("app crashes at login", 256)));
+    expect(cosineSimilarity(a, hashedWordVector("invoice refund please", 256))).toBeGreaterThan(
+      cosineSimilarity(a, hashedWordVector("app crashes at login", 256)),
+    );
   });
 });
 
@@ -64,7 +66,9 @@ describe("Ollama double: POST /api/embed", () => {
 
   it("shortens vectors to the requested dimensions", async () => {
     const d = await ollamaDouble();
-    expect(((await post(`${d.url}/api/embed`, { model: "m", input: "x y", dimensions: 8 })).json.embeddings as number[][])[0]).toHaveLength(8);
+    expect(((await post(`${d.url}/api/embed`, { model: "m", input: "x y", dimensions: 8 })).json.embeddings as number[][])[0]).toHaveLength(
+      8,
+    );
   });
 
   it("uses a model's embed function when given", async () => {
@@ -74,7 +78,10 @@ describe("Ollama double: POST /api/embed", () => {
 
   it("404s an unknown model with Ollama's message", async () => {
     const d = await ollamaDouble();
-    expect(await post(`${d.url}/api/embed`, { model: "nope", input: "x" })).toEqual({ status: 404, json: { error: 'model "nope" not found, try pulling it first' } });
+    expect(await post(`${d.url}/api/embed`, { model: "nope", input: "x" })).toEqual({
+      status: 404,
+      json: { error: 'model "nope" not found, try pulling it first' },
+    });
   });
 
   it("400s an input that is not text", async () => {
@@ -125,7 +132,9 @@ describe("OpenAI double: POST /v1/embeddings", () => {
 
   it("404s an unknown model", async () => {
     const d = await openaiDouble();
-    expect((await post(`${d.url}/v1/embeddings`, { model: "nope", input: "x" })).json).toMatchObject({ error: { code: "model_not_found" } });
+    expect((await post(`${d.url}/v1/embeddings`, { model: "nope", input: "x" })).json).toMatchObject({
+      error: { code: "model_not_found" },
+    });
   });
 
   it("401s a wrong key when a key is required", async () => {
@@ -136,15 +145,27 @@ describe("OpenAI double: POST /v1/embeddings", () => {
 
   it("serves the real OpenAIEmbeddings, which asks for base64 by default and decodes it", async () => {
     const d = await openaiDouble();
-    const vector = await new OpenAIEmbeddings({ model: "m", apiKey: "k", configuration: { baseURL: `${d.url}/v1` }, maxRetries: 0 }).embedQuery("refund my invoice");
+    const vector = await new OpenAIEmbeddings({
+      model: "m",
+      apiKey: "k",
+      configuration: { baseURL: `${d.url}/v1` },
+      maxRetries: 0,
+    }).embedQuery("refund my invoice");
     expect(d.embedCalls[0]?.encodingFormat).toBe("base64");
-    expect(vector.map((v) => Number(v.toFixed(5)))).toEqual(hashedWordVector("refund my invoice", 256).map((v) => Number((v / Math.sqrt(3)).toFixed(5))));
+    expect(vector.map((v) => Number(v.toFixed(5)))).toEqual(
+      hashedWordVector("refund my invoice", 256).map((v) => Number((v / Math.sqrt(3)).toFixed(5))),
+    );
   });
 
   it("a server that ignores encoding_format still works with the openai client @langchain/openai 1.6 bundles", async () => {
     // openai v4 decoded such float arrays as base64 into zeros; the v7 client used here keeps arrays as they are.
     const d = await openaiDouble({ models: { m: {} }, embeddingsIgnoreEncodingFormat: true });
-    const vector = await new OpenAIEmbeddings({ model: "m", apiKey: "k", configuration: { baseURL: `${d.url}/v1` }, maxRetries: 0 }).embedQuery("refund my invoice");
+    const vector = await new OpenAIEmbeddings({
+      model: "m",
+      apiKey: "k",
+      configuration: { baseURL: `${d.url}/v1` },
+      maxRetries: 0,
+    }).embedQuery("refund my invoice");
     expect(d.embedCalls[0]?.encodingFormat).toBe("base64");
     expect(vector.filter((v) => v !== 0)).toHaveLength(3);
   });

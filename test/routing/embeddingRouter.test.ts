@@ -38,7 +38,9 @@ describe("createEmbeddingRouter: voting", () => {
 
   it("explains the vote", async () => {
     const { router } = make({ k: 4 });
-    expect((await router.route({ text: "refund invoice crash", categories })).reason).toBe('2 of 4 nearest examples are "billing" (best similarity 0.894)');
+    expect((await router.route({ text: "refund invoice crash", categories })).reason).toBe(
+      '2 of 4 nearest examples are "billing" (best similarity 0.894)',
+    );
   });
 
   it("a tie goes to the category listed first in the input", async () => {
@@ -87,7 +89,9 @@ describe("createEmbeddingRouter: embedding the examples", () => {
 
   it("a failed embedding of the examples rejects the route", async () => {
     const { router } = make({ embeddings: new TestEmbeddings({ vectors, failDocumentCalls: 1 }) });
-    await expect(router.route({ text: "refund", categories })).rejects.toThrow("embedding the routing examples failed: embedding server not ready");
+    await expect(router.route({ text: "refund", categories })).rejects.toThrow(
+      "embedding the routing examples failed: embedding server not ready",
+    );
   });
 
   it("a failed embedding is not cached: the next route tries again", async () => {
@@ -106,12 +110,16 @@ describe("createEmbeddingRouter: embedding the examples", () => {
 
   it("vectors of different lengths are refused", async () => {
     const embeddings = new TestEmbeddings({ vectors: (t) => (t.startsWith("crash") ? [1, 0, 0] : [1, 0]) });
-    await expect(make({ embeddings }).router.route({ text: "refund", categories })).rejects.toThrow("the embedding of example 2 is not a vector of 2 finite numbers");
+    await expect(make({ embeddings }).router.route({ text: "refund", categories })).rejects.toThrow(
+      "the embedding of example 2 is not a vector of 2 finite numbers",
+    );
   });
 
   it("a query vector of another length is refused", async () => {
     const embeddings = new TestEmbeddings({ vectors: (t) => (t === "odd" ? [1, 2, 3] : vectors(t)) });
-    await expect(make({ embeddings }).router.route({ text: "odd", categories })).rejects.toThrow("the text's embedding has 3 dimensions, the examples' have 2");
+    await expect(make({ embeddings }).router.route({ text: "odd", categories })).rejects.toThrow(
+      "the text's embedding has 3 dimensions, the examples' have 2",
+    );
   });
 
   it("an abort rejects the route even though the embeddings never answer", async () => {
@@ -133,9 +141,9 @@ describe("createEmbeddingRouter: input and mistakes", () => {
 
   it("an example labelled with an undeclared category is refused at construction, naming it", () => {
     const embeddings = new TestEmbeddings({ vectors });
-    expect(() => createEmbeddingRouter({ embeddings, examples: [...examples, { text: "parcel late", category: "shipping" }], categories })).toThrow(
-      'example 4 ("parcel late") is labelled "shipping", which is not one of the categories (billing, tech)',
-    );
+    expect(() =>
+      createEmbeddingRouter({ embeddings, examples: [...examples, { text: "parcel late", category: "shipping" }], categories }),
+    ).toThrow('example 4 ("parcel late") is labelled "shipping", which is not one of the categories (billing, tech)');
   });
 
   it("an empty example list is refused", () => {
@@ -143,7 +151,9 @@ describe("createEmbeddingRouter: input and mistakes", () => {
   });
 
   it("an example without text is refused", () => {
-    expect(() => createEmbeddingRouter({ embeddings: new TestEmbeddings({ vectors }), examples: [{ text: " ", category: "tech" }] })).toThrow("example 0 has no text");
+    expect(() =>
+      createEmbeddingRouter({ embeddings: new TestEmbeddings({ vectors }), examples: [{ text: " ", category: "tech" }] }),
+    ).toThrow("example 0 has no text");
   });
 
   it("k must be a whole number of at least 1", () => {

@@ -49,8 +49,18 @@ describe("embedding router over the Ollama double's /api/embed", () => {
   });
 
   it("with minSimilarity, the off-topic message goes to the fallback", async () => {
-    const strict = createEmbeddingRouter({ embeddings: createEmbeddings(`ollama:nomic-embed-text@${d.url}`), examples, categories, k: 3, minSimilarity: 0.2 });
-    const final = await routeWithFallback(strict, { text: "tell me a joke about penguins", categories }, { threshold: 0.5, fallback: "general" });
+    const strict = createEmbeddingRouter({
+      embeddings: createEmbeddings(`ollama:nomic-embed-text@${d.url}`),
+      examples,
+      categories,
+      k: 3,
+      minSimilarity: 0.2,
+    });
+    const final = await routeWithFallback(
+      strict,
+      { text: "tell me a joke about penguins", categories },
+      { threshold: 0.5, fallback: "general" },
+    );
     expect(final).toMatchObject({ category: "general", usedFallback: true, fallbackCause: "unknown" });
   });
 });

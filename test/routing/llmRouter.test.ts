@@ -5,7 +5,11 @@ import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 import { ToolCallingChatModel } from "./helpers/ToolCallingChatModel.js";
 
 const categories = ["billing", "tech", "shipping"];
-const input = (text: string, extra: Partial<{ categories: string[]; conversation: string; signal: AbortSignal }> = {}) => ({ text, categories, ...extra });
+const input = (text: string, extra: Partial<{ categories: string[]; conversation: string; signal: AbortSignal }> = {}) => ({
+  text,
+  categories,
+  ...extra,
+});
 
 describe("createLlmRouter: structured output", () => {
   it("reads the decision from the model's tool call", async () => {
@@ -31,9 +35,18 @@ describe("createLlmRouter: structured output", () => {
   });
 
   it("falls back to the JSON prompt when LangChain's base structured output refuses a plain AIMessage", async () => {
-    const model = new ToolCallingChatModel({ toolArgs: { category: "tech", confidence: 1 }, text: '{"category": "tech", "confidence": 0.6}', answerAs: "message" });
+    const model = new ToolCallingChatModel({
+      toolArgs: { category: "tech", confidence: 1 },
+      text: '{"category": "tech", "confidence": 0.6}',
+      answerAs: "message",
+    });
     const decision = await createLlmRouter({ model, categories }).route(input("The app crashes"));
-    expect(decision).toMatchObject({ category: "tech", confidence: 0.6, method: "json", structuredOutputError: "Input is not an AIMessageChunk." });
+    expect(decision).toMatchObject({
+      category: "tech",
+      confidence: 0.6,
+      method: "json",
+      structuredOutputError: "Input is not an AIMessageChunk.",
+    });
   });
 
   it("checks the structured answer itself, since the base implementation does not validate it", async () => {
@@ -44,12 +57,17 @@ describe("createLlmRouter: structured output", () => {
 
   it('with structuredOutput "always", a failing structured answer rejects', async () => {
     const model = new ToolCallingChatModel({ toolArgs: { label: "tech" }, text: '{"category": "tech", "confidence": 0.7}' });
-    await expect(createLlmRouter({ model, categories, structuredOutput: "always" }).route(input("crash"))).rejects.toThrow(/structured output/);
+    await expect(createLlmRouter({ model, categories, structuredOutput: "always" }).route(input("crash"))).rejects.toThrow(
+      /structured output/,
+    );
     expect(model.calls).toHaveLength(1);
   });
 
   it('with structuredOutput "never", asks for JSON in one call and binds no tool', async () => {
-    const model = new ToolCallingChatModel({ toolArgs: { category: "billing", confidence: 1 }, text: '{"category": "tech", "confidence": 0.9}' });
+    const model = new ToolCallingChatModel({
+      toolArgs: { category: "billing", confidence: 1 },
+      text: '{"category": "tech", "confidence": 0.9}',
+    });
     const decision = await createLlmRouter({ model, categories, structuredOutput: "never" }).route(input("crash"));
     expect(decision).toMatchObject({ category: "tech", method: "json" });
     expect(model.calls.map((c) => c.tools.length)).toEqual([0]);
@@ -64,7 +82,8 @@ describe("createLlmRouter: structured output", () => {
 });
 
 describe("createLlmRouter: JSON in the prompt (models without structured output)", () => {
-  const prose = 'Sure! Here is my classification:\n```json\n{"category": "billing", "confidence": 0.9, "reason": "double charge"}\n```\nLet me know!';
+  const prose =
+    'Sure! Here is my classification:\n```json\n{"category": "billing", "confidence": 0.9, "reason": "double charge"}\n```\nLet me know!';
 
   it("parses the first JSON object out of a prose answer", async () => {
     const model = new ScriptedChatModel({ reply: prose });
@@ -124,7 +143,11 @@ describe("createLlmRouter with LangChain's FakeListChatModel", () => {
   // FakeListChatModel overrides withStructuredOutput with JSON.parse of the whole reply text.
   it("a bare JSON reply goes through its structured output", async () => {
     const model = new FakeListChatModel({ responses: ['{"category": "shipping", "confidence": 0.75}'] });
-    expect(await createLlmRouter({ model, categories }).route(input("Where is my parcel?"))).toMatchObject({ category: "shipping", confidence: 0.75, method: "structured" });
+    expect(await createLlmRouter({ model, categories }).route(input("Where is my parcel?"))).toMatchObject({
+      category: "shipping",
+      confidence: 0.75,
+      method: "structured",
+    });
   });
 
   it("prose around JSON fails its structured output and is read by the JSON prompt", async () => {
@@ -150,7 +173,9 @@ describe("createLlmRouter: answers outside the categories", () => {
   });
 
   it("a category declared but not in this route's input is not accepted", async () => {
-    const decision = await router('{"category": "shipping", "confidence": 0.9}').route(input("parcel", { categories: ["billing", "tech"] }));
+    const decision = await router('{"category": "shipping", "confidence": 0.9}').route(
+      input("parcel", { categories: ["billing", "tech"] }),
+    );
     expect(decision.category).toBeUndefined();
   });
 
@@ -162,7 +187,11 @@ describe("createLlmRouter: answers outside the categories", () => {
 });
 
 describe("createLlmRouter: the prompt", () => {
-  const run = async (options: { descriptions?: Record<string, string>; promptPrefix?: string } = {}, extra: Parameters<typeof input>[1] = {}, text = "My card was charged twice") => {
+  const run = async (
+    options: { descriptions?: Record<string, string>; promptPrefix?: string } = {},
+    extra: Parameters<typeof input>[1] = {},
+    text = "My card was charged twice",
+  ) => {
     const model = new ScriptedChatModel({ reply: '{"category": "billing", "confidence": 1}' });
     await createLlmRouter({ model, categories, structuredOutput: "never", ...options }).route(input(text, extra));
     const [system, user] = model.calls[0]?.messages ?? [];
@@ -213,7 +242,9 @@ describe("createLlmRouter: edge cases", () => {
   });
 
   it("rejects an empty category list in a route's input", async () => {
-    await expect(createLlmRouter({ model: new ScriptedChatModel(), categories }).route(input("x", { categories: [] }))).rejects.toThrow(/category list is empty/);
+    await expect(createLlmRouter({ model: new ScriptedChatModel(), categories }).route(input("x", { categories: [] }))).rejects.toThrow(
+      /category list is empty/,
+    );
   });
 
   it('rejects a category named "unknown"', () => {
@@ -221,11 +252,15 @@ describe("createLlmRouter: edge cases", () => {
   });
 
   it("rejects a duplicated category", () => {
-    expect(() => createLlmRouter({ model: new ScriptedChatModel(), categories: ["tech", "tech"] })).toThrow('category "tech" is listed twice');
+    expect(() => createLlmRouter({ model: new ScriptedChatModel(), categories: ["tech", "tech"] })).toThrow(
+      'category "tech" is listed twice',
+    );
   });
 
   it("rejects a description of an undeclared category, naming it", () => {
-    expect(() => createLlmRouter({ model: new ScriptedChatModel(), categories, descriptions: { refunds: "money back" } })).toThrow('"refunds" is not one of the categories');
+    expect(() => createLlmRouter({ model: new ScriptedChatModel(), categories, descriptions: { refunds: "money back" } })).toThrow(
+      '"refunds" is not one of the categories',
+    );
   });
 
   it("rejects at once when the signal is already aborted", async () => {

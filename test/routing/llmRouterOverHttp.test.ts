@@ -29,7 +29,9 @@ describe("LLM router with the real ChatOllama (Ollama double)", () => {
   });
 
   it("falls back to the JSON prompt when the structured answer does not parse", async () => {
-    const { d, router } = await ollamaRouter((req) => (asksForJson(req) ? 'Sure: {"category": "tech", "confidence": 0.8, "reason": "x"}' : "I think tech"));
+    const { d, router } = await ollamaRouter((req) =>
+      asksForJson(req) ? 'Sure: {"category": "tech", "confidence": 0.8, "reason": "x"}' : "I think tech",
+    );
     expect(await router.route(input)).toMatchObject({ category: "tech", confidence: 0.8, method: "json" });
     expect(d.calls.map((c) => c.format !== undefined)).toEqual([true, false]);
   });
@@ -55,11 +57,20 @@ describe("LLM router with the real ChatOllama (Ollama double)", () => {
 
 describe("LLM router with the real ChatOpenAI (OpenAI double)", () => {
   it("sends a strict json_schema response_format that lists every field as required", async () => {
-    const d = await startOpenAIDouble({ models: { "qwen2.5-1.5b-instruct": { reply: '{"category": "billing", "confidence": 0.7, "reason": "charge"}' } } });
+    const d = await startOpenAIDouble({
+      models: { "qwen2.5-1.5b-instruct": { reply: '{"category": "billing", "confidence": 0.7, "reason": "charge"}' } },
+    });
     open.push(d);
     const model = new ChatOpenAI({ model: "qwen2.5-1.5b-instruct", apiKey: "k", configuration: { baseURL: `${d.url}/v1` }, maxRetries: 0 });
-    expect(await createLlmRouter({ model, categories }).route(input)).toMatchObject({ category: "billing", confidence: 0.7, method: "structured" });
-    const format = d.calls[0]?.body.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { required: string[] } } };
+    expect(await createLlmRouter({ model, categories }).route(input)).toMatchObject({
+      category: "billing",
+      confidence: 0.7,
+      method: "structured",
+    });
+    const format = d.calls[0]?.body.response_format as {
+      type: string;
+      json_schema: { name: string; strict: boolean; schema: { required: string[] } };
+    };
     expect(format).toMatchObject({ type: "json_schema", json_schema: { name: "route", strict: true } });
     expect([...format.json_schema.schema.required].sort()).toEqual(["category", "confidence", "reason"]);
   });

@@ -18,7 +18,10 @@ describe("parseFirstJsonObject", () => {
   });
 
   it("ignores braces inside strings, including escaped quotes", () => {
-    expect(parseFirstJsonObject('{"reason": "mentions \\"}\\" and {", "category": "tech"}')).toEqual({ reason: 'mentions "}" and {', category: "tech" });
+    expect(parseFirstJsonObject('{"reason": "mentions \\"}\\" and {", "category": "tech"}')).toEqual({
+      reason: 'mentions "}" and {',
+      category: "tech",
+    });
   });
 
   it("returns the outer object when objects are nested", () => {

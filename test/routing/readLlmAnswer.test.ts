@@ -10,7 +10,11 @@ const decisionOf = (answer: unknown) => {
 
 describe("readLlmAnswer", () => {
   it("reads a well-formed answer", () => {
-    expect(decisionOf({ category: "tech", confidence: 0.7, reason: "app crash" })).toEqual({ category: "tech", confidence: 0.7, reason: "app crash" });
+    expect(decisionOf({ category: "tech", confidence: 0.7, reason: "app crash" })).toEqual({
+      category: "tech",
+      confidence: 0.7,
+      reason: "app crash",
+    });
   });
 
   it("matches a category ignoring case and spaces, returning the declared name", () => {

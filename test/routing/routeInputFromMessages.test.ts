@@ -16,7 +16,9 @@ describe("routeInputFromMessages", () => {
   });
 
   it("adds the earlier user and assistant messages as role-prefixed lines", () => {
-    expect(routeInputFromMessages(history, { conversationMessages: 5 }).conversation).toBe("user: I ordered a lamp\nassistant: Thanks, order 42 is on its way.");
+    expect(routeInputFromMessages(history, { conversationMessages: 5 }).conversation).toBe(
+      "user: I ordered a lamp\nassistant: Thanks, order 42 is on its way.",
+    );
   });
 
   it("keeps only the last conversationMessages of them", () => {

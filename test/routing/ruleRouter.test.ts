@@ -8,7 +8,10 @@ const rules: RoutingRule[] = [
   { category: "shipping", keywords: ["parcel", "delivery"] },
 ];
 const route = (text: string, options: { rules?: RoutingRule[]; caseSensitive?: boolean; categories?: string[] } = {}) =>
-  createRuleRouter({ rules: options.rules ?? rules, ...(options.caseSensitive !== undefined ? { caseSensitive: options.caseSensitive } : {}) }).route({
+  createRuleRouter({
+    rules: options.rules ?? rules,
+    ...(options.caseSensitive !== undefined ? { caseSensitive: options.caseSensitive } : {}),
+  }).route({
     text,
     categories: options.categories ?? categories,
   });
@@ -91,15 +94,21 @@ describe("createRuleRouter: mistakes", () => {
   });
 
   it("a pattern that matches the empty string is refused", () => {
-    expect(() => createRuleRouter({ rules: [{ category: "tech", patterns: ["(error)?"] }] })).toThrow("rule 0 (category \"tech\"): pattern /(error)?/iu matches the empty string");
+    expect(() => createRuleRouter({ rules: [{ category: "tech", patterns: ["(error)?"] }] })).toThrow(
+      'rule 0 (category "tech"): pattern /(error)?/iu matches the empty string',
+    );
   });
 
   it("a rule with nothing to match is refused", () => {
-    expect(() => createRuleRouter({ rules: [rules[0]!, rules[1]!, { category: "shipping", keywords: [] }] })).toThrow('rule 2 (category "shipping"): has no keywords or patterns');
+    expect(() => createRuleRouter({ rules: [rules[0]!, rules[1]!, { category: "shipping", keywords: [] }] })).toThrow(
+      'rule 2 (category "shipping"): has no keywords or patterns',
+    );
   });
 
   it("a blank keyword is refused", () => {
-    expect(() => createRuleRouter({ rules: [{ category: "tech", keywords: ["crash", " "] }] })).toThrow("rule 0 (category \"tech\"): a keyword is blank");
+    expect(() => createRuleRouter({ rules: [{ category: "tech", keywords: ["crash", " "] }] })).toThrow(
+      'rule 0 (category "tech"): a keyword is blank',
+    );
   });
 
   it("an empty rule list is refused", () => {
@@ -107,7 +116,9 @@ describe("createRuleRouter: mistakes", () => {
   });
 
   it("a rule for an undeclared category is refused when categories are given", () => {
-    expect(() => createRuleRouter({ rules, categories: ["billing", "tech"] })).toThrow('rule 2 names category "shipping", which is not one of the categories (billing, tech)');
+    expect(() => createRuleRouter({ rules, categories: ["billing", "tech"] })).toThrow(
+      'rule 2 names category "shipping", which is not one of the categories (billing, tech)',
+    );
   });
 });
 

@@ -85,14 +85,21 @@ describe("LangGraph server (langgraph.json)", () => {
     const result = (await client.runs.wait(thread.thread_id, "moa", { input })) as { messages: Array<{ content: string }> };
     expect(result.messages.at(-1)?.content).toBe("The capital of Japan is Tokyo.");
     const state = await client.threads.getState<{ answers: Array<{ layer: number; agent: string; content?: string }> }>(thread.thread_id);
-    expect(state.values.answers.filter((a) => a.layer === 1).map((a) => a.content).sort()).toEqual(["Japan's capital is Tokyo.", "Tokyo is the capital of Japan.", "Tokyo."]);
+    expect(
+      state.values.answers
+        .filter((a) => a.layer === 1)
+        .map((a) => a.content)
+        .sort(),
+    ).toEqual(["Japan's capital is Tokyo.", "Tokyo is the capital of Japan.", "Tokyo."]);
     expect(state.values.answers.find((a) => a.layer === 2)?.agent).toBe("aggregator");
   }, 60_000);
 
   it("continues the conversation on the same thread", async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, "moa", { input });
-    const result = (await client.runs.wait(thread.thread_id, "moa", { input: { messages: [{ role: "user", content: "And of France?" }] } })) as {
+    const result = (await client.runs.wait(thread.thread_id, "moa", {
+      input: { messages: [{ role: "user", content: "And of France?" }] },
+    })) as {
       messages: Array<{ type: string }>;
     };
     expect(result.messages.map((m) => m.type)).toEqual(["human", "ai", "human", "ai"]);
@@ -108,13 +115,17 @@ describe("served graphs configured per assistant and per run", () => {
   }, 60_000);
 
   it("runs the preset a run names, over the environment's file", async () => {
-    const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { preset: "moa", maxTokens: 7 } } })) as { answers: Array<{ nodeId: string }> };
+    const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { preset: "moa", maxTokens: 7 } } })) as {
+      answers: Array<{ nodeId: string }>;
+    };
     expect(result.answers.some((a) => a.nodeId.startsWith("layer2/"))).toBe(true);
     expect(ollama.calls.at(-1)?.options).toMatchObject({ num_predict: 7 });
   }, 60_000);
 
   it("fails a run whose configuration names a preset of another kind, naming the field, once-encoded", async () => {
-    const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { preset: "coe" } }, raiseError: false })) as { __error__?: { error: string; message: string } };
+    const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { preset: "coe" } }, raiseError: false })) as {
+      __error__?: { error: string; message: string };
+    };
     expect(result.__error__?.error).toBe("ConfigError");
     expect(result.__error__?.message).toMatch(/configurable\.preset: "coe" is not a preset of this graph, which serves moa topologies/);
   }, 60_000);
@@ -127,8 +138,13 @@ describe("served graphs configured per assistant and per run", () => {
   }, 60_000);
 
   it("answers bad input with the error's own name and message, not JSON inside JSON", async () => {
-    const result = (await client.runs.wait(null, "moa", { input: { messages: [] }, raiseError: false })) as { __error__?: { error: string; message: string } };
-    expect(result.__error__).toEqual({ error: "MoAInputError", message: "input.messages: expected at least one user (human) message to answer" });
+    const result = (await client.runs.wait(null, "moa", { input: { messages: [] }, raiseError: false })) as {
+      __error__?: { error: string; message: string };
+    };
+    expect(result.__error__).toEqual({
+      error: "MoAInputError",
+      message: "input.messages: expected at least one user (human) message to answer",
+    });
   }, 60_000);
 });
 
@@ -142,36 +158,47 @@ describe("streaming every served graph (values, updates, custom, messages; subgr
     ["mosaic", { preset: "mosaic" }, ["expert/qwen2.5-1.5b", "expert/llama3.2-1b", "expert/gemma2-2b"]],
   ];
 
-  it.each(cases)("%s", async (graphId, configurable, agents) => {
-    const thread = await client.threads.create();
-    const events: Array<{ event: string; data: unknown }> = [];
-    for await (const chunk of client.runs.stream(thread.thread_id, graphId, {
-      input,
-      config: { configurable },
-      streamMode: ["values", "updates", "custom", "messages-tuple"],
-      streamSubgraphs: true,
-    })) {
-      events.push(chunk as { event: string; data: unknown });
-    }
-    const kinds = new Set(events.map((e) => e.event.split("|")[0]));
-    expect(events.filter((e) => e.event === "error")).toEqual([]);
-    expect([...kinds]).toEqual(expect.arrayContaining(["values", "updates", "custom", "messages"]));
-    // Every agent starts and ends in the custom stream.
-    const custom = events.filter((e) => e.event.startsWith("custom")).map((e) => e.data as { event: string; nodeId: string });
-    for (const agent of agents) {
-      expect(custom.filter((c) => c.nodeId === agent).map((c) => c.event)).toEqual(expect.arrayContaining(["agent_start", "agent_end"]));
-    }
-    // The last values carry every agent's record, and the reply.
-    const last = events.filter((e) => e.event === "values").at(-1)!.data as { answers: Array<{ nodeId: string }>; messages: Array<{ type: string }> };
-    expect(last.answers.map((a) => a.nodeId)).toEqual(expect.arrayContaining(agents));
-    expect(last.messages.at(-1)?.type).toBe("ai");
-  }, 60_000);
+  it.each(cases)(
+    "%s",
+    async (graphId, configurable, agents) => {
+      const thread = await client.threads.create();
+      const events: Array<{ event: string; data: unknown }> = [];
+      for await (const chunk of client.runs.stream(thread.thread_id, graphId, {
+        input,
+        config: { configurable },
+        streamMode: ["values", "updates", "custom", "messages-tuple"],
+        streamSubgraphs: true,
+      })) {
+        events.push(chunk as { event: string; data: unknown });
+      }
+      const kinds = new Set(events.map((e) => e.event.split("|")[0]));
+      expect(events.filter((e) => e.event === "error")).toEqual([]);
+      expect([...kinds]).toEqual(expect.arrayContaining(["values", "updates", "custom", "messages"]));
+      // Every agent starts and ends in the custom stream.
+      const custom = events.filter((e) => e.event.startsWith("custom")).map((e) => e.data as { event: string; nodeId: string });
+      for (const agent of agents) {
+        expect(custom.filter((c) => c.nodeId === agent).map((c) => c.event)).toEqual(expect.arrayContaining(["agent_start", "agent_end"]));
+      }
+      // The last values carry every agent's record, and the reply.
+      const last = events.filter((e) => e.event === "values").at(-1)!.data as {
+        answers: Array<{ nodeId: string }>;
+        messages: Array<{ type: string }>;
+      };
+      expect(last.answers.map((a) => a.nodeId)).toEqual(expect.arrayContaining(agents));
+      expect(last.messages.at(-1)?.type).toBe("ai");
+    },
+    60_000,
+  );
 
   it("tags the tokens of the reply's model call, so clients can tell them from the layers' tokens", async () => {
     const thread = await client.threads.create();
     let reply = "";
     let others = 0;
-    for await (const chunk of client.runs.stream(thread.thread_id, "moa", { input, streamMode: ["messages-tuple"], streamSubgraphs: true })) {
+    for await (const chunk of client.runs.stream(thread.thread_id, "moa", {
+      input,
+      streamMode: ["messages-tuple"],
+      streamSubgraphs: true,
+    })) {
       if (!chunk.event.startsWith("messages")) continue;
       const [message, metadata] = chunk.data as [{ content: string }, { tags?: string[] }];
       if (metadata.tags?.includes("moa:reply")) reply += message.content;

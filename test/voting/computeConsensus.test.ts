@@ -62,7 +62,10 @@ describe("computeConsensus", () => {
   });
 
   it("rejects duplicate agent names", async () => {
-    const responses = [{ agent: "qwen", text: "1" }, { agent: "qwen", text: "2" }];
+    const responses = [
+      { agent: "qwen", text: "1" },
+      { agent: "qwen", text: "2" },
+    ];
     await expect(computeConsensus({ responses, extractor: byNumber })).rejects.toThrow(/"qwen" appears twice/);
   });
 
@@ -72,7 +75,11 @@ describe("computeConsensus", () => {
       responses: experts("Lyon.", "Paris is the capital of France.", "The capital of France is Paris"),
       extractor,
     });
-    expect(consensus.majority).toEqual({ key: "Paris is the capital of France.", representative: "e2", text: "Paris is the capital of France." });
+    expect(consensus.majority).toEqual({
+      key: "Paris is the capital of France.",
+      representative: "e2",
+      text: "Paris is the capital of France.",
+    });
     expect(consensus.confidence).toBeCloseTo(2 / 3, 12);
   });
 });

@@ -63,13 +63,23 @@ describe("groupAnswers with embedding clustering", () => {
   };
 
   it("groups answers whose vectors point the same way", async () => {
-    const extractor = createExtractor({ type: "cluster", similarity: "embedding", threshold: 0.9, embeddings: new FixedEmbeddings(vectors) });
+    const extractor = createExtractor({
+      type: "cluster",
+      similarity: "embedding",
+      threshold: 0.9,
+      embeddings: new FixedEmbeddings(vectors),
+    });
     const { groups } = await groupAnswers({ extractor, responses: Object.keys(vectors) });
     expect(groups.map((g) => g.indices)).toEqual([[0, 1], [2]]);
   });
 
   it("splits them under a threshold above their similarity", async () => {
-    const extractor = createExtractor({ type: "cluster", similarity: "embedding", threshold: 0.999, embeddings: new FixedEmbeddings(vectors) });
+    const extractor = createExtractor({
+      type: "cluster",
+      similarity: "embedding",
+      threshold: 0.999,
+      embeddings: new FixedEmbeddings(vectors),
+    });
     const { groups } = await groupAnswers({ extractor, responses: Object.keys(vectors) });
     expect(groups.map((g) => g.indices)).toEqual([[0], [1], [2]]);
   });
@@ -90,7 +100,12 @@ describe("groupAnswers with embedding clustering", () => {
   });
 
   it("puts identical answers together even when their vector is zero", async () => {
-    const extractor = createExtractor({ type: "cluster", similarity: "embedding", threshold: 0.5, embeddings: new FixedEmbeddings({ x: [0, 0] }) });
+    const extractor = createExtractor({
+      type: "cluster",
+      similarity: "embedding",
+      threshold: 0.5,
+      embeddings: new FixedEmbeddings({ x: [0, 0] }),
+    });
     const { groups } = await groupAnswers({ extractor, responses: ["x", "x"] });
     expect(groups).toEqual([{ key: "x", indices: [0, 1] }]);
   });

@@ -21,10 +21,17 @@ export async function modelsListCommand({ stdout = process.stdout }: ModelsListC
   }
   const width = Math.max(...models.map((m) => m.uri.length));
   for (const model of models) {
-    const state = model.partial ? "partial download" : model.verified === "sha256" ? "sha256 verified" : model.verified === "size" ? "size verified" : "unverified";
-    stdout.write(`${model.uri.padEnd(width)}  ${formatBytes(model.sizeBytes).padStart(9)}  ${state}${model.downloadedAt ? `  ${model.downloadedAt.slice(0, 10)}` : ""}\n`);
+    const state = model.partial
+      ? "partial download"
+      : model.verified === "sha256"
+        ? "sha256 verified"
+        : model.verified === "size"
+          ? "size verified"
+          : "unverified";
+    stdout.write(
+      `${model.uri.padEnd(width)}  ${formatBytes(model.sizeBytes).padStart(9)}  ${state}${model.downloadedAt ? `  ${model.downloadedAt.slice(0, 10)}` : ""}\n`,
+    );
   }
   const total = models.reduce((sum, m) => sum + m.sizeBytes, 0);
   stdout.write(`${models.length} file${models.length > 1 ? "s" : ""}, ${formatBytes(total)} in ${cacheDir}\n`);
 }
-

@@ -20,7 +20,8 @@ export interface ModelsRemoveCommandOptions {
  * await modelsRemoveCommand({ match: "qwen2.5-0.5b" });
  */
 export async function modelsRemoveCommand({ match, all = false, stdout = process.stdout }: ModelsRemoveCommandOptions): Promise<void> {
-  if (!all && (match === undefined || match.trim() === "")) throw new UsageError("name the model to remove (part of its file name or its hf: URI), or use --all", { code: "missing_argument" });
+  if (!all && (match === undefined || match.trim() === ""))
+    throw new UsageError("name the model to remove (part of its file name or its hf: URI), or use --all", { code: "missing_argument" });
   if (all && match !== undefined) throw new UsageError("give either a model name or --all, not both");
   const cacheDir = modelCacheDir();
   // A name that matches several files is refused (a usage error listing them), so a short pattern cannot empty the cache.

@@ -52,13 +52,22 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
     if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
     await chooseSourceBackend({ source, requested: options.backend, thread, stderr });
     if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
-      stderr.write(`note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`);
+      stderr.write(
+        `note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`,
+      );
     }
     const threadId = thread ?? randomUUID();
     const resolved = loadConfig(source);
     await prepareRun({ topology: resolved, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
     await store?.recordThread({ threadId, source, title: known?.title ?? question.slice(0, 120) });
-    await streamRun({ ...options, topology: resolved, graph: buildTopologyGraph({ topology: resolved }), store, threadId, input: { messages: [new HumanMessage(question)] } });
+    await streamRun({
+      ...options,
+      topology: resolved,
+      graph: buildTopologyGraph({ topology: resolved }),
+      store,
+      threadId,
+      input: { messages: [new HumanMessage(question)] },
+    });
   });
 }
 
@@ -67,10 +76,23 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
  * continued thread keeps, or `auto`'s pick. A config file names its own models, so a backend only
  * applies to it when it has stage presets.
  */
-async function chooseSourceBackend({ source, requested, thread, stderr }: { source: TopologySource; requested: string | undefined; thread: string | undefined; stderr: NodeJS.WritableStream }): Promise<void> {
+async function chooseSourceBackend({
+  source,
+  requested,
+  thread,
+  stderr,
+}: {
+  source: TopologySource;
+  requested: string | undefined;
+  thread: string | undefined;
+  stderr: NodeJS.WritableStream;
+}): Promise<void> {
   const explicit = requested !== undefined && requested !== "auto" ? requested : undefined;
   if (source.file !== undefined && !usesPresets(readConfigFile(source.file))) {
-    if (explicit) throw new UsageError(`--backend chooses the models of a preset; the config file ${source.file} names its own models`, { code: "backend_without_preset" });
+    if (explicit)
+      throw new UsageError(`--backend chooses the models of a preset; the config file ${source.file} names its own models`, {
+        code: "backend_without_preset",
+      });
     delete source.backend;
     return;
   }
@@ -92,6 +114,18 @@ function usesPresets(value: unknown): boolean {
   return Object.values(value).some(usesPresets);
 }
 
-function sourceOf({ config, preset, topology }: { config?: string | undefined; preset?: string | undefined; topology?: string | undefined }): TopologySource {
-  return { ...(config !== undefined ? { file: path.resolve(config) } : {}), ...(preset !== undefined ? { preset } : {}), ...(topology !== undefined ? { topology } : {}) };
+function sourceOf({
+  config,
+  preset,
+  topology,
+}: {
+  config?: string | undefined;
+  preset?: string | undefined;
+  topology?: string | undefined;
+}): TopologySource {
+  return {
+    ...(config !== undefined ? { file: path.resolve(config) } : {}),
+    ...(preset !== undefined ? { preset } : {}),
+    ...(topology !== undefined ? { topology } : {}),
+  };
 }

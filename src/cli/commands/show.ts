@@ -27,7 +27,9 @@ export async function showCommand({ thread, json = false, stdout = process.stdou
     const messages = values.messages ?? [];
     const answers = values.answers ?? [];
     if (json) {
-      stdout.write(`${JSON.stringify({ thread, messages: messages.map((m) => ({ type: m.getType(), content: m.text })), answers }, null, 2)}\n`);
+      stdout.write(
+        `${JSON.stringify({ thread, messages: messages.map((m) => ({ type: m.getType(), content: m.text })), answers }, null, 2)}\n`,
+      );
       return;
     }
     let turn = 0;
@@ -35,7 +37,9 @@ export async function showCommand({ thread, json = false, stdout = process.stdou
       if (message.getType() === "human") {
         turn++;
         stdout.write(`\n══ turn ${turn}: ${message.text}\n`);
-        const ofTurn = answers.filter((a) => a.turn === turn && a.role !== "final").sort((a, b) => a.layer - b.layer || a.agentIndex - b.agentIndex);
+        const ofTurn = answers
+          .filter((a) => a.turn === turn && a.role !== "final")
+          .sort((a, b) => a.layer - b.layer || a.agentIndex - b.agentIndex);
         for (const a of ofTurn) {
           const status = a.error !== undefined ? `failed: ${a.error}` : `${a.usage?.outputTokens ?? "?"} tokens`;
           stdout.write(`── layer ${a.layer} · ${a.agent} (${a.model}) · ${formatSeconds(a.latencyMs)} · ${status}\n`);

@@ -23,12 +23,18 @@ export async function threadsCommand({ stdout = process.stdout, ...options }: Th
     }
     const table = new Table({ head: ["thread", "updated", "topology", "first question"], style: { head: [], border: [] } });
     for (const t of threads) {
-      const source = t.source.file ?? (t.source.preset ? `preset ${t.source.preset}` : t.source.topology ? `topology ${t.source.topology}` : "preset moa-lite");
-      table.push([t.threadId, t.updatedAt.replace("T", " ").slice(0, 19), source, t.title.length > 60 ? `${t.title.slice(0, 59)}…` : t.title]);
+      const source =
+        t.source.file ??
+        (t.source.preset ? `preset ${t.source.preset}` : t.source.topology ? `topology ${t.source.topology}` : "preset moa-lite");
+      table.push([
+        t.threadId,
+        t.updatedAt.replace("T", " ").slice(0, 19),
+        source,
+        t.title.length > 60 ? `${t.title.slice(0, 59)}…` : t.title,
+      ]);
     }
     stdout.write(`${table.toString()}\n`);
   } finally {
     await store.close();
   }
 }
-

@@ -20,7 +20,9 @@ export function validateCommand({ file, stdout = process.stdout }: ValidateComma
   for (const agent of agents) stdout.write(`${agent.id.padEnd(width)}  ${agent.modelLabel}\n`);
   if (topology.kind === "moa" || topology.kind === "self-moa") {
     const layers = topology.layers.length;
-    stdout.write(`${file}: valid ${topology.kind} (${layers} proposer layer${layers > 1 ? "s" : ""} + final aggregator = ${layers + 1} layers)\n`);
+    stdout.write(
+      `${file}: valid ${topology.kind} (${layers} proposer layer${layers > 1 ? "s" : ""} + final aggregator = ${layers + 1} layers)\n`,
+    );
   } else {
     const nodes = Object.keys(buildTopologyGraph({ topology }).compile().getGraph().nodes).filter((n) => !n.startsWith("__"));
     stdout.write(`${file}: valid ${topology.kind} (nodes: ${nodes.join(", ")})\n`);

@@ -99,7 +99,9 @@ export function createProgressRenderer({
     };
     if (transfer.finishedAt !== undefined) {
       const took = `in ${formatDuration(transfer.finishedAt - transfer.startedAt)}`;
-      return total === undefined ? `${label}  ${formatBytes(progress.completedBytes)} ${took}` : `${label}  ${bar(1)} 100%  ${formatBytes(total)} ${took}`;
+      return total === undefined
+        ? `${label}  ${formatBytes(progress.completedBytes)} ${took}`
+        : `${label}  ${bar(1)} 100%  ${formatBytes(total)} ${took}`;
     }
     const speed = speedOf(transfer, at);
     const rate = speed === undefined ? "" : `  ${formatBytes(speed)}/s`;
@@ -170,7 +172,9 @@ export function createProgressRenderer({
       if (fresh || progress.done) {
         transfer.lastStep = step;
         plain(transfer, at);
-      } else if (progress.totalBytes === undefined ? at - transfer.lastPlainAt >= PLAIN_UNKNOWN_INTERVAL_MS : step > transfer.lastStep && step < 4) {
+      } else if (
+        progress.totalBytes === undefined ? at - transfer.lastPlainAt >= PLAIN_UNKNOWN_INTERVAL_MS : step > transfer.lastStep && step < 4
+      ) {
         transfer.lastStep = Math.max(transfer.lastStep, step);
         plain(transfer, at);
       }
@@ -204,6 +208,7 @@ function quarter({ completedBytes, totalBytes }: TransferProgress): number {
 
 // Control characters in a label would move the cursor or clear lines on their own.
 function cleanLabel(label: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are what this removes
   const text = label.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
   return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
 }

@@ -31,7 +31,10 @@ export const CoEConfigSchema = z
   .strictObject({
     ...sharedExpertFields,
     topology: z.literal("coe"),
-    categories: z.array(CategorySchema).min(1).refine((list) => new Set(list).size === list.length, "a category is listed twice"),
+    categories: z
+      .array(CategorySchema)
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, "a category is listed twice"),
     router: RouterConfigSchema,
     experts: z.record(z.string(), ExpertListSchema).describe("Category -> expert(s)"),
     fallback: ExpertEntrySchema.describe("Answers unknown and low-confidence inputs"),
@@ -40,7 +43,6 @@ export const CoEConfigSchema = z
     checkCategories(config, ctx);
     checkQuorum(config, ctx);
   });
-
 
 export type CoEConfigInput = z.input<typeof CoEConfigSchema>;
 export type CoEConfig = z.output<typeof CoEConfigSchema>;

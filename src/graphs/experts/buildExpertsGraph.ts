@@ -2,7 +2,7 @@ import { END, START } from "@langchain/langgraph";
 import type { ResolvedExpertsTopology } from "./resolveExperts.js";
 import { createModelSafely } from "../../models/createChatModel.js";
 import { createAggregateNode } from "../../nodes/aggregate.js";
-import { createExpertNode, type StageRunnable } from "../../nodes/expert.js";
+import { createExpertNode } from "../../nodes/expert.js";
 import { createGateNode } from "../../nodes/gate.js";
 import { createQuorumLayerNode } from "../../nodes/quorumLayer.js";
 import { createRouteNode } from "../../nodes/route.js";
@@ -29,32 +29,40 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
   // With a router, an aggregator is only needed when the route picked several experts.
   const severalChosen = (state: MoAStateValue) => (state.routes.at(-1)?.experts.length ?? 0) > 1;
   let answersDirectly: boolean | ((state: MoAStateValue) => boolean);
-  if (gate) answersDirectly = false; // the gate or the aggregator writes the reply
+  if (gate)
+    answersDirectly = false; // the gate or the aggregator writes the reply
   else if (!aggregator) answersDirectly = true;
   else answersDirectly = routing ? (state) => !severalChosen(state) : false;
   // With a quorum, the chosen experts run inside one node (see createQuorumLayerNode), so the graph
   // has a single "experts" fan-in point; otherwise each expert is its own node.
   const expertIds = topology.quorum
     ? addQuorumNode()
-    : topology.experts.map((expert, index) => {
-    const node =
-      expert.kind === "agent"
-        ? createExpertNode({ kind: "agent", agent: expert.agent, model: createModelSafely(expert.agent, modelFactory), final: answersDirectly })
-        : createExpertNode({
-            kind: "stage",
-            id: expert.id,
-            name: expert.name,
-            layer: topology.layers.experts,
-            index: expert.index,
-            stage: buildNested(expert.topology, expert.name),
-            final: answersDirectly,
-          });
-    graph.addNode(expert.id, node);
-    return expert.id;
-  });
+    : topology.experts.map((expert) => {
+        const node =
+          expert.kind === "agent"
+            ? createExpertNode({
+                kind: "agent",
+                agent: expert.agent,
+                model: createModelSafely(expert.agent, modelFactory),
+                final: answersDirectly,
+              })
+            : createExpertNode({
+                kind: "stage",
+                id: expert.id,
+                name: expert.name,
+                layer: topology.layers.experts,
+                index: expert.index,
+                stage: buildNested(expert.topology, expert.name),
+                final: answersDirectly,
+              });
+        graph.addNode(expert.id, node);
+        return expert.id;
+      });
 
   function addQuorumNode(): string[] {
-    const agents = topology.experts.flatMap((e) => (e.kind === "agent" ? [{ agent: e.agent, model: createModelSafely(e.agent, modelFactory) }] : []));
+    const agents = topology.experts.flatMap((e) =>
+      e.kind === "agent" ? [{ agent: e.agent, model: createModelSafely(e.agent, modelFactory) }] : [],
+    );
     const direct = answersDirectly;
     graph.addNode(
       EXPERTS_NODE,
@@ -93,17 +101,29 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
   // Plain edges, not a join: a router starts only some experts, and those all finish in one superstep.
   if (gate) {
     const extractor = createExtractorFromConfig(gate.extractor);
-    graph.addNode("gate", createGateNode({ extractor, extractorName: gate.extractor.type, threshold: gate.threshold, layer: topology.layers.experts, minSuccessful: topology.minSuccessful }));
+    graph.addNode(
+      "gate",
+      createGateNode({
+        extractor,
+        extractorName: gate.extractor.type,
+        threshold: gate.threshold,
+        layer: topology.layers.experts,
+        minSuccessful: topology.minSuccessful,
+      }),
+    );
     for (const id of expertIds) graph.addEdge(id, "gate");
   }
   if (aggregator) {
     graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }));
-    if (gate) graph.addConditionalEdges("gate", (state: MoAStateValue) => (state.gates.at(-1)?.skipped ? END : aggregator.id), [aggregator.id, END]);
+    if (gate)
+      graph.addConditionalEdges("gate", (state: MoAStateValue) => (state.gates.at(-1)?.skipped ? END : aggregator.id), [
+        aggregator.id,
+        END,
+      ]);
     else if (routing) {
       const next = (state: MoAStateValue) => (severalChosen(state) ? aggregator.id : END);
       for (const id of expertIds) graph.addConditionalEdges(id, next, [aggregator.id, END]);
-    }
-    else for (const id of expertIds) graph.addEdge(id, aggregator.id);
+    } else for (const id of expertIds) graph.addEdge(id, aggregator.id);
     graph.addEdge(aggregator.id, END);
   } else if (gate) {
     graph.addEdge("gate", END);

@@ -9,7 +9,6 @@ import type { RouterConfig } from "./expertsSchema.js";
 import { ConfigError } from "../../errors/ConfigError.js";
 import { InternalError } from "../../errors/InternalError.js";
 
-
 /**
  * Builds the router a CoE/MOSAIC config describes. `model` is the LLM router's chat model (created by
  * the graph's model factory, so tests and users can substitute it).
@@ -17,7 +16,15 @@ import { InternalError } from "../../errors/InternalError.js";
  * @example
  * const router = createRouterFromConfig({ config: { type: "rules", rules, threshold: 0 }, categories: ["math", "code"] });
  */
-export function createRouterFromConfig({ config, categories, model }: { config: RouterConfig; categories: readonly string[]; model?: BaseChatModel }): Router {
+export function createRouterFromConfig({
+  config,
+  categories,
+  model,
+}: {
+  config: RouterConfig;
+  categories: readonly string[];
+  model?: BaseChatModel;
+}): Router {
   try {
     return buildRouter(config, categories, model);
   } catch (error) {
@@ -35,10 +42,20 @@ function buildRouter(config: RouterConfig, categories: readonly string[], model:
     case "rules":
       return createRuleRouter({
         categories,
-        rules: config.rules.map((rule) => ({ category: rule.category, ...(rule.keywords ? { keywords: rule.keywords } : {}), ...(rule.patterns ? { patterns: rule.patterns } : {}) })),
+        rules: config.rules.map((rule) => ({
+          category: rule.category,
+          ...(rule.keywords ? { keywords: rule.keywords } : {}),
+          ...(rule.patterns ? { patterns: rule.patterns } : {}),
+        })),
       });
     case "embedding":
-      return createEmbeddingRouter({ embeddings: embeddingsFrom(config.embeddings), examples: config.examples, k: config.k, minSimilarity: config.minSimilarity, categories });
+      return createEmbeddingRouter({
+        embeddings: embeddingsFrom(config.embeddings),
+        examples: config.examples,
+        k: config.k,
+        minSimilarity: config.minSimilarity,
+        categories,
+      });
   }
 }
 

@@ -103,7 +103,9 @@ export function resolveExperts(config: ExpertsConfig, context: ResolveContext): 
   if (Array.isArray(config.experts)) config.experts.forEach((entry, i) => add(entry, ["experts", i], false));
   else {
     for (const [category, value] of Object.entries(config.experts)) {
-      byCategoryIndex[category] = Array.isArray(value) ? value.map((entry, i) => add(entry, ["experts", category, i], true)) : [add(value, ["experts", category], true)];
+      byCategoryIndex[category] = Array.isArray(value)
+        ? value.map((entry, i) => add(entry, ["experts", category, i], true))
+        : [add(value, ["experts", category], true)];
     }
   }
   const fallbackIndex = config.fallback !== undefined ? [add(config.fallback, ["fallback"], true)] : [];
@@ -114,10 +116,21 @@ export function resolveExperts(config: ExpertsConfig, context: ResolveContext): 
   let agentCursor = 0;
   const experts: ResolvedExpert[] = distinct.map(({ entry, path }, index) => {
     if (isStage(entry)) {
-      return { kind: "stage", id: `expert/${entry.name}`, name: entry.name, index, topology: context.resolveNested(entry.stage, [...path, "stage"]) };
+      return {
+        kind: "stage",
+        id: `expert/${entry.name}`,
+        name: entry.name,
+        index,
+        topology: context.resolveNested(entry.stage, [...path, "stage"]),
+      };
     }
     const name = agentNames[agentCursor++]!;
-    const agent = resolveAgent(entry as AgentEntry, { placement: { id: `expert/${name}`, name, layer: layers.experts, index, role: "expert" }, inherited, systemPrompt, baseDir });
+    const agent = resolveAgent(entry as AgentEntry, {
+      placement: { id: `expert/${name}`, name, layer: layers.experts, index, role: "expert" },
+      inherited,
+      systemPrompt,
+      baseDir,
+    });
     return { kind: "agent", id: agent.id, name, agent };
   });
   assertUniqueNames(experts, distinct, context);
@@ -127,12 +140,22 @@ export function resolveExperts(config: ExpertsConfig, context: ResolveContext): 
     throw issue(context, ["minSuccessful"], `expected at most ${experts.length} (the number of experts), got ${minSuccessful}`);
   }
 
-  const aggregator = config.aggregator !== undefined ? resolveAggregator(config.aggregator, { inherited, systemPrompt, baseDir, layer: layers.aggregator, minSuccessful }) : undefined;
-  const routerAgent = routed && config.router?.type === "llm" ? resolveRouterAgent(config.router.model, { inherited, baseDir, layer: layers.router }) : undefined;
+  const aggregator =
+    config.aggregator !== undefined
+      ? resolveAggregator(config.aggregator, { inherited, systemPrompt, baseDir, layer: layers.aggregator, minSuccessful })
+      : undefined;
+  const routerAgent =
+    routed && config.router?.type === "llm"
+      ? resolveRouterAgent(config.router.model, { inherited, baseDir, layer: layers.router })
+      : undefined;
 
   // Agents that may run at once: the experts (a router may choose several), then the aggregator, the router.
   const agentExperts = experts.flatMap((e) => (e.kind === "agent" ? [e.agent] : []));
-  const [withCalls = [], [finalAggregator] = [], [router] = []] = withConcurrentCalls([agentExperts, aggregator ? [aggregator] : [], routerAgent ? [routerAgent] : []]);
+  const [withCalls = [], [finalAggregator] = [], [router] = []] = withConcurrentCalls([
+    agentExperts,
+    aggregator ? [aggregator] : [],
+    routerAgent ? [routerAgent] : [],
+  ]);
   const expertsWithCalls = experts.map((e) => (e.kind === "agent" ? { ...e, agent: withCalls.find((a) => a.id === e.id)! } : e));
 
   const fallbackIds = new Set(fallbackIndex.map(idAt));
@@ -166,22 +189,38 @@ export function resolveExperts(config: ExpertsConfig, context: ResolveContext): 
  * aggregator must be. A stage's own requirements count only through the stage; its agents, and the
  * LLM router (which falls back when it fails), are probed but not required.
  */
-function preflightGroups(experts: ResolvedExpert[], fallbackIds: Set<string>, aggregator: ResolvedAgent | undefined, router: ResolvedAgent | undefined) {
+function preflightGroups(
+  experts: ResolvedExpert[],
+  fallbackIds: Set<string>,
+  aggregator: ResolvedAgent | undefined,
+  router: ResolvedAgent | undefined,
+) {
   const stages = experts.flatMap((e) => (e.kind === "stage" ? [e.topology] : []));
   const plain = experts.flatMap((e) => (e.kind === "agent" && !fallbackIds.has(e.id) ? [e.agent] : []));
   const fallback = experts.flatMap((e) => (e.kind === "agent" && fallbackIds.has(e.id) ? [e.agent] : []));
   const stageAgents = stages.flatMap((stage) => [...stage.requirements.flat(), ...stage.optional]);
   return {
-    requirements: [...(plain.length > 0 && stages.length === 0 ? [plain] : []), ...(fallback.length > 0 ? [fallback] : []), ...(aggregator ? [[aggregator]] : [])],
+    requirements: [
+      ...(plain.length > 0 && stages.length === 0 ? [plain] : []),
+      ...(fallback.length > 0 ? [fallback] : []),
+      ...(aggregator ? [[aggregator]] : []),
+    ],
     optional: [...(router ? [router] : []), ...(stages.length > 0 ? plain : []), ...stageAgents],
   };
 }
 
 function resolveAggregator(
   entry: string | BaseChatModel | AggregatorConfig,
-  { inherited, systemPrompt, baseDir, layer, minSuccessful }: { inherited: ModelSettings[]; systemPrompt: string | undefined; baseDir: string; layer: number; minSuccessful: number },
+  {
+    inherited,
+    systemPrompt,
+    baseDir,
+    layer,
+    minSuccessful,
+  }: { inherited: ModelSettings[]; systemPrompt: string | undefined; baseDir: string; layer: number; minSuccessful: number },
 ): ResolvedAgent {
-  const { aggregationPrompt, onFailure, ...agent } = typeof entry === "string" || isChatModel(entry) ? ({ model: entry } as AggregatorConfig) : entry;
+  const { aggregationPrompt, onFailure, ...agent } =
+    typeof entry === "string" || isChatModel(entry) ? ({ model: entry } as AggregatorConfig) : entry;
   return resolveAgent(agent, {
     placement: { id: "aggregator", name: agent.name ?? "aggregator", layer, index: 0, role: "final" },
     inherited,
@@ -194,7 +233,10 @@ function resolveAggregator(
 }
 
 // A classifier should be deterministic: temperature 0 unless the router's own settings say otherwise.
-function resolveRouterAgent(model: string | BaseChatModel | AgentConfig, { inherited, baseDir, layer }: { inherited: ModelSettings[]; baseDir: string; layer: number }): ResolvedAgent {
+function resolveRouterAgent(
+  model: string | BaseChatModel | AgentConfig,
+  { inherited, baseDir, layer }: { inherited: ModelSettings[]; baseDir: string; layer: number },
+): ResolvedAgent {
   const entry: AgentConfig = typeof model === "object" && !isChatModel(model) ? { temperature: 0, ...model } : { model, temperature: 0 };
   return resolveAgent(entry, { placement: { id: "router", name: "router", layer, index: 0, role: "router" }, inherited, baseDir });
 }
@@ -213,11 +255,16 @@ function sameExpertKey(entry: ExpertEntry): string {
     return instanceIds.get(model)!;
   };
   if (isChatModel(entry)) return `instance:${idOf(entry)}`;
-  if ("model" in entry && isChatModel(entry.model)) return `instance:${idOf(entry.model)}:${JSON.stringify({ ...entry, model: undefined })}`;
+  if ("model" in entry && isChatModel(entry.model))
+    return `instance:${idOf(entry.model)}:${JSON.stringify({ ...entry, model: undefined })}`;
   return `object:${JSON.stringify(entry)}`;
 }
 
-function assertUniqueNames(experts: ResolvedExpert[], distinct: Array<{ entry: ExpertEntry; path: PathSegment[] }>, context: ResolveContext): void {
+function assertUniqueNames(
+  experts: ResolvedExpert[],
+  distinct: Array<{ entry: ExpertEntry; path: PathSegment[] }>,
+  context: ResolveContext,
+): void {
   const seen = new Map<string, number>();
   experts.forEach((expert, index) => {
     const earlier = seen.get(expert.id);
@@ -228,7 +275,11 @@ function assertUniqueNames(experts: ResolvedExpert[], distinct: Array<{ entry: E
     const { entry, path } = distinct[index]!;
     const named = typeof entry === "object" && !isChatModel(entry) && "name" in entry && entry.name !== undefined;
     const other = formatPath([...context.path, ...distinct[earlier]!.path]);
-    throw issue(context, named ? [...path, "name"] : path, `two different experts are both named "${expert.name}" (also ${other}); give them distinct names`);
+    throw issue(
+      context,
+      named ? [...path, "name"] : path,
+      `two different experts are both named "${expert.name}" (also ${other}); give them distinct names`,
+    );
   });
 }
 

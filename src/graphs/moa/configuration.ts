@@ -138,7 +138,13 @@ export function resolveMoA(config: MoAConfig, { baseDir, source }: Pick<ResolveC
     const names = uniqueAgentNames(layer.agents);
     return layer.agents.map((entry, index) =>
       resolveAgent(entry, {
-        placement: { id: `layer${layerIndex + 1}/${names[index]}`, name: names[index]!, layer: layerIndex + 1, index, role: layerIndex === 0 ? "proposer" : "aggregator" },
+        placement: {
+          id: `layer${layerIndex + 1}/${names[index]}`,
+          name: names[index]!,
+          layer: layerIndex + 1,
+          index,
+          role: layerIndex === 0 ? "proposer" : "aggregator",
+        },
         inherited: [globalSettings, layer.defaults ?? {}],
         systemPrompt,
         aggregationPrompt: layerIndex === 0 ? undefined : layer.aggregationPrompt,
@@ -184,5 +190,11 @@ function toAggregatorObject(entry: MoAConfig["aggregator"]): AggregatorConfig {
  * ensureConfiguration({ configurable: { preset: "moa-lite" } }).source; // { preset: "moa-lite", topology: "moa", backend: "ollama" }
  */
 export function ensureConfiguration(config?: RunnableConfig): EnsuredRunConfiguration {
-  return ensureRunConfiguration(config, { kind: "moa", presets: MOA_PRESETS, defaultPreset: "moa-lite", fileVariable: "MOA_CONFIG", presetVariable: "MOA_PRESET" });
+  return ensureRunConfiguration(config, {
+    kind: "moa",
+    presets: MOA_PRESETS,
+    defaultPreset: "moa-lite",
+    fileVariable: "MOA_CONFIG",
+    presetVariable: "MOA_PRESET",
+  });
 }

@@ -19,7 +19,10 @@ import type { ResolvedMoATopology, ResolvedSelfMoATopology } from "./configurati
  * @example
  * const graph = buildMoATopology(loadConfig({ preset: "moa-lite" }), { modelFactory, newGraph: newTopologyGraph, buildNested });
  */
-export function buildMoATopology(topology: ResolvedMoATopology | ResolvedSelfMoATopology, { modelFactory, newGraph }: BuildContext): TopologyGraph {
+export function buildMoATopology(
+  topology: ResolvedMoATopology | ResolvedSelfMoATopology,
+  { modelFactory, newGraph }: BuildContext,
+): TopologyGraph {
   const graph = newGraph();
   let previousLayer: string[] = [];
   topology.layers.forEach((layer, layerIndex) => {

@@ -25,7 +25,11 @@ export const MosaicConfigSchema = z
   .strictObject({
     ...sharedExpertFields,
     topology: z.literal("mosaic"),
-    categories: z.array(CategorySchema).min(1).refine((list) => new Set(list).size === list.length, "a category is listed twice").optional(),
+    categories: z
+      .array(CategorySchema)
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, "a category is listed twice")
+      .optional(),
     router: RouterConfigSchema.optional(),
     experts: z.union([z.array(ExpertEntrySchema).min(2), z.record(z.string(), ExpertListSchema)]),
     fallback: ExpertEntrySchema.optional(),
@@ -36,20 +40,36 @@ export const MosaicConfigSchema = z
     checkQuorum(config, ctx);
     const routed = !Array.isArray(config.experts);
     if (routed && (!config.router || !config.categories || !config.fallback)) {
-      ctx.addIssue({ code: "custom", path: ["experts"], message: "experts by category need categories, a router and a fallback; or give a list of experts" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["experts"],
+        message: "experts by category need categories, a router and a fallback; or give a list of experts",
+      });
       return;
     }
     if (!routed) {
       for (const key of ["router", "categories", "fallback"] as const) {
-        if (config[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `"${key}" needs experts by category (a mapping); with a list of experts every expert answers` });
+        if (config[key] !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `"${key}" needs experts by category (a mapping); with a list of experts every expert answers`,
+          });
       }
     }
     if (config.gate.extractor.type === "cluster" && config.gate.extractor.similarity === "embedding" && !config.gate.extractor.embeddings) {
-      ctx.addIssue({ code: "custom", path: ["gate", "extractor", "embeddings"], message: "embedding similarity needs an embeddings reference" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["gate", "extractor", "embeddings"],
+        message: "embedding similarity needs an embeddings reference",
+      });
     }
-    if (routed) checkCategories(config as { categories: string[]; experts: Record<string, unknown>; router: RouterConfig; aggregator?: unknown }, ctx);
+    if (routed)
+      checkCategories(
+        config as { categories: string[]; experts: Record<string, unknown>; router: RouterConfig; aggregator?: unknown },
+        ctx,
+      );
   });
-
 
 export type MosaicConfigInput = z.input<typeof MosaicConfigSchema>;
 export type MosaicConfig = z.output<typeof MosaicConfigSchema>;

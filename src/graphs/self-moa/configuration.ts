@@ -14,29 +14,37 @@ import { MoAConfigSchema, resolveMoA, type MoAConfigInput, type ResolvedSelfMoAT
  * @example
  * const config = SelfMoAConfigSchema.parse({ topology: "self-moa", model: "ollama:qwen2.5:7b", n: 4 });
  */
-export const SelfMoAConfigSchema = z.strictObject({
-  $schema: z.string().optional(),
-  topology: z.literal("self-moa"),
-  name: z.string().min(1).max(128).optional(),
-  description: z.string().optional(),
-  model: ModelSpecSchema.describe("The model sampled n times"),
-  n: z.number().int().min(2).max(32).describe("Samples per layer"),
-  temperature: z.number().min(0).max(2).default(0.7).describe("Sampling temperature of the samples (diversity)"),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe("Seed of the first sample; sample i uses seed + i"),
-  layers: z.number().int().min(1).max(8).default(1).describe("Sampling layers; later layers read the previous layer's samples"),
-  systemPrompt: z.string().min(1).optional(),
-  defaults: ModelSettingsSchema.optional().describe("Other settings of every call (maxTokens, timeoutMs, ...)"),
-  quorum: QuorumSchema.optional().describe("Quorum fan-in for every sampling layer"),
-  minSuccessful: z.number().int().min(1).optional().describe("Samples that must succeed in every layer (default 1)"),
-  aggregator: AggregatorEntrySchema.optional().describe("Final aggregator; defaults to the same model"),
-}).superRefine((config, ctx) => {
-  if (config.quorum && config.quorum.min > config.n) {
-    ctx.addIssue({ code: "custom", path: ["quorum", "min"], message: `expected at most n = ${config.n}, got ${config.quorum.min}` });
-  }
-  if (config.minSuccessful !== undefined && config.minSuccessful > config.n) {
-    ctx.addIssue({ code: "custom", path: ["minSuccessful"], message: `expected at most n = ${config.n}, got ${config.minSuccessful}` });
-  }
-});
+export const SelfMoAConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    topology: z.literal("self-moa"),
+    name: z.string().min(1).max(128).optional(),
+    description: z.string().optional(),
+    model: ModelSpecSchema.describe("The model sampled n times"),
+    n: z.number().int().min(2).max(32).describe("Samples per layer"),
+    temperature: z.number().min(0).max(2).default(0.7).describe("Sampling temperature of the samples (diversity)"),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1)
+      .describe("Seed of the first sample; sample i uses seed + i"),
+    layers: z.number().int().min(1).max(8).default(1).describe("Sampling layers; later layers read the previous layer's samples"),
+    systemPrompt: z.string().min(1).optional(),
+    defaults: ModelSettingsSchema.optional().describe("Other settings of every call (maxTokens, timeoutMs, ...)"),
+    quorum: QuorumSchema.optional().describe("Quorum fan-in for every sampling layer"),
+    minSuccessful: z.number().int().min(1).optional().describe("Samples that must succeed in every layer (default 1)"),
+    aggregator: AggregatorEntrySchema.optional().describe("Final aggregator; defaults to the same model"),
+  })
+  .superRefine((config, ctx) => {
+    if (config.quorum && config.quorum.min > config.n) {
+      ctx.addIssue({ code: "custom", path: ["quorum", "min"], message: `expected at most n = ${config.n}, got ${config.quorum.min}` });
+    }
+    if (config.minSuccessful !== undefined && config.minSuccessful > config.n) {
+      ctx.addIssue({ code: "custom", path: ["minSuccessful"], message: `expected at most n = ${config.n}, got ${config.minSuccessful}` });
+    }
+  });
 
 export type SelfMoAConfigInput = z.input<typeof SelfMoAConfigSchema>;
 export type SelfMoAConfig = z.output<typeof SelfMoAConfigSchema>;
@@ -92,5 +100,10 @@ export function resolveSelfMoA(config: SelfMoAConfig, context: ResolveContext): 
  * ensureConfiguration({ configurable: { preset: "self-moa" } }).source; // { preset: "self-moa", topology: "self-moa", backend: "ollama" }
  */
 export function ensureConfiguration(config?: RunnableConfig): EnsuredRunConfiguration {
-  return ensureRunConfiguration(config, { kind: "self-moa", presets: SELF_MOA_PRESETS, defaultPreset: "self-moa", ...runVariablesOf("self-moa") });
+  return ensureRunConfiguration(config, {
+    kind: "self-moa",
+    presets: SELF_MOA_PRESETS,
+    defaultPreset: "self-moa",
+    ...runVariablesOf("self-moa"),
+  });
 }

@@ -111,7 +111,18 @@ export interface ModelProvider {
   /** The LangChain chat model for an agent. The client must not retry by itself (the caller retries). */
   createChatModel(agent: RefAgent, env: NodeJS.ProcessEnv): BaseChatModel;
   /** LangChain embeddings for a reference, for embedding routers and gates. */
-  createEmbeddings?(ref: ModelRef, options: { baseUrl?: string; apiKey?: string; apiKeyEnv?: string; dimensions?: number; timeoutMs: number; maxRetries: number; env: NodeJS.ProcessEnv }): Embeddings;
+  createEmbeddings?(
+    ref: ModelRef,
+    options: {
+      baseUrl?: string;
+      apiKey?: string;
+      apiKeyEnv?: string;
+      dimensions?: number;
+      timeoutMs: number;
+      maxRetries: number;
+      env: NodeJS.ProcessEnv;
+    },
+  ): Embeddings;
 
   /** Agents with the same key share one probe (one server, one file). Default: one probe for all. */
   endpointKey?(agent: RefAgent, env: NodeJS.ProcessEnv): string;

@@ -18,10 +18,13 @@ export function parseNamedRef({ prefix, rest: written, text }: RefParts, provide
   let rest = written;
   const schemeAt = /@([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (schemeAt && !/^https?$/i.test(schemeAt[1] ?? "")) {
-    throw new ModelRefError(`model reference "${text}" has a base URL with an unsupported scheme "${schemeAt[1]}"; expected http:// or https://`);
+    throw new ModelRefError(
+      `model reference "${text}" has a base URL with an unsupported scheme "${schemeAt[1]}"; expected http:// or https://`,
+    );
   }
   if (/@https?:\/\/?$/i.test(rest)) throw new ModelRefError(`model reference "${text}" has an empty base URL after "@"`);
-  if (schemeAt && !BASE_URL_SUFFIX.test(rest)) throw new ModelRefError(`model reference "${text}" has an invalid base URL "${rest.slice(schemeAt.index + 1)}"`);
+  if (schemeAt && !BASE_URL_SUFFIX.test(rest))
+    throw new ModelRefError(`model reference "${text}" has an invalid base URL "${rest.slice(schemeAt.index + 1)}"`);
   let baseUrl: string | undefined;
   const suffix = BASE_URL_SUFFIX.exec(rest);
   if (suffix?.[1]) {

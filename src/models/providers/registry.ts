@@ -29,10 +29,17 @@ export function registerModelProvider(provider: ModelProvider): () => void {
   const prefixes = [provider.name, ...(provider.aliases ?? [])].map((p) => p.toLowerCase());
   for (const prefix of prefixes) {
     if (!/^[a-z][a-z0-9_-]*$/.test(prefix)) {
-      throw new ConfigError([{ path: "name", message: `expected a reference prefix of lower-case letters, digits, "_" or "-", got "${prefix}"` }], "registerModelProvider");
+      throw new ConfigError(
+        [{ path: "name", message: `expected a reference prefix of lower-case letters, digits, "_" or "-", got "${prefix}"` }],
+        "registerModelProvider",
+      );
     }
     const taken = modelProvider(prefix);
-    if (taken) throw new ConfigError([{ path: "name", message: `the prefix "${prefix}:" already belongs to the provider "${taken.name}"` }], "registerModelProvider");
+    if (taken)
+      throw new ConfigError(
+        [{ path: "name", message: `the prefix "${prefix}:" already belongs to the provider "${taken.name}"` }],
+        "registerModelProvider",
+      );
   }
   providers.push(provider);
   return () => {
@@ -55,7 +62,10 @@ export function modelProvider(prefix: string): ModelProvider | undefined {
 /** The provider of a parsed reference; a reference whose provider was unregistered is a config error. */
 export function providerOf(ref: ModelRef): ModelProvider {
   const provider = modelProvider(ref.provider);
-  if (!provider) throw new ConfigError([{ path: "model", message: `no model provider "${ref.provider}" is registered (known: ${providers.map((p) => p.name).join(", ")})` }]);
+  if (!provider)
+    throw new ConfigError([
+      { path: "model", message: `no model provider "${ref.provider}" is registered (known: ${providers.map((p) => p.name).join(", ")})` },
+    ]);
   return provider;
 }
 

@@ -14,7 +14,6 @@ import { replayRecordsFromJsonl, type ReplayJsonlFields, type ReplayRecord } fro
 
 export type { ReplayRecord } from "./replayRecordsFromJsonl.js";
 
-
 /** Constructor options of {@link ReplayChatModel}. */
 export interface ReplayChatModelInput extends BaseChatModelParams {
   /** Recordings by key: a Map, or any iterable of `[key, record]` entries (on repeats the last wins). */

@@ -56,7 +56,9 @@ function pickResponse(value: unknown, field: string, model: string | undefined, 
     throw new Error(`${where}: field "${field}" must be a string or an object keyed by model name`);
   }
   const byModel = value as Record<string, unknown>;
-  const models = Object.keys(byModel).map((name) => JSON.stringify(name)).join(", ");
+  const models = Object.keys(byModel)
+    .map((name) => JSON.stringify(name))
+    .join(", ");
   if (model === undefined) throw new Error(`${where}: field "${field}" holds one response per model; pick one with \`model\` (${models})`);
   const response = byModel[model];
   if (typeof response !== "string") throw new Error(`${where}: no string response for model "${model}" in "${field}" (has ${models})`);

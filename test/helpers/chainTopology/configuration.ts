@@ -22,7 +22,13 @@ export function resolveChain(config: ChainConfig, { baseDir, source }: ResolveCo
   const last = config.agents.length - 1;
   const agents = config.agents.map((entry, i) =>
     resolveAgent(entry, {
-      placement: { id: i === last ? "final" : `step${i + 1}`, name: names[i]!, layer: i + 1, index: 0, role: i === 0 ? "proposer" : i === last ? "final" : "aggregator" },
+      placement: {
+        id: i === last ? "final" : `step${i + 1}`,
+        name: names[i]!,
+        layer: i + 1,
+        index: 0,
+        role: i === 0 ? "proposer" : i === last ? "final" : "aggregator",
+      },
       aggregationPrompt: i === 0 ? undefined : "Improve the answer below.",
       baseDir,
     }),

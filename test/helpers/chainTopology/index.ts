@@ -15,7 +15,14 @@ export const chainTopology: TopologyDefinition<ChainConfig, ResolvedChainTopolog
       kind: "chain",
       description: "two small models in a chain",
       config: { topology: "chain", name: "chain-demo", agents: ["ollama:qwen2.5:1.5b", "ollama:qwen2.5:3b"] },
-      gguf: { topology: "chain", name: "chain-demo", agents: ["hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf", "hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf"] },
+      gguf: {
+        topology: "chain",
+        name: "chain-demo",
+        agents: [
+          "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+          "hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf",
+        ],
+      },
       ggufDescription: "Qwen2.5-0.5B then Qwen2.5-1.5B",
     },
   ],

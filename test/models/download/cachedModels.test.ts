@@ -62,7 +62,10 @@ describe("removeCachedModels", () => {
     expect(removed.map((m) => m.uri)).toEqual(["hf:acme/small-GGUF/small-q4.gguf"]);
     expect(freedBytes).toBe(SMALL.length);
     expect(existsSync(path.join(cacheDir, "acme", "small-GGUF"))).toBe(false);
-    expect((await listCachedModels({ cacheDir })).map((m) => m.uri)).toEqual(["hf:acme/large-GGUF@v2/large-q8.gguf", "hf:other/half-GGUF/half.gguf"]);
+    expect((await listCachedModels({ cacheDir })).map((m) => m.uri)).toEqual([
+      "hf:acme/large-GGUF@v2/large-q8.gguf",
+      "hf:other/half-GGUF/half.gguf",
+    ]);
   });
 
   it("removes by full hf: URI, ignoring a sha256 pin", async () => {

@@ -33,7 +33,10 @@ function download(options: Partial<DownloadFileOptions> = {}): ReturnType<typeof
 }
 
 async function failure(promise: Promise<unknown>): Promise<DownloadError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DownloadError);
   return error as DownloadError;
 }
@@ -129,7 +132,9 @@ describe("downloadFile", () => {
     const error = await failure(download());
 
     expect(error.reason).toBe("checksum-mismatch");
-    expect(error.message).toContain(`could not download ${url}: sha256 mismatch: expected ${wrong}, got ${sha256Hex(MODEL)}; the partial download was deleted`);
+    expect(error.message).toContain(
+      `could not download ${url}: sha256 mismatch: expected ${wrong}, got ${sha256Hex(MODEL)}; the partial download was deleted`,
+    );
     expect(existsSync(`${destination}.partial`)).toBe(false);
     expect(existsSync(destination)).toBe(false);
   });
@@ -168,14 +173,18 @@ describe("downloadFile", () => {
 
     expect(server.requests).toHaveLength(1);
     expect(error).toMatchObject({ reason: "http", status: 404, transient: false });
-    expect(error.message).toMatch(new RegExp(`^could not download ${url}: HTTP 404 Not Found \\(check the owner, repo, revision and file name\\)`));
+    expect(error.message).toMatch(
+      new RegExp(`^could not download ${url}: HTTP 404 Not Found \\(check the owner, repo, revision and file name\\)`),
+    );
     expect(error.message).toContain(`use "llamacpp:/path/to/file.gguf" in your config, or put it at ${destination}`);
   });
 
   it("explains 401/403 as a gated repo and sends HF_TOKEN as a bearer token", async () => {
     server.setBehavior({ status: { [FILE_PATH]: 401 } });
     const anonymous = await failure(download());
-    expect(anonymous.message).toContain("HTTP 401 Unauthorized (the repository may be gated or private: accept its terms on the Hugging Face website and set HF_TOKEN");
+    expect(anonymous.message).toContain(
+      "HTTP 401 Unauthorized (the repository may be gated or private: accept its terms on the Hugging Face website and set HF_TOKEN",
+    );
     expect(server.requests[0]?.authorization).toBeUndefined();
 
     server.clearRequests();

@@ -46,7 +46,9 @@ describe("ensureModelFile", () => {
     expect(await ensure({ onProgress: (p) => reports.push(p) })).toBe(expectedPath);
 
     expect(server.requests).toEqual([]);
-    expect(reports).toEqual([{ id: expectedPath, label: "tiny-q4.gguf", completedBytes: MODEL.length, totalBytes: MODEL.length, phase: "cached", done: true }]);
+    expect(reports).toEqual([
+      { id: expectedPath, label: "tiny-q4.gguf", completedBytes: MODEL.length, totalBytes: MODEL.length, phase: "cached", done: true },
+    ]);
   });
 
   it("uses a file put at the cache path by hand without a request", async () => {
@@ -81,7 +83,11 @@ describe("ensureModelFile", () => {
   it("shares one transfer between concurrent calls", async () => {
     server.setBehavior({ chunkDelayMs: 5 });
 
-    const paths = await Promise.all([ensure(), ensure(), ensure({ source: { ...parseLike(), url: `${server.url}/acme/tiny-GGUF/resolve/main/tiny-q4.gguf` } })]);
+    const paths = await Promise.all([
+      ensure(),
+      ensure(),
+      ensure({ source: { ...parseLike(), url: `${server.url}/acme/tiny-GGUF/resolve/main/tiny-q4.gguf` } }),
+    ]);
 
     expect(new Set(paths)).toEqual(new Set([expectedPath]));
     expect(server.requests.map((r) => r.method)).toEqual(["HEAD", "GET"]);

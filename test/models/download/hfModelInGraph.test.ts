@@ -31,7 +31,18 @@ describe("hf: models in a library graph", () => {
   it("download themselves once on first call, shared by every agent using them", async () => {
     const model = "hf:test/tiny-GGUF/tiny.gguf";
     const graph = buildMoAGraph({
-      config: { defaults: { maxTokens: 8, retries: 0 }, layers: [{ agents: [{ name: "a", model }, { name: "b", model, seed: 2 }] }], aggregator: { model } },
+      config: {
+        defaults: { maxTokens: 8, retries: 0 },
+        layers: [
+          {
+            agents: [
+              { name: "a", model },
+              { name: "b", model, seed: 2 },
+            ],
+          },
+        ],
+        aggregator: { model },
+      },
     }).compile();
     const state = (await graph.invoke({ messages: [new HumanMessage("hello")] })) as MoAStateValue;
     expect(state.answers.map((a) => a.error)).toEqual([undefined, undefined, undefined]);

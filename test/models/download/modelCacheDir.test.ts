@@ -5,9 +5,15 @@ import { ModelSourceError, parseHfUri } from "../../../src/models/providers/llam
 
 describe("modelCacheDir", () => {
   it("prefers MOA_MODELS_DIR, then an absolute XDG_CACHE_HOME", () => {
-    expect(modelCacheDir({ env: { MOA_MODELS_DIR: "/data/models", XDG_CACHE_HOME: "/x" }, platform: "linux", homeDir: "/home/ada" })).toBe("/data/models");
-    expect(modelCacheDir({ env: { XDG_CACHE_HOME: "/x/cache" }, platform: "darwin", homeDir: "/Users/ada" })).toBe("/x/cache/langgraph-moa/models");
-    expect(modelCacheDir({ env: { XDG_CACHE_HOME: "relative" }, platform: "linux", homeDir: "/home/ada" })).toBe("/home/ada/.cache/langgraph-moa/models");
+    expect(modelCacheDir({ env: { MOA_MODELS_DIR: "/data/models", XDG_CACHE_HOME: "/x" }, platform: "linux", homeDir: "/home/ada" })).toBe(
+      "/data/models",
+    );
+    expect(modelCacheDir({ env: { XDG_CACHE_HOME: "/x/cache" }, platform: "darwin", homeDir: "/Users/ada" })).toBe(
+      "/x/cache/langgraph-moa/models",
+    );
+    expect(modelCacheDir({ env: { XDG_CACHE_HOME: "relative" }, platform: "linux", homeDir: "/home/ada" })).toBe(
+      "/home/ada/.cache/langgraph-moa/models",
+    );
   });
 
   it("uses each platform's user cache folder", () => {
@@ -16,7 +22,9 @@ describe("modelCacheDir", () => {
     expect(modelCacheDir({ env: { LOCALAPPDATA: "C:\\Users\\ada\\AppData\\Local" }, platform: "win32", homeDir: "C:\\Users\\ada" })).toBe(
       "C:\\Users\\ada\\AppData\\Local\\langgraph-moa\\Cache\\models",
     );
-    expect(modelCacheDir({ env: {}, platform: "win32", homeDir: "C:\\Users\\ada" })).toBe("C:\\Users\\ada\\AppData\\Local\\langgraph-moa\\Cache\\models");
+    expect(modelCacheDir({ env: {}, platform: "win32", homeDir: "C:\\Users\\ada" })).toBe(
+      "C:\\Users\\ada\\AppData\\Local\\langgraph-moa\\Cache\\models",
+    );
   });
 });
 

@@ -28,8 +28,12 @@ describe("parseHfUri", () => {
   });
 
   it("takes the endpoint from HF_ENDPOINT, trimming trailing slashes; an explicit endpoint wins", () => {
-    expect(parseHfUri("hf:a/b/m.gguf", { env: { HF_ENDPOINT: "https://hf-mirror.com//" } }).url).toBe("https://hf-mirror.com/a/b/resolve/main/m.gguf");
-    expect(parseHfUri("hf:a/b/m.gguf", { endpoint: "http://127.0.0.1:9/", env: { HF_ENDPOINT: "https://x" } }).url).toBe("http://127.0.0.1:9/a/b/resolve/main/m.gguf");
+    expect(parseHfUri("hf:a/b/m.gguf", { env: { HF_ENDPOINT: "https://hf-mirror.com//" } }).url).toBe(
+      "https://hf-mirror.com/a/b/resolve/main/m.gguf",
+    );
+    expect(parseHfUri("hf:a/b/m.gguf", { endpoint: "http://127.0.0.1:9/", env: { HF_ENDPOINT: "https://x" } }).url).toBe(
+      "http://127.0.0.1:9/a/b/resolve/main/m.gguf",
+    );
   });
 
   it("percent-encodes path segments in the URL but not in the file", () => {
@@ -40,14 +44,29 @@ describe("parseHfUri", () => {
 
   it.each([
     ["Qwen/x/m.gguf", `model source "Qwen/x/m.gguf" does not start with "hf:"; expected "${FORM}"`],
-    ["hf:a/b/model.bin", `model source "hf:a/b/model.bin" names "model.bin", which is not a .gguf file (the file must end in ".gguf"); expected "${FORM}"`],
+    [
+      "hf:a/b/model.bin",
+      `model source "hf:a/b/model.bin" names "model.bin", which is not a .gguf file (the file must end in ".gguf"); expected "${FORM}"`,
+    ],
     ["hf:a", `model source "hf:a" needs both an owner and a repo; expected "${FORM}"`],
     ["hf:/b/m.gguf", `model source "hf:/b/m.gguf" needs both an owner and a repo; expected "${FORM}"`],
     ["hf:a/b", `model source "hf:a/b" names no file after "a/b"; expected "${FORM}"`],
-    ["hf:a/b/m.gguf#sha256=abc", `model source "hf:a/b/m.gguf#sha256=abc" has a bad sha256 "abc" (it must be 64 hex digits); expected "${FORM}"`],
-    ["hf:a/b/m.gguf#md5=abc", `model source "hf:a/b/m.gguf#md5=abc" has an unknown suffix "#md5=abc" (only "#sha256=<64 hex digits>" is understood); expected "${FORM}"`],
-    ["hf:a/b@/m.gguf", `model source "hf:a/b@/m.gguf" has a bad revision "" after "@" (a branch, tag or commit without "/"); expected "${FORM}"`],
-    ["hf:a/b/../m.gguf", `model source "hf:a/b/../m.gguf" has a bad file path "../m.gguf" (empty, "." or ".." segment); expected "${FORM}"`],
+    [
+      "hf:a/b/m.gguf#sha256=abc",
+      `model source "hf:a/b/m.gguf#sha256=abc" has a bad sha256 "abc" (it must be 64 hex digits); expected "${FORM}"`,
+    ],
+    [
+      "hf:a/b/m.gguf#md5=abc",
+      `model source "hf:a/b/m.gguf#md5=abc" has an unknown suffix "#md5=abc" (only "#sha256=<64 hex digits>" is understood); expected "${FORM}"`,
+    ],
+    [
+      "hf:a/b@/m.gguf",
+      `model source "hf:a/b@/m.gguf" has a bad revision "" after "@" (a branch, tag or commit without "/"); expected "${FORM}"`,
+    ],
+    [
+      "hf:a/b/../m.gguf",
+      `model source "hf:a/b/../m.gguf" has a bad file path "../m.gguf" (empty, "." or ".." segment); expected "${FORM}"`,
+    ],
     ["hf:a b/c/m.gguf", `model source "hf:a b/c/m.gguf" has a bad owner "a b"; expected "${FORM}"`],
   ])("rejects %s", (uri, message) => {
     expect(() => parseHfUri(uri, { env: {} })).toThrow(new ModelSourceError(message));

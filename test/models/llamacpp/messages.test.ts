@@ -42,7 +42,14 @@ describe("toLlamaChat", () => {
   });
 
   it("flattens content blocks to text", () => {
-    const { prompt } = toLlamaChat([new HumanMessage({ content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] })]);
+    const { prompt } = toLlamaChat([
+      new HumanMessage({
+        content: [
+          { type: "text", text: "a" },
+          { type: "text", text: "b" },
+        ],
+      }),
+    ]);
 
     expect(prompt).toBe("ab");
   });

@@ -3,7 +3,11 @@ import { cgroupRoom } from "../../../src/models/providers/llamacpp/runtime/avail
 import { formatMemorySize, parseByteSize } from "../../../src/models/providers/llamacpp/runtime/byteSize.js";
 import { ChangeNotifier } from "../../../src/models/providers/llamacpp/runtime/ChangeNotifier.js";
 import { planRoom, type RoomCandidate } from "../../../src/models/providers/llamacpp/runtime/planRoom.js";
-import { DEFAULT_MAX_LOADED_MODELS, effectiveRuntimeConfig, setRuntimeConfig } from "../../../src/models/providers/llamacpp/runtime/runtimeConfig.js";
+import {
+  DEFAULT_MAX_LOADED_MODELS,
+  effectiveRuntimeConfig,
+  setRuntimeConfig,
+} from "../../../src/models/providers/llamacpp/runtime/runtimeConfig.js";
 
 // Pure parts of the runtime's limits: no model is loaded here.
 
@@ -77,7 +81,11 @@ describe("byte sizes", () => {
 
 describe("runtime config", () => {
   it("defaults to 4 models and measured memory", () => {
-    expect(effectiveRuntimeConfig({})).toEqual({ maxLoadedModels: DEFAULT_MAX_LOADED_MODELS, memoryLimitBytes: undefined, memoryLimitSource: undefined });
+    expect(effectiveRuntimeConfig({})).toEqual({
+      maxLoadedModels: DEFAULT_MAX_LOADED_MODELS,
+      memoryLimitBytes: undefined,
+      memoryLimitSource: undefined,
+    });
   });
 
   it("reads MOA_LLAMACPP_MAX_MODELS and MOA_LLAMACPP_MEMORY_LIMIT", () => {
@@ -131,7 +139,9 @@ describe("cgroupRoom", () => {
   });
 
   it("reads a cgroup v1 limit", async () => {
-    const room = await cgroupRoom(files({ "/sys/fs/cgroup/memory/memory.limit_in_bytes": "2147483648", "/sys/fs/cgroup/memory/memory.usage_in_bytes": "1073741824" }));
+    const room = await cgroupRoom(
+      files({ "/sys/fs/cgroup/memory/memory.limit_in_bytes": "2147483648", "/sys/fs/cgroup/memory/memory.usage_in_bytes": "1073741824" }),
+    );
     expect(room?.bytes).toBe(1073741824);
   });
 });

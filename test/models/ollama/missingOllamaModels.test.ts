@@ -28,7 +28,11 @@ describe("missingOllamaModels", () => {
   it("matches a listed name without a tag to the same name with :latest, and ignores a registry port", async () => {
     const fetch = jsonFetch({ models: [{ name: "phi3" }, { model: "registry.local:5000/team/coder" }] });
     expect(
-      await missingOllamaModels({ baseUrl: "http://127.0.0.1:1", fetch, models: ["phi3:latest", "phi3", "registry.local:5000/team/coder:latest", "phi3:mini"] }),
+      await missingOllamaModels({
+        baseUrl: "http://127.0.0.1:1",
+        fetch,
+        models: ["phi3:latest", "phi3", "registry.local:5000/team/coder:latest", "phi3:mini"],
+      }),
     ).toEqual(["phi3:mini"]);
   });
 

@@ -44,7 +44,10 @@ describe("the Ollama double's POST /api/pull", () => {
     const d = await start({ pullable: { "qwen2.5:1.5b": { totalBytes: TOTAL, chunksPerLayer: 4 } } });
     const res = await fetch(`${d.url}/api/pull`, { method: "POST", body: JSON.stringify({ model: "qwen2.5:1.5b" }) });
     expect(res.headers.get("content-type")).toBe("application/x-ndjson");
-    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toEqual({ status: "pulling manifest" });
     expect(lines.slice(-3)).toEqual([{ status: "verifying sha256 digest" }, { status: "writing manifest" }, { status: "success" }]);
 
@@ -74,10 +77,12 @@ describe("the Ollama double's POST /api/pull", () => {
     const d = await start({});
     const res = await fetch(`${d.url}/api/pull`, { method: "POST", body: JSON.stringify({ name: "nope:1b" }) });
     expect(res.status).toBe(200);
-    expect((await res.text()).trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual([
-      { status: "pulling manifest" },
-      { error: "pull model manifest: file does not exist" },
-    ]);
+    expect(
+      (await res.text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([{ status: "pulling manifest" }, { error: "pull model manifest: file does not exist" }]);
     const single = await fetch(`${d.url}/api/pull`, { method: "POST", body: JSON.stringify({ model: "nope:1b", stream: false }) });
     expect(single.status).toBe(500);
     expect(await single.json()).toEqual({ error: "pull model manifest: file does not exist" });
@@ -125,7 +130,14 @@ describe("pullOllamaModel", () => {
     const final = await pullOllamaModel({ baseUrl: `${d.url}/`, model: "qwen2.5:1.5b", onProgress: (p) => reports.push(p) });
 
     expect(reports[0]).toEqual({ id: "qwen2.5:1.5b", label: "qwen2.5:1.5b", completedBytes: 0, phase: "pulling manifest" });
-    expect(final).toEqual({ id: "qwen2.5:1.5b", label: "qwen2.5:1.5b", completedBytes: TOTAL, totalBytes: TOTAL, phase: "success", done: true });
+    expect(final).toEqual({
+      id: "qwen2.5:1.5b",
+      label: "qwen2.5:1.5b",
+      completedBytes: TOTAL,
+      totalBytes: TOTAL,
+      phase: "success",
+      done: true,
+    });
     expect(reports.at(-1)).toEqual(final);
     expect(reports.filter((p) => p.done)).toHaveLength(1);
     for (const [i, p] of reports.entries()) {
@@ -161,7 +173,9 @@ describe("pullOllamaModel", () => {
   it("an unknown model rejects with OllamaPullError naming the model, the server and where to check the name", async () => {
     const d = await start({});
     const reports: TransferProgress[] = [];
-    const error = await pullOllamaModel({ baseUrl: d.url, model: "qwen2.5:1.5b", onProgress: (p) => reports.push(p) }).catch((e: unknown) => e);
+    const error = await pullOllamaModel({ baseUrl: d.url, model: "qwen2.5:1.5b", onProgress: (p) => reports.push(p) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OllamaPullError);
     expect((error as Error).message).toBe(
       `could not pull "qwen2.5:1.5b" from ${d.url}: pull model manifest: file does not exist (check the name at https://ollama.com/library)`,
@@ -187,7 +201,9 @@ describe("pullOllamaModel", () => {
     const error = await pullOllamaModel({ baseUrl: url, model: "llama3.2" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OllamaPullError);
     expect((error as Error).message).toMatch(
-      new RegExp(`^could not pull "llama3\\.2" from ${url}: the Ollama server is not reachable \\(connection refused \\(127\\.0\\.0\\.1:\\d+\\)\\); start it with \`ollama serve\``),
+      new RegExp(
+        `^could not pull "llama3\\.2" from ${url}: the Ollama server is not reachable \\(connection refused \\(127\\.0\\.0\\.1:\\d+\\)\\); start it with \`ollama serve\``,
+      ),
     );
   });
 
@@ -239,7 +255,12 @@ describe("pullOllamaModel", () => {
         }),
       );
     const reports: TransferProgress[] = [];
-    const final = await pullOllamaModel({ baseUrl: "http://127.0.0.1:1", model: "m", fetch: chunkedFetch, onProgress: (p) => reports.push(p) });
+    const final = await pullOllamaModel({
+      baseUrl: "http://127.0.0.1:1",
+      model: "m",
+      fetch: chunkedFetch,
+      onProgress: (p) => reports.push(p),
+    });
     expect(final).toMatchObject({ completedBytes: 1024, totalBytes: 1024, done: true });
     expect(reports.map((p) => p.phase)).toContain("vérifying sha256 digest");
   });
@@ -272,16 +293,21 @@ describe("pullOllamaModel", () => {
   });
 
   it("a stream that ends without success is an error naming the last status", async () => {
-    const lines = ['{"status":"pulling manifest"}\n', '{"status":"pulling aaaaaaaaaaaa","digest":"sha256:aaaa","total":10,"completed":4}\n'];
+    const lines = [
+      '{"status":"pulling manifest"}\n',
+      '{"status":"pulling aaaaaaaaaaaa","digest":"sha256:aaaa","total":10,"completed":4}\n',
+    ];
     await expect(pullOllamaModel({ baseUrl: "http://127.0.0.1:1", model: "m", fetch: fakeFetch(lines) })).rejects.toThrow(
       'could not pull "m" from http://127.0.0.1:1: the server ended the stream before reporting success (last status: "pulling aaaaaaaaaaaa")',
     );
   });
 
   it("a non-2xx answer rejects with the status and Ollama's error text", async () => {
-    const error = await pullOllamaModel({ baseUrl: "http://127.0.0.1:1", model: "m", fetch: fakeFetch(['{"error":"insufficient disk space"}'], 500) }).catch(
-      (e: unknown) => e,
-    );
+    const error = await pullOllamaModel({
+      baseUrl: "http://127.0.0.1:1",
+      model: "m",
+      fetch: fakeFetch(['{"error":"insufficient disk space"}'], 500),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OllamaPullError);
     expect(error).toMatchObject({ status: 500, message: 'could not pull "m" from http://127.0.0.1:1: HTTP 500: insufficient disk space' });
   });

@@ -32,17 +32,36 @@ describe("a model provider registered from outside (a test-only backend)", () =>
   it("probes its agents in the pre-flight and reports the unusable ones", async () => {
     const { problems, runnable } = await checkBackends(loadConfig({ config }));
     expect(runnable).toBe(true);
-    expect(problems).toEqual([{ backend: "echo", target: "echo://local", reason: "the echo server is down for these models", fix: "use another echo model", agents: ["layer1/down-c"] }]);
+    expect(problems).toEqual([
+      {
+        backend: "echo",
+        target: "echo://local",
+        reason: "the echo server is down for these models",
+        fix: "use another echo model",
+        agents: ["layer1/down-c"],
+      },
+    ]);
   });
 
   it("prepares its agents' models before the run", async () => {
     const topology = loadConfig({ config });
-    await prepareModels({ agents: topology.requirements.flat(), context: { pull: false, strict: false, env: {}, notify: () => undefined, progress: () => ({ update: () => undefined, done: () => undefined }) } });
+    await prepareModels({
+      agents: topology.requirements.flat(),
+      context: {
+        pull: false,
+        strict: false,
+        env: {},
+        notify: () => undefined,
+        progress: () => ({ update: () => undefined, done: () => undefined }),
+      },
+    });
     expect(log.prepared).toEqual(["layer1/a", "layer1/b", "layer1/down-c", "aggregator"]);
   });
 
   it("runs a topology through it, its window and tokenizer fitting the aggregator's prompt", async () => {
-    const state = await buildTopologyGraph({ topology: loadConfig({ config }) }).compile().invoke({ messages: [new HumanMessage("Why is the sky blue?")] });
+    const state = await buildTopologyGraph({ topology: loadConfig({ config }) })
+      .compile()
+      .invoke({ messages: [new HumanMessage("Why is the sky blue?")] });
     expect(state.messages.at(-1)?.text).toMatch(/^judge: lorem/);
     const judge = state.answers.find((a) => a.nodeId === "aggregator")!;
     expect(judge.contextCuts).toMatchObject({ tokenizer: "model", windowTokens: WINDOW });
@@ -64,7 +83,9 @@ describe("a model provider registered from outside (a test-only backend)", () =>
   });
 
   it("refuses a second provider with a prefix already taken", () => {
-    expect(() => registerModelProvider({ ...ollamaProvider, name: "echo" })).toThrow(/the prefix "echo:" already belongs to the provider "echo"/);
+    expect(() => registerModelProvider({ ...ollamaProvider, name: "echo" })).toThrow(
+      /the prefix "echo:" already belongs to the provider "echo"/,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { ModelAbortError } from "@langchain/core/errors";
-import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, type AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { ReplayChatModel, type ReplayRecord } from "../../../src/testing/replay/ReplayChatModel.js";
 import { ReplayMissError } from "../../../src/testing/replay/ReplayMissError.js";
@@ -12,7 +12,12 @@ const records = new Map<string, ReplayRecord>([
 describe("ReplayChatModel", () => {
   it("answers with the recording for the last human message", async () => {
     const model = new ReplayChatModel({ records });
-    const reply = await model.invoke([new SystemMessage("Be brief."), new HumanMessage("Name a colour."), new AIMessage("Blue."), new HumanMessage("What is 2 + 2?")]);
+    const reply = await model.invoke([
+      new SystemMessage("Be brief."),
+      new HumanMessage("Name a colour."),
+      new AIMessage("Blue."),
+      new HumanMessage("What is 2 + 2?"),
+    ]);
     expect(reply.text).toBe("2 + 2 = 4.\n#### 4");
   });
 
@@ -22,7 +27,12 @@ describe("ReplayChatModel", () => {
   });
 
   it("accepts any iterable of entries, the last of repeated keys winning", async () => {
-    const model = new ReplayChatModel({ records: [["Hi", { response: "old" }], ["Hi", { response: "new" }]] });
+    const model = new ReplayChatModel({
+      records: [
+        ["Hi", { response: "old" }],
+        ["Hi", { response: "new" }],
+      ],
+    });
     expect(model.size).toBe(1);
     expect((await model.invoke("Hi")).text).toBe("new");
   });
@@ -39,7 +49,9 @@ describe("ReplayChatModel", () => {
     const error = await model.invoke(question).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReplayMissError);
     expect((error as ReplayMissError).key).toBe(question);
-    expect((error as Error).message).toContain('no recorded response for key "Janet’s ducks lay 16 eggs per day. She eats three for breakf…" (2 records)');
+    expect((error as Error).message).toContain(
+      'no recorded response for key "Janet’s ducks lay 16 eggs per day. She eats three for breakf…" (2 records)',
+    );
   });
 
   it("replies with onMissing when it is a string", async () => {
@@ -97,7 +109,9 @@ describe("ReplayChatModel", () => {
   });
 
   it("rejects a record without a string response", () => {
-    expect(() => new ReplayChatModel({ records: [["Hi", { response: 42 } as unknown as ReplayRecord]] })).toThrow(/record for "Hi" has no string response/);
+    expect(() => new ReplayChatModel({ records: [["Hi", { response: 42 } as unknown as ReplayRecord]] })).toThrow(
+      /record for "Hi" has no string response/,
+    );
   });
 });
 
@@ -121,7 +135,9 @@ describe("ReplayChatModel streaming", () => {
 
   it("passes every chunk to handleLLMNewToken", async () => {
     const tokens: string[] = [];
-    const stream = await model.stream("Capital of France?", { callbacks: [{ handleLLMNewToken: (token: string) => void tokens.push(token) }] });
+    const stream = await model.stream("Capital of France?", {
+      callbacks: [{ handleLLMNewToken: (token: string) => void tokens.push(token) }],
+    });
     for await (const _ of stream) void _;
     expect(tokens.join("")).toBe(response);
     expect(tokens.filter(Boolean).length).toBeGreaterThan(1);

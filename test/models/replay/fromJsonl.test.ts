@@ -22,7 +22,10 @@ async function jsonl(name: string, lines: unknown[] | string): Promise<string> {
 
 describe("ReplayChatModel.fromJsonl", () => {
   it("reads prompt and response fields by default", async () => {
-    const file = await jsonl("default.jsonl", [{ prompt: "Hi", response: "Hello." }, { prompt: "Bye", response: "See you." }]);
+    const file = await jsonl("default.jsonl", [
+      { prompt: "Hi", response: "Hello." },
+      { prompt: "Bye", response: "See you." },
+    ]);
     const model = await ReplayChatModel.fromJsonl(file);
     expect(model.size).toBe(2);
     expect((await model.invoke("Bye")).text).toBe("See you.");
@@ -30,7 +33,12 @@ describe("ReplayChatModel.fromJsonl", () => {
 
   it("reads custom field names and latency", async () => {
     const file = await jsonl("custom.jsonl", [{ q: "Slow?", a: "Yes.", ms: 40 }]);
-    const model = await ReplayChatModel.fromJsonl(file, { promptField: "q", responseField: "a", latencyField: "ms", simulateLatency: true });
+    const model = await ReplayChatModel.fromJsonl(file, {
+      promptField: "q",
+      responseField: "a",
+      latencyField: "ms",
+      simulateLatency: true,
+    });
     const started = performance.now();
     expect((await model.invoke("Slow?")).text).toBe("Yes.");
     expect(performance.now() - started).toBeGreaterThanOrEqual(39);
@@ -62,7 +70,10 @@ describe("ReplayChatModel.fromJsonl", () => {
   });
 
   it("names the line with a missing prompt field", async () => {
-    const file = await jsonl("noprompt.jsonl", [{ prompt: "a", response: "b" }, { question: "c", response: "d" }]);
+    const file = await jsonl("noprompt.jsonl", [
+      { prompt: "a", response: "b" },
+      { question: "c", response: "d" },
+    ]);
     await expect(ReplayChatModel.fromJsonl(file)).rejects.toThrow(`${file}:2: field "prompt" must be a string`);
   });
 
@@ -73,7 +84,9 @@ describe("ReplayChatModel.fromJsonl", () => {
 
   it("names a model that has no response", async () => {
     const file = await jsonl("wrongmodel.jsonl", [{ prompt: "a", response: { big: "1" } }]);
-    await expect(ReplayChatModel.fromJsonl(file, { model: "tiny" })).rejects.toThrow(/no string response for model "tiny" in "response" \(has "big"\)/);
+    await expect(ReplayChatModel.fromJsonl(file, { model: "tiny" })).rejects.toThrow(
+      /no string response for model "tiny" in "response" \(has "big"\)/,
+    );
   });
 
   it("rejects a latency that is not a number", async () => {

@@ -54,7 +54,15 @@ export const llamacppProvider: ModelProvider = {
       modelPath: agent.model.model,
       ...(agent.model.source !== undefined ? { downloadFrom: agent.model.source } : {}),
       ...(agent.concurrentCalls !== undefined ? { sequences: agent.concurrentCalls } : {}),
-      ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, topK: s.topK, seed: s.seed, stop: s.stop, contextSize: s.contextWindow }),
+      ...definedOnly({
+        temperature: s.temperature,
+        maxTokens: s.maxTokens,
+        topP: s.topP,
+        topK: s.topK,
+        seed: s.seed,
+        stop: s.stop,
+        contextSize: s.contextWindow,
+      }),
     });
   },
 
@@ -80,7 +88,12 @@ export const llamacppProvider: ModelProvider = {
     } else if (isModelRef(agent.model)) file = agent.model.model;
     else return undefined;
     // The runtime creates contexts of at most DEFAULT_MAX_CONTEXT_SIZE tokens, whatever the model was trained for.
-    const trained = await cachedLookup(`gguf-context|${file}`, () => readGgufInfo(file).then((info) => info.contextLength, () => undefined));
+    const trained = await cachedLookup(`gguf-context|${file}`, () =>
+      readGgufInfo(file).then(
+        (info) => info.contextLength,
+        () => undefined,
+      ),
+    );
     return Math.min(trained ?? GGUF_FALLBACK_CONTEXT_WINDOW, DEFAULT_MAX_CONTEXT_SIZE);
   },
 
@@ -88,7 +101,13 @@ export const llamacppProvider: ModelProvider = {
   // counting costs no second context (and no memory) of its own.
   tokenCounter: (_agent, model) => (model instanceof ChatLlamaCppLocal ? modelTokenCounter(model) : undefined),
 
-  activeParams: (agent) => cachedLookup(`gguf-params|${agent.model.model}`, () => readGgufInfo(agent.model.model).then((info) => info.parameterCount, () => undefined)),
+  activeParams: (agent) =>
+    cachedLookup(`gguf-params|${agent.model.model}`, () =>
+      readGgufInfo(agent.model.model).then(
+        (info) => info.parameterCount,
+        () => undefined,
+      ),
+    ),
 
   detect: async () => ({ available: true, reason: "running GGUF models in-process" }),
 };

@@ -21,7 +21,10 @@ export async function prepareLlamaModels(agents: RefAgent[], { notify, progress,
   await checkRuntimeAndMemory(agents);
 }
 
-async function downloadModelFiles(agents: RefAgent[], { notify, progress, signal }: Pick<PrepareContext, "notify" | "progress" | "signal">): Promise<void> {
+async function downloadModelFiles(
+  agents: RefAgent[],
+  { notify, progress, signal }: Pick<PrepareContext, "notify" | "progress" | "signal">,
+): Promise<void> {
   const sources = new Map<string, string>();
   for (const { model } of agents) if (model.source) sources.set(model.model, model.source);
   if (sources.size === 0) return;

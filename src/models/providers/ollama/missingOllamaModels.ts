@@ -22,18 +22,28 @@ export interface MissingOllamaModelsOptions {
  * const missing = await missingOllamaModels({ baseUrl: "http://127.0.0.1:11434", models: ["llama3.2", "qwen2.5:1.5b"] });
  * for (const model of missing) await pullOllamaModel({ baseUrl: "http://127.0.0.1:11434", model });
  */
-export async function missingOllamaModels({ baseUrl, models, fetch: fetchImpl = globalThis.fetch, signal }: MissingOllamaModelsOptions): Promise<string[]> {
+export async function missingOllamaModels({
+  baseUrl,
+  models,
+  fetch: fetchImpl = globalThis.fetch,
+  signal,
+}: MissingOllamaModelsOptions): Promise<string[]> {
   const server = baseUrl.replace(/\/+$/, "");
   let response: Response;
   try {
     response = await fetchImpl(`${server}/api/tags`, signal ? { signal } : {});
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    throw new ModelsNotReadyError(`could not list the models of ${server}: the Ollama server is not reachable (${describeError(error)})`, { cause: error, fix: "start Ollama (`ollama serve`) or set OLLAMA_HOST" });
+    throw new ModelsNotReadyError(`could not list the models of ${server}: the Ollama server is not reachable (${describeError(error)})`, {
+      cause: error,
+      fix: "start Ollama (`ollama serve`) or set OLLAMA_HOST",
+    });
   }
   const body = (await response.json().catch(() => undefined)) as { models?: unknown } | undefined;
   if (!response.ok || !body || !Array.isArray(body.models)) {
-    throw new ModelsNotReadyError(`could not list the models of ${server}: GET /api/tags answered HTTP ${response.status} without a model list; is this an Ollama server?`);
+    throw new ModelsNotReadyError(
+      `could not list the models of ${server}: GET /api/tags answered HTTP ${response.status} without a model list; is this an Ollama server?`,
+    );
   }
   const have = new Set(
     body.models.flatMap((entry: unknown) => {

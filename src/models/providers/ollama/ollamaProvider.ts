@@ -40,7 +40,15 @@ export const ollamaProvider: ModelProvider = {
     return new ChatOllama({
       model: agent.model.model,
       baseUrl: ollamaUrlOf(agent, env),
-      ...definedOnly({ temperature: s.temperature, numPredict: s.maxTokens, topP: s.topP, topK: s.topK, seed: s.seed, stop: s.stop, numCtx: s.contextWindow }),
+      ...definedOnly({
+        temperature: s.temperature,
+        numPredict: s.maxTokens,
+        topP: s.topP,
+        topK: s.topK,
+        seed: s.seed,
+        stop: s.stop,
+        numCtx: s.contextWindow,
+      }),
       // Retries are the caller's (withRetries): the client retrying too would multiply them.
       maxRetries: 0,
       fetch: fetchWithRetryAfter(fetchWithTimeout(s.timeoutMs)),
@@ -91,7 +99,8 @@ export const ollamaProvider: ModelProvider = {
     try {
       const response = await fetchImpl(`${url}/api/version`, { signal: AbortSignal.timeout(timeoutMs) });
       const body = (await response.json().catch(() => undefined)) as { version?: unknown } | undefined;
-      if (response.ok && body && typeof body.version === "string") return { available: true, reason: `Ollama ${body.version} answered at ${url}` };
+      if (response.ok && body && typeof body.version === "string")
+        return { available: true, reason: `Ollama ${body.version} answered at ${url}` };
       return { available: false, reason: `the server at ${url} is not Ollama (HTTP ${response.status})` };
     } catch (error) {
       const why = error instanceof DOMException && error.name === "TimeoutError" ? `no answer in ${timeoutMs} ms` : describeError(error);

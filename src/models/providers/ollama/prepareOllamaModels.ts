@@ -12,22 +12,30 @@ import { pullOllamaModel } from "./pullOllamaModel.js";
  * @example
  * await prepareOllamaModels(new Map([["http://127.0.0.1:11434", new Set(["llama3.2"])]]), context);
  */
-export async function prepareOllamaModels(byServer: ReadonlyMap<string, ReadonlySet<string>>, { pull, confirm, notify, progress, signal, strict }: PrepareContext): Promise<void> {
+export async function prepareOllamaModels(
+  byServer: ReadonlyMap<string, ReadonlySet<string>>,
+  { pull, confirm, notify, progress, signal, strict }: PrepareContext,
+): Promise<void> {
   for (const [baseUrl, names] of byServer) {
     const missing = await missingOllamaModels({ baseUrl, models: [...names] }).catch((error: unknown) => {
       if (!strict || signal?.aborted) return [];
-      throw new ModelsNotReadyError(`Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`, { cause: error });
+      throw new ModelsNotReadyError(
+        `Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`,
+        { cause: error },
+      );
     });
     if (missing.length === 0) continue;
     const them = missing.length > 1 ? "them" : "it";
-    const go = pull || (confirm !== undefined && (await confirm(`Ollama at ${baseUrl} is missing ${missing.join(", ")}. Pull ${them} now? [Y/n] `)));
+    const go =
+      pull || (confirm !== undefined && (await confirm(`Ollama at ${baseUrl} is missing ${missing.join(", ")}. Pull ${them} now? [Y/n] `)));
     if (!go) {
       if (confirm === undefined) notify(`note: ${missing.join(", ")} not pulled at ${baseUrl}; run again with --pull to pull ${them}`);
       continue;
     }
     const bars = progress(missing);
     try {
-      for (const model of missing) await pullOllamaModel({ baseUrl, model, onProgress: (p) => bars.update(p), ...(signal ? { signal } : {}) });
+      for (const model of missing)
+        await pullOllamaModel({ baseUrl, model, onProgress: (p) => bars.update(p), ...(signal ? { signal } : {}) });
     } finally {
       bars.done();
     }

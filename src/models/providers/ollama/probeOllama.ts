@@ -15,10 +15,14 @@ export async function probeOllama(url: string, users: RefAgent[], timeoutMs: num
   let available: string[];
   try {
     const response = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) return wholeServer(`answered HTTP ${response.status} to GET /api/tags`, "check that OLLAMA_HOST points at an Ollama server");
+    if (!response.ok)
+      return wholeServer(`answered HTTP ${response.status} to GET /api/tags`, "check that OLLAMA_HOST points at an Ollama server");
     const body = (await response.json().catch(() => undefined)) as { models?: Array<{ name?: string; model?: string }> } | undefined;
     if (!body || !Array.isArray(body.models)) {
-      return wholeServer("answers, but not like Ollama (GET /api/tags returned no model list)", "check that OLLAMA_HOST points at an Ollama server");
+      return wholeServer(
+        "answers, but not like Ollama (GET /api/tags returned no model list)",
+        "check that OLLAMA_HOST points at an Ollama server",
+      );
     }
     available = body.models.flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === "string");
   } catch (error) {
@@ -31,5 +35,10 @@ export async function probeOllama(url: string, users: RefAgent[], timeoutMs: num
     const name = agent.model.model;
     if (!have.has(canonicalName(name))) missing.set(name, [...(missing.get(name) ?? []), agent]);
   }
-  return [...missing].map(([name, agents]) => ({ target: url, reason: `model "${name}" is not pulled`, fix: `run again with --pull, or \`ollama pull ${name}\``, agents }));
+  return [...missing].map(([name, agents]) => ({
+    target: url,
+    reason: `model "${name}" is not pulled`,
+    fix: `run again with --pull, or \`ollama pull ${name}\``,
+    agents,
+  }));
 }

@@ -11,8 +11,24 @@ export class OllamaPullError extends MoAError {
   /** HTTP status when the server answered with a non-2xx status. */
   readonly status: number | undefined;
 
-  constructor({ model, baseUrl, reason, status, cause }: { model: string; baseUrl: string; reason: string; status?: number; cause?: unknown }) {
-    super(`could not pull "${model}" from ${baseUrl}: ${reason}${hintFor(reason)}`, { code: "pull_failed", category: "environment", cause });
+  constructor({
+    model,
+    baseUrl,
+    reason,
+    status,
+    cause,
+  }: {
+    model: string;
+    baseUrl: string;
+    reason: string;
+    status?: number;
+    cause?: unknown;
+  }) {
+    super(`could not pull "${model}" from ${baseUrl}: ${reason}${hintFor(reason)}`, {
+      code: "pull_failed",
+      category: "environment",
+      cause,
+    });
     this.name = "OllamaPullError";
     this.model = model;
     this.baseUrl = baseUrl;
@@ -62,7 +78,13 @@ const REPORT_INTERVAL_MS = 100;
  *   onProgress: (p) => console.log(p.phase, p.completedBytes, p.totalBytes),
  * });
  */
-export async function pullOllamaModel({ baseUrl, model, onProgress, signal, fetch: fetchImpl = globalThis.fetch }: PullOllamaModelOptions): Promise<TransferProgress> {
+export async function pullOllamaModel({
+  baseUrl,
+  model,
+  onProgress,
+  signal,
+  fetch: fetchImpl = globalThis.fetch,
+}: PullOllamaModelOptions): Promise<TransferProgress> {
   const server = baseUrl.replace(/\/+$/, "");
   const fail = (reason: string, extra: { status?: number; cause?: unknown } = {}): OllamaPullError =>
     new OllamaPullError({ model, baseUrl: server, reason, ...extra });
@@ -81,12 +103,16 @@ export async function pullOllamaModel({ baseUrl, model, onProgress, signal, fetc
     });
   } catch (error) {
     rethrowIfAborted();
-    throw fail(`the Ollama server is not reachable (${describeError(error)}); start it with \`ollama serve\` or set OLLAMA_HOST`, { cause: error });
+    throw fail(`the Ollama server is not reachable (${describeError(error)}); start it with \`ollama serve\` or set OLLAMA_HOST`, {
+      cause: error,
+    });
   }
   if (!response.ok) {
     const text = await response.text().catch(() => "");
     rethrowIfAborted();
-    throw fail(`HTTP ${response.status}: ${errorText(text) ?? (text.trim().slice(0, 200) || response.statusText)}`, { status: response.status });
+    throw fail(`HTTP ${response.status}: ${errorText(text) ?? (text.trim().slice(0, 200) || response.statusText)}`, {
+      status: response.status,
+    });
   }
 
   const layers = new Map<string, { total: number; completed: number }>();

@@ -14,7 +14,11 @@ export const OLLAMA_SHOW_TIMEOUT_MS = 3_000;
  * @example
  * await readOllamaContextWindow("http://127.0.0.1:11434", "qwen2.5:3b"); // 32768
  */
-export async function readOllamaContextWindow(baseUrl: string, model: string, timeoutMs = OLLAMA_SHOW_TIMEOUT_MS): Promise<number | undefined> {
+export async function readOllamaContextWindow(
+  baseUrl: string,
+  model: string,
+  timeoutMs = OLLAMA_SHOW_TIMEOUT_MS,
+): Promise<number | undefined> {
   try {
     const response = await fetch(`${baseUrl.replace(/\/$/, "")}/api/show`, {
       method: "POST",

@@ -10,7 +10,10 @@ import { resolveOpenAIEndpoint, type OpenAIEndpoint } from "./resolveOpenAIEndpo
 /** The OpenAI-compatible endpoint an agent talks to (reference `@url` first, then settings, then environment). */
 export function openaiEndpointOf(agent: RefAgent, env: NodeJS.ProcessEnv = process.env): OpenAIEndpoint {
   const { settings } = agent;
-  return resolveOpenAIEndpoint(definedOnly({ baseUrl: agent.model.baseUrl ?? settings.baseUrl, apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv }), env);
+  return resolveOpenAIEndpoint(
+    definedOnly({ baseUrl: agent.model.baseUrl ?? settings.baseUrl, apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv }),
+    env,
+  );
 }
 
 function missingKeyFix(endpoint: OpenAIEndpoint): string {
@@ -32,7 +35,10 @@ export const openaiProvider: ModelProvider = {
   createChatModel(agent, env) {
     const endpoint = openaiEndpointOf(agent, env);
     if (!endpoint.apiKey) {
-      throw new ModelSetupError(`agent "${agent.id}" (${agent.modelLabel}): no API key for ${endpoint.baseUrl}; ${missingKeyFix(endpoint)}`, missingKeyFix(endpoint));
+      throw new ModelSetupError(
+        `agent "${agent.id}" (${agent.modelLabel}): no API key for ${endpoint.baseUrl}; ${missingKeyFix(endpoint)}`,
+        missingKeyFix(endpoint),
+      );
     }
     const s = agent.settings;
     return new ChatOpenAI({
@@ -51,7 +57,9 @@ export const openaiProvider: ModelProvider = {
   createEmbeddings(ref, { baseUrl, apiKey, apiKeyEnv, dimensions, timeoutMs, maxRetries, env }) {
     const endpoint = resolveOpenAIEndpoint(definedOnly({ baseUrl: ref.baseUrl ?? baseUrl, apiKey, apiKeyEnv }), env);
     if (!endpoint.apiKey) {
-      throw new ModelSetupError(`embeddings openai:${ref.model}: no API key for ${endpoint.baseUrl}; set ${endpoint.keySource}, or pass apiKey or apiKeyEnv`);
+      throw new ModelSetupError(
+        `embeddings openai:${ref.model}: no API key for ${endpoint.baseUrl}; set ${endpoint.keySource}, or pass apiKey or apiKeyEnv`,
+      );
     }
     return new OpenAIEmbeddings({
       model: ref.model,

@@ -10,19 +10,32 @@ import type { OpenAIEndpoint } from "./resolveOpenAIEndpoint.js";
  * @example
  * const findings = await probeOpenAI(endpoint, agents, 3_000);
  */
-export async function probeOpenAI({ baseUrl: url, apiKey, keySource }: OpenAIEndpoint, users: RefAgent[], timeoutMs: number): Promise<ProbeFinding[]> {
+export async function probeOpenAI(
+  { baseUrl: url, apiKey, keySource }: OpenAIEndpoint,
+  users: RefAgent[],
+  timeoutMs: number,
+): Promise<ProbeFinding[]> {
   const finding = (reason: string, fix: string): ProbeFinding[] => [{ target: url, reason, fix, agents: users }];
   if (!apiKey) {
-    return finding(`no API key (${keySource} is not set)`, keySource === "OPENAI_API_KEY" ? "set OPENAI_API_KEY, or apiKey/apiKeyEnv in the config" : `set the environment variable ${keySource}`);
+    return finding(
+      `no API key (${keySource} is not set)`,
+      keySource === "OPENAI_API_KEY"
+        ? "set OPENAI_API_KEY, or apiKey/apiKeyEnv in the config"
+        : `set the environment variable ${keySource}`,
+    );
   }
   let response: Response;
   try {
     response = await fetch(`${url}/models`, { headers: { authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel().catch(() => undefined);
   } catch (error) {
-    return finding(describeProbeFailure(error, timeoutMs), "start the server or correct the base URL (openai:<model>@<baseUrl> or OPENAI_BASE_URL)");
+    return finding(
+      describeProbeFailure(error, timeoutMs),
+      "start the server or correct the base URL (openai:<model>@<baseUrl> or OPENAI_BASE_URL)",
+    );
   }
-  if (response.status === 401 || response.status === 403) return finding(`the API key was rejected (HTTP ${response.status})`, "check the API key for this server");
+  if (response.status === 401 || response.status === 403)
+    return finding(`the API key was rejected (HTTP ${response.status})`, "check the API key for this server");
   if (response.status === 404 || response.status === 405) {
     return finding(
       `GET ${url}/models answered HTTP ${response.status}: no OpenAI-compatible API at this address`,

@@ -164,7 +164,11 @@ interface Transfer {
   report: (progress: Omit<TransferProgress, "id" | "label">, force?: boolean) => void;
 }
 
-async function transfer(options: DownloadFileOptions & { destination: string }, signal: AbortSignal, emit: OnTransferProgress): Promise<DownloadResult> {
+async function transfer(
+  options: DownloadFileOptions & { destination: string },
+  signal: AbortSignal,
+  emit: OnTransferProgress,
+): Promise<DownloadResult> {
   const { url, destination, retries = 3, retryDelayMs = 200, env = process.env } = options;
   const token = env.HF_TOKEN?.trim();
   const t: Transfer = {
@@ -228,7 +232,11 @@ async function attempt(t: Transfer): Promise<DownloadResult> {
     const total = parseTotal(res.headers.get("content-range"));
     if (total === undefined || total === offset) return finish(t, offset);
     await restart(t);
-    throw new DownloadError(failMessage(t, `the partial download (${offset} bytes) does not match the server's file (${total} bytes)`), { url: t.url, reason: "incomplete", transient: true });
+    throw new DownloadError(failMessage(t, `the partial download (${offset} bytes) does not match the server's file (${total} bytes)`), {
+      url: t.url,
+      reason: "incomplete",
+      transient: true,
+    });
   }
   if (!res.ok) {
     await discard(res);
@@ -238,7 +246,11 @@ async function attempt(t: Transfer): Promise<DownloadResult> {
   if (res.status === 206 && Number(range?.[1]) !== offset) {
     await discard(res);
     await restart(t);
-    throw new DownloadError(failMessage(t, `the server answered a different range than bytes=${offset}-`), { url: t.url, reason: "incomplete", transient: true });
+    throw new DownloadError(failMessage(t, `the server answered a different range than bytes=${offset}-`), {
+      url: t.url,
+      reason: "incomplete",
+      transient: true,
+    });
   }
   // A 200 to a Range request means the server sends the whole file again.
   if (res.status !== 206) offset = await restart(t);
@@ -268,7 +280,11 @@ async function attempt(t: Transfer): Promise<DownloadResult> {
     await file.close().catch(() => undefined);
   }
   if (t.size !== undefined && written < t.size) {
-    throw new DownloadError(failMessage(t, `the connection closed after ${written} of ${t.size} bytes`), { url: t.url, reason: "incomplete", transient: true });
+    throw new DownloadError(failMessage(t, `the connection closed after ${written} of ${t.size} bytes`), {
+      url: t.url,
+      reason: "incomplete",
+      transient: true,
+    });
   }
   return finish(t, written);
 }
@@ -299,7 +315,13 @@ async function finish(t: Transfer, size: number): Promise<DownloadResult> {
   // A manifest from an older download must never describe the new file, even for a moment.
   await rm(manifestPath, { force: true });
   await rename(t.partial, t.destination);
-  const manifest: DownloadManifest = { url: t.url, size, sha256: digest, verified: t.sha256 ? "sha256" : t.size !== undefined ? "size" : "none", downloadedAt: new Date().toISOString() };
+  const manifest: DownloadManifest = {
+    url: t.url,
+    size,
+    sha256: digest,
+    verified: t.sha256 ? "sha256" : t.size !== undefined ? "size" : "none",
+    downloadedAt: new Date().toISOString(),
+  };
   await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   await rename(`${manifestPath}.tmp`, manifestPath);
   t.report({ completedBytes: size, totalBytes: size, phase: `verified ${manifest.verified}`, done: true }, true);

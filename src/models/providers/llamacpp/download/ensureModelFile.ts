@@ -61,7 +61,14 @@ export async function ensureModelFile({
     // The other process may have finished it while this one waited.
     const finished = await cachedFileSize(destination, parsed.sha256);
     if (finished !== undefined) {
-      onProgress?.({ id: destination, label, completedBytes: finished, totalBytes: finished, phase: "downloaded by another process", done: true });
+      onProgress?.({
+        id: destination,
+        label,
+        completedBytes: finished,
+        totalBytes: finished,
+        phase: "downloaded by another process",
+        done: true,
+      });
       return destination;
     }
     const result = await downloadFile({
@@ -82,7 +89,10 @@ export async function ensureModelFile({
 
 // The size of a usable cached file, or undefined when it must be downloaded.
 async function cachedFileSize(destination: string, pinnedSha256: string | undefined): Promise<number | undefined> {
-  const size = await stat(destination).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
+  const size = await stat(destination).then(
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined,
+  );
   if (size === undefined) return undefined;
   const manifest = await readManifest(`${destination}.json`);
   if (manifest === "missing") return size;
@@ -107,7 +117,8 @@ export async function readManifest(file: string): Promise<DownloadManifest | "mi
   }
   try {
     const value = JSON.parse(text) as Partial<DownloadManifest> | null;
-    if (value && typeof value.size === "number" && typeof value.sha256 === "string" && typeof value.url === "string") return value as DownloadManifest;
+    if (value && typeof value.size === "number" && typeof value.sha256 === "string" && typeof value.url === "string")
+      return value as DownloadManifest;
   } catch {
     /* fall through */
   }

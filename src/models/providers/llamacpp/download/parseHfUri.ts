@@ -86,7 +86,10 @@ export function parseHfUri(uri: string, { endpoint, env = process.env }: ParseHf
     if (part.includes("\\")) fail(`has a bad file path "${file}" (use "/" between folders)`);
   }
   if (!/\.gguf$/i.test(file)) fail(`names "${file}", which is not a .gguf file (the file must end in ".gguf")`);
-  const base = resolveEndpoint(endpoint ?? (env.HF_ENDPOINT || undefined) ?? DEFAULT_HF_ENDPOINT, endpoint !== undefined ? "endpoint" : "HF_ENDPOINT");
+  const base = resolveEndpoint(
+    endpoint ?? (env.HF_ENDPOINT || undefined) ?? DEFAULT_HF_ENDPOINT,
+    endpoint !== undefined ? "endpoint" : "HF_ENDPOINT",
+  );
   const encoded = [owner, repo, "resolve", revision, ...fileParts].map(encodeURIComponent).join("/");
   const source: HfSource = { owner, repo, revision, file, url: `${base}/${encoded}` };
   if (sha256) source.sha256 = sha256;
@@ -113,7 +116,9 @@ function resolveEndpoint(raw: string, origin: string): string {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new ModelSourceError(`${origin} "${raw}" is not a usable Hugging Face address; expected an http(s) URL such as "${DEFAULT_HF_ENDPOINT}"`);
+    throw new ModelSourceError(
+      `${origin} "${raw}" is not a usable Hugging Face address; expected an http(s) URL such as "${DEFAULT_HF_ENDPOINT}"`,
+    );
   }
   return value;
 }

@@ -24,10 +24,13 @@ export interface RemoveCachedModelsOptions {
 export class AmbiguousModelMatchError extends MoAError {
   readonly matches: CachedModel[];
   constructor(pattern: string, matches: CachedModel[]) {
-    super(`"${pattern}" matches ${matches.length} cached models:\n${matches.map((m) => `  - ${m.uri}`).join("\n")}\nname one of them more precisely (its file name or hf: URI), or remove them all with --all`, {
-      code: "ambiguous_model_match",
-      category: "usage",
-    });
+    super(
+      `"${pattern}" matches ${matches.length} cached models:\n${matches.map((m) => `  - ${m.uri}`).join("\n")}\nname one of them more precisely (its file name or hf: URI), or remove them all with --all`,
+      {
+        code: "ambiguous_model_match",
+        category: "usage",
+      },
+    );
     this.name = "AmbiguousModelMatchError";
     this.matches = matches;
   }
@@ -47,7 +50,12 @@ export interface RemovedModels {
  * const { removed, freedBytes } = await removeCachedModels({ match: "qwen2.5-0.5b" });
  * console.log(`removed ${removed.length} files, freed ${freedBytes} bytes`);
  */
-export async function removeCachedModels({ match, all = false, single = false, cacheDir = modelCacheDir() }: RemoveCachedModelsOptions): Promise<RemovedModels> {
+export async function removeCachedModels({
+  match,
+  all = false,
+  single = false,
+  cacheDir = modelCacheDir(),
+}: RemoveCachedModelsOptions): Promise<RemovedModels> {
   const pattern = match?.trim() ?? "";
   // An empty pattern would match everything; deleting it all must be asked for by name.
   if (!all && pattern === "") throw new UsageError('removeCachedModels needs a file name or hf: URI to match, or "all: true"');
@@ -80,7 +88,12 @@ function matcher(pattern: string): (model: CachedModel) => boolean {
     return (model) => model.uri === uri;
   }
   const needle = pattern.toLowerCase();
-  return (model) => path.basename(model.path).replace(/\.partial$/, "").toLowerCase().includes(needle);
+  return (model) =>
+    path
+      .basename(model.path)
+      .replace(/\.partial$/, "")
+      .toLowerCase()
+      .includes(needle);
 }
 
 async function pruneEmptyFolders(dir: string, root: string): Promise<void> {

@@ -20,7 +20,11 @@ export interface DownloadLockOptions {
  * @example
  * await withDownloadLock(destination, { signal }, () => downloadFile({ url, destination }));
  */
-export async function withDownloadLock<T>(destination: string, { signal, onWait, pollMs = 250 }: DownloadLockOptions, fn: () => Promise<T>): Promise<T> {
+export async function withDownloadLock<T>(
+  destination: string,
+  { signal, onWait, pollMs = 250 }: DownloadLockOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
   const lock = `${destination}.lock`;
   await mkdir(path.dirname(lock), { recursive: true });
   let waiting = false;
@@ -58,7 +62,10 @@ async function lockHolder(lock: string): Promise<number | "stale" | "starting"> 
   const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0) {
     // Created but not yet written by its owner, unless it has been like that for a while.
-    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+    const age = await stat(lock).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => Infinity,
+    );
     return age < 5_000 ? "starting" : "stale";
   }
   try {

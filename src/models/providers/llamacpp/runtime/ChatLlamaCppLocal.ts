@@ -93,7 +93,8 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
 
   constructor(fields: ChatLlamaCppLocalInput) {
     super(fields);
-    if (!fields.modelPath) throw new ConfigError([{ path: "modelPath", message: "expected the path of a .gguf file" }], "ChatLlamaCppLocal");
+    if (!fields.modelPath)
+      throw new ConfigError([{ path: "modelPath", message: "expected the path of a .gguf file" }], "ChatLlamaCppLocal");
     if (fields.maxTokens !== undefined && !(Number.isInteger(fields.maxTokens) && fields.maxTokens > 0)) {
       throw new ConfigError([{ path: "maxTokens", message: `expected a positive integer, got ${fields.maxTokens}` }], "ChatLlamaCppLocal");
     }
@@ -157,11 +158,7 @@ export class ChatLlamaCppLocal extends BaseChatModel<ChatLlamaCppLocalCallOption
     };
   }
 
-  async _generate(
-    messages: BaseMessage[],
-    options: this["ParsedCallOptions"],
-    runManager?: CallbackManagerForLLMRun,
-  ): Promise<ChatResult> {
+  async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
     // Token callbacks still fire on invoke(), so handlers that only listen for tokens see them.
     const outcome = await this.run(messages, options, options.signal, (text) => {
       void runManager?.handleLLMNewToken(text);

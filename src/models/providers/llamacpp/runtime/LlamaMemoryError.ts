@@ -35,8 +35,19 @@ export class LlamaMemoryError extends MoAError {
   readonly neededBytes: number;
   readonly availableBytes: number;
 
-  constructor({ modelPath, neededBytes, availableBytes, reclaimableBytes = 0, source, breakdown, contextDominates = false }: LlamaMemoryErrorOptions) {
-    const available = reclaimableBytes > 0 ? `${formatMemorySize(availableBytes)}, including ${formatMemorySize(reclaimableBytes)} held by other loaded models,` : formatMemorySize(availableBytes);
+  constructor({
+    modelPath,
+    neededBytes,
+    availableBytes,
+    reclaimableBytes = 0,
+    source,
+    breakdown,
+    contextDominates = false,
+  }: LlamaMemoryErrorOptions) {
+    const available =
+      reclaimableBytes > 0
+        ? `${formatMemorySize(availableBytes)}, including ${formatMemorySize(reclaimableBytes)} held by other loaded models,`
+        : formatMemorySize(availableBytes);
     super(
       `not enough memory to load GGUF model ${modelPath}: it needs about ${formatMemorySize(neededBytes)}${breakdown ? ` (${breakdown})` : ""} ` +
         `but only ${available} is available (${source}). ${memoryAdvice({ contextDominates })}`,

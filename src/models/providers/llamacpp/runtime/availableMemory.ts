@@ -30,7 +30,11 @@ export async function systemAvailableMemory(): Promise<SystemMemory> {
   return cgroup !== undefined && cgroup.bytes < system.bytes ? cgroup : system;
 }
 
-const readTrimmed = (file: string): Promise<string | undefined> => readFile(file, "utf8").then((text) => text.trim(), () => undefined);
+const readTrimmed = (file: string): Promise<string | undefined> =>
+  readFile(file, "utf8").then(
+    (text) => text.trim(),
+    () => undefined,
+  );
 
 /**
  * Room left under the cgroup v2 (or v1) memory limit of this process, when there is one.

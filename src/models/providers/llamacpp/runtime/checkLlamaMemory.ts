@@ -54,7 +54,8 @@ export interface LlamaMemoryCheck {
 export async function checkLlamaMemory({ models, maxLoadedModels, availableBytes }: CheckLlamaMemoryOptions): Promise<LlamaMemoryCheck> {
   const config = effectiveRuntimeConfig();
   const cap = maxLoadedModels ?? config.maxLoadedModels;
-  if (!Number.isInteger(cap) || cap < 1) throw new ConfigError([{ path: "maxLoadedModels", message: `expected a positive integer, got ${cap}` }]);
+  if (!Number.isInteger(cap) || cap < 1)
+    throw new ConfigError([{ path: "maxLoadedModels", message: `expected a positive integer, got ${cap}` }]);
 
   const perModel = await estimateDistinct(models);
   const largest = [...perModel].sort((a, b) => b.bytes - a.bytes).slice(0, cap);
@@ -113,7 +114,10 @@ function shortfallMessage({
   available: number;
   source: string;
 }): string {
-  const which = total > cap ? `the ${cap} largest of ${total} GGUF models, loaded at once` : `${total} GGUF model${total > 1 ? "s" : ""} loaded at once`;
+  const which =
+    total > cap
+      ? `the ${cap} largest of ${total} GGUF models, loaded at once`
+      : `${total} GGUF model${total > 1 ? "s" : ""} loaded at once`;
   const list = largest.map((model) => `${path.basename(model.modelPath)} ${formatMemorySize(model.bytes)}`).join(", ");
   return (
     `not enough memory for the in-process models: ${which} need about ${formatMemorySize(neededBytes)} (${list}) ` +

@@ -50,7 +50,11 @@ const parsedFiles = new Map<string, Promise<ParsedFile>>();
  * @example
  * const { totalBytes } = await estimateLlamaMemory({ modelPath: "models/qwen2.5-0.5b.gguf", contextSize: 2048, sequences: 4 });
  */
-export async function estimateLlamaMemory({ modelPath, contextSize, sequences = DEFAULT_SEQUENCES }: EstimateLlamaMemoryOptions): Promise<LlamaMemoryEstimate> {
+export async function estimateLlamaMemory({
+  modelPath,
+  contextSize,
+  sequences = DEFAULT_SEQUENCES,
+}: EstimateLlamaMemoryOptions): Promise<LlamaMemoryEstimate> {
   const absolutePath = path.resolve(modelPath);
   const { info, fileSizeBytes } = await parseFile(absolutePath);
   const insights = info ? await insightsFor(info) : undefined;
@@ -65,7 +69,15 @@ export async function estimateLlamaMemory({ modelPath, contextSize, sequences = 
       const modelBytes = insights.estimateModelResourceRequirements({ gpuLayers: 0 }).cpuRam;
       const contextBytes = insights.estimateContextResourceRequirements({ contextSize: tokens, modelGpuLayers: 0, sequences }).cpuRam;
       if (Number.isFinite(modelBytes) && Number.isFinite(contextBytes) && modelBytes > 0) {
-        return { modelPath: absolutePath, modelBytes, contextBytes, totalBytes: modelBytes + contextBytes, contextSize: tokens, sequences, method: "insights" };
+        return {
+          modelPath: absolutePath,
+          modelBytes,
+          contextBytes,
+          totalBytes: modelBytes + contextBytes,
+          contextSize: tokens,
+          sequences,
+          method: "insights",
+        };
       }
     } catch {
       // Unusual architectures can trip the estimator; the fallback below still gives a usable bound.
@@ -73,13 +85,26 @@ export async function estimateLlamaMemory({ modelPath, contextSize, sequences = 
   }
   const modelBytes = Math.ceil(fileSizeBytes * 1.1);
   const contextBytes = fallbackContextBytes(info, tokens, sequences);
-  return { modelPath: absolutePath, modelBytes, contextBytes, totalBytes: modelBytes + contextBytes, contextSize: tokens, sequences, method: "fallback" };
+  return {
+    modelPath: absolutePath,
+    modelBytes,
+    contextBytes,
+    totalBytes: modelBytes + contextBytes,
+    contextSize: tokens,
+    sequences,
+    method: "fallback",
+  };
 }
 
 async function parseFile(absolutePath: string): Promise<ParsedFile> {
   const stats = await stat(absolutePath).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new GgufError("not-found", absolutePath, `${code === "ENOENT" ? "GGUF file not found" : `cannot read GGUF file (${code ?? "unknown error"})`}: ${absolutePath}`, { cause: error });
+    throw new GgufError(
+      "not-found",
+      absolutePath,
+      `${code === "ENOENT" ? "GGUF file not found" : `cannot read GGUF file (${code ?? "unknown error"})`}: ${absolutePath}`,
+      { cause: error },
+    );
   });
   if (!stats.isFile()) throw new GgufError("not-a-file", absolutePath, `GGUF path is not a file: ${absolutePath}`);
 

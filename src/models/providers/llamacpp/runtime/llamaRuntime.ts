@@ -25,13 +25,25 @@ import {
   type ModelEntry,
 } from "./modelRegistry.js";
 import { planRoom } from "./planRoom.js";
-import { DEFAULT_SEQUENCES, effectiveRuntimeConfig, setRuntimeConfig, type EffectiveLlamaRuntimeConfig, type LlamaRuntimeConfig } from "./runtimeConfig.js";
+import {
+  DEFAULT_SEQUENCES,
+  effectiveRuntimeConfig,
+  setRuntimeConfig,
+  type EffectiveLlamaRuntimeConfig,
+  type LlamaRuntimeConfig,
+} from "./runtimeConfig.js";
 import { ConfigError } from "../../../../errors/ConfigError.js";
 import { LlamaRuntimeError } from "./LlamaRuntimeError.js";
 
 export { defaultContextThreads, defaultThreads, getLlamaRuntime } from "./llamaInstance.js";
 export type { ModelContextOptions, ModelHandle } from "./modelHandle.js";
-export { DEFAULT_MAX_CONTEXT_SIZE, DEFAULT_MAX_LOADED_MODELS, DEFAULT_SEQUENCES, type EffectiveLlamaRuntimeConfig, type LlamaRuntimeConfig } from "./runtimeConfig.js";
+export {
+  DEFAULT_MAX_CONTEXT_SIZE,
+  DEFAULT_MAX_LOADED_MODELS,
+  DEFAULT_SEQUENCES,
+  type EffectiveLlamaRuntimeConfig,
+  type LlamaRuntimeConfig,
+} from "./runtimeConfig.js";
 
 /** Options of {@link withLlamaModel}. */
 export interface WithLlamaModelOptions<R> extends ModelContextOptions {
@@ -77,7 +89,9 @@ let epoch = 0;
  * configureLlamaRuntime({ maxLoadedModels: 2, memoryLimitBytes: 8 * 1024 ** 3 });
  * configureLlamaRuntime(); // back to the defaults
  */
-export function configureLlamaRuntime(config: LlamaRuntimeConfig = { maxLoadedModels: null, memoryLimitBytes: null }): EffectiveLlamaRuntimeConfig {
+export function configureLlamaRuntime(
+  config: LlamaRuntimeConfig = { maxLoadedModels: null, memoryLimitBytes: null },
+): EffectiveLlamaRuntimeConfig {
   setRuntimeConfig(config);
   changes.notify();
   return effectiveRuntimeConfig();
@@ -95,7 +109,8 @@ export function configureLlamaRuntime(config: LlamaRuntimeConfig = { maxLoadedMo
  */
 export async function withLlamaModel<R>({ modelPath, signal, fn, ...layout }: WithLlamaModelOptions<R>): Promise<R> {
   const sequences = layout.sequences ?? DEFAULT_SEQUENCES;
-  if (!Number.isInteger(sequences) || sequences < 1) throw new ConfigError([{ path: "sequences", message: `expected a positive integer, got ${sequences}` }]);
+  if (!Number.isInteger(sequences) || sequences < 1)
+    throw new ConfigError([{ path: "sequences", message: `expected a positive integer, got ${sequences}` }]);
   const entry = await reserveModel(path.resolve(modelPath), layout, signal);
   try {
     return await fn(await abortable(handleFor(entry, layout, signal), signal));
@@ -217,7 +232,9 @@ async function reserveModel(modelPath: string, layout: ModelContextOptions, sign
         availableBytes: room.freeBytes + room.reclaimableBytes,
         reclaimableBytes: room.reclaimableBytes,
         source: room.source,
-        breakdown: estimate && `weights ${formatMemorySize(estimate.modelBytes)} + context ${formatMemorySize(estimate.contextBytes)} for ${estimate.sequences} x ${estimate.contextSize} tokens`,
+        breakdown:
+          estimate &&
+          `weights ${formatMemorySize(estimate.modelBytes)} + context ${formatMemorySize(estimate.contextBytes)} for ${estimate.sequences} x ${estimate.contextSize} tokens`,
         contextDominates: estimate !== undefined && estimate.contextBytes > estimate.modelBytes,
       }),
   });
@@ -312,7 +329,9 @@ async function reserveRoom<T>({ neededBytes, addsModel, keep, signal, existing, 
     if (again !== undefined) return again;
 
     const entries = [...registry.values()];
-    const others = entries.filter((entry) => entry !== keep).map((entry) => ({ entry, bytes: bytesOf(entry), idle: entry.state === "loaded" && entry.activeCalls === 0 }));
+    const others = entries
+      .filter((entry) => entry !== keep)
+      .map((entry) => ({ entry, bytes: bytesOf(entry), idle: entry.state === "loaded" && entry.activeCalls === 0 }));
     // A limit is a budget for our own estimates. Measured memory already reflects allocated
     // contexts, but not contexts still being created, nor weights: they are memory-mapped, and the
     // kernel counts mapped file pages as available although evicting them would thrash. Contexts of
@@ -370,9 +389,13 @@ async function loadModel(absolutePath: string): Promise<LoadedModel> {
   try {
     model = await llama.loadModel({ modelPath: absolutePath });
   } catch (error) {
-    throw new LlamaRuntimeError("load_failed", `failed to load GGUF model ${absolutePath}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new LlamaRuntimeError(
+      "load_failed",
+      `failed to load GGUF model ${absolutePath}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   // Resolving the wrapper may parse the model's Jinja template; do it once per model, not per call.
   const { resolveChatWrapper } = await loadNodeLlamaCpp();

@@ -1,5 +1,7 @@
+import type * as NodeLlamaCppModule from "node-llama-cpp";
+
 /** The node-llama-cpp module, loaded on first use. */
-export type NodeLlamaCpp = typeof import("node-llama-cpp");
+export type NodeLlamaCpp = typeof NodeLlamaCppModule;
 
 let modulePromise: Promise<NodeLlamaCpp> | undefined;
 

@@ -65,7 +65,13 @@ export interface CreateModelHandleOptions {
  * @example
  * const { handle, contextEntry } = await createModelHandle({ modelPath, model, chatWrapper, layout: { sequences: 2 }, use });
  */
-export async function createModelHandle({ modelPath, model, chatWrapper, layout, use }: CreateModelHandleOptions): Promise<{ handle: ModelHandle; contextEntry: ContextEntry }> {
+export async function createModelHandle({
+  modelPath,
+  model,
+  chatWrapper,
+  layout,
+  use,
+}: CreateModelHandleOptions): Promise<{ handle: ModelHandle; contextEntry: ContextEntry }> {
   const sequences = layout.sequences ?? DEFAULT_SEQUENCES;
   const context = await model.createContext({
     sequences,
@@ -90,7 +96,8 @@ export async function createModelHandle({ modelPath, model, chatWrapper, layout,
     contextSize: context.contextSize,
     sequences,
     async withSequence(fn, signal) {
-      if (use.isUnloaded()) throw new LlamaRuntimeError("unloaded", `llama.cpp model ${modelPath} was unloaded; acquire it again (or use withLlamaModel)`);
+      if (use.isUnloaded())
+        throw new LlamaRuntimeError("unloaded", `llama.cpp model ${modelPath} was unloaded; acquire it again (or use withLlamaModel)`);
       use.pin();
       try {
         const sequence = await pool.acquire(signal);

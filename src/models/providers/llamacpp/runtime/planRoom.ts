@@ -33,7 +33,14 @@ export type RoomPlan<T> = { kind: "now"; evict: T[] } | { kind: "wait" } | { kin
  * const plan = planRoom({ neededBytes: 4e9, freeBytes: 1e9, addsModel: true, loadedCount: 2, maxLoadedModels: 4, others });
  * if (plan.kind === "now") plan.evict.forEach(unload);
  */
-export function planRoom<T extends RoomCandidate>({ neededBytes, freeBytes, addsModel, loadedCount, maxLoadedModels, others }: PlanRoomOptions<T>): RoomPlan<T> {
+export function planRoom<T extends RoomCandidate>({
+  neededBytes,
+  freeBytes,
+  addsModel,
+  loadedCount,
+  maxLoadedModels,
+  others,
+}: PlanRoomOptions<T>): RoomPlan<T> {
   const fits = (free: number, count: number): boolean => free >= neededBytes && (!addsModel || count < maxLoadedModels);
   let free = freeBytes;
   let count = loadedCount;

@@ -92,10 +92,7 @@ export function runChat(
  * even if a future version reuses cached prefix tokens and evaluates fewer of them.
  */
 function countPromptTokens(handle: ModelHandle, input: LlamaChatInput, { appendUserMessageToChatHistory }: NodeLlamaCpp): number {
-  const chatHistory: ChatHistoryItem[] = [
-    ...appendUserMessageToChatHistory(input.history, input.prompt),
-    { type: "model", response: [] },
-  ];
+  const chatHistory: ChatHistoryItem[] = [...appendUserMessageToChatHistory(input.history, input.prompt), { type: "model", response: [] }];
   const { contextText } = handle.chatWrapper.generateContextState({ chatHistory });
   return contextText.tokenize(handle.model.tokenizer).length;
 }

@@ -53,7 +53,8 @@ export function setRuntimeConfig({ maxLoadedModels, memoryLimitBytes }: LlamaRun
   else if (maxLoadedModels !== undefined) overrides.maxLoadedModels = checkMaxModels(maxLoadedModels, "maxLoadedModels");
   if (memoryLimitBytes === null) delete overrides.memoryLimitBytes;
   else if (memoryLimitBytes !== undefined) {
-    if (!(memoryLimitBytes > 0)) throw new ConfigError([{ path: "memoryLimitBytes", message: `expected a positive number of bytes, got ${memoryLimitBytes}` }]);
+    if (!(memoryLimitBytes > 0))
+      throw new ConfigError([{ path: "memoryLimitBytes", message: `expected a positive number of bytes, got ${memoryLimitBytes}` }]);
     overrides.memoryLimitBytes = memoryLimitBytes;
   }
 }
@@ -69,15 +70,22 @@ export function setRuntimeConfig({ maxLoadedModels, memoryLimitBytes }: LlamaRun
 export function effectiveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): EffectiveLlamaRuntimeConfig {
   const maxLoadedModels = overrides.maxLoadedModels ?? envMaxModels(env) ?? DEFAULT_MAX_LOADED_MODELS;
   if (overrides.memoryLimitBytes !== undefined) {
-    return { maxLoadedModels, memoryLimitBytes: overrides.memoryLimitBytes, memoryLimitSource: `memory limit ${formatMemorySize(overrides.memoryLimitBytes)} set by configureLlamaRuntime` };
+    return {
+      maxLoadedModels,
+      memoryLimitBytes: overrides.memoryLimitBytes,
+      memoryLimitSource: `memory limit ${formatMemorySize(overrides.memoryLimitBytes)} set by configureLlamaRuntime`,
+    };
   }
   const raw = env.MOA_LLAMACPP_MEMORY_LIMIT?.trim();
   if (!raw) return { maxLoadedModels, memoryLimitBytes: undefined, memoryLimitSource: undefined };
-  if (/^(off|none|unlimited)$/i.test(raw)) return { maxLoadedModels, memoryLimitBytes: Infinity, memoryLimitSource: "MOA_LLAMACPP_MEMORY_LIMIT=off" };
+  if (/^(off|none|unlimited)$/i.test(raw))
+    return { maxLoadedModels, memoryLimitBytes: Infinity, memoryLimitSource: "MOA_LLAMACPP_MEMORY_LIMIT=off" };
   const bytes = parseByteSize(raw);
   if (bytes === undefined || bytes <= 0) {
     // A configuration error (exit 2 at the CLI), named like a config field.
-    throw new ConfigError([{ path: "MOA_LLAMACPP_MEMORY_LIMIT", message: `expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "${raw}"` }]);
+    throw new ConfigError([
+      { path: "MOA_LLAMACPP_MEMORY_LIMIT", message: `expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "${raw}"` },
+    ]);
   }
   return { maxLoadedModels, memoryLimitBytes: bytes, memoryLimitSource: `MOA_LLAMACPP_MEMORY_LIMIT=${raw}` };
 }
