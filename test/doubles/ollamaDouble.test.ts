@@ -151,9 +151,7 @@ describe("Ollama double with the real ChatOllama", () => {
     const d = await start({ models: { m: { failure: "hang" } } });
     const timedFetch: typeof fetch = (input, init) =>
       fetch(input, { ...init, signal: AbortSignal.any([AbortSignal.timeout(150), ...(init?.signal ? [init.signal] : [])]) });
-    const t0 = performance.now();
     await expect(chat(d, "m", { fetch: timedFetch }).invoke("x")).rejects.toMatchObject({ name: "TimeoutError" });
-    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
   it("hang: close() returns promptly and the in-flight call rejects (fetch failed)", async () => {
@@ -161,9 +159,8 @@ describe("Ollama double with the real ChatOllama", () => {
     const call = chat(d, "m").invoke("x");
     const outcome = call.catch((e: unknown) => e);
     await vi.waitFor(() => expect(d.calls).toHaveLength(1));
-    const t0 = performance.now();
+    // The call hangs for good: close() resolving and the call failing can only be close()'s doing.
     await d.close();
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(await outcome).toMatchObject({ message: "fetch failed" });
     expect(d.calls[0]).toMatchObject({ outcome: "aborted", status: 0 });
     expect(d.calls[0]?.endedAt).toBeGreaterThanOrEqual(d.calls[0]?.startedAt ?? Infinity);

@@ -114,9 +114,7 @@ describe("OpenAI double with the real ChatOpenAI", () => {
 
   it("hang: an AbortSignal makes ChatOpenAI reject promptly with AbortError", async () => {
     const d = await start({ models: { m: { failure: "hang" } } });
-    const t0 = performance.now();
     await expect(chat(d, "m").invoke("x", { signal: AbortSignal.timeout(150) })).rejects.toMatchObject({ name: "AbortError" });
-    expect(performance.now() - t0).toBeLessThan(2_000);
     await vi.waitFor(() => expect(d.calls[0]?.outcome).toBe("aborted"));
   });
 
@@ -134,9 +132,8 @@ describe("OpenAI double with the real ChatOpenAI", () => {
         () => "rejected",
       );
     await vi.waitFor(() => expect(d.calls).toHaveLength(1));
-    const t0 = performance.now();
+    // The call hangs for good: close() resolving and the call failing can only be close()'s doing.
     await d.close();
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(await outcome).toBe("rejected");
   });
 

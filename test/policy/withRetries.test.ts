@@ -75,11 +75,9 @@ describe("withRetries", () => {
     const { attempt, calls } = script(http(500));
     const controller = new AbortController();
     const reason = new DOMException("run cancelled", "AbortError");
-    const started = performance.now();
     setTimeout(() => controller.abort(reason), 20);
-    // A one-minute backoff: only the abort can end this wait in time.
+    // A one-minute backoff, longer than the test may take: only the abort can end this wait.
     await expect(withRetries(attempt, { retries: 1, backoffMs: 60_000, signal: controller.signal })).rejects.toBe(reason);
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(calls.count).toBe(1);
   });
 

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HumanMessage } from "@langchain/core/messages";
+import { buildMoAGraph } from "../../../../src/graphs/builders.js";
+import { startOpenAIDouble, type OpenAIDouble } from "../../../doubles/openaiDouble.js";
+
+let server: OpenAIDouble;
+
+beforeAll(async () => {
+  server = await startOpenAIDouble({
+    requireApiKey: "sk-test",
+    models: {
+      "meta-llama/Llama-3.2-3B-Instruct": { reply: "Water boils at 100 degrees Celsius at sea level." },
+      "Qwen/Qwen2.5-7B-Instruct": { reply: "At sea level, 100 °C." },
+      "mistralai/Mixtral-8x7B-Instruct": { reply: "100 degrees Celsius (212 °F) at one atmosphere." },
+    },
+  });
+});
+afterAll(() => server.close());
+
+const ask = { messages: [new HumanMessage("At what temperature does water boil?")] };
+
+function topology(apiKey = "sk-test") {
+  return {
+    defaults: { baseUrl: `${server.url}/v1`, apiKey, retries: 0 },
+    layers: [
+      {
+        agents: [
+          "openai:meta-llama/Llama-3.2-3B-Instruct",
+          { model: "openai:Qwen/Qwen2.5-7B-Instruct", seed: 7, topP: 0.9, maxTokens: 64 },
+        ],
+      },
+    ],
+    aggregator: "openai:mistralai/Mixtral-8x7B-Instruct",
+  };
+}
+
+describe("MoA over an OpenAI-compatible server (SSE)", () => {
+  it("answers through the openai: provider with the configured key", async () => {
+    server.clearCalls();
+    const state = await buildMoAGraph({ config: topology() }).compile().invoke(ask);
+    expect(state.messages.at(-1)?.text).toBe("100 degrees Celsius (212 °F) at one atmosphere.");
+    expect(server.calls.every((c) => c.authorization === "Bearer sk-test")).toBe(true);
+    expect(server.callsFor("mistralai/Mixtral-8x7B-Instruct")[0]!.messages[0]!.content).toContain("At sea level, 100 °C.");
+  });
+
+  it("sends seed, top_p and max_tokens", async () => {
+    server.clearCalls();
+    await buildMoAGraph({ config: topology() }).compile().invoke(ask);
+    expect(server.callsFor("Qwen/Qwen2.5-7B-Instruct")[0]).toMatchObject({ seed: 7, top_p: 0.9, max_tokens: 64 });
+  });
+
+  it("streams the aggregator's tokens over SSE and records usage", async () => {
+    const graph = buildMoAGraph({ config: topology() }).compile();
+    const tokens: string[] = [];
+    let final: { answers: Array<{ usage?: { outputTokens: number } }> } | undefined;
+    for await (const [mode, data] of await graph.stream(ask, { streamMode: ["messages", "values"] })) {
+      if (mode === "values") final = data as typeof final;
+      if (mode === "messages") {
+        const [chunk, meta] = data as [{ text: string }, { langgraph_node?: string }];
+        if (meta.langgraph_node === "aggregator" && chunk.text) tokens.push(chunk.text);
+      }
+    }
+    expect(tokens.length).toBeGreaterThan(1);
+    expect(tokens.join("")).toBe("100 degrees Celsius (212 °F) at one atmosphere.");
+    expect(final?.answers.every((a) => (a.usage?.outputTokens ?? 0) > 0)).toBe(true);
+  });
+
+  it("records a rejected key as each agent's error and fails the run with them", async () => {
+    const graph = buildMoAGraph({ config: topology("wrong") }).compile();
+    await expect(graph.invoke(ask)).rejects.toThrow(/layer 1: no agent answered[\s\S]*HTTP 401/);
+  });
+});
+
+describe("openai: agents that cannot be set up", () => {
+  it("records a proposer whose key variable is unset and answers with the others", async () => {
+    const baseUrl = `${server.url}/v1`;
+    const state = await buildMoAGraph({
+      config: {
+        defaults: { baseUrl, retries: 0 },
+        layers: [
+          {
+            agents: [
+              { model: "openai:Qwen/Qwen2.5-7B-Instruct", apiKey: "sk-test" },
+              { model: "openai:meta-llama/Llama-3.2-3B-Instruct", apiKeyEnv: "MOA_TEST_UNSET_KEY" },
+            ],
+          },
+        ],
+        aggregator: { model: "openai:mistralai/Mixtral-8x7B-Instruct", apiKey: "sk-test" },
+      },
+    })
+      .compile()
+      .invoke(ask);
+    expect(state.answers.find((a) => a.agent === "Llama-3.2-3B-Instruct")?.error).toMatch(/no API key .*MOA_TEST_UNSET_KEY/);
+    expect(state.messages.at(-1)?.text).toBe("100 degrees Celsius (212 °F) at one atmosphere.");
+  });
+});
