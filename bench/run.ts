@@ -1,12 +1,10 @@
-// npm run bench: speed and quality targets live here, never as timed assertions in tests.
-import { benchGate } from "./gate.js";
+// npm run bench: speed targets live here, never as timed assertions in tests (quality: npm run eval).
 import { benchLlamaCppConcurrency } from "./llamacppConcurrency.js";
 import { benchMoAOverhead } from "./moaOverhead.js";
 import { benchQuorum } from "./quorum.js";
 import { benchSoak } from "./soak.js";
 
 process.env.LANGSMITH_TRACING ??= "false";
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 const moa = await benchMoAOverhead();
 console.log("MoA graph, 3 proposers x 2 layers + aggregator");
@@ -22,20 +20,6 @@ console.log(
   `  (b) instant models: ours ${moa.oursCpuMsPerQuery.toFixed(2)} ms CPU/query, bare LangGraph ${moa.bareCpuMsPerQuery.toFixed(2)} ms -> ` +
     `ratio ${moa.overheadRatio.toFixed(2)}x (goal <= 1.2x)`,
 );
-
-const gate = await benchGate();
-console.log(
-  `\nMOSAIC gate on recorded GSM8K answers (${gate.items} items; experts ${gate.experts.join(" + ")}; ${gate.aggregatorStandIn} stands in for the aggregator)`,
-);
-for (const [model, accuracy] of Object.entries(gate.expertAccuracy)) console.log(`  ${model} alone: ${pct(accuracy)}`);
-console.log(`  always aggregate: ${pct(gate.alwaysAggregateAccuracy)}`);
-for (const t of gate.thresholds) {
-  console.log(
-    `  T = ${t.threshold}: skip rate ${pct(t.skipRate)} (${t.skipped} aggregator calls saved), gated accuracy ${pct(t.gatedAccuracy)}, ` +
-      `accuracy on skipped ${pct(t.skippedAccuracy)}, stand-in on the rest ${Number.isNaN(t.escalatedAccuracy) ? "-" : pct(t.escalatedAccuracy)}`,
-  );
-}
-console.log(`  number extractor agrees with the dataset's own grading on ${pct(gate.extractorAgreement.overall)} of answers`);
 
 const quorum = await benchQuorum();
 console.log(`\nQuorum fan-in: 3 proposers (one heavy-tailed straggler), ${quorum.queries} queries each`);

@@ -13,8 +13,8 @@ const EXPERTS = ["gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1"] a
 const BASELINE = EXPERTS[0];
 const DEFAULT_DATASET = path.resolve(fileURLToPath(new URL("..", import.meta.url)), "../shared/datasets/routellm/gsm8k_responses.jsonl");
 
-/** Options of {@link benchGate}. */
-export interface GateBenchOptions {
+/** Options of {@link evaluateGsm8kGate}. */
+export interface Gsm8kGateOptions {
   /** Default: `../shared/datasets/routellm/gsm8k_responses.jsonl` next to the repository. */
   datasetPath?: string;
   /** Gate thresholds to evaluate. Default [1, 0.5]. */
@@ -47,8 +47,8 @@ export interface ExtractorAgreement {
   examples: Array<{ id: string; model: string; extracted: string | undefined; gold: string; datasetCorrect: boolean }>;
 }
 
-/** What {@link benchGate} returns. */
-export interface GateBenchResult {
+/** What {@link evaluateGsm8kGate} returns. */
+export interface Gsm8kGateResult {
   dataset: string;
   items: number;
   experts: string[];
@@ -78,10 +78,10 @@ interface Item {
  * answers are worth, not how good an aggregator would be.
  *
  * @example
- * const result = await benchGate();
+ * const result = await evaluateGsm8kGate();
  * console.log(result.thresholds[0].skipRate, result.thresholds[0].gatedAccuracy);
  */
-export async function benchGate(options: GateBenchOptions = {}): Promise<GateBenchResult> {
+export async function evaluateGsm8kGate(options: Gsm8kGateOptions = {}): Promise<Gsm8kGateResult> {
   const dataset = options.datasetPath ?? DEFAULT_DATASET;
   const thresholds = options.thresholds ?? [1, 0.5];
   const items = (await readJsonl(dataset)).map(({ value }) => toItem(value));
