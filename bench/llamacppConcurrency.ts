@@ -4,10 +4,11 @@ import path from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { buildMoAGraph } from "../src/graphs/builders.js";
+import { repoRoot } from "../scripts/repoRoot.js";
 import { createChatModel } from "../src/models/createChatModel.js";
 import { disposeAll } from "../src/models/providers/llamacpp/runtime/llamaRuntime.js";
 
-const TINY = path.resolve(import.meta.dirname, "../../shared/models/llama-2-tiny-random.gguf");
+const TINY = path.join(repoRoot(import.meta.dirname), "../shared/models/llama-2-tiny-random.gguf");
 const AGENTS = ["layer1/p1", "layer1/p2", "aggregator"] as const;
 type AgentId = (typeof AGENTS)[number];
 

@@ -1,7 +1,7 @@
 // MOSAIC confidence gate on recorded GSM8K answers: how often the experts agree, and what skipping costs.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { HumanMessage } from "@langchain/core/messages";
+import { repoRoot } from "../scripts/repoRoot.js";
 import { ReplayChatModel } from "../src/testing/replay/ReplayChatModel.js";
 import { readJsonl } from "../src/testing/replay/readJsonl.js";
 import { computeConsensus } from "../src/voting/computeConsensus.js";
@@ -11,7 +11,7 @@ import { gateDecision } from "../src/voting/gateDecision.js";
 /** The stronger model first: it stands in for the aggregator, and wins ties between single answers. */
 const EXPERTS = ["gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1"] as const;
 const BASELINE = EXPERTS[0];
-const DEFAULT_DATASET = path.resolve(fileURLToPath(new URL("..", import.meta.url)), "../shared/datasets/routellm/gsm8k_responses.jsonl");
+const DEFAULT_DATASET = path.join(repoRoot(import.meta.dirname), "../shared/datasets/routellm/gsm8k_responses.jsonl");
 
 /** Options of {@link evaluateGsm8kGate}. */
 export interface Gsm8kGateOptions {

@@ -22,9 +22,18 @@ export function buildAgentMessages({
   references = [],
   aggregationPrompt,
 }: BuildAgentMessagesOptions): BaseMessage[] {
-  const userSystem = conversation.filter((m) => m.getType() === "system").map((m) => m.text);
-  const dialogue = conversation.filter((m) => m.getType() !== "system");
-  const parts = [systemPrompt, ...userSystem].filter((p): p is string => typeof p === "string" && p.trim() !== "");
+  const hasSystemPrompt = systemPrompt !== undefined && systemPrompt.trim() !== "";
+  // The common case (a first-layer agent, no system prompts anywhere) sends the conversation as it is.
+  if (!hasSystemPrompt && references.length === 0 && !conversation.some((m) => m.getType() === "system"))
+    return conversation as BaseMessage[];
+  // One pass over the conversation: this runs for every agent of every turn.
+  const parts: string[] = hasSystemPrompt ? [systemPrompt] : [];
+  const dialogue: BaseMessage[] = [];
+  for (const message of conversation) {
+    if (message.getType() !== "system") dialogue.push(message);
+    else if (message.text.trim() !== "") parts.push(message.text);
+  }
   if (references.length > 0) parts.push(buildAggregationBlock(aggregationPrompt ?? DEFAULT_AGGREGATION_PROMPT, references));
-  return parts.length > 0 ? [new SystemMessage(parts.join("\n\n")), ...dialogue] : [...dialogue];
+  if (parts.length > 0) dialogue.unshift(new SystemMessage(parts.join("\n\n")));
+  return dialogue;
 }

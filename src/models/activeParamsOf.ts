@@ -11,8 +11,11 @@ import { providerOf } from "./providers/registry.js";
  * @example
  * await activeParamsOf(agent); // 494032768 for a Qwen2.5-0.5B GGUF
  */
-export async function activeParamsOf(agent: ModelAgent): Promise<number | undefined> {
-  if (agent.settings.activeParams !== undefined) return agent.settings.activeParams;
-  if (!isModelRef(agent.model)) return undefined;
-  return providerOf(agent.model).activeParams?.(agent as RefAgent);
+export function activeParamsOf(agent: ModelAgent): Promise<number | undefined> {
+  if (agent.settings.activeParams !== undefined) return Promise.resolve(agent.settings.activeParams);
+  if (!isModelRef(agent.model)) return UNKNOWN;
+  return providerOf(agent.model).activeParams?.(agent as RefAgent) ?? UNKNOWN;
 }
+
+// Shared: most agents' parameter count is unknown, and this is asked on every call.
+const UNKNOWN: Promise<number | undefined> = Promise.resolve(undefined);

@@ -7,7 +7,7 @@ import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaSta
 import { agentRecordBase } from "./agentRecord.js";
 import { callAgent, type MoAStreamEvent } from "./callAgent.js";
 import { currentTurn } from "../state/currentTurn.js";
-import { assertPreviousLayer, successfulLayerAnswers } from "./layerReferences.js";
+import { successfulLayerAnswers } from "./layerReferences.js";
 import { ContextBudgetError } from "../context/ContextBudgetError.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 import { replyAllowed } from "./replyTag.js";
@@ -36,9 +36,8 @@ export class AggregatorFailedError extends MoAError {
  */
 export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }) {
   return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
-    // The previous layer must have enough answers (minSuccessful) before the aggregator is paid for.
-    assertPreviousLayer(agent, state);
-    // The aggregator is alone in its layer, so it always reports problems rather than standing down.
+    // The aggregator is alone in its layer, so it always reports problems rather than standing down:
+    // a previous layer below its minSuccessful fails here, before the aggregator is paid for.
     let input: Awaited<ReturnType<typeof prepareAgentInput>>;
     try {
       input = await prepareAgentInput({ agent, model, state });

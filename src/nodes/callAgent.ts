@@ -4,11 +4,10 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { ContextCuts } from "../context/contextCuts.js";
 import { activeParamsOf } from "../models/activeParamsOf.js";
-import { agentRecordBase } from "./agentRecord.js";
 import { REPLY_TAG } from "./replyTag.js";
 import { describeError } from "../models/describeError.js";
 import { withRetries } from "../policy/withRetries.js";
-import { callDeadline, raceAbort } from "../util/abortable.js";
+import { callDeadline } from "../util/abortable.js";
 import type { AgentAnswer, TokenUsage } from "../state/moaState.js";
 
 /** Events written to the `"custom"` stream as agents start and finish. */
@@ -67,15 +66,12 @@ export async function callAgent({
   contextCuts,
   reply = false,
 }: CallAgentOptions): Promise<AgentCallResult> {
-  const startedAt = new Date();
+  const startedAt = Date.now();
   const started = performance.now();
-  const activeParams = await activeParamsOf(agent);
-  const base = {
-    ...agentRecordBase(agent, turn),
-    ...(activeParams !== undefined ? { activeParams } : {}),
-    ...(contextCuts ? { contextCuts } : {}),
-  };
-  config.writer?.({
+  // Looked up while the model works (a GGUF header read the first time, then cached).
+  const activeParamsLookup = activeParamsOf(agent);
+  const { writer } = config;
+  writer?.({
     event: "agent_start",
     nodeId: agent.id,
     layer: agent.layer,
@@ -86,9 +82,10 @@ export async function callAgent({
   } satisfies MoAStreamEvent);
 
   const deadline = callDeadline(agent.settings.timeoutMs, config.signal, stopSignal);
-  const { signal } = deadline;
-  let answer: AgentAnswer;
+  const labels = callLabels(agent);
+  const tags = reply ? labels.replyTags : labels.tags;
   let message: AIMessage | undefined;
+  let outcome: { content: string; usage: TokenUsage | undefined } | { error: string; late: boolean };
   let attempts = 0;
   // Why the earlier attempts failed: a call that then times out says what it was retrying.
   let lastRetried: unknown;
@@ -96,38 +93,19 @@ export async function callAgent({
     message = await withRetries(
       () => {
         attempts++;
-        const call = model.invoke(messages, {
-          signal,
-          runName: agent.id,
-          tags: reply ? [`moa:${agent.role}`, `moa:layer:${agent.layer}`, REPLY_TAG] : [`moa:${agent.role}`, `moa:layer:${agent.layer}`],
-          metadata: {
-            moa_agent: agent.name,
-            moa_layer: agent.layer,
-            moa_role: agent.role,
-            moa_model: agent.modelLabel,
-            moa_attempt: attempts,
-          },
-        }) as Promise<AIMessage>;
-        return raceAbort(call, signal);
+        const metadata = attempts === 1 ? labels.metadata : { ...labels.metadata, moa_attempt: attempts };
+        return deadline.race(model.invoke(messages, { signal: deadline.signal, runName: agent.id, tags, metadata }) as Promise<AIMessage>);
       },
       {
         retries: agent.settings.retries,
         backoffMs: agent.settings.retryBackoffMs,
-        signal,
+        signal: deadline.signal,
         onRetry: ({ error }) => (lastRetried = error),
       },
     );
-    const usage = readUsage(message);
     const text = message.text;
     if (text.trim() === "") throw new EmptyAnswerError();
-    answer = {
-      ...base,
-      content: text,
-      attempts,
-      latencyMs: performance.now() - started,
-      ...(usage ? { usage } : {}),
-      startedAt: startedAt.toISOString(),
-    };
+    outcome = { content: text, usage: readUsage(message) };
   } catch (error) {
     // A run-level cancellation must stop the graph, not be recorded as one agent's failure.
     if (config.signal?.aborted) throw error;
@@ -137,20 +115,71 @@ export async function callAgent({
       : deadline.timedOut()
         ? `timed out after ${agent.settings.timeoutMs} ms${lastRetried !== undefined ? `, while retrying after: ${describeError(lastRetried)}` : ""}`
         : describeError(error);
-    answer = {
-      ...base,
-      error: reason,
-      ...(late ? { late } : {}),
-      ...(attempts > 0 ? { attempts } : {}),
-      latencyMs: performance.now() - started,
-      startedAt: startedAt.toISOString(),
-    };
+    outcome = { error: reason, late };
     message = undefined;
   } finally {
     deadline.clear();
   }
-  config.writer?.({ event: "agent_end", ...answer, ...(reply ? { reply } : {}) } satisfies MoAStreamEvent);
+  const latencyMs = performance.now() - started;
+  const activeParams = await activeParamsLookup;
+  // One object literal per outcome, absent fields left undefined: records keep one shape (this runs
+  // for every call), and undefined fields vanish when a record is serialized.
+  const { layer, role, name, index, id, modelLabel } = agent;
+  const answer: AgentAnswer =
+    "content" in outcome
+      ? {
+          turn,
+          layer,
+          role,
+          agent: name,
+          agentIndex: index,
+          nodeId: id,
+          model: modelLabel,
+          content: outcome.content,
+          attempts,
+          latencyMs,
+          usage: outcome.usage,
+          activeParams,
+          contextCuts,
+          startedAt: new Date(startedAt).toISOString(),
+        }
+      : {
+          turn,
+          layer,
+          role,
+          agent: name,
+          agentIndex: index,
+          nodeId: id,
+          model: modelLabel,
+          error: outcome.error,
+          late: outcome.late || undefined,
+          attempts: attempts > 0 ? attempts : undefined,
+          latencyMs,
+          activeParams,
+          contextCuts,
+          startedAt: new Date(startedAt).toISOString(),
+        };
+  writer?.({ event: "agent_end", ...answer, ...(reply ? { reply } : {}) } satisfies MoAStreamEvent);
   return message ? { answer, message } : { answer };
+}
+
+// The tags and metadata of an agent's model calls, made once per agent: tracing filters on them, and
+// REPLY_TAG marks the reply. LangChain copies what it is given into each run, so they can be shared.
+interface CallLabels {
+  tags: string[];
+  replyTags: string[];
+  metadata: Record<string, string | number>;
+}
+const labelCache = new WeakMap<ResolvedAgent, CallLabels>();
+function callLabels(agent: ResolvedAgent): CallLabels {
+  let labels = labelCache.get(agent);
+  if (!labels) {
+    const tags = [`moa:${agent.role}`, `moa:layer:${agent.layer}`];
+    const metadata = { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel, moa_attempt: 1 };
+    labels = { tags, replyTags: [...tags, REPLY_TAG], metadata };
+    labelCache.set(agent, labels);
+  }
+  return labels;
 }
 
 class EmptyAnswerError extends Error {

@@ -91,12 +91,13 @@ function collect(agent: ResolvedAgent, state: MoAStateValue): { turn: number; pa
 
 /** The text of the user's latest message; throws {@link MoAInputError} when there is none. */
 export function lastUserText(messages: readonly BaseMessage[]): string {
-  assertAnswerable(messages);
-  return [...messages].reverse().find((m) => m.getType() === "human")!.text;
+  return assertAnswerable(messages).text;
 }
 
-function assertAnswerable(messages: readonly BaseMessage[]): void {
-  const lastHuman = [...messages].reverse().find((m) => m.getType() === "human");
+function assertAnswerable(messages: readonly BaseMessage[]): BaseMessage {
+  let lastHuman: BaseMessage | undefined;
+  for (let i = messages.length - 1; i >= 0 && !lastHuman; i--) if (messages[i]!.getType() === "human") lastHuman = messages[i];
   if (!lastHuman) throw new MoAInputError("input.messages: expected at least one user (human) message to answer");
   if (lastHuman.text.trim() === "") throw new MoAInputError("input.messages: the last user message is empty; expected a question");
+  return lastHuman;
 }

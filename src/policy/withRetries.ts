@@ -39,21 +39,32 @@ export interface RetryOptions {
  * let attempts = 0;
  * const message = await withRetries(() => (attempts++, model.invoke(messages, { signal })), { retries: 2, backoffMs: 500, signal });
  */
-export async function withRetries<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export function withRetries<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  // Most calls succeed at once: the first attempt costs no more than the call itself.
+  return attempt(1).catch((error: unknown) => retryAfterFailure(attempt, options, error));
+}
+
+async function retryAfterFailure<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  options: RetryOptions,
+  firstError: unknown,
+): Promise<T> {
   const { retries, backoffMs, signal, onRetry, classify = classifyError, random = Math.random, sleep = abortableSleep } = options;
+  let error = firstError;
   for (let attemptNumber = 1; ; attemptNumber++) {
+    if (signal?.aborted || attemptNumber > retries) throw error;
+    const classification = classify(error);
+    if (!classification.retry) throw error;
+    const delayMs =
+      classification.retryAfterMs !== undefined
+        ? Math.min(classification.retryAfterMs, MAX_RETRY_AFTER_MS)
+        : backoffDelay(attemptNumber, backoffMs, random);
+    onRetry?.({ attempt: attemptNumber, error, classification, delayMs });
+    await sleep(delayMs, signal);
     try {
-      return await attempt(attemptNumber);
-    } catch (error) {
-      if (signal?.aborted || attemptNumber > retries) throw error;
-      const classification = classify(error);
-      if (!classification.retry) throw error;
-      const delayMs =
-        classification.retryAfterMs !== undefined
-          ? Math.min(classification.retryAfterMs, MAX_RETRY_AFTER_MS)
-          : backoffDelay(attemptNumber, backoffMs, random);
-      onRetry?.({ attempt: attemptNumber, error, classification, delayMs });
-      await sleep(delayMs, signal);
+      return await attempt(attemptNumber + 1);
+    } catch (next) {
+      error = next;
     }
   }
 }

@@ -6,5 +6,7 @@
  * currentTurn(state.messages); // 2 after a question, its answer and a follow-up
  */
 export function currentTurn(messages: ReadonlyArray<{ getType(): string }>): number {
-  return Math.max(1, messages.filter((m) => m.getType() === "human").length);
+  let humans = 0;
+  for (const message of messages) if (message.getType() === "human") humans++;
+  return Math.max(1, humans);
 }

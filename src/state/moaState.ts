@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MessagesValue, ReducedValue, StateSchema } from "@langchain/langgraph";
+import { Annotation, MessagesAnnotation } from "@langchain/langgraph";
 
 /** Token counts reported by the model (`usage_metadata`). */
 export const TokenUsageSchema = z.object({
@@ -102,31 +102,26 @@ export const GateRecordSchema = z.object({
 export type RouteRecord = z.infer<typeof RouteRecordSchema>;
 export type GateRecord = z.infer<typeof GateRecordSchema>;
 
-function appendList<T>(schema: z.ZodType<T>) {
-  return new ReducedValue(
-    z.array(schema).default(() => []),
-    {
-      // Nodes write lists, so the list branch is tried first: LangGraph validates every update.
-      inputSchema: z.union([z.array(schema), schema]),
-      reducer: (current: T[], update: T | T[]) => current.concat(update),
-    },
-  );
+function appendList<T>() {
+  return Annotation<T[], T | T[]>({ reducer: (current, update) => current.concat(update), default: () => [] });
 }
 
 /**
  * Graph state of every topology: the conversation, every agent's answer, and (for routed and gated
- * topologies) each turn's routing and gate decisions. One schema for all, so any topology can be a
- * stage of another.
+ * topologies) each turn's routing and gate decisions. One state for all, so any topology can be a
+ * stage of another. The record shapes are the zod schemas above (documentation, JSON Schema and
+ * the served graphs' typed twin, see src/server/servedState.ts); updates written by our own nodes
+ * are not validated again at run time, which LangGraph would otherwise do on every write.
  */
-export const MoAState = new StateSchema({
-  messages: MessagesValue,
-  answers: appendList(AgentAnswerSchema),
-  routes: appendList(RouteRecordSchema),
-  gates: appendList(GateRecordSchema),
+export const MoAState = Annotation.Root({
+  messages: MessagesAnnotation.spec.messages,
+  answers: appendList<AgentAnswer>(),
+  routes: appendList<RouteRecord>(),
+  gates: appendList<GateRecord>(),
 });
 
 /** What a caller sends: the conversation so far, ending with the user's message. */
-export const MoAInput = new StateSchema({ messages: MessagesValue });
+export const MoAInput = Annotation.Root({ messages: MessagesAnnotation.spec.messages });
 
 export type MoAStateValue = typeof MoAState.State;
 export type MoAStateUpdate = typeof MoAState.Update;
