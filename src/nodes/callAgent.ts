@@ -4,7 +4,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { ContextCuts } from "../context/contextCuts.js";
 import { activeParamsOf } from "../models/activeParamsOf.js";
-import { REPLY_TAG } from "./replyTag.js";
+import { callLabels } from "./agentLabels.js";
 import { describeError } from "../models/describeError.js";
 import { withRetries } from "../policy/withRetries.js";
 import { callDeadline } from "../util/abortable.js";
@@ -84,6 +84,8 @@ export async function callAgent({
   const deadline = callDeadline(agent.settings.timeoutMs, config.signal, stopSignal);
   const labels = callLabels(agent);
   const tags = reply ? labels.replyTags : labels.tags;
+  // A node of one agent carries the agent's metadata itself (see agentNodeOptions): the call inherits it.
+  const nodeLabelled = config.metadata?.moa_agent === agent.name && config.metadata.moa_layer === agent.layer;
   let message: AIMessage | undefined;
   let outcome: { content: string; usage: TokenUsage | undefined } | { error: string; late: boolean };
   let attempts = 0;
@@ -93,8 +95,9 @@ export async function callAgent({
     message = await withRetries(
       () => {
         attempts++;
-        const metadata = attempts === 1 ? labels.metadata : { ...labels.metadata, moa_attempt: attempts };
-        return deadline.race(model.invoke(messages, { signal: deadline.signal, runName: agent.id, tags, metadata }) as Promise<AIMessage>);
+        const metadata = attempts > 1 ? { ...labels.metadata, moa_attempt: attempts } : nodeLabelled ? undefined : labels.metadata;
+        const options = { signal: deadline.signal, runName: agent.id, tags, ...(metadata ? { metadata } : {}) };
+        return deadline.race(model.invoke(messages, options) as Promise<AIMessage>);
       },
       {
         retries: agent.settings.retries,
@@ -161,25 +164,6 @@ export async function callAgent({
         };
   writer?.({ event: "agent_end", ...answer, ...(reply ? { reply } : {}) } satisfies MoAStreamEvent);
   return message ? { answer, message } : { answer };
-}
-
-// The tags and metadata of an agent's model calls, made once per agent: tracing filters on them, and
-// REPLY_TAG marks the reply. LangChain copies what it is given into each run, so they can be shared.
-interface CallLabels {
-  tags: string[];
-  replyTags: string[];
-  metadata: Record<string, string | number>;
-}
-const labelCache = new WeakMap<ResolvedAgent, CallLabels>();
-function callLabels(agent: ResolvedAgent): CallLabels {
-  let labels = labelCache.get(agent);
-  if (!labels) {
-    const tags = [`moa:${agent.role}`, `moa:layer:${agent.layer}`];
-    const metadata = { moa_agent: agent.name, moa_layer: agent.layer, moa_role: agent.role, moa_model: agent.modelLabel, moa_attempt: 1 };
-    labels = { tags, replyTags: [...tags, REPLY_TAG], metadata };
-    labelCache.set(agent, labels);
-  }
-  return labels;
 }
 
 class EmptyAnswerError extends Error {

@@ -28,12 +28,15 @@ export function runCli(
     timeoutMs = 30_000,
     signalOnFirstOutput,
     onSpawn,
+    uid,
   }: {
     env?: Record<string, string>;
     input?: string;
     timeoutMs?: number;
     signalOnFirstOutput?: NodeJS.Signals;
     onSpawn?: (child: ChildProcess) => void;
+    /** Runs the CLI as this user (and its group), e.g. to lose root's right to read any file. */
+    uid?: number;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -52,6 +55,7 @@ export function runCli(
         ...env,
       },
       stdio: ["pipe", "pipe", "pipe"],
+      ...(uid === undefined ? {} : { uid, gid: uid }),
     });
     onSpawn?.(child);
     const result: CliResult = { code: null, stdout: "", stderr: "", stdoutTimes: [], exitedAtMs: 0 };

@@ -1,6 +1,7 @@
 import { END, START } from "@langchain/langgraph";
 import type { ResolvedExpertsTopology } from "./resolveExperts.js";
 import { createModelSafely } from "../../models/createChatModel.js";
+import { agentNodeOptions } from "../../nodes/agentLabels.js";
 import { createAggregateNode } from "../../nodes/aggregate.js";
 import { createExpertNode } from "../../nodes/expert.js";
 import { createGateNode } from "../../nodes/gate.js";
@@ -55,7 +56,7 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
                 stage: buildNested(expert.topology, expert.name),
                 final: answersDirectly,
               });
-        graph.addNode(expert.id, node);
+        graph.addNode(expert.id, node, expert.kind === "agent" ? agentNodeOptions(expert.agent) : undefined);
         return expert.id;
       });
 
@@ -114,7 +115,11 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
     for (const id of expertIds) graph.addEdge(id, "gate");
   }
   if (aggregator) {
-    graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }));
+    graph.addNode(
+      aggregator.id,
+      createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }),
+      agentNodeOptions(aggregator),
+    );
     if (gate)
       graph.addConditionalEdges("gate", (state: MoAStateValue) => (state.gates.at(-1)?.skipped ? END : aggregator.id), [
         aggregator.id,

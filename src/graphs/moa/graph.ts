@@ -1,5 +1,6 @@
 import { END, START } from "@langchain/langgraph";
 import { createModelSafely } from "../../models/createChatModel.js";
+import { agentNodeOptions } from "../../nodes/agentLabels.js";
 import { createAggregateNode } from "../../nodes/aggregate.js";
 import { createProposeNode } from "../../nodes/propose.js";
 import { createQuorumLayerNode } from "../../nodes/quorumLayer.js";
@@ -36,7 +37,7 @@ export function buildMoATopology(
       ids = [id];
     } else {
       ids = layer.map((agent) => {
-        graph.addNode(agent.id, createProposeNode({ agent, model: createModelSafely(agent, modelFactory) }));
+        graph.addNode(agent.id, createProposeNode({ agent, model: createModelSafely(agent, modelFactory) }), agentNodeOptions(agent));
         return agent.id;
       });
     }
@@ -47,7 +48,11 @@ export function buildMoATopology(
     previousLayer = ids;
   });
   const { aggregator } = topology;
-  graph.addNode(aggregator.id, createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }));
+  graph.addNode(
+    aggregator.id,
+    createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }),
+    agentNodeOptions(aggregator),
+  );
   graph.addEdge(previousLayer, aggregator.id);
   graph.addEdge(aggregator.id, END);
   return graph;
