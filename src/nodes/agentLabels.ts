@@ -30,15 +30,3 @@ export function callLabels(agent: ResolvedAgent): CallLabels {
   }
   return labels;
 }
-
-/**
- * `addNode` options for the node of one agent: its metadata, which LangGraph gives the node's runs and
- * so every model call inside (cheaper than merging it into each call, and visible on the node's run
- * in LangSmith too).
- *
- * @example
- * graph.addNode(agent.id, createProposeNode({ agent, model }), agentNodeOptions(agent));
- */
-export function agentNodeOptions(agent: ResolvedAgent): { metadata: Record<string, string | number> } {
-  return { metadata: callLabels(agent).metadata };
-}

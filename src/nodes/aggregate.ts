@@ -3,7 +3,7 @@ import { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import { pickFallbackAnswer } from "../policy/pickFallbackAnswer.js";
-import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
+import type { AgentAnswer, MoAStateUpdate, AgentNodeState } from "../state/moaState.js";
 import { agentRecordBase } from "./agentRecord.js";
 import { callAgent, type MoAStreamEvent } from "./callAgent.js";
 import { currentTurn } from "../state/currentTurn.js";
@@ -35,7 +35,7 @@ export class AggregatorFailedError extends MoAError {
  * graph.addNode("aggregator", createAggregateNode({ agent: topology.aggregator, model }));
  */
 export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }) {
-  return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+  return async (state: AgentNodeState, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     // The aggregator is alone in its layer, so it always reports problems rather than standing down:
     // a previous layer below its minSuccessful fails here, before the aggregator is paid for.
     let input: Awaited<ReturnType<typeof prepareAgentInput>>;
@@ -62,7 +62,7 @@ export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; mo
 }
 
 /** What the aggregator records when it could not even be called. */
-function unansweredRecord(agent: ResolvedAgent, state: MoAStateValue, reason: string): AgentAnswer {
+function unansweredRecord(agent: ResolvedAgent, state: AgentNodeState, reason: string): AgentAnswer {
   return {
     ...agentRecordBase(agent, currentTurn(state.messages)),
     error: reason,
@@ -72,7 +72,7 @@ function unansweredRecord(agent: ResolvedAgent, state: MoAStateValue, reason: st
 }
 
 /** Applies `onFailure` to a failed aggregator: fail, or reply with the most representative answer. */
-function fallBack(agent: ResolvedAgent, state: MoAStateValue, config: LangGraphRunnableConfig, answer: AgentAnswer): MoAStateUpdate {
+function fallBack(agent: ResolvedAgent, state: AgentNodeState, config: LangGraphRunnableConfig, answer: AgentAnswer): MoAStateUpdate {
   const reason = answer.error ?? "no answer";
   if ((agent.onFailure ?? "best-proposer") === "fail") throw new AggregatorFailedError(agent, reason);
   const fallback = pickFallbackAnswer(successfulLayerAnswers(state.answers, { layer: agent.layer - 1, turn: answer.turn }));

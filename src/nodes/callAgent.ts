@@ -84,8 +84,6 @@ export async function callAgent({
   const deadline = callDeadline(agent.settings.timeoutMs, config.signal, stopSignal);
   const labels = callLabels(agent);
   const tags = reply ? labels.replyTags : labels.tags;
-  // A node of one agent carries the agent's metadata itself (see agentNodeOptions): the call inherits it.
-  const nodeLabelled = config.metadata?.moa_agent === agent.name && config.metadata.moa_layer === agent.layer;
   let message: AIMessage | undefined;
   let outcome: { content: string; usage: TokenUsage | undefined } | { error: string; late: boolean };
   let attempts = 0;
@@ -95,9 +93,8 @@ export async function callAgent({
     message = await withRetries(
       () => {
         attempts++;
-        const metadata = attempts > 1 ? { ...labels.metadata, moa_attempt: attempts } : nodeLabelled ? undefined : labels.metadata;
-        const options = { signal: deadline.signal, runName: agent.id, tags, ...(metadata ? { metadata } : {}) };
-        return deadline.race(model.invoke(messages, options) as Promise<AIMessage>);
+        const metadata = attempts === 1 ? labels.metadata : { ...labels.metadata, moa_attempt: attempts };
+        return deadline.race(model.invoke(messages, { signal: deadline.signal, runName: agent.id, tags, metadata }) as Promise<AIMessage>);
       },
       {
         retries: agent.settings.retries,

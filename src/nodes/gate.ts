@@ -1,6 +1,6 @@
 import { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
+import type { MoAStateUpdate, AgentNodeState } from "../state/moaState.js";
 import type { AnswerExtractor } from "../voting/AnswerExtractor.js";
 import { computeConsensus } from "../voting/computeConsensus.js";
 import { gateDecision } from "../voting/gateDecision.js";
@@ -29,7 +29,7 @@ export interface GateNodeOptions {
  * graph.addNode("gate", createGateNode({ extractor: numberExtractor(), extractorName: "number", threshold: 1, layer: 1 }));
  */
 export function createGateNode({ extractor, extractorName, threshold, layer, minSuccessful = 1 }: GateNodeOptions) {
-  return async (state: MoAStateValue, _config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+  return async (state: AgentNodeState, _config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     const turn = currentTurn(state.messages);
     const experts = state.answers
       .filter((a) => a.turn === turn && a.layer === layer && a.role === "expert" && a.stage === undefined)

@@ -5,7 +5,7 @@ import type { ContextCuts } from "../context/contextCuts.js";
 import { contextWindowOf } from "../models/contextWindowOf.js";
 import { fitAgentPrompt, type PromptParts } from "../context/fitAgentPrompt.js";
 import { tokenCounterFor } from "../models/tokenCounterFor.js";
-import type { MoAStateValue } from "../state/moaState.js";
+import type { AgentNodeState } from "../state/moaState.js";
 import { buildAgentMessages } from "../context/buildAgentMessages.js";
 import { currentTurn } from "../state/currentTurn.js";
 import { layerReferences } from "./layerReferences.js";
@@ -44,7 +44,7 @@ export async function prepareAgentInput({
 }: {
   agent: ResolvedAgent;
   model: BaseChatModel;
-  state: MoAStateValue;
+  state: AgentNodeState;
 }): Promise<PreparedAgentInput | null> {
   let prepared: { turn: number; parts: PromptParts };
   try {
@@ -66,7 +66,7 @@ export async function prepareAgentInput({
   return { turn, messages: fitted.messages, ...(fitted.contextCuts ? { contextCuts: fitted.contextCuts } : {}) };
 }
 
-function collect(agent: ResolvedAgent, state: MoAStateValue): { turn: number; parts: PromptParts } {
+function collect(agent: ResolvedAgent, state: AgentNodeState): { turn: number; parts: PromptParts } {
   // Aggregating agents run only after the first layer accepted the input, and they read its answers.
   const aggregates = agent.role === "aggregator" || agent.role === "final";
   if (!aggregates) assertAnswerable(state.messages);

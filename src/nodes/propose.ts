@@ -1,7 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
-import type { MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
+import type { MoAStateUpdate, AgentNodeState } from "../state/moaState.js";
 import { callAgent } from "./callAgent.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 import { savedAnswer } from "./savedAnswer.js";
@@ -16,7 +16,7 @@ import { savedAnswer } from "./savedAnswer.js";
  * graph.addNode(agent.id, createProposeNode({ agent, model: createChatModel(agent) }));
  */
 export function createProposeNode({ agent, model }: { agent: ResolvedAgent; model: BaseChatModel }) {
-  return async (state: MoAStateValue, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+  return async (state: AgentNodeState, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     if (savedAnswer(state, agent.id)) return {};
     const input = await prepareAgentInput({ agent, model, state });
     if (!input) return {};

@@ -5,7 +5,7 @@ import { activeParamsOf } from "../models/activeParamsOf.js";
 import { describeError } from "../models/describeError.js";
 import { routeWithFallback } from "../routing/routeWithFallback.js";
 import type { Router } from "../routing/types.js";
-import type { AgentAnswer, MoAStateUpdate, MoAStateValue, RouteRecord } from "../state/moaState.js";
+import type { AgentAnswer, MoAStateUpdate, AgentNodeState, RouteRecord } from "../state/moaState.js";
 import { agentRecordBase } from "./agentRecord.js";
 import { currentTurn } from "../state/currentTurn.js";
 import { lastUserText } from "./prepareAgentInput.js";
@@ -35,7 +35,7 @@ export interface RouteNodeOptions {
  * graph.addNode("router", createRouteNode({ router, threshold: 0.5, categories, byCategory, fallback }));
  */
 export function createRouteNode({ router, threshold, categories, byCategory, fallback, routerAgent }: RouteNodeOptions) {
-  return async (state: MoAStateValue, runConfig: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+  return async (state: AgentNodeState, runConfig: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     const text = lastUserText(state.messages);
     const turn = currentTurn(state.messages);
     const collector = new UsageCollector();

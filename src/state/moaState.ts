@@ -124,4 +124,6 @@ export const MoAState = Annotation.Root({
 export const MoAInput = Annotation.Root({ messages: MessagesAnnotation.spec.messages });
 
 export type MoAStateValue = typeof MoAState.State;
+/** What the nodes that call models read: the conversation and the answers (see `readsAnswers`). */
+export type AgentNodeState = Pick<MoAStateValue, "messages" | "answers">;
 export type MoAStateUpdate = typeof MoAState.Update;

@@ -1,7 +1,6 @@
 import { END, START } from "@langchain/langgraph";
 import type { ResolvedExpertsTopology } from "./resolveExperts.js";
 import { createModelSafely } from "../../models/createChatModel.js";
-import { agentNodeOptions } from "../../nodes/agentLabels.js";
 import { createAggregateNode } from "../../nodes/aggregate.js";
 import { createExpertNode } from "../../nodes/expert.js";
 import { createGateNode } from "../../nodes/gate.js";
@@ -9,7 +8,7 @@ import { createQuorumLayerNode } from "../../nodes/quorumLayer.js";
 import { createRouteNode } from "../../nodes/route.js";
 import { createRouterFromConfig } from "./createRouterFromConfig.js";
 import type { MoAStateValue } from "../../state/moaState.js";
-import type { TopologyGraph } from "../topologyGraph.js";
+import { readsAnswers, type TopologyGraph } from "../topologyGraph.js";
 import type { BuildContext } from "../types.js";
 import { createExtractorFromConfig } from "./createExtractorFromConfig.js";
 
@@ -34,6 +33,8 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
     answersDirectly = false; // the gate or the aggregator writes the reply
   else if (!aggregator) answersDirectly = true;
   else answersDirectly = routing ? (state) => !severalChosen(state) : false;
+  // Nodes read the routes only to learn whether they answer directly or which experts to run.
+  const expertInput = typeof answersDirectly === "function" ? undefined : readsAnswers(graph);
   // With a quorum, the chosen experts run inside one node (see createQuorumLayerNode), so the graph
   // has a single "experts" fan-in point; otherwise each expert is its own node.
   const expertIds = topology.quorum
@@ -56,7 +57,7 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
                 stage: buildNested(expert.topology, expert.name),
                 final: answersDirectly,
               });
-        graph.addNode(expert.id, node, expert.kind === "agent" ? agentNodeOptions(expert.agent) : undefined);
+        graph.addNode(expert.id, node, expertInput);
         return expert.id;
       });
 
@@ -73,6 +74,7 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
         ...(routing ? { select: (state: MoAStateValue) => state.routes.at(-1)?.experts ?? routing.fallback } : {}),
         answersDirectly: (state) => (typeof direct === "function" ? direct(state) : direct),
       }),
+      routing ? undefined : expertInput,
     );
     return [EXPERTS_NODE];
   }
@@ -91,7 +93,7 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
       fallback: routing.fallback,
       ...(routing.routerAgent ? { routerAgent: routing.routerAgent } : {}),
     });
-    graph.addNode("router", routeNode);
+    graph.addNode("router", routeNode, readsAnswers(graph));
     graph.addEdge(START, "router");
     if (topology.quorum) graph.addEdge("router", EXPERTS_NODE);
     else graph.addConditionalEdges("router", (state: MoAStateValue) => state.routes.at(-1)?.experts ?? routing.fallback, expertIds);
@@ -111,6 +113,7 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
         layer: topology.layers.experts,
         minSuccessful: topology.minSuccessful,
       }),
+      readsAnswers(graph),
     );
     for (const id of expertIds) graph.addEdge(id, "gate");
   }
@@ -118,7 +121,7 @@ export function buildExpertsGraph(topology: ResolvedExpertsTopology, { modelFact
     graph.addNode(
       aggregator.id,
       createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }),
-      agentNodeOptions(aggregator),
+      readsAnswers(graph),
     );
     if (gate)
       graph.addConditionalEdges("gate", (state: MoAStateValue) => (state.gates.at(-1)?.skipped ? END : aggregator.id), [

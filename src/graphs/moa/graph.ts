@@ -1,10 +1,9 @@
 import { END, START } from "@langchain/langgraph";
 import { createModelSafely } from "../../models/createChatModel.js";
-import { agentNodeOptions } from "../../nodes/agentLabels.js";
 import { createAggregateNode } from "../../nodes/aggregate.js";
 import { createProposeNode } from "../../nodes/propose.js";
 import { createQuorumLayerNode } from "../../nodes/quorumLayer.js";
-import type { TopologyGraph } from "../topologyGraph.js";
+import { readsAnswers, type TopologyGraph } from "../topologyGraph.js";
 import type { BuildContext } from "../types.js";
 import type { ResolvedMoATopology, ResolvedSelfMoATopology } from "./configuration.js";
 
@@ -33,11 +32,11 @@ export function buildMoATopology(
       // A quorum layer is one node: see createQuorumLayerNode for why.
       const id = `layer${layerIndex + 1}`;
       const agents = layer.map((agent) => ({ agent, model: createModelSafely(agent, modelFactory) }));
-      graph.addNode(id, createQuorumLayerNode({ agents, quorum }));
+      graph.addNode(id, createQuorumLayerNode({ agents, quorum }), readsAnswers(graph));
       ids = [id];
     } else {
       ids = layer.map((agent) => {
-        graph.addNode(agent.id, createProposeNode({ agent, model: createModelSafely(agent, modelFactory) }), agentNodeOptions(agent));
+        graph.addNode(agent.id, createProposeNode({ agent, model: createModelSafely(agent, modelFactory) }), readsAnswers(graph));
         return agent.id;
       });
     }
@@ -51,7 +50,7 @@ export function buildMoATopology(
   graph.addNode(
     aggregator.id,
     createAggregateNode({ agent: aggregator, model: createModelSafely(aggregator, modelFactory) }),
-    agentNodeOptions(aggregator),
+    readsAnswers(graph),
   );
   graph.addEdge(previousLayer, aggregator.id);
   graph.addEdge(aggregator.id, END);
