@@ -9,10 +9,14 @@ import type { Preset, ResolvedTopologyBase, TopologyDefinition } from "./types.j
 // is used only with configs its own schema validated.
 type AnyTopologyDefinition = TopologyDefinition<never, never>;
 
-/** The built-in topologies: one line each. */
-const BUILTIN_TOPOLOGIES = [moaTopology, selfMoaTopology, coeTopology, mosaicTopology] as unknown as AnyTopologyDefinition[];
+/** The built-in topologies: one line each (their resolved types join `ResolvedTopology` from here). */
+const BUILTIN_TOPOLOGIES = [moaTopology, selfMoaTopology, coeTopology, mosaicTopology] as const;
 
-const topologies: AnyTopologyDefinition[] = [...BUILTIN_TOPOLOGIES];
+/** The resolved topology of each built-in kind, as a union. */
+export type BuiltinResolvedTopology = ResolvedOf<(typeof BUILTIN_TOPOLOGIES)[number]>;
+type ResolvedOf<Definition> = Definition extends { resolve: (...args: never[]) => infer Resolved } ? Resolved : never;
+
+const topologies: AnyTopologyDefinition[] = [...(BUILTIN_TOPOLOGIES as unknown as AnyTopologyDefinition[])];
 
 /**
  * Adds a topology kind: its configs validate and resolve, its graph builds, its presets are listed,

@@ -1,16 +1,12 @@
-import type { ResolvedCoETopology, ResolvedMosaicTopology } from "./experts/resolveExperts.js";
-import type { ResolvedMoATopology, ResolvedSelfMoATopology } from "./moa/configuration.js";
+import type { BuiltinResolvedTopology } from "./registry.js";
 
 /**
- * The resolved topologies by kind. A topology registered from outside adds its own entry by declaration
+ * Resolved topologies of kinds registered from outside the package, by kind, added by declaration
  * merging (`declare module "langgraph-moa" { interface TopologyKinds { chain: ResolvedChainTopology } }`).
+ * The built-in kinds come from the registry's list.
  */
-export interface TopologyKinds {
-  moa: ResolvedMoATopology;
-  "self-moa": ResolvedSelfMoATopology;
-  coe: ResolvedCoETopology;
-  mosaic: ResolvedMosaicTopology;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface TopologyKinds {}
 
 /** A validated topology with every default filled in, ready to build: one type, keyed by `kind`. */
-export type ResolvedTopology = TopologyKinds[keyof TopologyKinds];
+export type ResolvedTopology = BuiltinResolvedTopology | TopologyKinds[keyof TopologyKinds];

@@ -122,6 +122,19 @@ describe("served graphs configured per assistant and per run", () => {
     expect(ollama.calls.at(-1)?.options).toMatchObject({ num_predict: 7 });
   }, 60_000);
 
+  it("runs in-process llama.cpp models inside the server (its preload must not break node-llama-cpp's binary check)", async () => {
+    const configFile = path.join(root, "test/fixtures/tiny-llamacpp.yaml");
+    const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { configFile, maxTokens: 4 } } })) as {
+      answers: Array<{ nodeId: string; error?: string; usage?: { outputTokens: number } }>;
+    };
+    expect(result.answers.map((a) => [a.nodeId, a.error])).toEqual([
+      ["layer1/tiny-a", undefined],
+      ["layer1/tiny-b", undefined],
+      ["aggregator", undefined],
+    ]);
+    expect(result.answers.every((a) => (a.usage?.outputTokens ?? 0) > 0)).toBe(true);
+  }, 120_000);
+
   it("fails a run whose configuration names a preset of another kind, naming the field, once-encoded", async () => {
     const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { preset: "coe" } }, raiseError: false })) as {
       __error__?: { error: string; message: string };

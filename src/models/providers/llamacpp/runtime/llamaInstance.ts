@@ -1,5 +1,6 @@
 import os from "node:os";
 import type { Llama } from "node-llama-cpp";
+import { LlamaRuntimeError } from "./LlamaRuntimeError.js";
 import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
 
 let llamaPromise: Promise<Llama> | undefined;
@@ -42,21 +43,57 @@ export function defaultContextThreads(): number {
 export function getLlamaRuntime(): Promise<Llama> {
   llamaPromise ??= loadNodeLlamaCpp()
     .then(({ getLlama, LlamaLogLevel }) =>
-      getLlama({
-        gpu: gpuSetting(),
-        // Never compile llama.cpp at runtime: that needs cmake and network and takes minutes.
-        build: "never",
-        logLevel: LlamaLogLevel.error,
-        // The library default is max(cores, 4), which oversubscribes a 2-core machine. Every
-        // context of every model draws its threads from this one budget (see createHandle).
-        maxThreads: defaultThreads(),
-      }),
+      withPlainNodeChildren(() =>
+        getLlama({
+          gpu: gpuSetting(),
+          // Never compile llama.cpp at runtime: that needs cmake and network and takes minutes.
+          build: "never",
+          logLevel: LlamaLogLevel.error,
+          // The library default is max(cores, 4), which oversubscribes a 2-core machine. Every
+          // context of every model draws its threads from this one budget (see createHandle).
+          maxThreads: defaultThreads(),
+        }),
+      ),
     )
     .catch((error: unknown) => {
       llamaPromise = undefined;
+      if (error instanceof Error && error.name === "NoBinaryFoundError") {
+        throw new LlamaRuntimeError(
+          "load_failed",
+          "no usable llama.cpp binary on this machine: node-llama-cpp's prebuilt binaries failed their self-test " +
+            "(see `npx node-llama-cpp inspect gpu`; MOA_LLAMACPP_GPU selects a GPU build)",
+          { cause: error },
+        );
+      }
       throw error;
     });
   return llamaPromise;
+}
+
+// Flags that load code into a Node process (tsx, the LangGraph server's preload) and take a value.
+const LOADER_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+
+/**
+ * Runs `load` with the loader flags of this process left out of `process.execArgv`. On Linux,
+ * node-llama-cpp checks a prebuilt binary by forking a Node child, which inherits those flags; under
+ * the LangGraph dev server they include a preload that expects the server's own arguments and
+ * crashes the child, so a working binary would be reported as "no binary found".
+ */
+async function withPlainNodeChildren<T>(load: () => Promise<T>): Promise<T> {
+  const original = process.execArgv;
+  const plain: string[] = [];
+  for (let i = 0; i < original.length; i++) {
+    const flag = original[i]!;
+    if (LOADER_FLAGS.has(flag)) i++;
+    else if (![...LOADER_FLAGS].some((name) => flag.startsWith(`${name}=`))) plain.push(flag);
+  }
+  if (plain.length === original.length) return load();
+  process.execArgv = plain;
+  try {
+    return await load();
+  } finally {
+    process.execArgv = original;
+  }
 }
 
 /**
