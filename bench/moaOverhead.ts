@@ -118,14 +118,15 @@ export interface MoAOverheadResult {
 /**
  * (a) With every model call taking `latencyMs`, how close the wall time comes to the critical path.
  * (b) With instant models, the CPU time per query of our graph against a bare LangGraph graph of the
- * same shape. CPU time rather than wall time, because this machine is shared; rounds are
- * interleaved so that load changes hit both graphs alike.
+ * same shape. CPU time rather than wall time, because this machine is shared; rounds are short
+ * (10 queries) and interleaved, so that load changes hit both graphs of a pair alike, and the ratio is
+ * the median over the pairs.
  */
 export async function benchMoAOverhead({
   latencyMs = 100,
   latencyQueries = 40,
-  rounds = 25,
-  queriesPerRound = 40,
+  rounds = 101,
+  queriesPerRound = 10,
 } = {}): Promise<MoAOverheadResult> {
   // Both graphs are warmed up first and then sampled in turn, so JIT warm-up and load changes favour
   // neither (measured one after the other, the second one ran on a warmer process).

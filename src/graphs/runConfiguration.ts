@@ -1,3 +1,5 @@
+import { realpathSync } from "node:fs";
+import path from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
 import { ConfigError } from "../errors/ConfigError.js";
@@ -22,7 +24,9 @@ export const RunConfigurationSchema = z.object({
     .string()
     .min(1)
     .optional()
-    .describe("Path of a topology file (YAML or JSON) on the server; default: the graph's config variable"),
+    .describe(
+      "Path of a topology file (YAML or JSON) on the server, inside its config folder (MOA_CONFIG_DIR, else the server's working directory); default: the graph's config variable",
+    ),
   backend: z
     .string()
     .min(1)
@@ -91,7 +95,8 @@ export function ensureRunConfiguration(
   const maxTokens = own.maxTokens ?? parseMaxTokens(env.MOA_MAX_TOKENS);
   const base = { topology: kind, backend, ...(maxTokens !== undefined ? { maxTokens } : {}) };
   // The run's own choice of topology replaces the environment's entirely.
-  if (own.configFile !== undefined) return { source: { ...base, file: own.configFile }, origin: "configurable.configFile" };
+  if (own.configFile !== undefined)
+    return { source: { ...base, file: fileInConfigFolder(own.configFile, env) }, origin: "configurable.configFile" };
   if (own.preset !== undefined)
     return { source: { ...base, preset: checkPreset(own.preset, defaults, "configurable.preset") }, origin: "configurable.preset" };
   if (env[fileVariable]) return { source: { ...base, file: env[fileVariable] }, origin: fileVariable };
@@ -105,6 +110,36 @@ export function ensureRunConfiguration(
     );
   }
   return { source: { ...base, preset: fallback }, origin: "default" };
+}
+
+/**
+ * A client's `configFile`, resolved inside the server's config folder. Clients of a server are not
+ * its operator: they may pick among the topology files the operator put there, never make the
+ * server read any other file (a file can name API key variables and servers to send them to). The
+ * operator's own variables (`MOA_CONFIG`, ...) are not limited.
+ */
+function fileInConfigFolder(file: string, env: NodeJS.ProcessEnv): string {
+  const folder = path.resolve(env.MOA_CONFIG_DIR || process.cwd());
+  const resolved = path.resolve(folder, file);
+  let inside = path.relative(folder, resolved);
+  try {
+    // A symbolic link inside the folder must not lead out of it.
+    inside = path.relative(realpathSync(folder), realpathSync(resolved));
+  } catch {
+    // A missing file is reported by the loader, with its path.
+  }
+  if (inside === "" || inside.startsWith("..") || path.isAbsolute(inside)) {
+    throw new ConfigError(
+      [
+        {
+          path: "configurable.configFile",
+          message: `expected a file inside the server's config folder ${folder} (MOA_CONFIG_DIR, else the server's working directory), got "${file}"`,
+        },
+      ],
+      "the run's configuration",
+    );
+  }
+  return resolved;
 }
 
 // The server adds its own keys (thread_id, run_id, ...) to configurable; only ours are read.

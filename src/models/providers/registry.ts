@@ -16,6 +16,10 @@ const BUILTIN_PROVIDERS: readonly ModelProvider[] = [ollamaProvider, openaiProvi
 
 const providers: ModelProvider[] = [...BUILTIN_PROVIDERS];
 
+// Which provider owns a chat model instance, asked before every aggregating call: remembered per
+// instance, and forgotten whenever the provider list changes.
+let ownerCache = new WeakMap<BaseChatModel, ModelProvider | null>();
+
 /**
  * Adds a model provider (a new backend): its references parse, its models are created, checked and
  * prepared, and presets can run on it, without any other module knowing its name. Returns a function
@@ -42,9 +46,11 @@ export function registerModelProvider(provider: ModelProvider): () => void {
       );
   }
   providers.push(provider);
+  ownerCache = new WeakMap();
   return () => {
     const index = providers.indexOf(provider);
     if (index >= 0) providers.splice(index, 1);
+    ownerCache = new WeakMap();
   };
 }
 
@@ -71,7 +77,12 @@ export function providerOf(ref: ModelRef): ModelProvider {
 
 /** The provider a chat model instance belongs to (a `ChatOllama` is Ollama's), if any claims it. */
 export function providerOfModel(model: BaseChatModel): ModelProvider | undefined {
-  return providers.find((p) => p.ownsModel?.(model) === true);
+  let owner = ownerCache.get(model);
+  if (owner === undefined) {
+    owner = providers.find((p) => p.ownsModel?.(model) === true) ?? null;
+    ownerCache.set(model, owner);
+  }
+  return owner ?? undefined;
 }
 
 /** The providers presets can run on (the `--backend` choices besides `auto`). */
