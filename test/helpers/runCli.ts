@@ -28,20 +28,27 @@ export function runCli(
     timeoutMs = 30_000,
     signalOnFirstOutput,
     onSpawn,
-    uid,
+    withoutRootFileAccess = false,
   }: {
     env?: Record<string, string>;
     input?: string;
     timeoutMs?: number;
     signalOnFirstOutput?: NodeJS.Signals;
     onSpawn?: (child: ChildProcess) => void;
-    /** Runs the CLI as this user (and its group), e.g. to lose root's right to read any file. */
-    uid?: number;
+    /**
+     * Runs the CLI without root's right to read any file whatever its mode (the capabilities
+     * CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, dropped with util-linux's `setpriv`), so a test run
+     * as root can still meet a file it may not read. The process stays root, so it reads the repository.
+     */
+    withoutRootFileAccess?: boolean;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const [command, commandArgs] = withoutRootFileAccess
+      ? ["setpriv", ["--bounding-set", "-dac_override,-dac_read_search", process.execPath, CLI, ...args]]
+      : [process.execPath, [CLI, ...args]];
+    const child = spawn(command, commandArgs, {
       cwd: root,
       // Runs persist by default: keep them in a throwaway folder, never in the real home.
       // Models too: a throwaway cache, and a Hugging Face endpoint that refuses at once (no network in tests).
@@ -55,7 +62,6 @@ export function runCli(
         ...env,
       },
       stdio: ["pipe", "pipe", "pipe"],
-      ...(uid === undefined ? {} : { uid, gid: uid }),
     });
     onSpawn?.(child);
     const result: CliResult = { code: null, stdout: "", stderr: "", stdoutTimes: [], exitedAtMs: 0 };
