@@ -47,15 +47,7 @@ export function createAggregateNode({ agent, model }: { agent: ResolvedAgent; mo
       return fallBack(agent, state, config, unansweredRecord(agent, state, error.message));
     }
     if (!input) throw new InternalError(`the aggregator "${agent.name}" received no input`);
-    const { answer, message } = await callAgent({
-      agent,
-      model,
-      messages: input.messages,
-      turn: input.turn,
-      contextCuts: input.contextCuts,
-      config,
-      reply: replyAllowed(config),
-    });
+    const { answer, message } = await callAgent({ agent, model, input, config, reply: replyAllowed(config) });
     if (message) return { answers: [answer], messages: [message] };
     return fallBack(agent, state, config, answer);
   };

@@ -1,10 +1,10 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { AIMessage, BaseMessage } from "@langchain/core/messages";
+import type { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
-import type { ContextCuts } from "../context/contextCuts.js";
 import { activeParamsOf } from "../models/activeParamsOf.js";
 import { callLabels } from "./agentLabels.js";
+import type { PreparedAgentInput } from "./prepareAgentInput.js";
 import { describeError } from "../models/describeError.js";
 import { withRetries } from "../policy/withRetries.js";
 import { callDeadline } from "../util/abortable.js";
@@ -28,8 +28,8 @@ export interface AgentCallResult {
 export interface CallAgentOptions {
   agent: ResolvedAgent;
   model: BaseChatModel;
-  messages: BaseMessage[];
-  turn: number;
+  /** What the agent is sent, as {@link prepareAgentInput} made it (its turn, and any context cuts, are recorded). */
+  input: PreparedAgentInput;
   config: LangGraphRunnableConfig;
   /**
    * Cancels this call without cancelling the run (a quorum layer that went on without it): the
@@ -37,8 +37,6 @@ export interface CallAgentOptions {
    */
   stopSignal?: AbortSignal;
   lateReason?: () => string;
-  /** What the context budget cut from this agent's prompt, recorded with its answer. */
-  contextCuts?: ContextCuts | undefined;
   /** Whether this call's tokens are the topology's reply: its model call is tagged {@link REPLY_TAG}. */
   reply?: boolean;
 }
@@ -52,20 +50,22 @@ export interface CallAgentOptions {
  * layer to (retries + 1) timeouts.
  *
  * @example
- * const { answer, message } = await callAgent({ agent, model, messages, turn: 1, config });
- * if (!message) console.error(`${answer.agent} failed after ${answer.attempts} attempt(s): ${answer.error}`);
+ * const input = await prepareAgentInput({ agent, model, state });
+ * if (input) {
+ *   const { answer, message } = await callAgent({ agent, model, input, config });
+ *   if (!message) console.error(`${answer.agent} failed after ${answer.attempts} attempt(s): ${answer.error}`);
+ * }
  */
 export async function callAgent({
   agent,
   model,
-  messages,
-  turn,
+  input,
   config,
   stopSignal,
   lateReason,
-  contextCuts,
   reply = false,
 }: CallAgentOptions): Promise<AgentCallResult> {
+  const { messages, turn, contextCuts } = input;
   const startedAt = Date.now();
   const started = performance.now();
   // Looked up while the model works (a GGUF header read the first time, then cached).

@@ -66,7 +66,7 @@ async function runAgent(
   // Null means bad input that the first expert reports; the others stand down (see prepareAgentInput).
   const input = await prepareAgentInput({ agent, model, state });
   if (!input) return undefined;
-  return callAgent({ agent, model, messages: input.messages, turn: input.turn, contextCuts: input.contextCuts, config, reply });
+  return callAgent({ agent, model, input, config, reply });
 }
 
 async function runStage(

@@ -20,14 +20,7 @@ export function createProposeNode({ agent, model }: { agent: ResolvedAgent; mode
     if (savedAnswer(state, agent.id)) return {};
     const input = await prepareAgentInput({ agent, model, state });
     if (!input) return {};
-    const { answer } = await callAgent({
-      agent,
-      model,
-      messages: input.messages,
-      turn: input.turn,
-      contextCuts: input.contextCuts,
-      config,
-    });
+    const { answer } = await callAgent({ agent, model, input, config });
     return { answers: [answer] };
   };
 }

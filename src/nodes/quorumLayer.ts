@@ -68,9 +68,7 @@ export function createQuorumLayerNode({ agents, quorum, select, answersDirectly 
         callAgent({
           agent,
           model,
-          messages: input.messages,
-          turn: input.turn,
-          contextCuts: input.contextCuts,
+          input,
           config,
           stopSignal: stop.signal,
           lateReason,

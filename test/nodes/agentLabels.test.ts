@@ -37,16 +37,22 @@ class ModelCallRecorder extends BaseCallbackHandler {
 
 const question = { messages: [new HumanMessage("Why is the sky blue?")] };
 
+/** The model calls of a MoA of one proposer ("alpha") and an aggregator. */
+async function recordOneProposerRun(): Promise<ModelCallRecorder> {
+  const recorder = new ModelCallRecorder();
+  const graph = buildMoAGraph({
+    config: {
+      layers: [{ agents: [{ name: "alpha", model: new ScriptedChatModel({ reply: "a" }) }] }],
+      aggregator: new ScriptedChatModel({ reply: "z" }),
+    },
+  }).compile();
+  await graph.invoke(question, { callbacks: [recorder] });
+  return recorder;
+}
+
 describe("model call labels", () => {
   it("labels a proposer's call with its agent, layer, role, model and attempt", async () => {
-    const recorder = new ModelCallRecorder();
-    const graph = buildMoAGraph({
-      config: {
-        layers: [{ agents: [{ name: "alpha", model: new ScriptedChatModel({ reply: "a" }) }] }],
-        aggregator: new ScriptedChatModel({ reply: "z" }),
-      },
-    }).compile();
-    await graph.invoke(question, { callbacks: [recorder] });
+    const recorder = await recordOneProposerRun();
     const call = recorder.callOf("alpha");
     expect(call.metadata).toMatchObject({ moa_agent: "alpha", moa_layer: 1, moa_role: "proposer", moa_attempt: 1 });
     expect(call.tags).toEqual(expect.arrayContaining(["moa:proposer", "moa:layer:1"]));
@@ -54,27 +60,13 @@ describe("model call labels", () => {
   });
 
   it("tags only the final aggregator's call as the reply", async () => {
-    const recorder = new ModelCallRecorder();
-    const graph = buildMoAGraph({
-      config: {
-        layers: [{ agents: [{ name: "alpha", model: new ScriptedChatModel({ reply: "a" }) }] }],
-        aggregator: new ScriptedChatModel({ reply: "z" }),
-      },
-    }).compile();
-    await graph.invoke(question, { callbacks: [recorder] });
+    const recorder = await recordOneProposerRun();
     expect(recorder.calls.filter((c) => c.tags.includes(REPLY_TAG)).map((c) => c.metadata.moa_agent)).toEqual(["aggregator"]);
     expect(recorder.callOf("aggregator").metadata).toMatchObject({ moa_role: "final", moa_layer: 2 });
   });
 
   it("names the model run after the agent's node", async () => {
-    const recorder = new ModelCallRecorder();
-    const graph = buildMoAGraph({
-      config: {
-        layers: [{ agents: [{ name: "alpha", model: new ScriptedChatModel({ reply: "a" }) }] }],
-        aggregator: new ScriptedChatModel({ reply: "z" }),
-      },
-    }).compile();
-    await graph.invoke(question, { callbacks: [recorder] });
+    const recorder = await recordOneProposerRun();
     expect(recorder.callOf("alpha").runName).toBe("layer1/alpha");
   });
 
