@@ -111,6 +111,7 @@ export type { ContextCuts } from "./context/contextCuts.js";
 
 // Persistence and resume.
 export { openRunStore } from "./persistence/openRunStore.js";
+export { RunStoreError } from "./persistence/RunStoreError.js";
 export { prepareResume, type ResumePlan, type ResumableGraph } from "./persistence/prepareResume.js";
 export { dataDir, defaultDbPath } from "./persistence/dataDir.js";
 export type { RunStore, ThreadSummary } from "./persistence/RunStore.js";

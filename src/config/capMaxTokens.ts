@@ -1,7 +1,8 @@
 /**
  * A copy of a topology config in which no agent generates more than `limit` tokens: every
- * `maxTokens` above it is lowered, and each topology (the root and nested stages) gets it as its
- * default, so agents without a setting are capped too. Backs `moa run --max-tokens`.
+ * `maxTokens` above it is lowered, and the topology gets it as its default, so agents without a
+ * setting are capped too. Backs `moa run --max-tokens`. Stages are left as written (`{ file }` and
+ * `{ preset }` must stay recognisable): the loader caps each one when it resolves it.
  *
  * @example
  * capMaxTokens({ layers: [{ agents: ["ollama:a"] }], aggregator: { model: "ollama:b", maxTokens: 1024 } }, 64);
@@ -16,8 +17,8 @@ function cap(value: unknown, limit: number, isTopology: boolean): unknown {
   if (!value || typeof value !== "object" || !isPlainObject(value)) return value;
   const entries = Object.entries(value).map(([key, item]) => {
     if (key === "maxTokens" && typeof item === "number") return [key, Math.min(item, limit)];
-    // A stage is a whole topology of its own.
-    return [key, cap(item, limit, key === "stage")];
+    if (key === "stage") return [key, item];
+    return [key, cap(item, limit, false)];
   });
   const copy = Object.fromEntries(entries) as Record<string, unknown>;
   if (isTopology || "layers" in copy || "experts" in copy) {

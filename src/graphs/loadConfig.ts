@@ -31,6 +31,27 @@ const RESOLVED = Symbol.for("langgraph-moa.resolvedTopology");
  * const inline = loadConfig({ config: { topology: "self-moa", model: "ollama:qwen2.5:3b", n: 4 } });
  */
 export function loadConfig(options: TopologySource = {}): ResolvedTopology {
+  return loadConfigTraced(options).topology;
+}
+
+/** A resolved topology, and what resolving it involved. */
+export interface TracedTopology {
+  topology: ResolvedTopology;
+  /** Every topology file read, the stage files included (absolute paths). */
+  files: string[];
+  /** The presets resolved on the chosen backend (not those given a backend of their own). */
+  backendPresets: string[];
+}
+
+/**
+ * {@link loadConfig}, also telling which files it read and which presets followed the chosen backend:
+ * what a caller needs to know whether a backend choice matters (`moa run --backend` with a file) and
+ * when a cached graph is stale (a stage file changed).
+ *
+ * @example
+ * const { topology, files, backendPresets } = loadConfigTraced({ file: "team.yaml" });
+ */
+export function loadConfigTraced(options: TopologySource = {}): TracedTopology {
   const { file, preset, config, topology: kind, backend, maxTokens } = options;
   const given = [file, preset, config].filter((v) => v !== undefined).length;
   if (given > 1) throw new ConfigError([{ path: "", message: "give only one of a config file, a preset or a config object" }]);
@@ -44,10 +65,15 @@ export function loadConfig(options: TopologySource = {}): ResolvedTopology {
       },
     ]);
   }
-  if (config !== undefined && isResolvedTopology(config)) return checkKind(config, kind, "config object");
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 1)) {
+    throw new ConfigError([{ path: "maxTokens", message: `expected a whole number of at least 1, got ${String(maxTokens)}` }]);
+  }
+  if (config !== undefined && isResolvedTopology(config))
+    return { topology: checkKind(config, kind, "config object"), files: [], backendPresets: [] };
   const loader = new Loader(backend ?? "ollama", maxTokens);
   let resolved: ResolvedTopology;
   if (file !== undefined) {
+    loader.files.push(path.resolve(file));
     resolved = loader.resolve(readConfigFile(file), { source: file, baseDir: path.dirname(path.resolve(file)), path: [], depth: 0 });
   } else if (config !== undefined) {
     resolved = loader.resolve(config as TopologyConfigInput, {
@@ -60,7 +86,8 @@ export function loadConfig(options: TopologySource = {}): ResolvedTopology {
     const name = preset ?? (kind !== undefined ? topologyDefinition(kind)?.defaultPreset : undefined) ?? DEFAULT_PRESET;
     resolved = loader.preset(name, undefined, { source: undefined, baseDir: process.cwd(), path: [], depth: 0 }, ["preset"]);
   }
-  return checkKind(resolved, kind, file !== undefined ? "config file" : config !== undefined ? "config object" : "preset");
+  const topology = checkKind(resolved, kind, file !== undefined ? "config file" : config !== undefined ? "config object" : "preset");
+  return { topology, files: loader.files, backendPresets: loader.backendPresets };
 }
 
 /** The preset used when nothing is named. */
@@ -118,18 +145,15 @@ interface Where {
 
 /** One resolution: the backend and token cap every preset and stage of it shares. */
 class Loader {
+  readonly files: string[] = [];
+  readonly backendPresets: string[] = [];
+
   constructor(
     private readonly backend: string,
     private readonly maxTokens: number | undefined,
   ) {}
 
   resolve(raw: TopologyConfigInput, where: Where): ResolvedTopology {
-    if (where.depth > MAX_NESTING) {
-      throw new ConfigError(
-        [{ path: formatPath(where.path), message: `stages are nested more than ${MAX_NESTING} deep; does a stage include its own file?` }],
-        where.source,
-      );
-    }
     const capped = this.maxTokens === undefined ? raw : capMaxTokens(raw, this.maxTokens);
     const kind = topologyKindOf(capped, where.source, where.path);
     const definition = topologyDefinition(kind)!;
@@ -158,6 +182,7 @@ class Loader {
       );
     }
     const chosen = backend ?? this.backend;
+    if (backend === undefined) this.backendPresets.push(name);
     const label = `preset ${name}${chosen === "ollama" ? "" : ` (${chosen})`}`;
     const source =
       where.path.length === 0 && where.source === undefined ? label : `${where.source ?? "config"} (${formatPath(where.path)}: ${label})`;
@@ -165,9 +190,17 @@ class Loader {
   }
 
   private nested(nested: NestedTopologySource, where: Where): ResolvedTopology {
+    // Named at the stage of the including config, which is where the loop can be broken.
+    if (where.depth > MAX_NESTING) {
+      throw new ConfigError(
+        [{ path: formatPath(where.path), message: `stages are nested more than ${MAX_NESTING} deep; does a stage include its own file?` }],
+        where.source,
+      );
+    }
     if (isPresetSource(nested)) return this.preset(nested.preset, nested.backend, where, ["preset"]);
     if (isFileSource(nested)) {
       const file = path.resolve(where.baseDir, nested.file);
+      this.files.push(file);
       return this.resolve(readStageFile(file, where), { source: file, baseDir: path.dirname(file), path: [], depth: where.depth });
     }
     return this.resolve(nested, where);

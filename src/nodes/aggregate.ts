@@ -10,7 +10,7 @@ import { currentTurn } from "../state/currentTurn.js";
 import { successfulLayerAnswers } from "./layerReferences.js";
 import { ContextBudgetError } from "../context/ContextBudgetError.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
-import { replyAllowed } from "./replyTag.js";
+import { replyAllowed, streamAsReply } from "./replyTag.js";
 import { MoAError } from "../errors/MoAError.js";
 import { InternalError } from "../errors/InternalError.js";
 
@@ -64,12 +64,18 @@ function unansweredRecord(agent: ResolvedAgent, state: AgentNodeState, reason: s
 }
 
 /** Applies `onFailure` to a failed aggregator: fail, or reply with the most representative answer. */
-function fallBack(agent: ResolvedAgent, state: AgentNodeState, config: LangGraphRunnableConfig, answer: AgentAnswer): MoAStateUpdate {
+async function fallBack(
+  agent: ResolvedAgent,
+  state: AgentNodeState,
+  config: LangGraphRunnableConfig,
+  answer: AgentAnswer,
+): Promise<MoAStateUpdate> {
   const reason = answer.error ?? "no answer";
   if ((agent.onFailure ?? "best-proposer") === "fail") throw new AggregatorFailedError(agent, reason);
   const fallback = pickFallbackAnswer(successfulLayerAnswers(state.answers, { layer: agent.layer - 1, turn: answer.turn }));
   if (!fallback?.content) throw new AggregatorFailedError(agent, reason);
   config.writer?.({ event: "aggregator_fallback", nodeId: agent.id, from: fallback.nodeId, reason } satisfies MoAStreamEvent);
   const record: AgentAnswer = { ...answer, fallbackFrom: fallback.nodeId };
-  return { answers: [record], messages: [new AIMessage({ content: fallback.content, name: fallback.agent })] };
+  const reply = await streamAsReply(new AIMessage({ content: fallback.content, name: fallback.agent }), config);
+  return { answers: [record], messages: [reply] };
 }

@@ -6,6 +6,7 @@ import { computeConsensus } from "../voting/computeConsensus.js";
 import { gateDecision } from "../voting/gateDecision.js";
 import { currentTurn } from "../state/currentTurn.js";
 import { LayerFailedError } from "./layerReferences.js";
+import { streamAsReply } from "./replyTag.js";
 
 /** Inputs for {@link createGateNode}. */
 export interface GateNodeOptions {
@@ -29,7 +30,7 @@ export interface GateNodeOptions {
  * graph.addNode("gate", createGateNode({ extractor: numberExtractor(), extractorName: "number", threshold: 1, layer: 1 }));
  */
 export function createGateNode({ extractor, extractorName, threshold, layer, minSuccessful = 1 }: GateNodeOptions) {
-  return async (state: AgentNodeState, _config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
+  return async (state: AgentNodeState, config: LangGraphRunnableConfig): Promise<MoAStateUpdate> => {
     const turn = currentTurn(state.messages);
     const experts = state.answers
       .filter((a) => a.turn === turn && a.layer === layer && a.role === "expert" && a.stage === undefined)
@@ -49,6 +50,7 @@ export function createGateNode({ extractor, extractorName, threshold, layer, min
       reason: decision.reason,
     };
     if (!decision.skip || !consensus.majority) return { gates: [record] };
-    return { gates: [record], messages: [new AIMessage({ content: consensus.majority.text, name: consensus.majority.representative })] };
+    const reply = new AIMessage({ content: consensus.majority.text, name: consensus.majority.representative });
+    return { gates: [record], messages: [await streamAsReply(reply, config)] };
   };
 }

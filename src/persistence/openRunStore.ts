@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors/ConfigError.js";
 import { defaultDbPath } from "./dataDir.js";
+import { RunStoreError } from "./RunStoreError.js";
 import { openPostgresRunStore } from "./postgresRunStore.js";
 import type { RunStore } from "./RunStore.js";
 import { openSqliteRunStore } from "./sqliteRunStore.js";
@@ -20,23 +21,34 @@ export async function openRunStore({
   if (target !== undefined && target !== "") {
     if (!/^postgres(ql)?:\/\//i.test(target)) {
       throw new ConfigError([
-        { path: "--checkpointer", message: `expected a postgres:// or postgresql:// connection string, got "${target}"` },
+        { path: "--checkpointer", message: `expected a postgres:// or postgresql:// connection string, got "${withoutPassword(target)}"` },
       ]);
     }
     try {
       return await openPostgresRunStore(target);
     } catch (error) {
-      throw new ConfigError([
-        { path: "--checkpointer", message: `cannot open PostgreSQL (${error instanceof Error ? error.message : String(error)})` },
-      ]);
+      throw new RunStoreError(`cannot open PostgreSQL at ${withoutPassword(target)} (${reasonOf(error)})`, {
+        fix: "start the server, or check the connection string of --checkpointer / MOA_CHECKPOINTER",
+        cause: error,
+      });
     }
   }
   const file = db ?? (env.MOA_DB || defaultDbPath(env));
   try {
     return openSqliteRunStore(file);
   } catch (error) {
-    throw new ConfigError([
-      { path: "--db", message: `cannot open the run database ${file} (${error instanceof Error ? error.message : String(error)})` },
-    ]);
+    throw new RunStoreError(`cannot open the run database ${file} (${reasonOf(error)})`, {
+      fix: "choose a file you can write with --db or MOA_DB, or run with --no-persist",
+      cause: error,
+    });
   }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// A connection string may carry a password: never print it.
+function withoutPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
 }

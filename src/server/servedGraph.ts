@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { ConfigError } from "../errors/ConfigError.js";
 import { buildTopologyGraph } from "../graphs/buildTopologyGraph.js";
-import { loadConfig } from "../graphs/loadConfig.js";
+import { loadConfigTraced } from "../graphs/loadConfig.js";
 import { topologyDefinition } from "../graphs/registry.js";
 import { ensureRunConfiguration, runVariablesOf, type EnsuredRunConfiguration } from "../graphs/runConfiguration.js";
 import type { ResolvedTopology } from "../graphs/resolvedTopology.js";
@@ -10,9 +10,16 @@ import { newServedGraph } from "./servedState.js";
 
 type CompiledServedGraph = ReturnType<ReturnType<typeof buildTopologyGraph>["compile"]>;
 
-// Built graphs by configuration (and file modification time): a run builds its graph once, later
-// runs with the same configuration reuse it. Small, since each assistant usually keeps one.
+// Built graphs by configuration: a run builds its graph once, later runs with the same configuration
+// reuse it while none of the files it was loaded from (stage files included) has changed. Small,
+// since each assistant usually keeps one.
 const MAX_CACHED = 16;
+
+interface CachedGraph {
+  graph: CompiledServedGraph;
+  /** Each file read, with its modification time then. */
+  files: Array<[string, number]>;
+}
 
 /**
  * The graph factory `langgraph.json` serves for a topology kind. The LangGraph server calls it for
@@ -28,15 +35,16 @@ const MAX_CACHED = 16;
  * export const chain = servedGraph("chain");
  */
 export function servedGraph(kind: string): (config?: LangGraphRunnableConfig) => CompiledServedGraph {
-  const cache = new Map<string, CompiledServedGraph>();
+  const cache = new Map<string, CachedGraph>();
   return (config) => {
     const { source, origin } = configurationOf(kind, config);
-    const key = JSON.stringify([source, source.file !== undefined ? modifiedAt(source.file) : 0]);
+    const key = JSON.stringify(source);
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit && hit.files.every(([file, time]) => modifiedAt(file) === time)) return hit.graph;
     let topology: ResolvedTopology;
+    let files: string[];
     try {
-      topology = loadConfig(source);
+      ({ topology, files } = loadConfigTraced(source));
     } catch (error) {
       // Name where the bad choice came from: a variable of the server's or a field of the run's.
       throw error instanceof ConfigError && origin !== "default"
@@ -44,8 +52,9 @@ export function servedGraph(kind: string): (config?: LangGraphRunnableConfig) =>
         : error;
     }
     const graph = buildTopologyGraph({ topology, newGraph: newServedGraph }).compile({ name: kind });
+    cache.delete(key);
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    cache.set(key, graph);
+    cache.set(key, { graph, files: files.map((file) => [file, modifiedAt(file)]) });
     return graph;
   };
 }

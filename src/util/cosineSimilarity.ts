@@ -1,3 +1,5 @@
+import { MoAError } from "../errors/MoAError.js";
+
 /**
  * Cosine similarity of two vectors of equal length, in [-1, 1]; 0 when either is the zero vector
  * (an empty or all-stopword text can embed to zeros, and must not divide by zero).
@@ -6,7 +8,13 @@
  * cosineSimilarity([1, 0], [1, 1]); // 0.7071...
  */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new RangeError(`cannot compare vectors of length ${a.length} and ${b.length}`);
+  if (a.length !== b.length) {
+    // Vectors come from an embeddings model: different lengths mean it answered inconsistently.
+    throw new MoAError(`cannot compare embedding vectors of length ${a.length} and ${b.length}`, {
+      code: "invalid_embeddings",
+      category: "run",
+    });
+  }
   let dot = 0;
   let normA = 0;
   let normB = 0;

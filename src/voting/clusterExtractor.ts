@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { ClusterExtractor } from "./AnswerExtractor.js";
 import { embeddingSimilarities } from "./embeddingSimilarity.js";
 import { lexicalSimilarities } from "./lexicalSimilarity.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 /** Options of {@link clusterExtractor}. */
 export type ClusterExtractorOptions =
@@ -20,7 +21,7 @@ export type ClusterExtractorOptions =
 export function clusterExtractor(options: ClusterExtractorOptions): ClusterExtractor {
   const { threshold } = options;
   if (!(Number.isFinite(threshold) && threshold >= 0 && threshold <= 1)) {
-    throw new RangeError(`cluster extractor: threshold must be a number from 0 to 1, got ${threshold}`);
+    throw new ConfigError([{ path: "threshold", message: `expected a number from 0 to 1, got ${threshold}` }], "cluster extractor");
   }
   const extract = (text: string) => text.replace(/\s+/gu, " ").trim() || undefined;
   if (options.similarity === "lexical") {
@@ -28,7 +29,10 @@ export function clusterExtractor(options: ClusterExtractorOptions): ClusterExtra
   }
   const { embeddings } = options;
   if (typeof embeddings?.embedDocuments !== "function") {
-    throw new TypeError('cluster extractor: similarity "embedding" needs an `embeddings` model (a LangChain Embeddings)');
+    throw new ConfigError(
+      [{ path: "embeddings", message: 'similarity "embedding" needs an `embeddings` model (a LangChain Embeddings)' }],
+      "cluster extractor",
+    );
   }
   return {
     kind: "cluster",

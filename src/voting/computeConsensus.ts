@@ -1,5 +1,6 @@
 import type { AnswerExtractor } from "./AnswerExtractor.js";
 import { groupAnswers } from "./groupAnswers.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 /** One expert's answer; pass only experts that answered (not failed or timed-out calls). */
 export interface ExpertResponse {
@@ -59,7 +60,9 @@ export async function computeConsensus({ responses, extractor }: ComputeConsensu
   const seen = new Set<string>();
   for (const { agent } of responses) {
     // Members are reported by name, so two experts with one name would be indistinguishable.
-    if (seen.has(agent)) throw new Error(`computeConsensus: agent names must be unique, "${agent}" appears twice`);
+    if (seen.has(agent)) {
+      throw new ConfigError([{ path: "responses", message: `agent names must be unique, "${agent}" appears twice` }], "computeConsensus");
+    }
     seen.add(agent);
   }
   const { groups } = await groupAnswers({ responses: responses.map((r) => r.text), extractor });

@@ -4,6 +4,7 @@ import { clusterExtractor } from "./clusterExtractor.js";
 import { choiceExtractor } from "./extractChoice.js";
 import { exactExtractor } from "./extractExact.js";
 import { numberExtractor } from "./extractNumber.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 /** Multiple-choice letters; `choices` defaults to A to D. */
 export interface ChoiceExtractorSpec {
@@ -58,15 +59,27 @@ export function createExtractor(spec: ExtractorSpec): AnswerExtractor {
       if (spec.similarity === "lexical") return clusterExtractor({ similarity: "lexical", threshold: spec.threshold });
       if (spec.similarity === "embedding") {
         if (spec.embeddings === undefined) {
-          throw new TypeError('extractor "cluster": similarity "embedding" needs `embeddings` (a LangChain Embeddings)');
+          throw new ConfigError(
+            [{ path: "embeddings", message: 'similarity "embedding" needs `embeddings` (a LangChain Embeddings)' }],
+            "extractor",
+          );
         }
         return clusterExtractor({ similarity: "embedding", threshold: spec.threshold, embeddings: spec.embeddings });
       }
-      throw new TypeError(`extractor "cluster": similarity must be "lexical" or "embedding", got ${JSON.stringify(spec.similarity)}`);
+      throw new ConfigError(
+        [{ path: "similarity", message: `similarity must be "lexical" or "embedding", got ${JSON.stringify(spec.similarity)}` }],
+        "extractor",
+      );
     default:
       // Specs can come from untyped sources (YAML, JSON); name what is accepted.
-      throw new TypeError(
-        `unknown extractor type ${JSON.stringify((spec as { type?: unknown }).type)}; expected one of ${EXTRACTOR_TYPES.join(", ")}`,
+      throw new ConfigError(
+        [
+          {
+            path: "type",
+            message: `unknown extractor type ${JSON.stringify((spec as { type?: unknown }).type)}; expected one of ${EXTRACTOR_TYPES.join(", ")}`,
+          },
+        ],
+        "extractor",
       );
   }
 }

@@ -1,5 +1,6 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { cosineSimilarity } from "../util/cosineSimilarity.js";
+import { MoAError } from "../errors/MoAError.js";
 
 /**
  * Cosine similarity clamped to [0, 1], so it compares with the same thresholds as lexical
@@ -20,7 +21,10 @@ export async function embeddingSimilarities(embeddings: EmbeddingsInterface, tex
   if (texts.length === 0) return [];
   const vectors = await embeddings.embedDocuments([...texts]);
   if (vectors.length !== texts.length) {
-    throw new Error(`embeddings returned ${vectors.length} vectors for ${texts.length} texts`);
+    throw new MoAError(`the embeddings model returned ${vectors.length} vectors for ${texts.length} texts`, {
+      code: "invalid_embeddings",
+      category: "run",
+    });
   }
   return vectors.map((a) => vectors.map((b) => clampedCosine(a, b)));
 }

@@ -1,4 +1,5 @@
 import type { KeyExtractor } from "./AnswerExtractor.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 /** Choices of a four-option multiple-choice question (MMLU). */
 export const DEFAULT_CHOICES: readonly string[] = ["A", "B", "C", "D"];
@@ -88,11 +89,14 @@ function isDeclaredLetter(letter: string, wrapped: boolean, after: string): bool
 }
 
 function choiceSet(choices: readonly string[]): Set<string> {
-  if (choices.length === 0) throw new TypeError("choice extractor: choices must not be empty");
+  if (choices.length === 0) throw new ConfigError([{ path: "choices", message: "expected at least one letter" }], "choice extractor");
   const set = new Set<string>();
   for (const choice of choices) {
     if (!/^[A-Za-z]$/.test(choice)) {
-      throw new TypeError(`choice extractor: each choice must be a single letter, got ${JSON.stringify(choice)}`);
+      throw new ConfigError(
+        [{ path: "choices", message: `each choice must be a single letter, got ${JSON.stringify(choice)}` }],
+        "choice extractor",
+      );
     }
     set.add(choice.toUpperCase());
   }

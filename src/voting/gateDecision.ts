@@ -1,4 +1,5 @@
 import type { Consensus } from "./computeConsensus.js";
+import { ConfigError } from "../errors/ConfigError.js";
 
 /** Options of {@link gateDecision}. */
 export interface GateDecisionOptions {
@@ -33,7 +34,7 @@ const EPSILON = 1e-6;
  */
 export function gateDecision({ consensus, threshold }: GateDecisionOptions): GateDecision {
   if (!(Number.isFinite(threshold) && threshold > 0 && threshold <= 1)) {
-    throw new RangeError(`gate threshold must be above 0 and at most 1, got ${threshold}`);
+    throw new ConfigError([{ path: "threshold", message: `expected a number above 0 and at most 1, got ${threshold}` }], "gate");
   }
   const { confidence, answered, majority } = consensus;
   const decide = (skip: boolean, reason: string): GateDecision => ({ skip, confidence, threshold, reason });

@@ -110,7 +110,9 @@ describe("loadConfig", () => {
       target,
       "topology: mosaic\nexperts:\n  - name: me\n    stage: { file: loop.yaml }\n  - ollama:x\ngate: { extractor: { type: number } }\naggregator: ollama:y\n",
     );
-    expect(() => loadConfig({ file: target })).toThrow(/nested more than 8 deep/);
+    expect(() => loadConfig({ file: target })).toThrow(
+      /loop\.yaml: experts\[0\]\.stage: stages are nested more than 8 deep; does a stage include its own file\?/,
+    );
   });
 
   it("names the file and field in validation errors", () => {

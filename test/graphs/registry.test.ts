@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTopologyGraph } from "../../src/graphs/buildTopologyGraph.js";
@@ -5,6 +8,9 @@ import { loadConfig } from "../../src/graphs/loadConfig.js";
 import { planTopology } from "../../src/graphs/planTopology.js";
 import { listPresets, registerTopology, topologyKinds } from "../../src/graphs/registry.js";
 import { moaConfigJsonSchema } from "../../src/graphs/topologyJsonSchema.js";
+import { presetsCommand } from "../../src/cli/commands/presets.js";
+import { validateCommand } from "../../src/cli/commands/validate.js";
+import { servedGraph } from "../../src/server/servedGraph.js";
 import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 import { chainTopology } from "../helpers/chainTopology/index.js";
 
@@ -64,6 +70,26 @@ describe("a topology registered from outside (a test-only kind)", () => {
       "expert/chained/step1",
       "expert/chained/final",
     ]);
+  });
+
+  it("is listed by `moa presets`, on both backends", () => {
+    let out = "";
+    presetsCommand({ stdout: { write: (text: string) => ((out += text), true) } as NodeJS.WritableStream });
+    expect(out).toMatch(/^chain-demo\s+chain\s+two small models in a chain$/m);
+    expect(out).toMatch(/llamacpp: Qwen2\.5-0\.5B then Qwen2\.5-1\.5B/);
+  });
+
+  it("validates its files with `moa validate`", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "moa-chain-")), "chain.yaml");
+    writeFileSync(file, "topology: chain\nagents: [ollama:a, ollama:b]\n");
+    let out = "";
+    validateCommand({ file, stdout: { write: (text: string) => ((out += text), true) } as NodeJS.WritableStream });
+    expect(out).toContain(`${file}: valid chain (nodes: step1, final)`);
+  });
+
+  it("is served by the LangGraph server's graph factory, on its default preset", () => {
+    const graph = servedGraph("chain")();
+    expect(Object.keys(graph.getGraph().nodes)).toEqual(expect.arrayContaining(["step1", "final"]));
   });
 
   it("appears in the topology files' JSON Schema", () => {

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../src/errors/ConfigError.js";
 import { describe, expect, it } from "vitest";
 import { createExtractor, type ExtractorSpec } from "../../src/voting/createExtractor.js";
 import { FixedEmbeddings } from "./FixedEmbeddings.js";
@@ -30,7 +31,10 @@ describe("createExtractor", () => {
   });
 
   it("requires embeddings for embedding similarity", () => {
-    expect(() => createExtractor({ type: "cluster", similarity: "embedding", threshold: 0.8 })).toThrow(/needs `embeddings`/);
+    expect(() => createExtractor({ type: "cluster", similarity: "embedding", threshold: 0.8 })).toThrow(
+      /extractor: embeddings: .*needs `embeddings`/,
+    );
+    expect(() => createExtractor({ type: "cluster", similarity: "embedding", threshold: 0.8 })).toThrow(ConfigError);
   });
 
   it("rejects a threshold outside 0..1", () => {

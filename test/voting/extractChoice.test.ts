@@ -1,3 +1,4 @@
+import { ConfigError } from "../../src/errors/ConfigError.js";
 import { describe, expect, it } from "vitest";
 import { choiceExtractor, extractChoice } from "../../src/voting/extractChoice.js";
 
@@ -65,7 +66,8 @@ describe("extractChoice", () => {
   });
 
   it("rejects choices that are not single letters", () => {
-    expect(() => choiceExtractor(["A", "BB"])).toThrow(/single letter, got "BB"/);
-    expect(() => choiceExtractor([])).toThrow(/must not be empty/);
+    expect(() => choiceExtractor(["A", "BB"])).toThrow(/choice extractor: choices: each choice must be a single letter, got "BB"/);
+    expect(() => choiceExtractor([])).toThrow(ConfigError);
+    expect(() => choiceExtractor([])).toThrow(/choices: expected at least one letter/);
   });
 });

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../src/errors/ConfigError.js";
 import { describe, expect, it } from "vitest";
 import type { Consensus } from "../../src/voting/computeConsensus.js";
 import { gateDecision } from "../../src/voting/gateDecision.js";
@@ -60,7 +61,10 @@ describe("gateDecision", () => {
 
   it("rejects thresholds outside (0, 1]", () => {
     for (const threshold of [0, -0.5, 1.5, Number.NaN]) {
-      expect(() => gateDecision({ consensus: consensusOf(1, 1), threshold })).toThrow(/above 0 and at most 1/);
+      expect(() => gateDecision({ consensus: consensusOf(1, 1), threshold })).toThrow(
+        /gate: threshold: expected a number above 0 and at most 1/,
+      );
+      expect(() => gateDecision({ consensus: consensusOf(1, 1), threshold })).toThrow(ConfigError);
     }
   });
 });

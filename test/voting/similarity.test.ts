@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isMoAError } from "../../src/errors/MoAError.js";
 import { embeddingSimilarities } from "../../src/voting/embeddingSimilarity.js";
 import { lexicalSimilarity } from "../../src/voting/lexicalSimilarity.js";
 import { FixedEmbeddings } from "./FixedEmbeddings.js";
@@ -23,6 +24,21 @@ describe("embeddingSimilarities", () => {
     const matrix = await embeddingSimilarities(new FixedEmbeddings({ a: [1, 0], b: [-1, 0], z: [0, 0] }), ["a", "b", "z"]);
     expect(matrix[0]![1]).toBe(0);
     expect(matrix[0]![2]).toBe(0);
+  });
+
+  it("fails as the run's problem, with a stable code, when the model returns the wrong number of vectors", async () => {
+    class ShortEmbeddings extends FixedEmbeddings {
+      override async embedDocuments(texts: string[]): Promise<number[][]> {
+        return (await super.embedDocuments(texts)).slice(1);
+      }
+    }
+    const error = await embeddingSimilarities(new ShortEmbeddings({ a: [1, 0], b: [0, 1] }), ["a", "b"]).catch((e: unknown) => e);
+    expect(isMoAError(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: "invalid_embeddings",
+      category: "run",
+      message: "the embeddings model returned 1 vectors for 2 texts",
+    });
   });
 
   it("embeds all texts in one batch", async () => {

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
-import { readConfigFile } from "../../config/readConfigFile.js";
 import { UsageError } from "../../errors/UsageError.js";
 import { buildTopologyGraph } from "../../graphs/buildTopologyGraph.js";
-import { loadConfig } from "../../graphs/loadConfig.js";
+import { loadConfig, loadConfigTraced } from "../../graphs/loadConfig.js";
 import { chooseBackend } from "../../models/chooseBackend.js";
 import { modelProvider } from "../../models/providers/registry.js";
 import type { TopologySource } from "../../persistence/RunStore.js";
@@ -88,7 +87,10 @@ async function chooseSourceBackend({
   stderr: NodeJS.WritableStream;
 }): Promise<void> {
   const explicit = requested !== undefined && requested !== "auto" ? requested : undefined;
-  if (source.file !== undefined && !usesPresets(readConfigFile(source.file))) {
+  // Loaded once first, on the default backend: a bad file or preset is reported before any backend is
+  // probed, and the load tells whether any preset follows the backend choice at all.
+  const { backendPresets } = loadConfigTraced({ ...source, backend: undefined });
+  if (backendPresets.length === 0) {
     if (explicit)
       throw new UsageError(`--backend chooses the models of a preset; the config file ${source.file} names its own models`, {
         code: "backend_without_preset",
@@ -103,15 +105,6 @@ async function chooseSourceBackend({
   } else stderr.write(`backend: ${source.backend} (kept from thread ${thread})\n`);
   const problem = modelProvider(source.backend!)?.presetProblem?.(process.env);
   if (problem) throw new UsageError(problem, { code: "backend_unusable" });
-}
-
-/** Whether a topology config names a preset anywhere (a stage expert `{ stage: { preset } }`). */
-function usesPresets(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(usesPresets);
-  if (!value || typeof value !== "object") return false;
-  const stage = (value as { stage?: unknown }).stage;
-  if (stage && typeof stage === "object" && typeof (stage as { preset?: unknown }).preset === "string") return true;
-  return Object.values(value).some(usesPresets);
 }
 
 function sourceOf({

@@ -18,13 +18,6 @@ export function validateCommand({ file, stdout = process.stdout }: ValidateComma
   const agents = [...new Map([...topology.requirements.flat(), ...topology.optional].map((agent) => [agent.id, agent])).values()];
   const width = Math.max(...agents.map((agent) => agent.id.length));
   for (const agent of agents) stdout.write(`${agent.id.padEnd(width)}  ${agent.modelLabel}\n`);
-  if (topology.kind === "moa" || topology.kind === "self-moa") {
-    const layers = topology.layers.length;
-    stdout.write(
-      `${file}: valid ${topology.kind} (${layers} proposer layer${layers > 1 ? "s" : ""} + final aggregator = ${layers + 1} layers)\n`,
-    );
-  } else {
-    const nodes = Object.keys(buildTopologyGraph({ topology }).compile().getGraph().nodes).filter((n) => !n.startsWith("__"));
-    stdout.write(`${file}: valid ${topology.kind} (nodes: ${nodes.join(", ")})\n`);
-  }
+  const nodes = Object.keys(buildTopologyGraph({ topology }).compile().getGraph().nodes).filter((n) => !n.startsWith("__"));
+  stdout.write(`${file}: valid ${topology.kind} (nodes: ${nodes.join(", ")})\n`);
 }

@@ -195,10 +195,13 @@ function preflightGroups(
   aggregator: ResolvedAgent | undefined,
   router: ResolvedAgent | undefined,
 ) {
-  const stages = experts.flatMap((e) => (e.kind === "stage" ? [e.topology] : []));
+  const stages = experts.flatMap((e) => (e.kind === "stage" ? [e] : []));
   const plain = experts.flatMap((e) => (e.kind === "agent" && !fallbackIds.has(e.id) ? [e.agent] : []));
   const fallback = experts.flatMap((e) => (e.kind === "agent" && fallbackIds.has(e.id) ? [e.agent] : []));
-  const stageAgents = stages.flatMap((stage) => [...stage.requirements.flat(), ...stage.optional]);
+  // Named after their stage (`expert/panel/aggregator`): a stage's agents may share ids with the outer ones.
+  const stageAgents = stages.flatMap(({ id, topology }) =>
+    [...topology.requirements.flat(), ...topology.optional].map((agent) => ({ ...agent, id: `${id}/${agent.id}` })),
+  );
   return {
     requirements: [
       ...(plain.length > 0 && stages.length === 0 ? [plain] : []),

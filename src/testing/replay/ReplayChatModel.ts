@@ -11,6 +11,7 @@ import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import { delay } from "./delay.js";
 import { ReplayMissError } from "./ReplayMissError.js";
 import { replayRecordsFromJsonl, type ReplayJsonlFields, type ReplayRecord } from "./replayRecordsFromJsonl.js";
+import { ConfigError } from "../../errors/ConfigError.js";
 
 export type { ReplayRecord } from "./replayRecordsFromJsonl.js";
 
@@ -77,7 +78,10 @@ export class ReplayChatModel extends BaseChatModel<BaseChatModelCallOptions, AIM
     const records = new Map<string, ReplayRecord>();
     for (const [key, record] of fields.records) {
       if (typeof record?.response !== "string") {
-        throw new TypeError(`ReplayChatModel: the record for ${JSON.stringify(key.slice(0, 60))} has no string response`);
+        throw new ConfigError(
+          [{ path: `records[${JSON.stringify(key.slice(0, 60))}]`, message: "expected a record with a string response" }],
+          "ReplayChatModel",
+        );
       }
       records.set(key, record);
     }

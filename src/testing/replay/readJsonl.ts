@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { ConfigError } from "../../errors/ConfigError.js";
 
 /** One parsed line of a JSONL file, with its 1-based line number for error messages. */
 export interface JsonlLine {
@@ -22,7 +23,7 @@ export async function readJsonl(path: string): Promise<JsonlLine[]> {
     try {
       lines.push({ line: i + 1, value: JSON.parse(raw) as unknown });
     } catch (error) {
-      throw new Error(`${path}:${i + 1}: not valid JSON (${(error as Error).message})`, { cause: error });
+      throw new ConfigError([{ path: `line ${i + 1}`, message: `not valid JSON (${(error as Error).message})` }], path);
     }
   });
   return lines;

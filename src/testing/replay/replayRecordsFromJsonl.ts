@@ -1,4 +1,5 @@
 import { readJsonl } from "./readJsonl.js";
+import { ConfigError } from "../../errors/ConfigError.js";
 
 /** One recorded model output. */
 export interface ReplayRecord {
@@ -35,32 +36,41 @@ export async function replayRecordsFromJsonl(
 ): Promise<Array<[string, ReplayRecord]>> {
   const lines = await readJsonl(path);
   return lines.map(({ line, value }) => {
-    const where = `${path}:${line}`;
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${where}: expected a JSON object`);
+    const where = { file: path, line };
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw bad(where, "expected a JSON object");
     const row = value as Record<string, unknown>;
     const prompt = row[promptField];
-    if (typeof prompt !== "string") throw new Error(`${where}: field "${promptField}" must be a string`);
+    if (typeof prompt !== "string") throw bad(where, `field "${promptField}" must be a string`);
     const record: ReplayRecord = { response: pickResponse(row[responseField], responseField, model, where) };
     const latency = row[latencyField];
     if (latency !== undefined) {
-      if (typeof latency !== "number" || !(latency >= 0)) throw new Error(`${where}: field "${latencyField}" must be a number of ms`);
+      if (typeof latency !== "number" || !(latency >= 0)) throw bad(where, `field "${latencyField}" must be a number of ms`);
       record.latencyMs = latency;
     }
     return [prompt.trim(), record];
   });
 }
 
-function pickResponse(value: unknown, field: string, model: string | undefined, where: string): string {
+interface Where {
+  file: string;
+  line: number;
+}
+
+function bad({ file, line }: Where, message: string): ConfigError {
+  return new ConfigError([{ path: `line ${line}`, message }], file);
+}
+
+function pickResponse(value: unknown, field: string, model: string | undefined, where: Where): string {
   if (typeof value === "string") return value;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error(`${where}: field "${field}" must be a string or an object keyed by model name`);
+    throw bad(where, `field "${field}" must be a string or an object keyed by model name`);
   }
   const byModel = value as Record<string, unknown>;
   const models = Object.keys(byModel)
     .map((name) => JSON.stringify(name))
     .join(", ");
-  if (model === undefined) throw new Error(`${where}: field "${field}" holds one response per model; pick one with \`model\` (${models})`);
+  if (model === undefined) throw bad(where, `field "${field}" holds one response per model; pick one with \`model\` (${models})`);
   const response = byModel[model];
-  if (typeof response !== "string") throw new Error(`${where}: no string response for model "${model}" in "${field}" (has ${models})`);
+  if (typeof response !== "string") throw bad(where, `no string response for model "${model}" in "${field}" (has ${models})`);
   return response;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,8 @@ import { startOllamaDouble, type OllamaDouble } from "../../doubles/ollamaDouble
 import { unusedPort } from "../../helpers/ports.js";
 import { runCli } from "../../helpers/runCli.js";
 
-const TINY_GGUF = readFileSync(path.resolve(import.meta.dirname, "../../../../shared/models/llama-2-tiny-random.gguf"));
+const TINY_GGUF_PATH = path.resolve(import.meta.dirname, "../../../../shared/models/llama-2-tiny-random.gguf");
+const TINY_GGUF = readFileSync(TINY_GGUF_PATH);
 // moa-lite on llama.cpp: three proposers and an aggregator, each a different file.
 const MOA_LITE_FILES = [GGUF_MODELS.qwen05, GGUF_MODELS.smol360, GGUF_MODELS.llama1b, GGUF_MODELS.qwen15];
 
@@ -74,6 +75,35 @@ describe("zero-setup first run on the embedded backend", () => {
     expect(result.stderr).toContain("backend: llamacpp (chosen with --backend)");
     expect(result.stderr).not.toContain("downloading");
     expect(hub.requests).toHaveLength(0);
+  }, 180_000);
+
+  it("runs the stage presets of a config file, even inside its stage files, on the backend chosen", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "moa-stage-presets-"));
+    const tiny = `"llamacpp:${TINY_GGUF_PATH}"`;
+    mkdirSync(path.join(dir, "stages"));
+    // The preset sits in a stage file, not in the file given to --config.
+    writeFileSync(
+      path.join(dir, "stages/team.yaml"),
+      `topology: mosaic\nexperts:\n  - { name: panel, stage: { preset: moa-lite } }\n  - ${tiny}\ngate: { extractor: { type: exact } }\naggregator: ${tiny}\n`,
+    );
+    const outer = path.join(dir, "outer.yaml");
+    writeFileSync(
+      outer,
+      `topology: mosaic\nexperts:\n  - { name: team, stage: { file: stages/team.yaml } }\n  - ${tiny}\ngate: { extractor: { type: exact } }\naggregator: ${tiny}\n`,
+    );
+    const env = { OLLAMA_HOST: `http://127.0.0.1:${await unusedPort()}`, HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
+    const chosen = await runCli(["run", "Hi", "--config", outer, "--backend", "llamacpp", "--no-persist", "--json", "--max-tokens", "4"], {
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(chosen.stderr).toContain("backend: llamacpp (chosen with --backend)");
+    expect(chosen.code).toBe(0);
+    const { answers } = JSON.parse(chosen.stdout) as { answers: Array<{ stage?: string; model: string }> };
+    expect(answers.filter((a) => a.stage?.includes("panel")).every((a) => a.model.startsWith("hf:"))).toBe(true);
+    // Without --backend, auto chooses for those presets too (no Ollama answers here), and says so.
+    const auto = await runCli(["run", "Hi", "--config", outer, "--no-persist", "--max-tokens", "4"], { env, timeoutMs: 120_000 });
+    expect(auto.stderr).toContain("backend: llamacpp (no Ollama server at");
+    expect(auto.code).toBe(0);
   }, 180_000);
 
   it("removes cached models by name and says how much it freed", async () => {

@@ -184,7 +184,7 @@ describe("moa helpers", () => {
     const result = await runCli(["validate", configFile]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("layer1/gemma2-2b");
-    expect(result.stdout).toContain("valid moa (1 proposer layer + final aggregator = 2 layers)");
+    expect(result.stdout).toContain("valid moa (nodes: layer1/qwen2.5-1.5b, layer1/llama3.2-1b, layer1/gemma2-2b, aggregator)");
   });
 
   it("prints the JSON Schema", async () => {

@@ -105,7 +105,7 @@ describe("ReplayChatModel", () => {
 
   it("rejects a record without a string response", () => {
     expect(() => new ReplayChatModel({ records: [["Hi", { response: 42 } as unknown as ReplayRecord]] })).toThrow(
-      /record for "Hi" has no string response/,
+      /ReplayChatModel: records\["Hi"\]: expected a record with a string response/,
     );
   });
 });

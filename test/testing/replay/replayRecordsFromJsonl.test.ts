@@ -66,7 +66,7 @@ describe("ReplayChatModel.fromJsonl", () => {
 
   it("names the file and line of invalid JSON", async () => {
     const file = await jsonl("broken.jsonl", `{"prompt":"a","response":"b"}\n\n{"prompt": oops}\n`);
-    await expect(ReplayChatModel.fromJsonl(file)).rejects.toThrow(`${file}:3: not valid JSON`);
+    await expect(ReplayChatModel.fromJsonl(file)).rejects.toThrow(`invalid configuration in ${file}: line 3: not valid JSON`);
   });
 
   it("names the line with a missing prompt field", async () => {
@@ -74,7 +74,9 @@ describe("ReplayChatModel.fromJsonl", () => {
       { prompt: "a", response: "b" },
       { question: "c", response: "d" },
     ]);
-    await expect(ReplayChatModel.fromJsonl(file)).rejects.toThrow(`${file}:2: field "prompt" must be a string`);
+    await expect(ReplayChatModel.fromJsonl(file)).rejects.toThrow(
+      `invalid configuration in ${file}: line 2: field "prompt" must be a string`,
+    );
   });
 
   it("asks for a model when responses are keyed by model, listing them", async () => {
@@ -91,7 +93,9 @@ describe("ReplayChatModel.fromJsonl", () => {
 
   it("rejects a latency that is not a number", async () => {
     const file = await jsonl("badlatency.jsonl", [{ prompt: "a", response: "b", latencyMs: "fast" }]);
-    await expect(ReplayChatModel.fromJsonl(file)).rejects.toThrow(`${file}:1: field "latencyMs" must be a number of ms`);
+    await expect(ReplayChatModel.fromJsonl(file)).rejects.toThrow(
+      `invalid configuration in ${file}: line 1: field "latencyMs" must be a number of ms`,
+    );
   });
 });
 

@@ -39,7 +39,9 @@ export async function probeOpenAI(
   if (response.status === 404 || response.status === 405) {
     return finding(
       `GET ${url}/models answered HTTP ${response.status}: no OpenAI-compatible API at this address`,
-      "correct the base URL; it usually ends in /v1 (Ollama: http://127.0.0.1:11434/v1, vLLM: http://host:8000/v1)",
+      /\/v1\/?$/.test(url)
+        ? "correct the base URL: this server answers, but not as an OpenAI-compatible API (is it the right port?)"
+        : "correct the base URL; it usually ends in /v1 (Ollama: http://127.0.0.1:11434/v1, vLLM: http://host:8000/v1)",
     );
   }
   if (!response.ok) return finding(`GET ${url}/models answered HTTP ${response.status}`, "check that the server is healthy");

@@ -43,6 +43,13 @@ describe("pre-flight of OpenAI-compatible servers", () => {
     expect(problems[0]!.fix).toMatch(/ends in \/v1/);
   });
 
+  it("does not suggest adding /v1 to a base URL that has it", async () => {
+    const { problems } = await checkBackends(topologyAt(`${server.url}/v1/v1`), { env: {} });
+    expect(problems[0]!.reason).toMatch(/answered HTTP 404/);
+    expect(problems[0]!.fix).not.toMatch(/ends in \/v1/);
+    expect(problems[0]!.fix).toMatch(/right port/);
+  });
+
   it("still requires OPENAI_API_KEY for the OpenAI API itself", async () => {
     const topology = loadConfig({ config: { layers: [{ agents: ["openai:gpt-4o-mini"] }], aggregator: "openai:gpt-4o" } });
     const { problems, runnable } = await checkBackends(topology, { env: {} });

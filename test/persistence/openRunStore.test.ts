@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/errors/ConfigError.js";
+import { openRunStore } from "../../src/persistence/openRunStore.js";
+import { RunStoreError } from "../../src/persistence/RunStoreError.js";
+import { unusedPort } from "../helpers/ports.js";
+import { runCli } from "../helpers/runCli.js";
+
+describe("openRunStore failures", () => {
+  it("reports a PostgreSQL server that does not answer as the environment's problem, without the password", async () => {
+    const url = `postgres://moa:s3cret@127.0.0.1:${await unusedPort()}/runs`;
+    const error = await openRunStore({ checkpointer: url }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunStoreError);
+    expect(error).toMatchObject({ code: "run_store_unavailable", category: "environment", exitCode: 3 });
+    expect((error as Error).message).toMatch(/^cannot open PostgreSQL at postgres:\/\/moa:\*\*\*@127\.0\.0\.1:\d+\/runs \(.*ECONNREFUSED/);
+    expect((error as Error).message).not.toContain("s3cret");
+  });
+
+  it("reports a SQLite file that cannot be created as the environment's problem", async () => {
+    const notAFolder = path.join(mkdtempSync(path.join(tmpdir(), "moa-db-")), "file");
+    writeFileSync(notAFolder, "");
+    const error = await openRunStore({ db: path.join(notAFolder, "runs.sqlite") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunStoreError);
+    expect((error as RunStoreError).fix).toMatch(/--no-persist/);
+  });
+
+  it("refuses a connection string that is not PostgreSQL's as a configuration error, without the password", async () => {
+    const error = await openRunStore({ checkpointer: "mysql://root:hunter2@db/runs" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(
+      '--checkpointer: expected a postgres:// or postgresql:// connection string, got "mysql://root:***@db/runs"',
+    );
+  });
+
+  it("makes the CLI exit 3 when the run database is unreachable", async () => {
+    const { code, stderr } = await runCli(["run", "Hi", "--checkpointer", `postgres://moa:s3cret@127.0.0.1:${await unusedPort()}/x`]);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^moa: cannot open PostgreSQL at postgres:\/\/moa:\*\*\*@/);
+    expect(stderr).not.toContain("s3cret");
+  });
+});
