@@ -3,6 +3,7 @@ import { benchLlamaCppConcurrency } from "./llamacppConcurrency.js";
 import { benchMoAOverhead } from "./moaOverhead.js";
 import { benchQuorum } from "./quorum.js";
 import { benchSoak } from "./soak.js";
+import { benchStorage } from "./storage.js";
 
 process.env.LANGSMITH_TRACING ??= "false";
 
@@ -41,6 +42,19 @@ console.log(
   `  completed first try ${soak.completedFirstTry}, failed and resumed ${soak.resumed} (${soak.resumes} resumes; completed after resume ${soak.completedAfterResume}, still failing after 3 resumes ${soak.failedForGood}); ` +
     `proposer calls ${soak.proposerCalls}, failed or hung ${soak.failedOrHungCalls}; saved answers called again on resume ${soak.repeatedSavedCalls}; ` +
     `threads readable afterwards ${soak.threadsReadable}/${soak.runs}; ${soak.seconds.toFixed(1)} s`,
+);
+
+const storage = await benchStorage();
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+console.log("\nRun database growth: short turns on one SQLite thread (2 proposers + aggregator)");
+console.log(`  size ${storage.sizes.map((s) => `${s.turns} turns ${mb(s.bytes)}`).join(", ")} (goal: under 50 MB at 1000)`);
+console.log(
+  `  bytes per turn ${storage.earlyBytesPerTurn.toFixed(0)} (turns 100-500) vs ${storage.lateBytesPerTurn.toFixed(0)} (500-1000) -> ` +
+    `ratio ${(storage.lateBytesPerTurn / storage.earlyBytesPerTurn).toFixed(2)} (goal: flat, about 1)`,
+);
+console.log(
+  `  one ${mb(storage.largeQuestionBytes)} question -> ${mb(storage.largeQuestionDbBytes)} database, ` +
+    `${(storage.largeQuestionDbBytes / storage.largeQuestionBytes).toFixed(2)}x the question; ${storage.seconds.toFixed(0)} s`,
 );
 
 const llama = await benchLlamaCppConcurrency();

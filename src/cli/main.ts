@@ -45,6 +45,7 @@ interface RunFlags {
   json?: boolean;
   check: boolean;
   thread?: string;
+  abandon?: boolean;
   db?: string;
   checkpointer?: string;
   persist: boolean;
@@ -86,6 +87,7 @@ function buildProgram(): Command {
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("--no-check", "skip the backend reachability check")
     .option("--thread <id>", "continue this conversation (default: a new thread)")
+    .option("--abandon", "ask even though the thread's last turn has no answer (leaving that turn unanswered)")
     .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")
     .option("--checkpointer <url>", "persist runs in PostgreSQL (postgres://...; default: $MOA_CHECKPOINTER)")
     .option("--no-persist", "keep the run in memory only")

@@ -22,6 +22,20 @@ export interface ThreadSummary {
   updatedAt: string;
 }
 
+/** A thread's write lock, held for the length of a run. */
+export interface ThreadLock {
+  release(): Promise<void>;
+}
+
+/** How long and how to wait for a thread another run holds. */
+export interface ThreadLockOptions {
+  /** Give up (ThreadBusyError) after this long. */
+  waitMs: number;
+  signal?: AbortSignal | undefined;
+  /** Called once when the thread is held by another run and the wait begins, with who holds it. */
+  onWait?: ((holder: string) => void) | undefined;
+}
+
 /**
  * Where runs persist: a LangGraph checkpointer (every superstep, every finished agent's write) and a
  * small table of threads (topology source and title), which checkpoints have no place for.
@@ -33,5 +47,10 @@ export interface RunStore {
   recordThread(thread: { threadId: string; source: TopologySource; title: string }): Promise<void>;
   getThread(threadId: string): Promise<ThreadSummary | undefined>;
   listThreads(limit?: number): Promise<ThreadSummary[]>;
+  /**
+   * Takes the thread's write lock, across processes: two runs writing one thread at once would fork its
+   * history and lose a turn. Waits for a live holder up to `waitMs`; a holder that died is taken over.
+   */
+  lockThread(threadId: string, options: ThreadLockOptions): Promise<ThreadLock>;
   close(): Promise<void>;
 }

@@ -15,8 +15,15 @@ import { openSqliteRunStore } from "./sqliteRunStore.js";
 export async function openRunStore({
   db,
   checkpointer,
+  readOnly = false,
   env = process.env,
-}: { db?: string; checkpointer?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunStore> {
+}: {
+  db?: string;
+  checkpointer?: string;
+  /** For commands that only look (`moa threads`, `moa show`): nothing is created or written. */
+  readOnly?: boolean;
+  env?: NodeJS.ProcessEnv;
+} = {}): Promise<RunStore> {
   const target = checkpointer ?? env.MOA_CHECKPOINTER;
   if (target !== undefined && target !== "") {
     if (!/^postgres(ql)?:\/\//i.test(target)) {
@@ -25,7 +32,7 @@ export async function openRunStore({
       ]);
     }
     try {
-      return await openPostgresRunStore(target);
+      return await openPostgresRunStore(target, { readOnly });
     } catch (error) {
       throw new RunStoreError(`cannot open PostgreSQL at ${withoutPassword(target)} (${reasonOf(error)})`, {
         fix: "start the server, or check the connection string of --checkpointer / MOA_CHECKPOINTER",
@@ -35,7 +42,7 @@ export async function openRunStore({
   }
   const file = db ?? (env.MOA_DB || defaultDbPath(env));
   try {
-    return openSqliteRunStore(file);
+    return openSqliteRunStore(file, { readOnly });
   } catch (error) {
     throw new RunStoreError(`cannot open the run database ${file} (${reasonOf(error)})`, {
       fix: "choose a file you can write with --db or MOA_DB, or run with --no-persist",

@@ -1,5 +1,8 @@
 import pg from "pg";
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { DeltaPostgresSaver } from "./DeltaPostgresSaver.js";
+import { LargeValueSerializer, type LargeValueStore } from "./LargeValueSerializer.js";
+import { lockPostgresThread } from "./lockPostgresThread.js";
+import { reconnecting } from "./reconnecting.js";
 import type { RunStore, ThreadSummary, TopologySource } from "./RunStore.js";
 
 /**
@@ -8,12 +11,25 @@ import type { RunStore, ThreadSummary, TopologySource } from "./RunStore.js";
  * @example
  * const store = await openPostgresRunStore("postgres://moa@db.internal/moa");
  */
-export async function openPostgresRunStore(connectionString: string): Promise<RunStore> {
-  const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 5_000 });
-  const checkpointer = new PostgresSaver(pool);
-  await checkpointer.setup();
-  await pool.query(`CREATE TABLE IF NOT EXISTS moa_threads (
-    thread_id TEXT PRIMARY KEY, source JSONB NOT NULL, title TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
+export async function openPostgresRunStore(connectionString: string, { readOnly = false }: { readOnly?: boolean } = {}): Promise<RunStore> {
+  const pool = new pg.Pool({ connectionString, max: 5, connectionTimeoutMillis: 5_000 });
+  // A connection the server drops (restart, failover, idle_session_timeout) reports an 'error' event: on the
+  // pool when it was idle, on the client when it was in use. Without listeners that event crashes the process.
+  // The pool discards the connection, a query in flight fails (and is tried again, see reconnecting), and the
+  // next query opens a new connection, so there is nothing else to do here.
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  const checkpointer = new DeltaPostgresSaver(pool, new LargeValueSerializer(postgresLargeValues(pool)));
+  // A read-only role cannot run the migrations; reading needs none (missing tables read as no threads).
+  if (!readOnly) await checkpointer.setup();
+  else await reconnecting(() => pool.query("SELECT 1"));
+  if (!readOnly)
+    await reconnecting(() => pool.query("CREATE TABLE IF NOT EXISTS moa_large_values (hash TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  if (!readOnly)
+    await reconnecting(() =>
+      pool.query(`CREATE TABLE IF NOT EXISTS moa_threads (
+    thread_id TEXT PRIMARY KEY, source JSONB NOT NULL, title TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`),
+    );
   const toSummary = (row: {
     thread_id: string;
     source: TopologySource;
@@ -32,22 +48,52 @@ export async function openPostgresRunStore(connectionString: string): Promise<Ru
     description: `postgres ${url.host}${url.pathname}`,
     checkpointer,
     async recordThread({ threadId, source, title }) {
-      await pool.query(
-        `INSERT INTO moa_threads (thread_id, source, title, created_at, updated_at) VALUES ($1, $2, $3, now(), now())
+      await reconnecting(() =>
+        pool.query(
+          `INSERT INTO moa_threads (thread_id, source, title, created_at, updated_at) VALUES ($1, $2, $3, now(), now())
          ON CONFLICT (thread_id) DO UPDATE SET updated_at = now(), source = excluded.source`,
-        [threadId, JSON.stringify(source), title],
+          [threadId, JSON.stringify(source), title],
+        ),
       );
     },
     async getThread(threadId) {
-      const { rows } = await pool.query("SELECT * FROM moa_threads WHERE thread_id = $1", [threadId]);
+      const { rows } = await reconnecting(() => pool.query("SELECT * FROM moa_threads WHERE thread_id = $1", [threadId])).catch(noTable);
       return rows[0] ? toSummary(rows[0]) : undefined;
     },
     async listThreads(limit = 50) {
-      const { rows } = await pool.query("SELECT * FROM moa_threads ORDER BY updated_at DESC LIMIT $1", [limit]);
+      const { rows } = await reconnecting(() => pool.query("SELECT * FROM moa_threads ORDER BY updated_at DESC LIMIT $1", [limit])).catch(
+        noTable,
+      );
       return rows.map(toSummary);
+    },
+    lockThread(threadId, options) {
+      return lockPostgresThread({ pool, threadId, ...options });
     },
     async close() {
       await pool.end();
+    },
+  };
+}
+
+// A database no run has written yet has no tables: reading it finds no threads.
+function noTable(error: unknown): { rows: never[] } {
+  if ((error as { code?: unknown }).code === "42P01") return { rows: [] };
+  throw error;
+}
+
+/** Large checkpoint strings in the `moa_large_values` table of the run database. */
+function postgresLargeValues(pool: pg.Pool): LargeValueStore {
+  return {
+    async put(hash, value) {
+      await reconnecting(() =>
+        pool.query("INSERT INTO moa_large_values (hash, value) VALUES ($1, $2) ON CONFLICT DO NOTHING", [hash, value]),
+      );
+    },
+    async get(hash) {
+      const { rows } = await reconnecting(() =>
+        pool.query<{ value: string }>("SELECT value FROM moa_large_values WHERE hash = $1", [hash]),
+      ).catch(noTable);
+      return rows[0]?.value;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Command, type StateSnapshot } from "@langchain/langgraph";
+import { HumanMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { currentTurn } from "../state/currentTurn.js";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
@@ -12,6 +13,19 @@ export interface ResumableGraph {
 /** How to resume a thread: pass `input` and `config` to the graph's `invoke` or `stream`. */
 export type ResumePlan =
   | { kind: "finished" }
+  | {
+      /**
+       * The last turn has no answer, but the graph has nothing left to run on it: the topology changed
+       * since the attempt (an agent replaced or renamed), so the stopped steps belong to agents that no
+       * longer exist. The turn's question is asked again, from the checkpoint before it, with the current
+       * topology; the attempt stays in the thread's history.
+       */
+      kind: "reask";
+      turn: number;
+      question: string;
+      input: { messages: HumanMessage[] };
+      config: RunnableConfig;
+    }
   | {
       /** The run stopped between steps (crash, kill, Ctrl-C): it goes on where it stopped. */
       kind: "continue";
@@ -54,7 +68,7 @@ export type ResumePlan =
  */
 export async function prepareResume(graph: ResumableGraph, config: RunnableConfig): Promise<ResumePlan> {
   const state = await graph.getState(config);
-  if (state.next.length === 0) return { kind: "finished" };
+  if (state.next.length === 0) return (await reaskPlan(graph, config, state)) ?? { kind: "finished" };
   const failedTask = state.tasks.find((t) => t.error !== undefined);
   const continuePlan = { kind: "continue" as const, next: [...state.next], input: null, config: threadOnly(config) };
   if (!failedTask) return continuePlan;
@@ -98,6 +112,25 @@ async function checkpointBefore(
     if (!values.messages || !values.answers || snapshot.next.length === 0) continue;
     if (currentTurn(values.messages) !== turn) continue;
     if (!values.answers.some((a) => a.turn === turn && a.layer === layer && a.stage === undefined)) return snapshot;
+  }
+  return undefined;
+}
+
+/** A plan to ask an unanswered last turn again, or undefined when the last turn was answered. */
+async function reaskPlan(graph: ResumableGraph, config: RunnableConfig, state: StateSnapshot): Promise<ResumePlan | undefined> {
+  const messages = (state.values as Partial<MoAStateValue>).messages ?? [];
+  const question = messages.at(-1);
+  if (!question || question.getType() !== "human") return undefined;
+  for await (const snapshot of graph.getStateHistory(threadOnly(config))) {
+    const earlier = (snapshot.values as Partial<MoAStateValue>).messages ?? [];
+    if (earlier.length < messages.length)
+      return {
+        kind: "reask",
+        turn: currentTurn(messages),
+        question: question.text,
+        input: { messages: [new HumanMessage({ content: question.content })] },
+        config: snapshot.config,
+      };
   }
   return undefined;
 }

@@ -1,7 +1,11 @@
-import { mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { DeltaSqliteSaver } from "./DeltaSqliteSaver.js";
+import { emptyRunStore } from "./emptyRunStore.js";
+import { LargeValueSerializer, type LargeValueStore } from "./LargeValueSerializer.js";
+import { lockSqliteThread } from "./lockSqliteThread.js";
 import type { RunStore, ThreadSummary, TopologySource } from "./RunStore.js";
 
 interface ThreadRow {
@@ -18,14 +22,20 @@ interface ThreadRow {
  * @example
  * const store = openSqliteRunStore(defaultDbPath());
  */
-export function openSqliteRunStore(file: string): RunStore {
-  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
-  // WAL lets a second process (moa threads, moa show) read while a run writes.
-  db.pragma("journal_mode = WAL");
-  db.exec(`CREATE TABLE IF NOT EXISTS moa_threads (
+export function openSqliteRunStore(file: string, { readOnly = false }: { readOnly?: boolean } = {}): RunStore {
+  if (readOnly && file !== ":memory:" && !existsSync(file)) return emptyRunStore(`sqlite ${file}`);
+  if (!readOnly && file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // Read-only for listing and showing, so a database the user may only read (a shared or archived file)
+  // can still be inspected, and looking never changes it.
+  const { db, dispose } = readOnly ? openForReading(file) : { db: new Database(file), dispose: () => undefined };
+  if (!readOnly) {
+    // WAL lets a second process (moa threads, moa show) read while a run writes.
+    db.pragma("journal_mode = WAL");
+    db.exec(`CREATE TABLE IF NOT EXISTS moa_threads (
     thread_id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`);
-  const checkpointer = new SqliteSaver(db);
+  }
+  const hasThreads = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'moa_threads'").get() !== undefined;
+  const checkpointer = new DeltaSqliteSaver(db, new LargeValueSerializer(sqliteLargeValues(db, { readOnly })));
   const toSummary = (row: ThreadRow): ThreadSummary => ({
     threadId: row.thread_id,
     source: JSON.parse(row.source) as TopologySource,
@@ -44,14 +54,57 @@ export function openSqliteRunStore(file: string): RunStore {
       ).run(threadId, JSON.stringify(source), title, now, now);
     },
     async getThread(threadId) {
+      if (!hasThreads()) return undefined;
       const row = db.prepare("SELECT * FROM moa_threads WHERE thread_id = ?").get(threadId) as ThreadRow | undefined;
       return row ? toSummary(row) : undefined;
     },
     async listThreads(limit = 50) {
+      if (!hasThreads()) return [];
       return (db.prepare("SELECT * FROM moa_threads ORDER BY updated_at DESC LIMIT ?").all(limit) as ThreadRow[]).map(toSummary);
+    },
+    lockThread(threadId, options) {
+      return lockSqliteThread({ db, threadId, ...options });
     },
     async close() {
       db.close();
+      dispose();
+    },
+  };
+}
+
+/**
+ * Opens a database for reading. SQLite cannot read a WAL database in a folder it may not write (it must
+ * create the `-shm` index beside it): then a private copy is read instead, which is exact since nobody can be
+ * writing to that folder either.
+ */
+function openForReading(file: string): { db: Database.Database; dispose: () => void } {
+  const direct = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    direct.prepare("SELECT count(*) FROM sqlite_master").get();
+    return { db: direct, dispose: () => undefined };
+  } catch (error) {
+    direct.close();
+    if (!/readonly|unable to open/i.test((error as Error).message)) throw error;
+  }
+  const copyDir = mkdtempSync(path.join(tmpdir(), "moa-read-"));
+  const copy = path.join(copyDir, "runs.sqlite");
+  copyFileSync(file, copy);
+  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  return { db: new Database(copy, { readonly: true }), dispose: () => rmSync(copyDir, { recursive: true, force: true }) };
+}
+
+/** Large checkpoint strings in the `moa_large_values` table of the run database. */
+function sqliteLargeValues(db: Database.Database, { readOnly }: { readOnly: boolean }): LargeValueStore {
+  if (!readOnly) db.exec("CREATE TABLE IF NOT EXISTS moa_large_values (hash TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  return {
+    async put(hash, value) {
+      db.prepare("INSERT OR IGNORE INTO moa_large_values (hash, value) VALUES (?, ?)").run(hash, value);
+    },
+    async get(hash) {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'moa_large_values'").get();
+      if (!exists) return undefined;
+      const row = db.prepare("SELECT value FROM moa_large_values WHERE hash = ?").get(hash) as { value: string } | undefined;
+      return row?.value;
     },
   };
 }

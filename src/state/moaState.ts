@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Annotation, MessagesAnnotation } from "@langchain/langgraph";
+import type { BaseMessage } from "@langchain/core/messages";
+import { Annotation, DeltaChannel, messagesDeltaReducer, type Messages } from "@langchain/langgraph";
 
 /** Token counts reported by the model (`usage_metadata`). */
 export const TokenUsageSchema = z.object({
@@ -102,8 +103,19 @@ export const GateRecordSchema = z.object({
 export type RouteRecord = z.infer<typeof RouteRecordSchema>;
 export type GateRecord = z.infer<typeof GateRecordSchema>;
 
+/**
+ * The conversation and the records grow with every turn. Delta channels keep each write once (with the
+ * checkpoint that made it) and rebuild the list from those writes when a thread is loaded, instead of storing
+ * the whole list again in every checkpoint, which made a thread's storage grow with the square of its length.
+ * A full copy is written only when LangGraph's own bound on replay depth forces one (thousands of steps), so
+ * the storage per turn stays flat.
+ */
+const SNAPSHOT_EVERY_UPDATES = 1_000_000;
+
 function appendList<T>() {
-  return Annotation<T[], T | T[]>({ reducer: (current, update) => current.concat(update), default: () => [] });
+  return new DeltaChannel<T[], T | T[]>((current, updates) => current.concat(...updates), {
+    snapshotFrequency: SNAPSHOT_EVERY_UPDATES,
+  });
 }
 
 /**
@@ -114,14 +126,14 @@ function appendList<T>() {
  * are not validated again at run time, which LangGraph would otherwise do on every write.
  */
 export const MoAState = Annotation.Root({
-  messages: MessagesAnnotation.spec.messages,
+  messages: new DeltaChannel<BaseMessage[], Messages>(messagesDeltaReducer, { snapshotFrequency: SNAPSHOT_EVERY_UPDATES }),
   answers: appendList<AgentAnswer>(),
   routes: appendList<RouteRecord>(),
   gates: appendList<GateRecord>(),
 });
 
 /** What a caller sends: the conversation so far, ending with the user's message. */
-export const MoAInput = Annotation.Root({ messages: MessagesAnnotation.spec.messages });
+export const MoAInput = Annotation.Root({ messages: MoAState.spec.messages });
 
 export type MoAStateValue = typeof MoAState.State;
 /** What the nodes that call models read: the conversation and the answers (see `readsAnswers`). */

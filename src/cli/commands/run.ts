@@ -6,10 +6,12 @@ import { buildTopologyGraph } from "../../graphs/buildTopologyGraph.js";
 import { loadConfig, loadConfigTraced } from "../../graphs/loadConfig.js";
 import { chooseBackend } from "../../models/chooseBackend.js";
 import { modelProvider } from "../../models/providers/registry.js";
-import type { TopologySource } from "../../persistence/RunStore.js";
+import { readThreadValues } from "../../persistence/readThreadValues.js";
+import type { RunStore, TopologySource } from "../../persistence/RunStore.js";
 import { prepareRun } from "../prepareRun.js";
 import { streamRun, type RunOutputOptions } from "../streamRun.js";
 import { withRunStore, type PersistenceOptions } from "../withRunStore.js";
+import { withThreadLock } from "../withThreadLock.js";
 
 /** Options of `moa run`. */
 export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions {
@@ -29,6 +31,8 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
   pull?: boolean | undefined;
   /** Probe the backends before the run (default true). */
   check?: boolean | undefined;
+  /** Ask on a thread whose last turn has no answer, leaving that turn unanswered. */
+  abandon?: boolean | undefined;
 }
 
 /**
@@ -41,33 +45,51 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
  */
 export async function runCommand(options: RunCommandOptions): Promise<void> {
   const { question, config, preset, topology, thread, stderr = process.stderr } = options;
-  await withRunStore(options, async (store) => {
-    const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
-    const chosen = config !== undefined || preset !== undefined || topology !== undefined;
-    // A continued thread keeps its topology unless the user names another.
-    const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
-    // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
-    delete source.maxTokens;
-    if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
-    await chooseSourceBackend({ source, requested: options.backend, thread, stderr });
-    if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
-      stderr.write(
-        `note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`,
-      );
-    }
-    const threadId = thread ?? randomUUID();
-    const resolved = loadConfig(source);
-    await prepareRun({ topology: resolved, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
-    await store?.recordThread({ threadId, source, title: known?.title ?? question.slice(0, 120) });
-    await streamRun({
-      ...options,
-      topology: resolved,
-      graph: buildTopologyGraph({ topology: resolved }),
-      store,
-      threadId,
-      input: { messages: [new HumanMessage(question)] },
-    });
-  });
+  const threadId = thread ?? randomUUID();
+  await withRunStore(options, (store) =>
+    withThreadLock({ store, threadId, stderr, signal: options.signal }, async () => {
+      const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
+      if (known && store && !options.abandon) await refuseUnfinishedTurn({ store, threadId });
+      const chosen = config !== undefined || preset !== undefined || topology !== undefined;
+      // A continued thread keeps its topology unless the user names another.
+      const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
+      // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
+      delete source.maxTokens;
+      if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
+      await chooseSourceBackend({ source, requested: options.backend, thread, stderr });
+      if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
+        stderr.write(
+          `note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`,
+        );
+      }
+      const resolved = loadConfig(source);
+      await prepareRun({ topology: resolved, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
+      await store?.recordThread({ threadId, source, title: known?.title ?? question.slice(0, 120) });
+      await streamRun({
+        ...options,
+        topology: resolved,
+        graph: buildTopologyGraph({ topology: resolved }),
+        store,
+        threadId,
+        input: { messages: [new HumanMessage(question)] },
+      });
+    }),
+  );
+}
+
+/**
+ * A new question on a thread whose last turn has no answer (interrupted, failed) would leave that turn
+ * behind for good, since `moa resume` continues the latest turn: refuse, unless `--abandon` says so.
+ */
+async function refuseUnfinishedTurn({ store, threadId }: { store: RunStore; threadId: string }): Promise<void> {
+  const values = await readThreadValues({ checkpointer: store.checkpointer, threadId });
+  const last = values?.messages.at(-1);
+  if (!values || last?.getType() !== "human") return;
+  const question = last.text.length > 60 ? `${last.text.slice(0, 59)}…` : last.text;
+  throw new UsageError(
+    `the last turn of thread ${threadId} ("${question}") has no answer: finish it with \`moa resume ${threadId}\`, or pass --abandon to ask a new question and leave that turn unanswered`,
+    { code: "unfinished_turn" },
+  );
 }
 
 /**

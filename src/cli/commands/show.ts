@@ -1,7 +1,6 @@
-import type { BaseMessage } from "@langchain/core/messages";
 import { UsageError } from "../../errors/UsageError.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
-import type { AgentAnswer } from "../../state/moaState.js";
+import { readThreadValues } from "../../persistence/readThreadValues.js";
 import { formatSeconds } from "../render.js";
 import type { PersistenceOptions } from "../withRunStore.js";
 
@@ -19,13 +18,11 @@ export interface ShowCommandOptions extends Omit<PersistenceOptions, "persist"> 
  * await showCommand({ thread: "3f2a...", json: true });
  */
 export async function showCommand({ thread, json = false, stdout = process.stdout, ...options }: ShowCommandOptions): Promise<void> {
-  const store = await openRunStore(options);
+  const store = await openRunStore({ ...options, readOnly: true });
   try {
-    const tuple = await store.checkpointer.getTuple({ configurable: { thread_id: thread } });
-    if (!tuple) throw new UsageError(`no thread "${thread}" in ${store.description}; see \`moa threads\``, { code: "thread_not_found" });
-    const values = tuple.checkpoint.channel_values as { messages?: BaseMessage[]; answers?: AgentAnswer[] };
-    const messages = values.messages ?? [];
-    const answers = values.answers ?? [];
+    const values = await readThreadValues({ checkpointer: store.checkpointer, threadId: thread });
+    if (!values) throw new UsageError(`no thread "${thread}" in ${store.description}; see \`moa threads\``, { code: "thread_not_found" });
+    const { messages, answers } = values;
     if (json) {
       stdout.write(
         `${JSON.stringify({ thread, messages: messages.map((m) => ({ type: m.getType(), content: m.text })), answers }, null, 2)}\n`,

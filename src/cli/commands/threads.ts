@@ -14,7 +14,7 @@ export interface ThreadsCommandOptions extends Omit<PersistenceOptions, "persist
  * await threadsCommand({ db: "runs.sqlite" });
  */
 export async function threadsCommand({ stdout = process.stdout, ...options }: ThreadsCommandOptions): Promise<void> {
-  const store = await openRunStore(options);
+  const store = await openRunStore({ ...options, readOnly: true });
   try {
     const threads = await store.listThreads();
     if (threads.length === 0) {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../../doubles/ollamaDouble.js";
 import { runCli } from "../../helpers/runCli.js";
+import { until } from "../../helpers/until.js";
 
 let ollama: OllamaDouble;
 const dir = mkdtempSync(path.join(tmpdir(), "moa-resume-"));
@@ -32,14 +33,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => ollama.close());
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("crash and resume", () => {
   it("resumes a run killed during layer 2 without calling finished agents again", async () => {
