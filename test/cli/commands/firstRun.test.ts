@@ -233,17 +233,17 @@ describe("review fixes", () => {
     expect(result.stderr).toMatch(/Ollama at http:\/\/127\.0\.0\.1:\d+ is not reachable \(connection refused/);
   });
 
-  it("rejects a malformed memory limit as a configuration error (exit 2)", async () => {
-    const env = {
-      HF_ENDPOINT: hub.url,
-      MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")),
-      MOA_LLAMACPP_MEMORY_LIMIT: "plenty",
-    };
+  it.each([
+    ["MOA_LLAMACPP_MEMORY_LIMIT", "plenty", 'expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"'],
+    ["MOA_LLAMACPP_MAX_MODELS", "lots", 'expected a positive integer, got "lots"'],
+    ["MOA_LLAMACPP_GPU", "cdua", 'expected one of auto, cuda, vulkan, metal (or "cpu"/"off", the default), got "cdua"'],
+  ])("rejects a malformed %s as a configuration error (exit 2) before downloading anything", async (name, value, message) => {
+    const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")), [name]: value };
+    hub.clearRequests();
     const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist"], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      'MOA_LLAMACPP_MEMORY_LIMIT: expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"',
-    );
+    expect(result.stderr).toContain(`${name}: ${message}`);
+    expect(hub.requests).toEqual([]);
   });
 
   it("a continued thread says it keeps the thread's backend", async () => {

@@ -14,6 +14,7 @@ import { prepareLlamaModels } from "./prepareLlamaModels.js";
 import { ChatLlamaCppLocal } from "./runtime/ChatLlamaCppLocal.js";
 import { readGgufInfo } from "./runtime/ggufInfo.js";
 import { DEFAULT_MAX_CONTEXT_SIZE } from "./runtime/llamaRuntime.js";
+import { checkLlamaEnvironment } from "./runtime/runtimeConfig.js";
 
 /** Window assumed for a GGUF file whose header does not say (or cannot be read yet). */
 export const GGUF_FALLBACK_CONTEXT_WINDOW = 8192;
@@ -78,6 +79,7 @@ export const llamacppProvider: ModelProvider = {
       return [{ target: file, reason, fix: "give the path of a local .gguf file (llamacpp:/path/to/model.gguf)", agents }];
     }
   },
+  checkEnv: checkLlamaEnvironment,
   prepare: prepareLlamaModels,
 
   async contextWindow(agent: ModelAgent, model: BaseChatModel) {
