@@ -255,6 +255,7 @@ describe("review fixes", () => {
     ["MOA_LLAMACPP_MEMORY_LIMIT", "plenty", 'expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"'],
     ["MOA_LLAMACPP_MAX_MODELS", "lots", 'expected a positive integer, got "lots"'],
     ["MOA_LLAMACPP_GPU", "cdua", 'expected one of auto, cuda, vulkan, metal (or "cpu"/"off", the default), got "cdua"'],
+    ["MOA_DOWNLOAD_STALL_SECONDS", "soon", 'expected a positive number of seconds, got "soon"'],
   ])("rejects a malformed %s as a configuration error (exit 2) before downloading anything", async (name, value, message) => {
     const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")), [name]: value };
     hub.clearRequests();

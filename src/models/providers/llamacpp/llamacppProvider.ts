@@ -8,6 +8,7 @@ import { isModelRef } from "../../ModelRef.js";
 import { ModelRefError } from "../../ModelRefError.js";
 import { ESTIMATE_COUNTER, type TokenCounter } from "../../tokenCounter.js";
 import type { ModelProvider } from "../ModelProvider.js";
+import { downloadStallMs } from "./download/downloadStallMs.js";
 import { cachePathFor } from "./download/modelCacheDir.js";
 import { ModelSourceError, parseHfUri } from "./download/parseHfUri.js";
 import { prepareLlamaModels } from "./prepareLlamaModels.js";
@@ -79,7 +80,10 @@ export const llamacppProvider: ModelProvider = {
       return [{ target: file, reason, fix: "give the path of a local .gguf file (llamacpp:/path/to/model.gguf)", agents }];
     }
   },
-  checkEnv: checkLlamaEnvironment,
+  checkEnv(env) {
+    checkLlamaEnvironment(env);
+    downloadStallMs(env);
+  },
   prepare: prepareLlamaModels,
 
   async contextWindow(agent: ModelAgent, model: BaseChatModel) {
