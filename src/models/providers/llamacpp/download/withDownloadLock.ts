@@ -104,7 +104,9 @@ export async function withDownloadLock<T>(
     return await fn();
   } finally {
     clearInterval(heartbeat);
-    await rm(lock, { force: true });
+    // A waiter that judged this lock stale (this process stalled for longer than staleMs) owns it now.
+    const holder = parseHolder((await readFile(lock, "utf8").catch(() => undefined)) ?? "");
+    if (holder?.pid === process.pid && (holder.host === undefined || holder.host === THIS_HOST)) await rm(lock, { force: true });
   }
 }
 

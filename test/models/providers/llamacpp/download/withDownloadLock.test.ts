@@ -113,4 +113,12 @@ describe("withDownloadLock", () => {
       clearInterval(refresh);
     }
   });
+
+  it("leaves a lock another process took over in place when it finishes", async () => {
+    const destination = path.join(mkdtempSync(path.join(tmpdir(), "moa-lock-")), "m.gguf");
+    const lock = `${destination}.lock`;
+    const other = JSON.stringify({ pid: otherProcess(), host: hostname() });
+    await withDownloadLock(destination, {}, async () => writeFileSync(lock, other));
+    expect(readFileSync(lock, "utf8")).toBe(other);
+  });
 });
