@@ -22,8 +22,17 @@ export function describeError(error: unknown): string {
   if (network === "ECONNRESET" || network === "UND_ERR_SOCKET") return "connection reset by the server";
   if (network) return `network error ${network}`;
   const status = (error as { status_code?: unknown }).status_code ?? (error as { status?: unknown }).status;
-  const message = error.message.split("\n")[0]?.trim() || error.name;
+  const message = clip(error.message.split("\n")[0]?.trim() || error.name);
   return typeof status === "number" ? `HTTP ${status}: ${message}` : message;
+}
+
+/** The longest reason kept: an error message can carry a whole response body from a server. */
+export const ERROR_REASON_MAX_CHARS = 4000;
+
+function clip(text: string): string {
+  return text.length > ERROR_REASON_MAX_CHARS
+    ? `${text.slice(0, ERROR_REASON_MAX_CHARS)}… (${text.length - ERROR_REASON_MAX_CHARS} more characters)`
+    : text;
 }
 
 /**

@@ -3,6 +3,9 @@ import type { AIMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import { activeParamsOf } from "../models/activeParamsOf.js";
+import { answerCharLimit } from "../models/answerLimits.js";
+import { isModelRef } from "../models/ModelRef.js";
+import { ResponseTooLargeError } from "../models/ResponseTooLargeError.js";
 import { callLabels } from "./agentLabels.js";
 import type { PreparedAgentInput } from "./prepareAgentInput.js";
 import { describeError } from "../models/describeError.js";
@@ -105,6 +108,14 @@ export async function callAgent({
     );
     const text = message.text;
     if (text.trim() === "") throw new EmptyAnswerError();
+    // Only a model made from a reference was sent maxTokens; an instance given in code has its own.
+    const limit = answerCharLimit(agent.settings.maxTokens);
+    if (isModelRef(agent.model) && text.length > limit) {
+      throw new ResponseTooLargeError(
+        `the answer has ${text.length} characters, more than the ${limit} allowed for maxTokens ${agent.settings.maxTokens}: the server may be ignoring the token limit`,
+        limit,
+      );
+    }
     outcome = { content: text, usage: readUsage(message) };
   } catch (error) {
     // A run-level cancellation must stop the graph, not be recorded as one agent's failure.

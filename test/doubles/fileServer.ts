@@ -4,7 +4,7 @@
  * Serves byte buffers at paths such as `/<owner>/<repo>/resolve/main/<file>`. HEAD answers with
  * `Content-Length`, `X-Linked-Size` and `X-Linked-Etag: "<sha256>"` (as the Hub does for LFS files);
  * GET honours `Range: bytes=<n>-` with 206 + `Content-Range`, or 416 past the end. Faults are switched
- * on per server: ignore ranges, cut or stall the connection mid-body, fixed status codes, a wrong etag,
+ * on per server: ignore ranges, cut or stall the connection mid-body, never answer, fixed status codes, a wrong etag,
  * a Hub-style redirect to a CDN path. Every request is recorded.
  */
 import { createHash } from "node:crypto";
@@ -19,6 +19,8 @@ export interface FileServerBehavior {
   cut?: { afterBytes: number; requests: number };
   /** Send `afterBytes` body bytes, then hang until the client goes away. */
   stallAfterBytes?: number;
+  /** Accept every request (or every GET) and never answer it, not even with headers. */
+  silent?: boolean | "GET";
   /** Fixed status per path (for HEAD and GET), e.g. `{ "/a/b/resolve/main/x.gguf": 404 }`. */
   status?: Record<string, number>;
   /** What `X-Linked-Etag` says: the file's sha256 (default), another file's, or nothing. */
@@ -84,6 +86,7 @@ export async function startFileServer({
     if (typeof req.headers.range === "string") record.range = req.headers.range;
     if (typeof req.headers.authorization === "string") record.authorization = req.headers.authorization;
     requests.push(record);
+    if (current.silent === true || current.silent === method) return untilAborted(signal);
     const viaCdn = url.pathname.startsWith("/cdn/");
     const filePath = viaCdn ? url.pathname.slice("/cdn".length) : url.pathname;
     const fixed = current.status?.[filePath];

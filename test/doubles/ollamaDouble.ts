@@ -72,6 +72,10 @@ export interface ModelBehavior {
   chunkSize?: number;
   /** Failure mode; see {@link OllamaFailure}. */
   failure?: OllamaFailure;
+  /** Stream `reply` over and over, never sending `done`, until the client goes away (a server ignoring num_predict). */
+  endless?: boolean;
+  /** Pads the `http500` error message to about this many bytes. */
+  errorBodyBytes?: number;
   /**
    * The first N chat calls made under this behaviour object fail with `failureStatus` (before
    * `latencyMs` and `failure` apply); later calls behave as configured. Setting a new behaviour
@@ -453,7 +457,10 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       await untilAborted(signal);
       return;
     }
-    if (failure === "http500") return fail(500, "llama runner process has terminated: exit status 2", "http500");
+    if (failure === "http500") {
+      const error = "llama runner process has terminated: exit status 2";
+      return fail(500, behavior.errorBodyBytes ? error.padEnd(behavior.errorBodyBytes, " (padding)") : error, "http500");
+    }
 
     const view: OllamaChatRequest = { model: call.model, messages: call.messages, options: call.options, tools: call.tools };
     const toolCalls = call.hasTools ? behavior.toolCalls?.(view) : undefined;
@@ -503,6 +510,9 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     res.writeHead(200, { "content-type": "application/x-ndjson" });
     const line = (obj: unknown): string => `${JSON.stringify(obj)}\n`;
     const pieces = wireToolCalls ? [] : splitIntoChunks(text, behavior.chunkSize ?? 4);
+    while (behavior.endless && pieces.length > 0) {
+      for (const piece of pieces) if (!(await writeChunk(res, line(envelope({ content: piece }, false))))) return;
+    }
     const breakAt = failure && failure !== "emptyAnswer" ? Math.max(1, Math.floor(pieces.length / 2)) : pieces.length;
     for (const [i, piece] of pieces.slice(0, breakAt).entries()) {
       if (i > 0 && behavior.chunkDelayMs && !(await sleep(behavior.chunkDelayMs, signal))) return;

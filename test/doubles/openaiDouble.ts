@@ -55,6 +55,10 @@ export interface OpenAIModelBehavior {
   /** Characters per streamed delta. Default 4. */
   chunkSize?: number;
   failure?: OpenAIFailure;
+  /** Stream `reply` over and over, never finishing, until the client goes away (a server ignoring max_tokens). */
+  endless?: boolean;
+  /** Pads the `http500` error message to about this many bytes. */
+  errorBodyBytes?: number;
   /** `usage.prompt_tokens` to report. Default: words across request messages. */
   promptTokens?: number;
   /** `usage.completion_tokens` to report. Default: words in the reply. */
@@ -279,9 +283,10 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     if (behavior.failure === "hang") return untilAborted(signal);
     if (behavior.failure === "http401") return fail(401, badKey(), "http401");
     if (behavior.failure === "http500") {
+      const message = "The server had an error while processing your request. Sorry about that!";
       return fail(
         500,
-        openAIError("The server had an error while processing your request. Sorry about that!", "server_error", null),
+        openAIError(behavior.errorBodyBytes ? message.padEnd(behavior.errorBodyBytes, " (padding)") : message, "server_error", null),
         "http500",
       );
     }
@@ -319,6 +324,10 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
       finish_reason: finishReason,
     });
     if (!(await writeChunk(res, event([choice({ role: "assistant", content: "", refusal: null })])))) return;
+    const pieces = splitIntoChunks(text, behavior.chunkSize ?? 4);
+    while (behavior.endless && pieces.length > 0) {
+      for (const piece of pieces) if (!(await writeChunk(res, event([choice({ content: piece })])))) return;
+    }
     for (const piece of splitIntoChunks(text, behavior.chunkSize ?? 4)) {
       if (behavior.chunkDelayMs && !(await sleep(behavior.chunkDelayMs, signal))) return;
       if (!(await writeChunk(res, event([choice({ content: piece })])))) return;

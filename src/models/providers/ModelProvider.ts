@@ -128,6 +128,11 @@ export interface ModelProvider {
   endpointKey?(agent: RefAgent, env: NodeJS.ProcessEnv): string;
   /** Pre-flight: what keeps these agents (all with one endpoint key) from running. */
   probe?(agents: RefAgent[], options: ProbeOptions): Promise<ProbeFinding[]>;
+  /**
+   * Validates the environment variables this provider reads, before any provider prepares anything
+   * (so a typo never costs a download first); throws a `ConfigError` naming the variable.
+   */
+  checkEnv?(env: NodeJS.ProcessEnv): void;
   /** Gets the agents' models ready before the first call: pulls, downloads, memory and runtime checks. */
   prepare?(agents: RefAgent[], context: PrepareContext): Promise<void>;
 

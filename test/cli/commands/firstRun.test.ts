@@ -233,17 +233,36 @@ describe("review fixes", () => {
     expect(result.stderr).toMatch(/Ollama at http:\/\/127\.0\.0\.1:\d+ is not reachable \(connection refused/);
   });
 
-  it("rejects a malformed memory limit as a configuration error (exit 2)", async () => {
-    const env = {
-      HF_ENDPOINT: hub.url,
-      MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")),
-      MOA_LLAMACPP_MEMORY_LIMIT: "plenty",
-    };
+  it("refuses a downloaded GGUF whose header claims 2^40 tensors at once, naming the file (exit 3)", async () => {
+    const hostile = Buffer.alloc(24);
+    hostile.write("GGUF", 0, "latin1");
+    hostile.writeUInt32LE(3, 4);
+    hostile.writeBigUInt64LE(2n ** 40n, 8);
+    hostile.writeBigUInt64LE(2n ** 40n, 16);
+    hub.setFile(hfFilePath(parseHfUri("hf:evil/models/evil.gguf")), hostile);
+    const dir = mkdtempSync(path.join(tmpdir(), "moa-hostile-"));
+    const config = path.join(dir, "shared.yaml");
+    const model = '"hf:evil/models/evil.gguf"';
+    writeFileSync(config, `layers:\n  - agents: [{ name: a, model: ${model} }]\naggregator: { model: ${model} }\n`);
+    const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: path.join(dir, "models") };
+    const result = await runCli(["run", "Hi", "--config", config, "--no-persist"], { env, timeoutMs: 60_000 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/not a valid GGUF file: \S+evil\.gguf \(the header claims 1099511627776 tensors \(at most 1000000\)\)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ["MOA_LLAMACPP_MEMORY_LIMIT", "plenty", 'expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"'],
+    ["MOA_LLAMACPP_MAX_MODELS", "lots", 'expected a positive integer, got "lots"'],
+    ["MOA_LLAMACPP_GPU", "cdua", 'expected one of auto, cuda, vulkan, metal (or "cpu"/"off", the default), got "cdua"'],
+    ["MOA_DOWNLOAD_STALL_SECONDS", "soon", 'expected a positive number of seconds, got "soon"'],
+  ])("rejects a malformed %s as a configuration error (exit 2) before downloading anything", async (name, value, message) => {
+    const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: mkdtempSync(path.join(tmpdir(), "moa-models-")), [name]: value };
+    hub.clearRequests();
     const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist"], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      'MOA_LLAMACPP_MEMORY_LIMIT: expected a size such as 512MB, 2GB or a number of bytes (or "off"), got "plenty"',
-    );
+    expect(result.stderr).toContain(`${name}: ${message}`);
+    expect(hub.requests).toEqual([]);
   });
 
   it("a continued thread says it keeps the thread's backend", async () => {

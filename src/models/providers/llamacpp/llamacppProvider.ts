@@ -8,12 +8,14 @@ import { isModelRef } from "../../ModelRef.js";
 import { ModelRefError } from "../../ModelRefError.js";
 import { ESTIMATE_COUNTER, type TokenCounter } from "../../tokenCounter.js";
 import type { ModelProvider } from "../ModelProvider.js";
+import { downloadStallMs } from "./download/downloadStallMs.js";
 import { cachePathFor } from "./download/modelCacheDir.js";
 import { ModelSourceError, parseHfUri } from "./download/parseHfUri.js";
 import { prepareLlamaModels } from "./prepareLlamaModels.js";
 import { ChatLlamaCppLocal } from "./runtime/ChatLlamaCppLocal.js";
 import { readGgufInfo } from "./runtime/ggufInfo.js";
 import { DEFAULT_MAX_CONTEXT_SIZE } from "./runtime/llamaRuntime.js";
+import { checkLlamaEnvironment } from "./runtime/runtimeConfig.js";
 
 /** Window assumed for a GGUF file whose header does not say (or cannot be read yet). */
 export const GGUF_FALLBACK_CONTEXT_WINDOW = 8192;
@@ -77,6 +79,10 @@ export const llamacppProvider: ModelProvider = {
       const reason = code === "ENOENT" ? "GGUF file not found" : `GGUF file not readable (${code ?? String(error)})`;
       return [{ target: file, reason, fix: "give the path of a local .gguf file (llamacpp:/path/to/model.gguf)", agents }];
     }
+  },
+  checkEnv(env) {
+    checkLlamaEnvironment(env);
+    downloadStallMs(env);
   },
   prepare: prepareLlamaModels,
 

@@ -1,16 +1,18 @@
 import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../../describeError.js";
 import { ModelsNotReadyError } from "../../ModelsNotReadyError.js";
 import type { TransferProgress } from "../../progress.js";
 import type { PrepareContext, RefAgent } from "../ModelProvider.js";
 import { ensureModelFile } from "./download/ensureModelFile.js";
+import { assertGgufHeader } from "./runtime/ggufInfo.js";
 import { checkLlamaMemory } from "./runtime/checkLlamaMemory.js";
 import { getLlamaRuntime } from "./runtime/llamaRuntime.js";
 
 /**
  * Gets in-process models ready: files named by `hf:` URI are downloaded into the model cache (with
- * progress, resumable, verified), then the runtime must start and the models must fit in memory,
+ * progress, resumable, verified), their headers must be sound, then the runtime must start and the models must fit in memory,
  * which is refused before anything loads, saying how much is needed.
  *
  * @example
@@ -53,6 +55,9 @@ async function checkRuntimeAndMemory(agents: RefAgent[]): Promise<void> {
     });
   }
   if (models.size === 0) return;
+  // A hostile or broken header (a shared config can name any hf: file) is refused here, naming the
+  // file, before any parser allocates for it.
+  for (const modelPath of models.keys()) await assertGgufHeader({ filePath: modelPath, fileSizeBytes: (await stat(modelPath)).size });
   // A runtime that cannot start (no binary for the GPU asked for) would otherwise fail every call.
   await getLlamaRuntime().catch((error: unknown) => {
     const gpu = process.env.MOA_LLAMACPP_GPU;

@@ -3,6 +3,8 @@ import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import { fetchWithRetryAfter } from "../../../policy/fetchWithRetryAfter.js";
 import { definedOnly } from "../../../util/definedOnly.js";
 import { describeError } from "../../describeError.js";
+import { responseByteLimit } from "../../answerLimits.js";
+import { fetchWithBodyLimit } from "../../fetchWithBodyLimit.js";
 import { fetchWithTimeout } from "../../fetchWithTimeout.js";
 import { cachedLookup } from "../../lookupCache.js";
 import type { ModelAgent } from "../../ModelAgent.js";
@@ -51,7 +53,14 @@ export const ollamaProvider: ModelProvider = {
       }),
       // Retries are the caller's (withRetries): the client retrying too would multiply them.
       maxRetries: 0,
-      fetch: fetchWithRetryAfter(fetchWithTimeout(s.timeoutMs)),
+      // A server ignoring num_predict, or sending a huge error body, cannot grow memory without bound.
+      fetch: fetchWithRetryAfter(
+        fetchWithBodyLimit({
+          inner: fetchWithTimeout(s.timeoutMs),
+          maxBodyBytes: responseByteLimit(s.maxTokens),
+          limitSource: `maxTokens ${s.maxTokens}`,
+        }),
+      ),
     });
   },
 

@@ -1,5 +1,7 @@
 import { ChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";
 import { definedOnly } from "../../../util/definedOnly.js";
+import { responseByteLimit } from "../../answerLimits.js";
+import { fetchWithBodyLimit } from "../../fetchWithBodyLimit.js";
 import { ModelSetupError } from "../../ModelSetupError.js";
 import type { ModelProvider, RefAgent } from "../ModelProvider.js";
 import { parseNamedRef } from "../parseNamedRef.js";
@@ -44,7 +46,15 @@ export const openaiProvider: ModelProvider = {
     return new ChatOpenAI({
       model: agent.model.model,
       apiKey: endpoint.apiKey,
-      configuration: { baseURL: endpoint.baseUrl },
+      configuration: {
+        baseURL: endpoint.baseUrl,
+        // A server ignoring max_tokens, or sending a huge error body, cannot grow memory without bound.
+        fetch: fetchWithBodyLimit({
+          inner: (input, init) => fetch(input, init),
+          maxBodyBytes: responseByteLimit(s.maxTokens),
+          limitSource: `maxTokens ${s.maxTokens}`,
+        }),
+      },
       ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, stop: s.stop }),
       // ChatOpenAI takes `seed` only per call; modelKwargs puts it in every request body.
       ...(s.seed !== undefined ? { modelKwargs: { seed: s.seed } } : {}),

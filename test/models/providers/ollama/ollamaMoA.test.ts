@@ -15,6 +15,11 @@ beforeAll(async () => {
       "hang:1b": { failure: "hang" },
       "broken:1b": { failure: "http500" },
       "qwen2.5:3b": { reply: "Paris." },
+      // Servers ignoring num_predict: a long answer, an endless stream, a 5 MB error body.
+      "verbose:1b": { reply: "Paris, ".repeat(1000) },
+      "flood:1b": { reply: "Paris ".repeat(500_000), chunkSize: 16_384 },
+      "endless:1b": { reply: "and again ", endless: true, chunkSize: 4096 },
+      "bigerror:1b": { failure: "http500", errorBodyBytes: 5_000_000 },
     },
   });
 });
@@ -124,5 +129,41 @@ describe("MoA over the Ollama wire protocol", () => {
     } finally {
       ollama.setBehavior("qwen2.5:3b", { reply: "Paris." });
     }
+  });
+
+  it("fails an agent whose answer is far longer than its maxTokens allow, and answers with the others", async () => {
+    const agents = ["ollama:qwen2.5:1.5b", { model: "ollama:verbose:1b", maxTokens: 64 }];
+    const capped = await buildMoAGraph({ config: { ...config([]), layers: [{ agents }] } })
+      .compile()
+      .invoke(ask);
+    const answer = capped.answers.find((a) => a.agent === "verbose-1b");
+    expect(answer?.error).toBe(
+      "the answer has 7000 characters, more than the 1024 allowed for maxTokens 64: the server may be ignoring the token limit",
+    );
+    expect(answer && "content" in answer).toBe(false);
+    expect(capped.messages.at(-1)?.text).toBe("Paris.");
+  });
+
+  it("closes a stream that sends far more than maxTokens allow, or never ends", async () => {
+    const agents = ["ollama:qwen2.5:1.5b", { model: "ollama:flood:1b", maxTokens: 64 }, { model: "ollama:endless:1b", maxTokens: 64 }];
+    const state = await buildMoAGraph({ config: { ...config([]), layers: [{ agents }] } })
+      .compile()
+      .invoke(ask);
+    for (const agent of ["flood-1b", "endless-1b"]) {
+      expect(state.answers.find((a) => a.agent === agent)?.error).toBe(
+        "the server sent more than 1.1 MB for one answer (the limit for maxTokens 64): it may be ignoring the token limit; the stream was closed",
+      );
+    }
+    expect(ollama.callsFor("endless:1b").at(-1)?.outcome).toBe("aborted");
+    expect(state.messages.at(-1)?.text).toBe("Paris.");
+  });
+
+  it("keeps only the start of a huge error body", async () => {
+    const graph = buildMoAGraph({ config: config(["ollama:qwen2.5:1.5b", "ollama:bigerror:1b"]) }).compile();
+    const { answers } = await graph.invoke(ask);
+    const error = answers.find((a) => a.agent === "bigerror-1b")?.error ?? "";
+    expect(error).toMatch(/^HTTP 500: \{"error":"llama runner process has terminated: exit status 2 \(padding\)/);
+    expect(error).toMatch(/… \(truncated: the server sent more than 2 KB\)$/);
+    expect(error.length).toBeLessThan(2200);
   });
 });

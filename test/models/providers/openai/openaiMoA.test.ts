@@ -12,6 +12,11 @@ beforeAll(async () => {
       "meta-llama/Llama-3.2-3B-Instruct": { reply: "Water boils at 100 degrees Celsius at sea level." },
       "Qwen/Qwen2.5-7B-Instruct": { reply: "At sea level, 100 °C." },
       "mistralai/Mixtral-8x7B-Instruct": { reply: "100 degrees Celsius (212 °F) at one atmosphere." },
+      // Servers ignoring max_tokens: a long answer, a huge one, an endless stream, a 5 MB error body.
+      verbose: { reply: "Boils at 100. ".repeat(500) },
+      flood: { reply: "100 degrees ".repeat(300_000), chunkSize: 16_384 },
+      endless: { reply: "and again ", endless: true, chunkSize: 4096 },
+      bigerror: { failure: "http500", errorBodyBytes: 5_000_000 },
     },
   });
 });
@@ -68,6 +73,57 @@ describe("MoA over an OpenAI-compatible server (SSE)", () => {
   it("records a rejected key as each agent's error and fails the run with them", async () => {
     const graph = buildMoAGraph({ config: topology("wrong") }).compile();
     await expect(graph.invoke(ask)).rejects.toThrow(/layer 1: no agent answered[\s\S]*HTTP 401/);
+  });
+});
+
+describe("openai: servers that send too much", () => {
+  const withProposers = (agents: Array<string | { model: string; maxTokens?: number }>) => ({
+    ...topology(),
+    layers: [{ agents: ["openai:Qwen/Qwen2.5-7B-Instruct", ...agents] }],
+  });
+  const tooMuch =
+    "the server sent more than 1.1 MB for one answer (the limit for maxTokens 64): it may be ignoring the token limit; the stream was closed";
+
+  it("fails an agent whose answer is far longer than its maxTokens allow", async () => {
+    const state = await buildMoAGraph({ config: withProposers([{ model: "openai:verbose", maxTokens: 64 }]) })
+      .compile()
+      .invoke(ask);
+    expect(state.answers.find((a) => a.agent === "verbose")?.error).toBe(
+      "the answer has 7000 characters, more than the 1024 allowed for maxTokens 64: the server may be ignoring the token limit",
+    );
+    expect(state.messages.at(-1)?.text).toBe("100 degrees Celsius (212 °F) at one atmosphere.");
+  });
+
+  it("stops reading a whole JSON answer past the limit", async () => {
+    const state = await buildMoAGraph({ config: withProposers([{ model: "openai:flood", maxTokens: 64 }]) })
+      .compile()
+      .invoke(ask);
+    expect(state.answers.find((a) => a.agent === "flood")?.error).toBe(tooMuch);
+  });
+
+  it("closes SSE streams that go past the limit or never end", async () => {
+    const graph = buildMoAGraph({
+      config: withProposers([
+        { model: "openai:flood", maxTokens: 64 },
+        { model: "openai:endless", maxTokens: 64 },
+      ]),
+    }).compile();
+    let final: { answers: Array<{ agent: string; error?: string }> } | undefined;
+    for await (const [mode, data] of await graph.stream(ask, { streamMode: ["messages", "values"] })) {
+      if (mode === "values") final = data as typeof final;
+    }
+    expect(server.callsFor("endless").at(-1)?.stream).toBe(true);
+    expect(final?.answers.find((a) => a.agent === "flood")?.error).toBe(tooMuch);
+    expect(final?.answers.find((a) => a.agent === "endless")?.error).toBe(tooMuch);
+  });
+
+  it("keeps only the start of a huge error body", async () => {
+    const state = await buildMoAGraph({ config: withProposers(["openai:bigerror"]) })
+      .compile()
+      .invoke(ask);
+    const error = state.answers.find((a) => a.agent === "bigerror")?.error ?? "";
+    expect(error).toMatch(/^HTTP 500: .*The server had an error while processing your request/);
+    expect(error.length).toBeLessThan(2200);
   });
 });
 

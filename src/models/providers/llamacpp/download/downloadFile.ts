@@ -5,7 +5,10 @@ import path from "node:path";
 import { sleep } from "../../../../policy/sleep.js";
 import { describeError } from "../../../describeError.js";
 import type { OnTransferProgress, TransferProgress } from "../../../progress.js";
+import { ConfigError } from "../../../../errors/ConfigError.js";
 import { MoAError } from "../../../../errors/MoAError.js";
+import { downloadStallMs } from "./downloadStallMs.js";
+import { StallWatch } from "./StallWatch.js";
 
 /** Options of {@link downloadFile}. */
 export interface DownloadFileOptions {
@@ -29,6 +32,12 @@ export interface DownloadFileOptions {
   label?: string;
   /** `HF_TOKEN` is read from here and sent as a bearer token. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * An attempt that receives no byte (or, before that, no response headers) for this long fails as
+   * `stalled` and is retried like a dropped connection. Default: `MOA_DOWNLOAD_STALL_SECONDS` from
+   * `env`, else 30 s.
+   */
+  stallTimeoutMs?: number;
 }
 
 /** The sidecar `<destination>.json` written after a verified download. */
@@ -50,7 +59,8 @@ export interface DownloadResult {
 }
 
 /** Why a download failed. */
-export type DownloadFailure = "network" | "http" | "incomplete" | "size-mismatch" | "checksum-mismatch" | "aborted" | "filesystem";
+export type DownloadFailure =
+  "network" | "http" | "incomplete" | "stalled" | "size-mismatch" | "checksum-mismatch" | "aborted" | "filesystem";
 
 /** Thrown for every failed download; the message names the URL, the reason and how to use a local file instead. */
 export class DownloadError extends MoAError {
@@ -154,7 +164,12 @@ interface Transfer {
   partial: string;
   fetch: typeof fetch;
   headers: Record<string, string>;
+  /** The callers' signal: aborting it is an interruption. */
   signal: AbortSignal;
+  /** The current attempt's network requests: the callers' signal or its stall watch. */
+  request: AbortSignal;
+  watch: StallWatch;
+  stallMs: number;
   tokenSent: boolean;
   size: number | undefined;
   sha256: string | undefined;
@@ -171,6 +186,10 @@ async function transfer(
 ): Promise<DownloadResult> {
   const { url, destination, retries = 3, retryDelayMs = 200, env = process.env } = options;
   const token = env.HF_TOKEN?.trim();
+  const stallMs = options.stallTimeoutMs ?? downloadStallMs(env);
+  if (!(stallMs > 0))
+    throw new ConfigError([{ path: "stallTimeoutMs", message: `expected a positive number of milliseconds, got ${stallMs}` }]);
+  const watch = new StallWatch(stallMs);
   const t: Transfer = {
     url,
     destination,
@@ -179,6 +198,9 @@ async function transfer(
     // Byte counts and Range offsets only make sense on the raw bytes, so no content encoding.
     headers: { "accept-encoding": "identity", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     signal,
+    request: signal,
+    watch,
+    stallMs,
     tokenSent: Boolean(token),
     size: options.expectedSize,
     sha256: options.sha256?.toLowerCase(),
@@ -213,7 +235,22 @@ async function transfer(
   }
 }
 
+// Each attempt gets its own stall watch, so a stall aborts that attempt's requests and nothing else.
 async function attempt(t: Transfer): Promise<DownloadResult> {
+  t.watch = new StallWatch(t.stallMs);
+  t.request = AbortSignal.any([t.signal, t.watch.signal]);
+  let written: number | undefined;
+  try {
+    return await attemptOnce(t, (bytes) => (written = bytes));
+  } catch (error) {
+    if (t.watch.fired && !t.signal.aborted) throw stalledError(t, written);
+    throw error;
+  } finally {
+    t.watch.disarm();
+  }
+}
+
+async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Promise<DownloadResult> {
   if (t.signal.aborted) throw t.signal.reason;
   if (!t.probed) await probe(t);
   let offset = await fileSize(t.partial);
@@ -226,7 +263,9 @@ async function attempt(t: Transfer): Promise<DownloadResult> {
   }
   if (offset > 0 && offset === t.size) return finish(t, offset);
   const headers = offset > 0 ? { ...t.headers, range: `bytes=${offset}-` } : t.headers;
-  const res = await t.fetch(t.url, { headers, signal: t.signal });
+  t.watch.arm("response headers");
+  const res = await t.fetch(t.url, { headers, signal: t.request });
+  t.watch.disarm();
   if (res.status === 416 && offset > 0) {
     await discard(res);
     const total = parseTotal(res.headers.get("content-range"));
@@ -262,10 +301,13 @@ async function attempt(t: Transfer): Promise<DownloadResult> {
   }
   t.size ??= total;
   let written = offset;
+  onWritten(written);
   const file = await open(t.partial, offset > 0 ? "a" : "w");
   try {
     t.report({ completedBytes: written, totalBytes: t.size, phase: "downloading" }, true);
+    t.watch.arm("bytes");
     for await (const chunk of res.body ?? []) {
+      t.watch.arm("bytes");
       if (t.size !== undefined && written + chunk.byteLength > t.size) {
         await file.close();
         throw await mismatch(t, "size", `${t.size} bytes`, "more bytes than that");
@@ -273,10 +315,12 @@ async function attempt(t: Transfer): Promise<DownloadResult> {
       await file.write(chunk);
       t.hash.update(chunk);
       written += chunk.byteLength;
+      onWritten(written);
       t.hashedBytes = written;
       t.report({ completedBytes: written, totalBytes: t.size, phase: "downloading" });
     }
   } finally {
+    t.watch.disarm();
     await file.close().catch(() => undefined);
   }
   if (t.size !== undefined && written < t.size) {
@@ -291,7 +335,9 @@ async function attempt(t: Transfer): Promise<DownloadResult> {
 
 // HEAD without following redirects: Hugging Face puts X-Linked-Size/-Etag on the redirect to its CDN.
 async function probe(t: Transfer): Promise<void> {
-  const res = await t.fetch(t.url, { method: "HEAD", headers: t.headers, redirect: "manual", signal: t.signal });
+  t.watch.arm("response headers");
+  const res = await t.fetch(t.url, { method: "HEAD", headers: t.headers, redirect: "manual", signal: t.request });
+  t.watch.disarm();
   await discard(res);
   // Servers without HEAD support still serve the GET.
   if (res.status === 405 || res.status === 501) {
@@ -368,6 +414,19 @@ function toDownloadError(error: unknown, t: Transfer): DownloadError {
     return new DownloadError(message, { url: t.url, reason: "filesystem", cause: error });
   }
   return new DownloadError(failMessage(t, describeError(error), true), { url: t.url, reason: "network", transient: true, cause: error });
+}
+
+function stalledError(t: Transfer, written: number | undefined): DownloadError {
+  const seconds = `${t.stallMs / 1000} s`;
+  const what =
+    t.watch.waitingFor === "bytes"
+      ? `the download stalled: no bytes for ${seconds} after ${written ?? 0}${t.size !== undefined ? ` of ${t.size}` : ""} bytes`
+      : `the server sent no response headers for ${seconds}`;
+  return new DownloadError(failMessage(t, `${what} (MOA_DOWNLOAD_STALL_SECONDS sets how long to wait)`), {
+    url: t.url,
+    reason: "stalled",
+    transient: true,
+  });
 }
 
 function abortedError(url: string, destination: string, cause: unknown): DownloadError {

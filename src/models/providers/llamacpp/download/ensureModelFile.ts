@@ -4,7 +4,7 @@ import type { OnTransferProgress } from "../../../progress.js";
 import { downloadFile, type DownloadManifest } from "./downloadFile.js";
 import { cachePathFor, modelCacheDir } from "./modelCacheDir.js";
 import { parseHfUri, type HfSource } from "./parseHfUri.js";
-import { withDownloadLock } from "./withDownloadLock.js";
+import { withDownloadLock, type DownloadLockHolder } from "./withDownloadLock.js";
 
 /** Options of {@link ensureModelFile}. */
 export interface EnsureModelFileOptions {
@@ -55,7 +55,15 @@ export async function ensureModelFile({
   }
   const lockOptions = {
     ...(signal ? { signal } : {}),
-    onWait: () => onProgress?.({ id: destination, label, completedBytes: 0, phase: "waiting for another moa process downloading it" }),
+    onWait: ({ pid, host }: DownloadLockHolder, lock: string) =>
+      onProgress?.({
+        id: destination,
+        label,
+        completedBytes: 0,
+        phase: `waiting for another moa process downloading it (pid ${pid}${host ? ` on ${host}` : ""}, lock ${lock})`,
+      }),
+    onTakeOver: (reason: string) =>
+      onProgress?.({ id: destination, label, completedBytes: 0, phase: `taking over a stale download lock: ${reason}` }),
   };
   return withDownloadLock(destination, lockOptions, async () => {
     // The other process may have finished it while this one waited.

@@ -27,4 +27,5 @@ export {
   type HfSource,
   type ParseHfUriOptions,
 } from "./parseHfUri.js";
+export { DownloadLockError, withDownloadLock, type DownloadLockHolder, type DownloadLockOptions } from "./withDownloadLock.js";
 export { AmbiguousModelMatchError, removeCachedModels, type RemoveCachedModelsOptions, type RemovedModels } from "./removeCachedModels.js";

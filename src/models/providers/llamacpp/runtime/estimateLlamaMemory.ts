@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { GgufFileInfo, GgufInsights } from "node-llama-cpp";
-import { GgufError } from "./ggufInfo.js";
+import { assertGgufHeader, GgufError } from "./ggufInfo.js";
 import { getLlamaRuntime } from "./llamaInstance.js";
 import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
 import { DEFAULT_MAX_CONTEXT_SIZE, DEFAULT_SEQUENCES } from "./runtimeConfig.js";
@@ -120,6 +120,8 @@ async function parseFile(absolutePath: string): Promise<ParsedFile> {
 async function readHeader(absolutePath: string, fileSizeBytes: number): Promise<ParsedFile> {
   const { readGgufFileInfo } = await loadNodeLlamaCpp();
   try {
+    // A header claiming more than the file holds would make the reader allocate without end.
+    await assertGgufHeader({ filePath: absolutePath, fileSizeBytes });
     const info = await readGgufFileInfo(absolutePath, { sourceType: "filesystem", logWarnings: false });
     return { info, fileSizeBytes };
   } catch {

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { GgufFileInfo } from "node-llama-cpp";
+import { checkGgufHeader } from "./checkGgufHeader.js";
 import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
 import { MoAError } from "../../../../errors/MoAError.js";
 
@@ -46,7 +47,8 @@ export class GgufError extends MoAError {
  * Reads a GGUF file's header (metadata and tensor shapes only, a few kB to a few MB, never the
  * weights) and summarizes it. No llama.cpp backend or model load is involved.
  *
- * @throws {GgufError} when the path does not exist, is not a regular file, or is not GGUF.
+ * @throws {GgufError} when the path does not exist, is not a regular file, or is not GGUF (including a
+ *   header whose counts or lengths do not fit in the file).
  * @example
  * const info = await readGgufInfo("models/qwen2.5-0.5b-instruct-q4_k_m.gguf");
  * console.log(info.architecture, info.parameterCount, info.contextLength);
@@ -54,6 +56,7 @@ export class GgufError extends MoAError {
 export async function readGgufInfo(filePath: string): Promise<GgufInfo> {
   const absolutePath = path.resolve(filePath);
   const fileSizeBytes = await fileSize(absolutePath);
+  await assertGgufHeader({ filePath: absolutePath, fileSizeBytes });
 
   let info: GgufFileInfo;
   try {
@@ -73,6 +76,25 @@ export async function readGgufInfo(filePath: string): Promise<GgufInfo> {
     name: general?.name,
     fileSizeBytes,
   };
+}
+
+/**
+ * Refuses a GGUF file whose header claims more tensors, keys, strings or array elements than the file
+ * can hold, before any parser (node-llama-cpp's reader, llama.cpp's loader) allocates for them.
+ *
+ * @throws {GgufError} (`not-gguf`) naming the file and what its header claims.
+ * @example
+ * await assertGgufHeader({ filePath: "/models/m.gguf", fileSizeBytes: 24 });
+ */
+export async function assertGgufHeader({ filePath, fileSizeBytes }: { filePath: string; fileSizeBytes: number }): Promise<void> {
+  let problem: string | undefined;
+  try {
+    problem = await checkGgufHeader({ filePath, fileSizeBytes });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new GgufError("not-found", filePath, `cannot read GGUF file (${code ?? "unknown error"}): ${filePath}`, { cause: error });
+  }
+  if (problem !== undefined) throw new GgufError("not-gguf", filePath, `not a valid GGUF file: ${filePath} (${problem})`);
 }
 
 async function fileSize(absolutePath: string): Promise<number> {

@@ -2,6 +2,7 @@ import os from "node:os";
 import type { Llama } from "node-llama-cpp";
 import { LlamaRuntimeError } from "./LlamaRuntimeError.js";
 import { loadNodeLlamaCpp } from "./loadNodeLlamaCpp.js";
+import { llamaGpuSetting } from "./runtimeConfig.js";
 
 let llamaPromise: Promise<Llama> | undefined;
 
@@ -45,7 +46,7 @@ export function getLlamaRuntime(): Promise<Llama> {
     .then(({ getLlama, LlamaLogLevel }) =>
       withPlainNodeChildren(() =>
         getLlama({
-          gpu: gpuSetting(),
+          gpu: llamaGpuSetting(),
           // Never compile llama.cpp at runtime: that needs cmake and network and takes minutes.
           build: "never",
           logLevel: LlamaLogLevel.error,
@@ -108,16 +109,4 @@ export function detachLlamaRuntime(): Promise<Llama> | undefined {
   const previous = llamaPromise;
   llamaPromise = undefined;
   return previous;
-}
-
-type GpuSetting = false | "auto" | "cuda" | "vulkan" | "metal";
-
-/**
- * CPU unless `MOA_LLAMACPP_GPU` says otherwise (`auto`, `cuda`, `vulkan`, `metal`): GPU detection
- * can be slow or noisy on machines without one, and CPU always works with the prebuilt binaries.
- */
-function gpuSetting(): GpuSetting {
-  const value = process.env.MOA_LLAMACPP_GPU?.trim().toLowerCase();
-  if (value === "auto" || value === "cuda" || value === "vulkan" || value === "metal") return value;
-  return false;
 }

@@ -1,8 +1,10 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { LlamaModel } from "node-llama-cpp";
 import { abortable } from "./abortable.js";
 import { systemAvailableMemory } from "./availableMemory.js";
 import { formatMemorySize } from "./byteSize.js";
+import { assertGgufHeader } from "./ggufInfo.js";
 import { estimateLlamaMemory, type LlamaMemoryEstimate } from "./estimateLlamaMemory.js";
 import { detachLlamaRuntime, getLlamaRuntime } from "./llamaInstance.js";
 import { LlamaMemoryError } from "./LlamaMemoryError.js";
@@ -387,6 +389,8 @@ async function loadModel(absolutePath: string): Promise<LoadedModel> {
   const llama = await getLlamaRuntime();
   let model: LlamaModel;
   try {
+    // llama.cpp's own parser trusts the header's counts too.
+    await assertGgufHeader({ filePath: absolutePath, fileSizeBytes: (await stat(absolutePath)).size });
     model = await llama.loadModel({ modelPath: absolutePath });
   } catch (error) {
     throw new LlamaRuntimeError(

@@ -63,7 +63,7 @@ export function setRuntimeConfig({ maxLoadedModels, memoryLimitBytes }: LlamaRun
  * Reads the settings in force. The environment is read on every call (it is cheap), so a test or
  * a long-lived process can change `MOA_LLAMACPP_*` variables between runs.
  *
- * @throws {Error} naming the variable when `MOA_LLAMACPP_MAX_MODELS` or `MOA_LLAMACPP_MEMORY_LIMIT` is malformed.
+ * @throws {ConfigError} naming the variable when `MOA_LLAMACPP_MAX_MODELS` or `MOA_LLAMACPP_MEMORY_LIMIT` is malformed.
  * @example
  * const { maxLoadedModels, memoryLimitBytes } = effectiveRuntimeConfig();
  */
@@ -88,6 +88,47 @@ export function effectiveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ef
     ]);
   }
   return { maxLoadedModels, memoryLimitBytes: bytes, memoryLimitSource: `MOA_LLAMACPP_MEMORY_LIMIT=${raw}` };
+}
+
+/** What `MOA_LLAMACPP_GPU` asks for: `false` runs on the CPU. */
+export type LlamaGpuSetting = false | "auto" | "cuda" | "vulkan" | "metal";
+
+const GPU_CHOICES = ["auto", "cuda", "vulkan", "metal"] as const;
+const CPU_WORDS = ["", "cpu", "off", "false", "0", "none"];
+
+/**
+ * CPU unless `MOA_LLAMACPP_GPU` says otherwise (`auto`, `cuda`, `vulkan`, `metal`): GPU detection
+ * can be slow or noisy on machines without one, and CPU always works with the prebuilt binaries.
+ * A value that is neither is refused rather than quietly run on the CPU (a typo such as `cdua`).
+ *
+ * @throws {ConfigError} naming the variable when its value is not one of those.
+ * @example
+ * const gpu = llamaGpuSetting(process.env); // false | "auto" | "cuda" | "vulkan" | "metal"
+ */
+export function llamaGpuSetting(env: NodeJS.ProcessEnv = process.env): LlamaGpuSetting {
+  const value = env.MOA_LLAMACPP_GPU?.trim().toLowerCase() ?? "";
+  const gpu = GPU_CHOICES.find((choice) => choice === value);
+  if (gpu) return gpu;
+  if (CPU_WORDS.includes(value)) return false;
+  throw new ConfigError([
+    {
+      path: "MOA_LLAMACPP_GPU",
+      message: `expected one of ${GPU_CHOICES.join(", ")} (or "cpu"/"off", the default), got "${env.MOA_LLAMACPP_GPU ?? ""}"`,
+    },
+  ]);
+}
+
+/**
+ * Validates every `MOA_LLAMACPP_*` variable a run reads, so a typo is reported before any download
+ * or model call rather than after gigabytes of downloads.
+ *
+ * @throws {ConfigError} naming the first malformed variable.
+ * @example
+ * checkLlamaEnvironment(process.env);
+ */
+export function checkLlamaEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+  effectiveRuntimeConfig(env);
+  llamaGpuSetting(env);
 }
 
 function envMaxModels(env: NodeJS.ProcessEnv): number | undefined {

@@ -221,6 +221,57 @@ describe("downloadFile", () => {
     );
   });
 
+  it("fails a transfer that stops sending as stalled, keeping what arrived, after its retries", async () => {
+    // Without ranges every attempt starts over, so none gets further than the first.
+    server.setBehavior({ stallAfterBytes: 100_000, ignoreRange: true });
+
+    const error = await failure(download({ stallTimeoutMs: 100, retries: 1 }));
+
+    expect(error.reason).toBe("stalled");
+    expect(error.message).toBe(
+      `could not download ${url}: the download stalled: no bytes for 0.1 s after 100000 of 300000 bytes (MOA_DOWNLOAD_STALL_SECONDS sets how long to wait); to use a local copy instead, download the file yourself and use "llamacpp:/path/to/file.gguf" in your config, or put it at ${destination}`,
+    );
+    expect(gets()).toHaveLength(2);
+    expect(statSync(`${destination}.partial`).size).toBe(100_000);
+  });
+
+  it("resumes after each stall that made progress, and finishes", async () => {
+    server.setBehavior({ stallAfterBytes: 120_000 });
+
+    await download({ stallTimeoutMs: 100, retries: 1 });
+
+    expect(gets().map((r) => r.range)).toEqual([undefined, "bytes=120000-", "bytes=240000-"]);
+    expect(readFileSync(destination).equals(MODEL)).toBe(true);
+  });
+
+  it("times out a server that never sends response headers, with the limit from MOA_DOWNLOAD_STALL_SECONDS", async () => {
+    server.setBehavior({ silent: true });
+
+    const error = await failure(download({ env: { MOA_DOWNLOAD_STALL_SECONDS: "0.1" }, retries: 0 }));
+
+    expect(error.reason).toBe("stalled");
+    expect(error.message).toContain(
+      `could not download ${url}: the server sent no response headers for 0.1 s (MOA_DOWNLOAD_STALL_SECONDS sets how long to wait)`,
+    );
+    expect(server.requests.map((r) => r.method)).toEqual(["HEAD"]);
+  });
+
+  it("times out a GET whose headers never come after a good HEAD", async () => {
+    server.setBehavior({ silent: "GET" });
+
+    const error = await failure(download({ stallTimeoutMs: 100, retries: 0 }));
+
+    expect(error.message).toContain("the server sent no response headers for 0.1 s");
+    expect(server.requests.map((r) => r.method)).toEqual(["HEAD", "GET"]);
+  });
+
+  it("rejects a malformed MOA_DOWNLOAD_STALL_SECONDS, naming it", async () => {
+    await expect(download({ env: { MOA_DOWNLOAD_STALL_SECONDS: "soon" } })).rejects.toThrow(
+      /MOA_DOWNLOAD_STALL_SECONDS: expected a positive number of seconds, got "soon"/,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("keeps the partial file on abort and resumes it later", async () => {
     server.setBehavior({ stallAfterBytes: 100_000 });
     const controller = new AbortController();

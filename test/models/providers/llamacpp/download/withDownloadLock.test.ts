@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { withDownloadLock } from "../../../../../src/models/providers/llamacpp/download/withDownloadLock.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DownloadLockError, withDownloadLock } from "../../../../../src/models/providers/llamacpp/download/withDownloadLock.js";
 
 const children: Array<{ kill(): void }> = [];
 afterEach(() => children.splice(0).forEach((c) => c.kill()));
@@ -22,7 +22,7 @@ describe("withDownloadLock", () => {
     writeFileSync(`${destination}.lock`, String(holder));
     const waitedFor: number[] = [];
     let ran = false;
-    const run = withDownloadLock(destination, { pollMs: 20, onWait: (pid) => waitedFor.push(pid) }, async () => {
+    const run = withDownloadLock(destination, { pollMs: 20, onWait: ({ pid }) => waitedFor.push(pid) }, async () => {
       ran = true;
       return "done";
     });
@@ -30,7 +30,6 @@ describe("withDownloadLock", () => {
     expect(ran).toBe(false);
     expect(waitedFor).toEqual([holder]);
     // The other process finishes and releases the lock.
-    const { rmSync } = await import("node:fs");
     rmSync(`${destination}.lock`);
     await expect(run).resolves.toBe("done");
     expect(existsSync(`${destination}.lock`)).toBe(false);
@@ -51,5 +50,75 @@ describe("withDownloadLock", () => {
     const run = withDownloadLock(destination, { pollMs: 20, signal: controller.signal }, async () => "never");
     setTimeout(() => controller.abort(new Error("user pressed Ctrl-C")), 60);
     await expect(run).rejects.toThrow("user pressed Ctrl-C");
+  });
+
+  it("records pid and host, and refreshes the lock while it holds it", async () => {
+    const destination = path.join(mkdtempSync(path.join(tmpdir(), "moa-lock-")), "m.gguf");
+    const lock = `${destination}.lock`;
+    await withDownloadLock(destination, { heartbeatMs: 10 }, async () => {
+      expect(JSON.parse(readFileSync(lock, "utf8"))).toMatchObject({ pid: process.pid, host: hostname() });
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(lock, past, past);
+      await vi.waitFor(() => expect(statSync(lock).mtimeMs).toBeGreaterThan(past.getTime() + 30_000));
+    });
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("takes over a lock naming a live unrelated process once it is no longer refreshed", async () => {
+    const destination = path.join(mkdtempSync(path.join(tmpdir(), "moa-lock-")), "m.gguf");
+    const lock = `${destination}.lock`;
+    const pid = otherProcess();
+    writeFileSync(lock, String(pid));
+    const past = new Date(Date.now() - 10 * 60_000);
+    utimesSync(lock, past, past);
+    const reasons: string[] = [];
+    const result = withDownloadLock(destination, { pollMs: 20, onTakeOver: (reason) => reasons.push(reason) }, async () => "mine");
+    await expect(result).resolves.toBe("mine");
+    expect(reasons).toEqual([
+      expect.stringMatching(new RegExp(`^${lock.replace(/[.\\/]/g, "\\$&")} \\(pid ${pid}\\) was not refreshed for 10(\\.\\d)? min$`)),
+    ]);
+  });
+
+  it("judges a lock from another host by its age alone", async () => {
+    const destination = path.join(mkdtempSync(path.join(tmpdir(), "moa-lock-")), "m.gguf");
+    const lock = `${destination}.lock`;
+    // A pid that exists here says nothing about a process on another machine.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: "elsewhere.example" }));
+    const waited: string[] = [];
+    const run = withDownloadLock(
+      destination,
+      { pollMs: 20, staleMs: 300, onWait: (holder, file) => waited.push(`${holder.pid}@${holder.host} ${file}`) },
+      async () => "mine",
+    );
+    await expect(run).resolves.toBe("mine");
+    expect(waited).toEqual([`${process.pid}@elsewhere.example ${lock}`]);
+  });
+
+  it("gives up waiting for a lock that stays fresh, naming the lock file", async () => {
+    const destination = path.join(mkdtempSync(path.join(tmpdir(), "moa-lock-")), "m.gguf");
+    const lock = `${destination}.lock`;
+    const pid = otherProcess();
+    writeFileSync(lock, JSON.stringify({ pid, host: hostname() }));
+    // A holder that keeps its lock fresh.
+    const refresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 10);
+    try {
+      const error = await withDownloadLock(destination, { pollMs: 20, staleMs: 200, maxWaitMs: 300 }, async () => "never").catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DownloadLockError);
+      expect((error as DownloadLockError).message).toBe(`gave up after waiting 0.3 s for ${lock}, held by pid ${pid} and still refreshed`);
+      expect((error as DownloadLockError).fix).toBe(`if no moa process is downloading this file, delete ${lock}`);
+      expect(readFileSync(lock, "utf8")).toContain(String(pid));
+    } finally {
+      clearInterval(refresh);
+    }
+  });
+
+  it("leaves a lock another process took over in place when it finishes", async () => {
+    const destination = path.join(mkdtempSync(path.join(tmpdir(), "moa-lock-")), "m.gguf");
+    const lock = `${destination}.lock`;
+    const other = JSON.stringify({ pid: otherProcess(), host: hostname() });
+    await withDownloadLock(destination, {}, async () => writeFileSync(lock, other));
+    expect(readFileSync(lock, "utf8")).toBe(other);
   });
 });

@@ -4,8 +4,10 @@ import { formatMemorySize, parseByteSize } from "../../../../../src/models/provi
 import { ChangeNotifier } from "../../../../../src/models/providers/llamacpp/runtime/ChangeNotifier.js";
 import { planRoom, type RoomCandidate } from "../../../../../src/models/providers/llamacpp/runtime/planRoom.js";
 import {
+  checkLlamaEnvironment,
   DEFAULT_MAX_LOADED_MODELS,
   effectiveRuntimeConfig,
+  llamaGpuSetting,
   setRuntimeConfig,
 } from "../../../../../src/models/providers/llamacpp/runtime/runtimeConfig.js";
 
@@ -97,6 +99,21 @@ describe("runtime config", () => {
   it("rejects malformed variables, naming them", () => {
     expect(() => effectiveRuntimeConfig({ MOA_LLAMACPP_MAX_MODELS: "0" })).toThrow(/MOA_LLAMACPP_MAX_MODELS/);
     expect(() => effectiveRuntimeConfig({ MOA_LLAMACPP_MEMORY_LIMIT: "plenty" })).toThrow(/MOA_LLAMACPP_MEMORY_LIMIT.*"plenty"/);
+  });
+
+  it("reads MOA_LLAMACPP_GPU, refusing a value that is no GPU choice instead of quietly using the CPU", () => {
+    expect(llamaGpuSetting({})).toBe(false);
+    expect(llamaGpuSetting({ MOA_LLAMACPP_GPU: "cpu" })).toBe(false);
+    expect(llamaGpuSetting({ MOA_LLAMACPP_GPU: " CUDA " })).toBe("cuda");
+    expect(() => llamaGpuSetting({ MOA_LLAMACPP_GPU: "cdua" })).toThrow(
+      /MOA_LLAMACPP_GPU: expected one of auto, cuda, vulkan, metal.*got "cdua"/,
+    );
+  });
+
+  it("checks every variable at once, as the CLI does before any download", () => {
+    expect(() => checkLlamaEnvironment({})).not.toThrow();
+    expect(() => checkLlamaEnvironment({ MOA_LLAMACPP_MAX_MODELS: "many" })).toThrow(/MOA_LLAMACPP_MAX_MODELS/);
+    expect(() => checkLlamaEnvironment({ MOA_LLAMACPP_GPU: "yes" })).toThrow(/MOA_LLAMACPP_GPU/);
   });
 
   it("programmatic settings win over the environment until reset with null", () => {
