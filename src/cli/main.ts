@@ -18,6 +18,7 @@ import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT } from "./exitCodes.js";
+import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { withInterrupt } from "./withInterrupt.js";
 
 function parsePositiveInt(flag: string): (value: string) => number {
@@ -56,7 +57,8 @@ function buildProgram(): Command {
     .description("Mixture-of-Agents: several LLMs answer, an aggregator synthesizes the best answer")
     .version(packageVersion(), "-V, --version")
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .hook("preAction", (_program, command) => rejectEmptyValues(command));
 
   program
     .command("run")
