@@ -10,6 +10,7 @@ import { isModelRef } from "../../ModelRef.js";
 import type { ModelProvider, RefAgent } from "../ModelProvider.js";
 import { parseNamedRef } from "../parseNamedRef.js";
 import { stopOnClientError } from "../stopOnClientError.js";
+import { checkOllamaStream } from "./checkOllamaStream.js";
 import { prepareOllamaModels } from "./prepareOllamaModels.js";
 import { probeOllama } from "./probeOllama.js";
 import { readOllamaContextWindow } from "./readOllamaContextWindow.js";
@@ -51,7 +52,7 @@ export const ollamaProvider: ModelProvider = {
       }),
       // Retries are the caller's (withRetries): the client retrying too would multiply them.
       maxRetries: 0,
-      fetch: fetchWithRetryAfter(fetchWithTimeout(s.timeoutMs)),
+      fetch: fetchWithRetryAfter(checkOllamaStream(fetchWithTimeout(s.timeoutMs))),
     });
   },
 
