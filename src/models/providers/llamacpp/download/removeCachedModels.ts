@@ -70,7 +70,8 @@ export async function removeCachedModels({
     // Unlinking a link frees nothing: its target stays where it is.
     const link = (await lstat(model.path).catch(() => undefined))?.isSymbolicLink() === true;
     await rm(model.path, { force: true });
-    if (!model.partial) await rm(`${model.path}.json`, { force: true });
+    // A finished file's manifest, or the validator kept beside a partial one.
+    await rm(`${model.path}.json`, { force: true });
     removed.push(model);
     if (!link) freedBytes += model.sizeBytes;
     await pruneEmptyFolders(path.dirname(model.path), root);

@@ -29,6 +29,8 @@ beforeEach(async () => {
   const partialDir = path.join(cacheDir, "other", "half-GGUF", "main");
   await mkdir(partialDir, { recursive: true });
   writeFileSync(path.join(partialDir, "half.gguf.partial"), Buffer.alloc(5_000));
+  // What the partial bytes were sent with (their ETag), kept beside them for a resume with If-Range.
+  writeFileSync(path.join(partialDir, "half.gguf.partial.json"), '{"url":"http://127.0.0.1:9/x","validator":"\\"abc\\""}\n');
 });
 
 afterEach(async () => {
