@@ -45,6 +45,7 @@ interface RunFlags {
   showLayers?: boolean;
   json?: boolean;
   check: boolean;
+  yes?: boolean;
   thread?: string;
   db?: string;
   checkpointer?: string;
@@ -87,6 +88,7 @@ function buildProgram(): Command {
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("--no-check", "skip the backend reachability check")
+    .option("-y, --yes", "with --backend auto, use the fallback without asking when a set OLLAMA_HOST cannot be used")
     .option("--thread <id>", "continue this conversation (default: a new thread)")
     .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")
     .option("--checkpointer <url>", "persist runs in PostgreSQL (postgres://...; default: $MOA_CHECKPOINTER)")

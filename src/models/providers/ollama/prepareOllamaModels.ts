@@ -1,5 +1,5 @@
 import { ModelsNotReadyError } from "../../ModelsNotReadyError.js";
-import { describeError } from "../../describeError.js";
+import { describeError, tlsProblemOf } from "../../describeError.js";
 import type { PrepareContext } from "../ModelProvider.js";
 import { missingOllamaModels } from "./missingOllamaModels.js";
 import { pullOllamaModel } from "./pullOllamaModel.js";
@@ -19,10 +19,11 @@ export async function prepareOllamaModels(
   for (const [baseUrl, names] of byServer) {
     const missing = await missingOllamaModels({ baseUrl, models: [...names] }).catch((error: unknown) => {
       if (!strict || signal?.aborted) return [];
-      throw new ModelsNotReadyError(
-        `Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`,
-        { cause: error },
-      );
+      // A TLS failure is a server that answered: "start it" would mislead.
+      const why = tlsProblemOf(error)
+        ? `Ollama at ${baseUrl} failed: ${describeError(error)}`
+        : `Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`;
+      throw new ModelsNotReadyError(why, { cause: error });
     });
     if (missing.length === 0) continue;
     const them = missing.length > 1 ? "them" : "it";
