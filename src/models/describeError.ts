@@ -10,10 +10,7 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const tls = tlsProblemOf(error);
   if (tls) return `${tls.reason}; ${tls.fix}`;
-  const network = findInCauses(error, (e) => {
-    const code = (e as { code?: unknown }).code;
-    return typeof code === "string" && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code) ? code : undefined;
-  });
+  const network = networkCodeOf(error);
   const address = findInCauses(error, (e) => {
     const { address: host, port } = e as { address?: unknown; port?: unknown };
     if (typeof host !== "string") return undefined;
@@ -80,6 +77,20 @@ export function tlsProblemOf(error: unknown): TlsProblem | undefined {
       };
     }
     return undefined;
+  });
+}
+
+/**
+ * The network error code behind a failed request (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`...),
+ * if the server was not reached at all.
+ *
+ * @example
+ * networkCodeOf(await fetch("http://127.0.0.1:9").catch((e) => e)); // "ECONNREFUSED"
+ */
+export function networkCodeOf(error: unknown): string | undefined {
+  return findInCauses(error, (e) => {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === "string" && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code) ? code : undefined;
   });
 }
 

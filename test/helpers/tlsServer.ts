@@ -17,6 +17,8 @@ export const TEST_CERT_FILE = path.join(fixtures, "moa-test.invalid.cert.pem");
 export interface TlsServer {
   /** `https://127.0.0.1:<port>` */
   readonly url: string;
+  /** Connections clients opened (one per attempt: a failed handshake ends it). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -34,12 +36,15 @@ export async function startTlsServer(
     { key: readFileSync(path.join(fixtures, "moa-test.invalid.key.pem")), cert: readFileSync(TEST_CERT_FILE) },
     handler,
   );
+  let connections = 0;
+  server.on("connection", () => void connections++);
   // Failed handshakes are the point here; they must not surface as server errors.
   server.on("tlsClientError", () => undefined);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `https://127.0.0.1:${port}`,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -2,8 +2,9 @@ import { HumanMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMoAGraph } from "../../../../src/graphs/builders.js";
 import { parseModelRef } from "../../../../src/models/parseModelRef.js";
+import { ollamaProvider } from "../../../../src/models/providers/ollama/ollamaProvider.js";
 import { probeOllama } from "../../../../src/models/providers/ollama/probeOllama.js";
-import type { RefAgent } from "../../../../src/models/providers/ModelProvider.js";
+import type { PrepareContext, RefAgent } from "../../../../src/models/providers/ModelProvider.js";
 import { sendJson, startLoopbackServer, type LoopbackServer } from "../../../doubles/loopback.js";
 import { startOllamaDouble, type OllamaDouble } from "../../../doubles/ollamaDouble.js";
 import { startTlsServer, type TlsServer } from "../../../helpers/tlsServer.js";
@@ -74,5 +75,34 @@ describe("probeOllama", () => {
     expect(finding?.reason).toBe("TLS error: the server's certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)");
     expect(finding?.fix).toMatch(/NODE_EXTRA_CA_CERTS/);
     expect(finding?.fix).not.toMatch(/start Ollama|ollama serve/);
+  });
+});
+
+describe("ollamaProvider.prepare (moa models pull --backend ollama)", () => {
+  const context: PrepareContext = {
+    pull: true,
+    strict: true,
+    env: {},
+    notify: () => undefined,
+    progress: () => ({ update: () => undefined, done: () => undefined }),
+  };
+  const prepareAt = (url: string): Promise<void> =>
+    ollamaProvider.prepare!([{ id: "m", name: "m", model: parseModelRef(`ollama:m@${url}`) }] as unknown as RefAgent[], context);
+
+  it("says a server that answers, but not as Ollama, is not Ollama, instead of asking to start it", async () => {
+    const notOllama = await startLoopbackServer(async (_req, res) => sendJson(res, 404, { detail: "Not Found" }));
+    try {
+      const error = await prepareAt(notOllama.url).catch((e: unknown) => e as Error);
+      expect(error?.message).toMatch(/GET \/api\/tags answered HTTP 404 without a model list; is this an Ollama server\?/);
+      expect(error?.message).not.toMatch(/start it|ollama serve/);
+    } finally {
+      await notOllama.close();
+    }
+  });
+
+  it("says TLS for a TLS failure, instead of asking to start Ollama", async () => {
+    const error = await prepareAt(tls.url).catch((e: unknown) => e as Error);
+    expect(error?.message).toMatch(/^Ollama at https:\/\/127\.0\.0\.1:\d+ failed: TLS error: the server's certificate is self-signed/);
+    expect(error?.message).not.toMatch(/start it|ollama serve/);
   });
 });

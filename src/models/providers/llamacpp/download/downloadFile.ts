@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { sleep } from "../../../../policy/sleep.js";
-import { describeError } from "../../../describeError.js";
+import { describeError, tlsProblemOf } from "../../../describeError.js";
 import type { OnTransferProgress, TransferProgress } from "../../../progress.js";
 import { MoAError } from "../../../../errors/MoAError.js";
 
@@ -397,7 +397,9 @@ function toDownloadError(error: unknown, t: Transfer): DownloadError {
     const message = `could not download ${t.url}: cannot write ${t.partial}: ${error instanceof Error ? error.message : String(error)}`;
     return new DownloadError(message, { url: t.url, reason: "filesystem", cause: error });
   }
-  return new DownloadError(failMessage(t, describeError(error), true), { url: t.url, reason: "network", transient: true, cause: error });
+  // A certificate problem is no dropped connection: another attempt meets the same certificate.
+  const tls = tlsProblemOf(error) !== undefined;
+  return new DownloadError(failMessage(t, describeError(error), !tls), { url: t.url, reason: "network", transient: !tls, cause: error });
 }
 
 function abortedError(url: string, destination: string, cause: unknown): DownloadError {

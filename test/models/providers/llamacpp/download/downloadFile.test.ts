@@ -17,6 +17,7 @@ import {
   type FileServer,
   type FileServerBehavior,
 } from "../../../../doubles/fileServer.js";
+import { startTlsServer } from "../../../../helpers/tlsServer.js";
 
 const MODEL = pseudoRandomBytes({ size: 300_000, seed: 42 });
 const FILE_PATH = hfFilePath({ owner: "acme", repo: "tiny-GGUF", file: "tiny-q4.gguf" });
@@ -213,6 +214,24 @@ describe("downloadFile", () => {
     expect(server.requests).toHaveLength(3);
     expect(error).toMatchObject({ status: 503 });
     expect(error.message).toContain(`could not download ${url}: HTTP 503`);
+  });
+
+  it("says a TLS failure is TLS, with its fix, and does not retry it", async () => {
+    const tls = await startTlsServer();
+    try {
+      const tlsUrl = `${tls.url}${FILE_PATH}`;
+      const error = await failure(download({ url: tlsUrl, retries: 3 }));
+      expect(error.transient).toBe(false);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^could not download ${tlsUrl}: TLS error: the server's certificate is self-signed \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); trust its CA`,
+        ),
+      );
+      expect(error.message).not.toContain("no internet?");
+      expect(tls.connections()).toBe(1);
+    } finally {
+      await tls.close();
+    }
   });
 
   it("names the URL and suggests a local file when nothing listens", async () => {
