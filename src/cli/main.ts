@@ -18,6 +18,7 @@ import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT } from "./exitCodes.js";
+import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { withInterrupt } from "./withInterrupt.js";
 
 function parsePositiveInt(flag: string): (value: string) => number {
@@ -44,6 +45,7 @@ interface RunFlags {
   showLayers?: boolean;
   json?: boolean;
   check: boolean;
+  yes?: boolean;
   thread?: string;
   abandon?: boolean;
   db?: string;
@@ -57,7 +59,8 @@ function buildProgram(): Command {
     .description("Mixture-of-Agents: several LLMs answer, an aggregator synthesizes the best answer")
     .version(packageVersion(), "-V, --version")
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .hook("preAction", (_program, command) => rejectEmptyValues(command));
 
   program
     .command("run")
@@ -86,6 +89,7 @@ function buildProgram(): Command {
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("--no-check", "skip the backend reachability check")
+    .option("-y, --yes", "with --backend auto, use the fallback without asking when a set OLLAMA_HOST cannot be used")
     .option("--thread <id>", "continue this conversation (default: a new thread)")
     .option("--abandon", "ask even though the thread's last turn has no answer (leaving that turn unanswered)")
     .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")

@@ -1,6 +1,5 @@
-import { createInterface } from "node:readline/promises";
-import { RunInterruptedError } from "../errors/RunInterruptedError.js";
 import type { PrepareContext } from "../models/providers/ModelProvider.js";
+import { askYesNo, canAskAt } from "./askYesNo.js";
 import { createProgressRenderer } from "./progress/createProgressRenderer.js";
 
 /** Options of {@link terminalPrepareContext}. */
@@ -28,27 +27,16 @@ export function terminalPrepareContext({
   strict = false,
   interactive,
 }: TerminalPrepareContextOptions): PrepareContext {
-  const canAsk = interactive ?? Boolean(process.stdin.isTTY && (stderr as NodeJS.WriteStream).isTTY);
+  const canAsk = interactive ?? canAskAt(stderr);
   return {
     pull,
     strict,
     env: process.env,
     ...(signal ? { signal } : {}),
-    ...(canAsk ? { confirm: (question: string) => ask(question, stderr) } : {}),
+    ...(canAsk
+      ? { confirm: (question: string) => askYesNo({ question, stderr, byDefault: true, onInterrupt: "nothing was pulled" }) }
+      : {}),
     notify: (line) => stderr.write(`${line}\n`),
     progress: (labels) => createProgressRenderer({ stream: stderr as NodeJS.WriteStream, labels }),
   };
-}
-
-async function ask(question: string, stderr: NodeJS.WritableStream): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: stderr });
-  try {
-    const answer = (await prompt.question(question)).trim().toLowerCase();
-    return answer === "" || answer === "y" || answer === "yes";
-  } catch {
-    // readline rejects when the user presses Ctrl-C (or closes stdin) at the prompt.
-    throw new RunInterruptedError("nothing was pulled");
-  } finally {
-    prompt.close();
-  }
 }

@@ -13,6 +13,12 @@ export function backendChoices(): string[] {
 export interface ChosenBackend {
   backend: string;
   reason: string;
+  /**
+   * Backends the environment names explicitly that `auto` passed over, each with the setting that
+   * names it (`OLLAMA_HOST`) and why: the user meant to use them, so the caller should say so and
+   * confirm the fallback.
+   */
+  passedOverConfigured?: Array<{ backend: string; setting: string; reason: string }>;
 }
 
 /** Options of {@link chooseBackend}. */
@@ -52,11 +58,18 @@ export async function chooseBackend({
     return { backend: provider.name, reason: "chosen with --backend" };
   }
   const passedOver: string[] = [];
+  const configured: NonNullable<ChosenBackend["passedOverConfigured"]> = [];
   for (const provider of modelProviders()) {
     if (!provider.presets || !provider.detect) continue;
     const found = await provider.detect({ env, timeoutMs, fetch: fetchImpl });
-    if (found.available) return { backend: provider.name, reason: [...passedOver, found.reason].join("; ") };
+    if (found.available)
+      return {
+        backend: provider.name,
+        reason: [...passedOver, found.reason].join("; "),
+        ...(configured.length > 0 ? { passedOverConfigured: configured } : {}),
+      };
     passedOver.push(found.reason);
+    if (found.configured) configured.push({ backend: provider.name, setting: found.configured, reason: found.reason });
   }
   throw new UsageError(`no backend can run the presets here (${passedOver.join("; ")}); choose one with --backend`);
 }

@@ -8,10 +8,9 @@
  */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const network = findInCauses(error, (e) => {
-    const code = (e as { code?: unknown }).code;
-    return typeof code === "string" && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code) ? code : undefined;
-  });
+  const tls = tlsProblemOf(error);
+  if (tls) return `${tls.reason}; ${tls.fix}`;
+  const network = networkCodeOf(error);
   const address = findInCauses(error, (e) => {
     const { address: host, port } = e as { address?: unknown; port?: unknown };
     if (typeof host !== "string") return undefined;
@@ -35,6 +34,86 @@ function clip(text: string): string {
     : text;
 }
 
+/** A failed TLS handshake: what was wrong, Node's code for it, and how to fix it. */
+export interface TlsProblem {
+  /** Node's error code, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT` or `ERR_TLS_CERT_ALTNAME_INVALID`. */
+  code: string;
+  /** One line starting with "TLS error", naming the code. */
+  reason: string;
+  fix: string;
+}
+
+const TRUST_CA = "trust its CA by setting NODE_EXTRA_CA_CERTS to the CA's PEM file, or use a certificate from a public CA";
+
+// What each certificate failure means for the user, by Node's (OpenSSL's) code.
+const TLS_CODES: Record<string, { what: string; fix: string }> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: { what: "the server's certificate is self-signed", fix: TRUST_CA },
+  SELF_SIGNED_CERT_IN_CHAIN: { what: "the server's certificate chain ends in a self-signed CA that is not trusted", fix: TRUST_CA },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { what: "the server's certificate is signed by an unknown CA", fix: TRUST_CA },
+  UNABLE_TO_GET_ISSUER_CERT: { what: "the server's certificate is signed by an unknown CA", fix: TRUST_CA },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { what: "the server's certificate is signed by an unknown CA", fix: TRUST_CA },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    what: "the server's certificate is for another host name (hostname mismatch)",
+    fix: "use the host name the certificate names in the URL, or give the server a certificate for this name",
+  },
+  CERT_HAS_EXPIRED: { what: "the server's certificate has expired", fix: "renew the server's certificate (or check this machine's clock)" },
+  CERT_NOT_YET_VALID: { what: "the server's certificate is not valid yet", fix: "check this machine's clock, or the certificate's dates" },
+  ERR_SSL_WRONG_VERSION_NUMBER: {
+    what: "the server does not speak TLS",
+    fix: "use http:// instead of https:// for this server",
+  },
+};
+
+/**
+ * The TLS failure behind a failed request, if that is what it was (fetch reports it as `fetch failed`
+ * with the handshake's error a few causes down).
+ *
+ * @example
+ * tlsProblemOf(await fetch("https://self-signed.example").catch((e) => e))?.code; // "DEPTH_ZERO_SELF_SIGNED_CERT"
+ */
+export function tlsProblemOf(error: unknown): TlsProblem | undefined {
+  return findInCauses(error, (e) => {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== "string") return undefined;
+    const known = TLS_CODES[code];
+    if (known) return { code, reason: `TLS error: ${known.what} (${code})`, fix: known.fix };
+    if (/^(ERR_TLS_|ERR_SSL_|CERT_)/.test(code)) {
+      const detail = (e as Error).message?.split("\n")[0] ?? "";
+      return {
+        code,
+        reason: `TLS error: ${detail || "the handshake failed"} (${code})`,
+        fix: "check the server's TLS setup and the URL's scheme",
+      };
+    }
+    return undefined;
+  });
+}
+
+/**
+ * The network error code behind a failed request (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`...),
+ * if the server was not reached at all.
+ *
+ * @example
+ * networkCodeOf(await fetch("http://127.0.0.1:9").catch((e) => e)); // "ECONNREFUSED"
+ */
+export function networkCodeOf(error: unknown): string | undefined {
+  return findInCauses(error, (e) => {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === "string" && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code) ? code : undefined;
+  });
+}
+
+/**
+ * The fix for a server that could not be reached: a TLS failure's own fix, else `otherwise`
+ * (start the server, correct the address...), which would mislead when the server did answer.
+ *
+ * @example
+ * unreachableFix(error, "start Ollama (`ollama serve`) or set OLLAMA_HOST");
+ */
+export function unreachableFix(error: unknown, otherwise: string): string {
+  return tlsProblemOf(error)?.fix ?? otherwise;
+}
+
 /**
  * Why a reachability probe got no answer: its timeout, or the network error.
  *
@@ -43,7 +122,8 @@ function clip(text: string): string {
  */
 export function describeProbeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${timeoutMs} ms`;
-  return describeError(error);
+  // The fix goes with the finding, on a line of its own.
+  return tlsProblemOf(error)?.reason ?? describeError(error);
 }
 
 // Network details sit a few levels down: fetch's TypeError -> cause -> (AggregateError.errors[0]).

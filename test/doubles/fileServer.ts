@@ -3,7 +3,8 @@
  *
  * Serves byte buffers at paths such as `/<owner>/<repo>/resolve/main/<file>`. HEAD answers with
  * `Content-Length`, `X-Linked-Size` and `X-Linked-Etag: "<sha256>"` (as the Hub does for LFS files);
- * GET honours `Range: bytes=<n>-` with 206 + `Content-Range`, or 416 past the end. Faults are switched
+ * GET honours `Range: bytes=<n>-` with 206 + `Content-Range`, or 416 past the end, and `If-Range` (the whole
+ * file with 200 when the validator is not the file's current `ETag` / `Last-Modified`). Faults are switched
  * on per server: ignore ranges, cut or stall the connection mid-body, never answer, fixed status codes, a wrong etag,
  * a Hub-style redirect to a CDN path. Every request is recorded.
  */
@@ -35,6 +36,10 @@ export interface FileServerBehavior {
   chunkBytes?: number;
   /** Pause between body chunks, to make transfers slow enough to watch. Default 0. */
   chunkDelayMs?: number;
+  /** Which validators HEAD and GET carry: a strong `ETag` (default), `Last-Modified`, or neither. */
+  validators?: "etag" | "last-modified" | "none";
+  /** Honour `Range` but not `If-Range`, so a changed file is resumed as if it were the old one. */
+  ignoreIfRange?: boolean;
 }
 
 /** One request as received. */
@@ -45,6 +50,8 @@ export interface RecordedFileRequest {
   range?: string;
   /** The `Authorization` header, when sent. */
   authorization?: string;
+  /** The `If-Range` header, when sent. */
+  ifRange?: string;
 }
 
 /** A started file server double. */
@@ -54,7 +61,7 @@ export interface FileServer {
   readonly port: number;
   /** Every request in arrival order (HEAD and GET, redirects included). */
   readonly requests: RecordedFileRequest[];
-  /** Adds or replaces a file. */
+  /** Adds or replaces a file (a new version: its ETag and Last-Modified change). */
   setFile(path: string, bytes: Uint8Array): void;
   /** Replaces the behaviour (takes effect for later requests; the cut counter restarts). */
   setBehavior(behavior: FileServerBehavior): void;
@@ -76,6 +83,9 @@ export async function startFileServer({
   behavior = {},
 }: { files?: Record<string, Uint8Array>; behavior?: FileServerBehavior } = {}): Promise<FileServer> {
   const store = new Map<string, Buffer>(Object.entries(files).map(([p, bytes]) => [p, Buffer.from(bytes)]));
+  // Each version of a file gets its own Last-Modified, a day after the one before.
+  let versions = 0;
+  const modified = new Map<string, string>([...store.keys()].map((p) => [p, versionDate(versions)]));
   const requests: RecordedFileRequest[] = [];
   let current = behavior;
   let gets = 0;
@@ -85,6 +95,7 @@ export async function startFileServer({
     const record: RecordedFileRequest = { method, path: url.pathname };
     if (typeof req.headers.range === "string") record.range = req.headers.range;
     if (typeof req.headers.authorization === "string") record.authorization = req.headers.authorization;
+    if (typeof req.headers["if-range"] === "string") record.ifRange = req.headers["if-range"];
     requests.push(record);
     if (current.silent === true || current.silent === method) return untilAborted(signal);
     const viaCdn = url.pathname.startsWith("/cdn/");
@@ -94,24 +105,27 @@ export async function startFileServer({
     if (fixed !== undefined) return sendText(res, fixed, `status ${fixed} for ${filePath}`);
     if (!bytes) return sendText(res, 404, `no file at ${filePath}`);
     if (method === "HEAD" && current.noHead) return sendText(res, 405, "HEAD not supported");
+    const validators = validatorHeaders(bytes, modified.get(filePath) ?? versionDate(0), current);
     const linked = viaCdn ? {} : linkedHeaders(bytes, current);
     if (current.redirect && !viaCdn) {
       res.writeHead(302, { location: `/cdn${filePath}`, "content-length": 0, ...linked });
       return void res.end();
     }
     if (method === "HEAD") {
-      res.writeHead(200, { "content-length": bytes.length, "accept-ranges": "bytes", ...linked });
+      res.writeHead(200, { "content-length": bytes.length, "accept-ranges": "bytes", ...linked, ...validators });
       return void res.end();
     }
     if (method !== "GET") return sendText(res, 405, `${method} not supported`);
     gets++;
-    const start = current.ignoreRange ? 0 : rangeStart(req);
+    const ifRange = req.headers["if-range"];
+    const stale = typeof ifRange === "string" && !current.ignoreIfRange && !Object.values(validators).includes(ifRange);
+    const start = current.ignoreRange || stale ? 0 : rangeStart(req);
     if (start >= bytes.length && start > 0) {
       res.writeHead(416, { "content-range": `bytes */${bytes.length}`, "content-length": 0 });
       return void res.end();
     }
     const body = bytes.subarray(start);
-    const headers = { "content-length": body.length, "accept-ranges": "bytes", ...linked };
+    const headers = { "content-length": body.length, "accept-ranges": "bytes", ...linked, ...validators };
     if (start > 0) res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${bytes.length - 1}/${bytes.length}` });
     else res.writeHead(200, headers);
     await sendBody(res, body, { behavior: current, cutThis: current.cut !== undefined && gets <= current.cut.requests, signal });
@@ -120,7 +134,10 @@ export async function startFileServer({
     url: server.url,
     port: server.port,
     requests,
-    setFile: (p, bytes) => void store.set(p, Buffer.from(bytes)),
+    setFile: (p, bytes) => {
+      store.set(p, Buffer.from(bytes));
+      modified.set(p, versionDate(++versions));
+    },
     setBehavior: (next) => {
       current = next;
       gets = 0;
@@ -186,6 +203,17 @@ function linkedHeaders(bytes: Buffer, behavior: FileServerBehavior): Record<stri
   const etag = behavior.etag ?? "correct";
   if (etag !== "none") headers["x-linked-etag"] = `"${sha256Hex(etag === "correct" ? bytes : Buffer.concat([bytes, Buffer.from("x")]))}"`;
   return headers;
+}
+
+function validatorHeaders(bytes: Buffer, lastModified: string, behavior: FileServerBehavior): Record<string, string> {
+  const kind = behavior.validators ?? "etag";
+  if (kind === "etag") return { etag: `"${sha256Hex(bytes).slice(0, 16)}"` };
+  if (kind === "last-modified") return { "last-modified": lastModified };
+  return {};
+}
+
+function versionDate(version: number): string {
+  return new Date(Date.UTC(2024, 0, 1 + version)).toUTCString();
 }
 
 function rangeStart(req: IncomingMessage): number {

@@ -113,6 +113,23 @@ describe("Ollama double with the real ChatOllama", () => {
     }
   });
 
+  it("invalidJsonLineThenDone resolves for ollama-js alone, without the part after the bad line's place", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const d = await start({ models: { m: { reply: "one two three four five six", failure: "invalidJsonLineThenDone" } } });
+      expect((await chat(d, "m").invoke("x")).content).toBe("one two three four five six");
+      expect(warn).toHaveBeenCalledWith("invalid json: ", expect.stringContaining('"role": "assist'));
+      expect(d.calls[0]?.outcome).toBe("invalidJsonLineThenDone");
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("lineWithoutMessage makes ollama-js itself throw a TypeError", async () => {
+    const d = await start({ models: { m: { reply: "one two three four five six", failure: "lineWithoutMessage" } } });
+    await expect(chat(d, "m").invoke("x")).rejects.toThrow("Cannot read properties of undefined (reading 'content')");
+  });
+
   it("errorMidStream rejects with the streamed error text (plain Error, no status_code)", async () => {
     const d = await start({ models: { m: { failure: "errorMidStream" } } });
     const err: unknown = await chat(d, "m")

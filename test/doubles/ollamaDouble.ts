@@ -57,8 +57,19 @@ export interface OllamaToolCallSpec {
  * - `hang`: accepts the request and never answers (until the client disconnects or close()).
  * - `emptyAnswer`: a valid stream whose content is empty (`eval_count: 0`); the client resolves.
  * - `errorMidStream`: streams some content, then a `{"error": ...}` line.
+ * - `invalidJsonLineThenDone`: streams some content, a non-JSON line, the rest of the content and a
+ *   proper `done:true` line (ollama-js alone would return the answer without the lost line).
+ * - `lineWithoutMessage`: streams some content, a JSON line with no `message`, the rest and `done:true`.
  */
-export type OllamaFailure = "http500" | "cutBeforeDone" | "invalidJsonLine" | "hang" | "emptyAnswer" | "errorMidStream";
+export type OllamaFailure =
+  | "http500"
+  | "cutBeforeDone"
+  | "invalidJsonLine"
+  | "hang"
+  | "emptyAnswer"
+  | "errorMidStream"
+  | "invalidJsonLineThenDone"
+  | "lineWithoutMessage";
 
 /** How one model of the double behaves. All fields optional. */
 export interface ModelBehavior {
@@ -514,8 +525,17 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       for (const piece of pieces) if (!(await writeChunk(res, line(envelope({ content: piece }, false))))) return;
     }
     const breakAt = failure && failure !== "emptyAnswer" ? Math.max(1, Math.floor(pieces.length / 2)) : pieces.length;
-    for (const [i, piece] of pieces.slice(0, breakAt).entries()) {
+    // These modes put one bad line in the middle of an otherwise complete stream.
+    const badLine =
+      failure === "invalidJsonLineThenDone"
+        ? '{"model": "' + call.model + '", "message": {"role": "assist\n'
+        : failure === "lineWithoutMessage"
+          ? line({ model: call.model, status: "thinking" })
+          : undefined;
+    const sendPieces = badLine !== undefined ? pieces : pieces.slice(0, breakAt);
+    for (const [i, piece] of sendPieces.entries()) {
       if (i > 0 && behavior.chunkDelayMs && !(await sleep(behavior.chunkDelayMs, signal))) return;
+      if (i === breakAt && badLine !== undefined && !(await writeChunk(res, badLine))) return;
       if (!(await writeChunk(res, line(envelope({ content: piece }, false))))) return;
     }
     if (wireToolCalls && !(await writeChunk(res, line(envelope({ content: "", tool_calls: wireToolCalls }, false))))) return;
@@ -527,6 +547,10 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
         break;
       case "errorMidStream":
         await writeChunk(res, line({ error: "an error was encountered while running the model: unexpected EOF" }));
+        break;
+      case "invalidJsonLineThenDone":
+      case "lineWithoutMessage":
+        await writeChunk(res, line({ ...envelope({ content: "" }, true), ...stats() }));
         break;
       default:
         await writeChunk(res, line({ ...envelope({ content: "" }, true), ...stats() }));

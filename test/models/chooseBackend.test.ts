@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chooseBackend } from "../../src/models/chooseBackend.js";
+import { startLoopbackServer } from "../doubles/loopback.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
+import { startTlsServer } from "../helpers/tlsServer.js";
 import { unusedPort } from "../helpers/ports.js";
 
 let ollama: OllamaDouble;
@@ -19,10 +21,57 @@ describe("chooseBackend", () => {
   it("picks llama.cpp when nothing listens, saying why", async () => {
     const url = `http://127.0.0.1:${await unusedPort()}`;
     const chosen = await chooseBackend({ requested: "auto", env: { OLLAMA_HOST: url } });
+    const why = `no Ollama server at ${url} (connection refused (127.0.0.1:${url.split(":").at(-1)}))`;
     expect(chosen).toEqual({
       backend: "llamacpp",
-      reason: `no Ollama server at ${url} (connection refused (127.0.0.1:${url.split(":").at(-1)})); running GGUF models in-process`,
+      reason: `${why}; running GGUF models in-process`,
+      // OLLAMA_HOST was set, so the caller must say why it was not used before falling back.
+      passedOverConfigured: [{ backend: "ollama", setting: "OLLAMA_HOST", reason: why }],
     });
+  });
+
+  it("passes over Ollama quietly when nothing names it (the default address)", async () => {
+    const chosen = await chooseBackend({ requested: "auto", env: {}, fetch: async () => new Response("no", { status: 404 }) });
+    expect(chosen.backend).toBe("llamacpp");
+    expect(chosen.passedOverConfigured).toBeUndefined();
+  });
+
+  it("says a TLS failure at OLLAMA_HOST is TLS (a server answered), not that no server is there", async () => {
+    const tls = await startTlsServer();
+    try {
+      const chosen = await chooseBackend({ requested: "auto", env: { OLLAMA_HOST: tls.url } });
+      expect(chosen.backend).toBe("llamacpp");
+      expect(chosen.passedOverConfigured).toEqual([
+        {
+          backend: "ollama",
+          setting: "OLLAMA_HOST",
+          reason: expect.stringMatching(
+            new RegExp(
+              `^the server at ${tls.url} failed: TLS error: the server's certificate is self-signed \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); trust its CA`,
+            ),
+          ) as string,
+        },
+      ]);
+      expect(chosen.reason).not.toContain("no Ollama server");
+    } finally {
+      await tls.close();
+    }
+  });
+
+  it("does not follow a redirect from OLLAMA_HOST to another server, and says where it pointed", async () => {
+    const redirecting = await startLoopbackServer(async (_req, res) => {
+      res.writeHead(301, { location: `${ollama.url}/api/version` });
+      res.end();
+    });
+    try {
+      const chosen = await chooseBackend({ requested: "auto", env: { OLLAMA_HOST: redirecting.url } });
+      expect(chosen.backend).toBe("llamacpp");
+      expect(chosen.passedOverConfigured?.[0]?.reason).toBe(
+        `the server at ${redirecting.url} redirected /api/version to ${ollama.url}/api/version (HTTP 301)`,
+      );
+    } finally {
+      await redirecting.close();
+    }
   });
 
   it("reads OLLAMA_HOST when no address is given", async () => {

@@ -18,8 +18,18 @@ const TIMEOUT_MS = 1_500;
 const MODES: Array<{ failure: OllamaFailure; error: RegExp }> = [
   // The body ends without a `done:true` line: the partial text must not pass for an answer.
   { failure: "cutBeforeDone", error: /Did not receive done or success response in stream/ },
-  // A garbage line, then the body ends without `done` (ollama-js skips the bad line itself).
-  { failure: "invalidJsonLine", error: /Did not receive done or success response in stream/ },
+  // A garbage line, then the body ends without `done` (ollama-js alone would skip the bad line).
+  {
+    failure: "invalidJsonLine",
+    error: /^Ollama's stream had an invalid line \(not JSON\): \{"model": "invalidJsonLine:1b", "message": \{"role": "assist$/,
+  },
+  // A garbage line inside an otherwise complete stream: the answer lost a part, so it is no answer.
+  { failure: "invalidJsonLineThenDone", error: /^Ollama's stream had an invalid line \(not JSON\)/ },
+  // A JSON line that is no chat message (ollama-js alone would crash reading its `message`).
+  {
+    failure: "lineWithoutMessage",
+    error: /^Ollama's stream had a line that is not a chat message: \{"model":"lineWithoutMessage:1b",.*"status":"thinking"\}$/,
+  },
   { failure: "http500", error: /^HTTP 500: llama runner process has terminated/ },
   { failure: "hang", error: new RegExp(`^timed out after ${TIMEOUT_MS} ms$`) },
   { failure: "emptyAnswer", error: /^the model returned an empty answer$/ },

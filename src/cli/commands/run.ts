@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
+import { MoAError } from "../../errors/MoAError.js";
 import { UsageError } from "../../errors/UsageError.js";
 import { buildTopologyGraph } from "../../graphs/buildTopologyGraph.js";
 import { loadConfig, loadConfigTraced } from "../../graphs/loadConfig.js";
-import { chooseBackend } from "../../models/chooseBackend.js";
+import { chooseBackend, type ChosenBackend } from "../../models/chooseBackend.js";
 import { modelProvider } from "../../models/providers/registry.js";
 import { readThreadValues } from "../../persistence/readThreadValues.js";
 import type { RunStore, TopologySource } from "../../persistence/RunStore.js";
+import { askYesNo, canAskAt } from "../askYesNo.js";
 import { prepareRun } from "../prepareRun.js";
 import { streamRun, type RunOutputOptions } from "../streamRun.js";
 import { withRunStore, type PersistenceOptions } from "../withRunStore.js";
@@ -33,6 +35,10 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
   check?: boolean | undefined;
   /** Ask on a thread whose last turn has no answer, leaving that turn unanswered. */
   abandon?: boolean | undefined;
+  /** Use `auto`'s fallback without asking when the backend the environment names cannot be used. */
+  yes?: boolean | undefined;
+  /** Asks the user a yes/no question; default: a prompt when stdin and stderr are terminals, else none. */
+  confirm?: ((question: string) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -56,7 +62,12 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
       // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
       delete source.maxTokens;
       if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
-      await chooseSourceBackend({ source, requested: options.backend, thread, stderr });
+      const confirm =
+        options.confirm ??
+        (canAskAt(stderr)
+          ? (question: string) => askYesNo({ question, stderr, byDefault: false, onInterrupt: "nothing was run" })
+          : undefined);
+      await chooseSourceBackend({ source, requested: options.backend, thread, stderr, yes: options.yes === true, confirm });
       if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
         stderr.write(
           `note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`,
@@ -102,11 +113,15 @@ async function chooseSourceBackend({
   requested,
   thread,
   stderr,
+  yes,
+  confirm,
 }: {
   source: TopologySource;
   requested: string | undefined;
   thread: string | undefined;
   stderr: NodeJS.WritableStream;
+  yes: boolean;
+  confirm: ((question: string) => Promise<boolean>) | undefined;
 }): Promise<void> {
   const explicit = requested !== undefined && requested !== "auto" ? requested : undefined;
   // Loaded once first, on the default backend: a bad file or preset is reported before any backend is
@@ -121,12 +136,49 @@ async function chooseSourceBackend({
     return;
   }
   if (explicit || source.backend === undefined) {
-    const { backend, reason } = await chooseBackend({ requested: explicit ?? "auto" });
+    const chosen = await chooseBackend({ requested: explicit ?? "auto" });
+    await confirmFallback({ chosen, yes, confirm, stderr });
+    const { backend, reason } = chosen;
     stderr.write(`backend: ${backend} (${reason})\n`);
     source.backend = backend;
   } else stderr.write(`backend: ${source.backend} (kept from thread ${thread})\n`);
   const problem = modelProvider(source.backend!)?.presetProblem?.(process.env);
   if (problem) throw new UsageError(problem, { code: "backend_unusable" });
+}
+
+/**
+ * `auto` passed over a backend the user set up explicitly (a mistyped or TLS-broken `OLLAMA_HOST`):
+ * falling back quietly would download gigabytes the user never asked for. Say why it was passed over,
+ * then go on only with `--yes` or a yes at the terminal; a script is refused with how to proceed.
+ */
+async function confirmFallback({
+  chosen: { backend, passedOverConfigured = [] },
+  yes,
+  confirm,
+  stderr,
+}: {
+  chosen: ChosenBackend;
+  yes: boolean;
+  confirm: ((question: string) => Promise<boolean>) | undefined;
+  stderr: NodeJS.WritableStream;
+}): Promise<void> {
+  if (passedOverConfigured.length === 0) return;
+  const why = passedOverConfigured.map((p) => `${p.setting} is set, but ${p.backend} cannot be used there: ${p.reason}`).join("; ");
+  const downloads = modelProvider(backend)?.presets === "files" ? " (the preset's models are downloaded on first use)" : "";
+  const instead = `--backend auto would run the preset with ${backend} instead${downloads}`;
+  if (yes) {
+    stderr.write(`warning: ${why}; running with ${backend} instead (--yes)\n`);
+    return;
+  }
+  if (confirm) {
+    stderr.write(`${why}\n`);
+    if (await confirm(`Run the preset with ${backend} instead${downloads}? [y/N] `)) return;
+  }
+  const settings = [...new Set(passedOverConfigured.map((p) => p.setting))].join(" or ");
+  throw new MoAError(
+    `${why}; ${instead}, ${confirm ? "which was declined" : "which needs a yes"}. Fix ${settings} (or unset it), or choose the fallback with --backend ${backend} (or --yes)`,
+    { code: "configured_backend_unusable", category: "environment", fix: `fix ${settings}, or run with --backend ${backend}` },
+  );
 }
 
 function sourceOf({

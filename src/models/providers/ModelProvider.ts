@@ -147,8 +147,12 @@ export interface ModelProvider {
   /** Parameters active per token of the agent's model, when the provider can tell (cost accounting). */
   activeParams?(agent: RefAgent): Promise<number | undefined>;
 
-  /** `--backend auto`: whether presets can run on this provider here and now, and why. */
-  detect?(options: DetectOptions): Promise<{ available: boolean; reason: string }>;
+  /**
+   * `--backend auto`: whether presets can run on this provider here and now, and why. `configured`
+   * names the setting through which the user asked for this backend explicitly (`OLLAMA_HOST`), so
+   * passing it over for another is a surprise the caller should confirm rather than do silently.
+   */
+  detect?(options: DetectOptions): Promise<{ available: boolean; reason: string; configured?: string }>;
   /** What keeps presets from running on this provider in this environment, as a usage message. */
   presetProblem?(env: NodeJS.ProcessEnv): string | undefined;
 }

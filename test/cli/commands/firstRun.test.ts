@@ -29,7 +29,9 @@ describe("zero-setup first run on the embedded backend", () => {
   it("falls back to llama.cpp when no Ollama answers, downloads the preset's models with progress, and answers", async () => {
     const ollamaUrl = `http://127.0.0.1:${await unusedPort()}`;
     const env = { OLLAMA_HOST: ollamaUrl, HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
-    const result = await runCli(["run", "Why is the sky blue?", "--no-persist", "--json", "--max-tokens", "16"], {
+    // OLLAMA_HOST names a closed port so that no Ollama on this machine answers; as it is set, the
+    // fallback must be confirmed (--yes), which a user without OLLAMA_HOST never has to do.
+    const result = await runCli(["run", "Why is the sky blue?", "--no-persist", "--json", "--max-tokens", "16", "--yes"], {
       env,
       timeoutMs: 120_000,
     });
@@ -101,7 +103,7 @@ describe("zero-setup first run on the embedded backend", () => {
     const { answers } = JSON.parse(chosen.stdout) as { answers: Array<{ stage?: string; model: string }> };
     expect(answers.filter((a) => a.stage?.includes("panel")).every((a) => a.model.startsWith("hf:"))).toBe(true);
     // Without --backend, auto chooses for those presets too (no Ollama answers here), and says so.
-    const auto = await runCli(["run", "Hi", "--config", outer, "--no-persist", "--max-tokens", "4"], { env, timeoutMs: 120_000 });
+    const auto = await runCli(["run", "Hi", "--config", outer, "--no-persist", "--max-tokens", "4", "--yes"], { env, timeoutMs: 120_000 });
     expect(auto.stderr).toContain("backend: llamacpp (no Ollama server at");
     expect(auto.code).toBe(0);
   }, 180_000);

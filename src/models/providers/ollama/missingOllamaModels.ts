@@ -1,4 +1,4 @@
-import { describeError } from "../../describeError.js";
+import { describeError, tlsProblemOf, unreachableFix } from "../../describeError.js";
 import { ModelsNotReadyError } from "../../ModelsNotReadyError.js";
 
 /** Options for {@link missingOllamaModels}. */
@@ -34,9 +34,10 @@ export async function missingOllamaModels({
     response = await fetchImpl(`${server}/api/tags`, signal ? { signal } : {});
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    throw new ModelsNotReadyError(`could not list the models of ${server}: the Ollama server is not reachable (${describeError(error)})`, {
+    const why = tlsProblemOf(error) ? describeError(error) : `the Ollama server is not reachable (${describeError(error)})`;
+    throw new ModelsNotReadyError(`could not list the models of ${server}: ${why}`, {
       cause: error,
-      fix: "start Ollama (`ollama serve`) or set OLLAMA_HOST",
+      fix: unreachableFix(error, "start Ollama (`ollama serve`) or set OLLAMA_HOST"),
     });
   }
   const body = (await response.json().catch(() => undefined)) as { models?: unknown } | undefined;

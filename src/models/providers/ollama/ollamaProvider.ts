@@ -2,16 +2,18 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import { fetchWithRetryAfter } from "../../../policy/fetchWithRetryAfter.js";
 import { definedOnly } from "../../../util/definedOnly.js";
-import { describeError } from "../../describeError.js";
+import { describeError, tlsProblemOf } from "../../describeError.js";
 import { responseByteLimit } from "../../answerLimits.js";
 import { fetchWithBodyLimit } from "../../fetchWithBodyLimit.js";
 import { fetchWithTimeout } from "../../fetchWithTimeout.js";
 import { cachedLookup } from "../../lookupCache.js";
+import { describeRedirect, refuseRedirects } from "../../refuseRedirects.js";
 import type { ModelAgent } from "../../ModelAgent.js";
 import { isModelRef } from "../../ModelRef.js";
 import type { ModelProvider, RefAgent } from "../ModelProvider.js";
 import { parseNamedRef } from "../parseNamedRef.js";
 import { stopOnClientError } from "../stopOnClientError.js";
+import { checkOllamaStream } from "./checkOllamaStream.js";
 import { prepareOllamaModels } from "./prepareOllamaModels.js";
 import { probeOllama } from "./probeOllama.js";
 import { readOllamaContextWindow } from "./readOllamaContextWindow.js";
@@ -53,13 +55,18 @@ export const ollamaProvider: ModelProvider = {
       }),
       // Retries are the caller's (withRetries): the client retrying too would multiply them.
       maxRetries: 0,
-      // A server ignoring num_predict, or sending a huge error body, cannot grow memory without bound.
+      // A server ignoring num_predict, or sending a huge error body, cannot grow memory without bound;
+      // every line must be a chat message (a broken line fails the call); redirects are refused.
       fetch: fetchWithRetryAfter(
-        fetchWithBodyLimit({
-          inner: fetchWithTimeout(s.timeoutMs),
-          maxBodyBytes: responseByteLimit(s.maxTokens),
-          limitSource: `maxTokens ${s.maxTokens}`,
-        }),
+        checkOllamaStream(
+          refuseRedirects(
+            fetchWithBodyLimit({
+              inner: fetchWithTimeout(s.timeoutMs),
+              maxBodyBytes: responseByteLimit(s.maxTokens),
+              limitSource: `maxTokens ${s.maxTokens}`,
+            }),
+          ),
+        ),
       ),
     });
   },
@@ -68,7 +75,7 @@ export const ollamaProvider: ModelProvider = {
     return new OllamaEmbeddings({
       model: ref.model,
       baseUrl: resolveOllamaUrl(ref.baseUrl ?? baseUrl, env),
-      fetch: fetchWithTimeout(timeoutMs),
+      fetch: refuseRedirects(fetchWithTimeout(timeoutMs)),
       // Over-long inputs are cut to the model's context (LangChain's default would reject them).
       truncate: true,
       ...definedOnly({ dimensions }),
@@ -105,15 +112,24 @@ export const ollamaProvider: ModelProvider = {
 
   async detect({ env, timeoutMs, fetch: fetchImpl }) {
     const url = resolveOllamaUrl(undefined, env);
+    const setting = env.OLLAMA_HOST?.trim() ? "OLLAMA_HOST" : env.OLLAMA_BASE_URL?.trim() ? "OLLAMA_BASE_URL" : undefined;
+    const configured = setting === undefined ? {} : { configured: setting };
     try {
-      const response = await fetchImpl(`${url}/api/version`, { signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetchImpl(`${url}/api/version`, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+      const redirect = describeRedirect(response, new URL(`${url}/api/version`));
+      if (redirect !== undefined) {
+        await response.body?.cancel().catch(() => undefined);
+        return { available: false, ...configured, reason: redirect };
+      }
       const body = (await response.json().catch(() => undefined)) as { version?: unknown } | undefined;
       if (response.ok && body && typeof body.version === "string")
-        return { available: true, reason: `Ollama ${body.version} answered at ${url}` };
-      return { available: false, reason: `the server at ${url} is not Ollama (HTTP ${response.status})` };
+        return { available: true, ...configured, reason: `Ollama ${body.version} answered at ${url}` };
+      return { available: false, ...configured, reason: `the server at ${url} is not Ollama (HTTP ${response.status})` };
     } catch (error) {
+      // A TLS failure means something answered: "no Ollama server" would send the user looking for one.
+      if (tlsProblemOf(error)) return { available: false, ...configured, reason: `the server at ${url} failed: ${describeError(error)}` };
       const why = error instanceof DOMException && error.name === "TimeoutError" ? `no answer in ${timeoutMs} ms` : describeError(error);
-      return { available: false, reason: `no Ollama server at ${url} (${why})` };
+      return { available: false, ...configured, reason: `no Ollama server at ${url} (${why})` };
     }
   },
 };

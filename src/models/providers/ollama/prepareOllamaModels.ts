@@ -1,5 +1,5 @@
 import { ModelsNotReadyError } from "../../ModelsNotReadyError.js";
-import { describeError } from "../../describeError.js";
+import { describeError, networkCodeOf, tlsProblemOf } from "../../describeError.js";
 import type { PrepareContext } from "../ModelProvider.js";
 import { missingOllamaModels } from "./missingOllamaModels.js";
 import { pullOllamaModel } from "./pullOllamaModel.js";
@@ -19,10 +19,14 @@ export async function prepareOllamaModels(
   for (const [baseUrl, names] of byServer) {
     const missing = await missingOllamaModels({ baseUrl, models: [...names] }).catch((error: unknown) => {
       if (!strict || signal?.aborted) return [];
-      throw new ModelsNotReadyError(
-        `Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`,
-        { cause: error },
-      );
+      // Only a server that was not reached needs starting: after a TLS failure or an answer that is
+      // not Ollama's, "start it" would send the user looking for the wrong problem.
+      const why = tlsProblemOf(error)
+        ? `Ollama at ${baseUrl} failed: ${describeError(error)}`
+        : networkCodeOf(error)
+          ? `Ollama at ${baseUrl} is not reachable (${describeError(error)}); start it (\`ollama serve\`) or set OLLAMA_HOST`
+          : `${describeError(error)}; check that OLLAMA_HOST points at an Ollama server`;
+      throw new ModelsNotReadyError(why, { cause: error });
     });
     if (missing.length === 0) continue;
     const them = missing.length > 1 ? "them" : "it";

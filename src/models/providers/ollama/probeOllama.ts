@@ -1,4 +1,5 @@
-import { describeProbeFailure } from "../../describeError.js";
+import { describeProbeFailure, unreachableFix } from "../../describeError.js";
+import { describeRedirect } from "../../refuseRedirects.js";
 import type { ModelAgent } from "../../ModelAgent.js";
 import type { ProbeFinding, RefAgent } from "../ModelProvider.js";
 import { canonicalName } from "./missingOllamaModels.js";
@@ -14,7 +15,13 @@ export async function probeOllama(url: string, users: RefAgent[], timeoutMs: num
   const wholeServer = (reason: string, fix: string): ProbeFinding[] => [{ target: url, reason, fix, agents: users }];
   let available: string[];
   try {
-    const response = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
+    // Not followed: the chat calls will not follow a redirect either, so the probe must not pass on one.
+    const response = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    const redirect = describeRedirect(response, new URL(`${url}/api/tags`));
+    if (redirect !== undefined) {
+      await response.body?.cancel().catch(() => undefined);
+      return wholeServer(redirect, "set OLLAMA_HOST (or the baseUrl) to the address of the Ollama server itself");
+    }
     if (!response.ok)
       return wholeServer(`answered HTTP ${response.status} to GET /api/tags`, "check that OLLAMA_HOST points at an Ollama server");
     const body = (await response.json().catch(() => undefined)) as { models?: Array<{ name?: string; model?: string }> } | undefined;
@@ -26,7 +33,10 @@ export async function probeOllama(url: string, users: RefAgent[], timeoutMs: num
     }
     available = body.models.flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === "string");
   } catch (error) {
-    return wholeServer(describeProbeFailure(error, timeoutMs), "start Ollama (`ollama serve`) or set OLLAMA_HOST to a running server");
+    return wholeServer(
+      describeProbeFailure(error, timeoutMs),
+      unreachableFix(error, "start Ollama (`ollama serve`) or set OLLAMA_HOST to a running server"),
+    );
   }
   // One spelling per model, as for pulls: "llama3.2" is "llama3.2:latest", and case does not matter.
   const have = new Set(available.map(canonicalName));

@@ -1,4 +1,4 @@
-import { describeError } from "../../describeError.js";
+import { describeError, tlsProblemOf } from "../../describeError.js";
 import type { OnTransferProgress, TransferProgress } from "../../progress.js";
 import { MoAError } from "../../../errors/MoAError.js";
 
@@ -103,9 +103,10 @@ export async function pullOllamaModel({
     });
   } catch (error) {
     rethrowIfAborted();
-    throw fail(`the Ollama server is not reachable (${describeError(error)}); start it with \`ollama serve\` or set OLLAMA_HOST`, {
-      cause: error,
-    });
+    const why = tlsProblemOf(error)
+      ? describeError(error)
+      : `the Ollama server is not reachable (${describeError(error)}); start it with \`ollama serve\` or set OLLAMA_HOST`;
+    throw fail(why, { cause: error });
   }
   if (!response.ok) {
     const text = await response.text().catch(() => "");

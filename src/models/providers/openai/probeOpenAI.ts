@@ -1,5 +1,5 @@
 import type { ProbeFinding, RefAgent } from "../ModelProvider.js";
-import { describeProbeFailure } from "../../describeError.js";
+import { describeProbeFailure, unreachableFix } from "../../describeError.js";
 import type { OpenAIEndpoint } from "./resolveOpenAIEndpoint.js";
 
 /**
@@ -31,7 +31,7 @@ export async function probeOpenAI(
   } catch (error) {
     return finding(
       describeProbeFailure(error, timeoutMs),
-      "start the server or correct the base URL (openai:<model>@<baseUrl> or OPENAI_BASE_URL)",
+      unreachableFix(error, "start the server or correct the base URL (openai:<model>@<baseUrl> or OPENAI_BASE_URL)"),
     );
   }
   if (response.status === 401 || response.status === 403)

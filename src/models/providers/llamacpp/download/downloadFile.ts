@@ -1,9 +1,9 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { sleep } from "../../../../policy/sleep.js";
-import { describeError } from "../../../describeError.js";
+import { describeError, tlsProblemOf } from "../../../describeError.js";
 import type { OnTransferProgress, TransferProgress } from "../../../progress.js";
 import { ConfigError } from "../../../../errors/ConfigError.js";
 import { MoAError } from "../../../../errors/MoAError.js";
@@ -90,7 +90,8 @@ interface Shared {
 const inFlight = new Map<string, Shared>();
 
 /**
- * Downloads `url` to `destination`: resumes a `.partial` file with a Range request, retries transient
+ * Downloads `url` to `destination`: resumes a `.partial` file with a Range request (guarded by `If-Range`
+ * with the validator the partial bytes came with, kept in `<destination>.partial.json`), retries transient
  * failures, checks the size and sha256 (pinned, or published by Hugging Face as `X-Linked-Size` /
  * `X-Linked-Etag`), then renames atomically and writes `<destination>.json`. A concurrent call for the
  * same destination joins the running transfer; the transfer stops only when every caller has aborted.
@@ -162,6 +163,10 @@ interface Transfer {
   url: string;
   destination: string;
   partial: string;
+  /** Beside the partial file: the validator (`ETag` or `Last-Modified`) its bytes were sent with. */
+  validatorFile: string;
+  /** Read from `validatorFile` once; `null` when the partial bytes came without one. */
+  validator: string | null | undefined;
   fetch: typeof fetch;
   headers: Record<string, string>;
   /** The callers' signal: aborting it is an interruption. */
@@ -194,6 +199,8 @@ async function transfer(
     url,
     destination,
     partial: `${destination}.partial`,
+    validatorFile: `${destination}.partial.json`,
+    validator: undefined,
     fetch: options.fetch ?? globalThis.fetch,
     // Byte counts and Range offsets only make sense on the raw bytes, so no content encoding.
     headers: { "accept-encoding": "identity", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -255,6 +262,12 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
   if (!t.probed) await probe(t);
   let offset = await fileSize(t.partial);
   if (t.size !== undefined && offset > t.size) offset = await restart(t);
+  if (offset > 0) {
+    t.validator ??= await readValidator(t);
+    // Without a validator a changed file cannot be told from the old one until a checksum says so;
+    // with no checksum either, appending to the old bytes could splice two versions.
+    if (t.validator === null && !t.sha256) offset = await restart(t);
+  }
   if (offset > 0 && t.hashedBytes !== offset) {
     t.report({ completedBytes: offset, totalBytes: t.size, phase: "checking partial download" }, true);
     t.hash = createHash("sha256");
@@ -262,7 +275,9 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
     t.hashedBytes = offset;
   }
   if (offset > 0 && offset === t.size) return finish(t, offset);
-  const headers = offset > 0 ? { ...t.headers, range: `bytes=${offset}-` } : t.headers;
+  // If-Range: the server sends the rest only while the file is the one the partial bytes came from,
+  // else the whole new file with 200, which starts over below.
+  const headers = offset > 0 ? { ...t.headers, range: `bytes=${offset}-`, ...(t.validator ? { "if-range": t.validator } : {}) } : t.headers;
   t.watch.arm("response headers");
   const res = await t.fetch(t.url, { headers, signal: t.request });
   t.watch.disarm();
@@ -291,6 +306,17 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
       transient: true,
     });
   }
+  // A server that ignores If-Range still names the file it sends: a different one must not be appended.
+  const validator = validatorOf(res);
+  if (res.status === 206 && t.validator && validator !== undefined && validator !== t.validator) {
+    await discard(res);
+    await restart(t);
+    throw new DownloadError(failMessage(t, "the file changed on the server since the partial download began; starting over"), {
+      url: t.url,
+      reason: "incomplete",
+      transient: true,
+    });
+  }
   // A 200 to a Range request means the server sends the whole file again.
   if (res.status !== 206) offset = await restart(t);
   const length = Number(res.headers.get("content-length") ?? Number.NaN);
@@ -300,6 +326,7 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
     throw await mismatch(t, "size", `${t.size} bytes`, `${total} bytes from the server`);
   }
   t.size ??= total;
+  if (res.status !== 206) await saveValidator(t, validator);
   let written = offset;
   onWritten(written);
   const file = await open(t.partial, offset > 0 ? "a" : "w");
@@ -361,6 +388,7 @@ async function finish(t: Transfer, size: number): Promise<DownloadResult> {
   // A manifest from an older download must never describe the new file, even for a moment.
   await rm(manifestPath, { force: true });
   await rename(t.partial, t.destination);
+  await rm(t.validatorFile, { force: true });
   const manifest: DownloadManifest = {
     url: t.url,
     size,
@@ -376,6 +404,8 @@ async function finish(t: Transfer, size: number): Promise<DownloadResult> {
 
 async function restart(t: Transfer): Promise<number> {
   await rm(t.partial, { force: true });
+  await rm(t.validatorFile, { force: true });
+  t.validator = null;
   t.hash = createHash("sha256");
   t.hashedBytes = 0;
   return 0;
@@ -413,7 +443,9 @@ function toDownloadError(error: unknown, t: Transfer): DownloadError {
     const message = `could not download ${t.url}: cannot write ${t.partial}: ${error instanceof Error ? error.message : String(error)}`;
     return new DownloadError(message, { url: t.url, reason: "filesystem", cause: error });
   }
-  return new DownloadError(failMessage(t, describeError(error), true), { url: t.url, reason: "network", transient: true, cause: error });
+  // A certificate problem is no dropped connection: another attempt meets the same certificate.
+  const tls = tlsProblemOf(error) !== undefined;
+  return new DownloadError(failMessage(t, describeError(error), !tls), { url: t.url, reason: "network", transient: !tls, cause: error });
 }
 
 function stalledError(t: Transfer, written: number | undefined): DownloadError {
@@ -451,6 +483,30 @@ function createReporter(emit: OnTransferProgress, id: string, label: string): Tr
     if (progress.done) report.done = true;
     emit(report);
   };
+}
+
+/** The response's strong `ETag`, else its `Last-Modified` (weak ETags cannot guard a Range request). */
+function validatorOf(res: Response): string | undefined {
+  const etag = res.headers.get("etag")?.trim();
+  if (etag && !etag.startsWith("W/")) return etag;
+  return res.headers.get("last-modified")?.trim() || undefined;
+}
+
+async function readValidator(t: Transfer): Promise<string | null> {
+  try {
+    const saved = JSON.parse(await readFile(t.validatorFile, "utf8")) as { url?: unknown; validator?: unknown };
+    // A validator of another URL says nothing about this one's bytes.
+    return saved.url === t.url && typeof saved.validator === "string" && saved.validator !== "" ? saved.validator : null;
+  } catch {
+    return null;
+  }
+}
+
+// Written before the first byte of a fresh transfer, so the partial file never outlives its validator.
+async function saveValidator(t: Transfer, validator: string | undefined): Promise<void> {
+  t.validator = validator ?? null;
+  if (validator === undefined) await rm(t.validatorFile, { force: true });
+  else await writeFile(t.validatorFile, `${JSON.stringify({ url: t.url, validator })}\n`);
 }
 
 async function fileSize(file: string): Promise<number> {

@@ -30,14 +30,8 @@ const PARTIAL = ".partial";
  */
 export async function listCachedModels({ cacheDir = modelCacheDir() }: { cacheDir?: string } = {}): Promise<CachedModel[]> {
   const root = path.resolve(cacheDir);
-  let names: string[];
-  try {
-    names = await readdir(root, { recursive: true });
-  } catch {
-    return [];
-  }
   const models: CachedModel[] = [];
-  for (const name of names) {
+  for (const name of await entriesUnder(root)) {
     const partial = name.endsWith(PARTIAL);
     const modelName = partial ? name.slice(0, -PARTIAL.length) : name;
     if (!/\.gguf$/i.test(modelName)) continue;
@@ -64,4 +58,25 @@ export async function listCachedModels({ cacheDir = modelCacheDir() }: { cacheDi
     models.push(model);
   }
   return models.sort((a, b) => a.uri.localeCompare(b.uri) || Number(a.partial) - Number(b.partial));
+}
+
+/**
+ * The files (and links) below `root`, relative to it, entering real folders only. Node's recursive
+ * `readdir` follows a symlinked folder, which would list, and let `moa models rm` delete, files
+ * outside the cache; a link is a leaf here, so removing it unlinks the link, never its target.
+ */
+async function entriesUnder(root: string, relative = ""): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, relative), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  for (const entry of entries) {
+    const name = path.join(relative, entry.name);
+    if (entry.isDirectory()) names.push(...(await entriesUnder(root, name)));
+    else if (entry.isFile() || entry.isSymbolicLink()) names.push(name);
+  }
+  return names;
 }

@@ -1,4 +1,4 @@
-import { rm, rmdir } from "node:fs/promises";
+import { lstat, realpath, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { listCachedModels, type CachedModel } from "./listCachedModels.js";
 import { modelCacheDir } from "./modelCacheDir.js";
@@ -66,13 +66,32 @@ export async function removeCachedModels({
   const chosen = (await listCachedModels({ cacheDir: root })).filter(matches);
   if (single && !all && chosen.length > 1) throw new AmbiguousModelMatchError(pattern, chosen);
   for (const model of chosen) {
+    await assertInsideCache(model.path, root);
+    // Unlinking a link frees nothing: its target stays where it is.
+    const link = (await lstat(model.path).catch(() => undefined))?.isSymbolicLink() === true;
     await rm(model.path, { force: true });
-    if (!model.partial) await rm(`${model.path}.json`, { force: true });
+    // A finished file's manifest, or the validator kept beside a partial one.
+    await rm(`${model.path}.json`, { force: true });
     removed.push(model);
-    freedBytes += model.sizeBytes;
+    if (!link) freedBytes += model.sizeBytes;
     await pruneEmptyFolders(path.dirname(model.path), root);
   }
   return { removed, freedBytes };
+}
+
+/**
+ * Refuses to touch `file` unless its folder is really inside the cache: a folder on its way swapped
+ * for a symlink (after the listing, which does not follow links) would lead the removal outside.
+ */
+async function assertInsideCache(file: string, root: string): Promise<void> {
+  const [realRoot, realFolder] = await Promise.all([realpath(root), realpath(path.dirname(file)).catch(() => undefined)]);
+  const expected = path.join(realRoot, path.relative(root, path.dirname(file)));
+  if (realFolder !== expected || !(realFolder === realRoot || realFolder.startsWith(realRoot + path.sep)))
+    throw new MoAError(`refusing to remove ${file}: its folder leads outside the model cache ${root} (through a symlink)`, {
+      code: "outside_model_cache",
+      category: "environment",
+      fix: "remove the symlink inside the cache yourself",
+    });
 }
 
 function matcher(pattern: string): (model: CachedModel) => boolean {

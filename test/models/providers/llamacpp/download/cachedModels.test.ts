@@ -1,5 +1,5 @@
-import { existsSync, writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -29,6 +29,8 @@ beforeEach(async () => {
   const partialDir = path.join(cacheDir, "other", "half-GGUF", "main");
   await mkdir(partialDir, { recursive: true });
   writeFileSync(path.join(partialDir, "half.gguf.partial"), Buffer.alloc(5_000));
+  // What the partial bytes were sent with (their ETag), kept beside them for a resume with If-Range.
+  writeFileSync(path.join(partialDir, "half.gguf.partial.json"), '{"url":"http://127.0.0.1:9/x","validator":"\\"abc\\""}\n');
 });
 
 afterEach(async () => {
@@ -87,5 +89,42 @@ describe("removeCachedModels", () => {
 
   it("refuses an empty pattern", async () => {
     await expect(removeCachedModels({ match: " ", cacheDir })).rejects.toThrow("needs a file name or hf: URI");
+  });
+
+  describe("symlinks inside the cache", () => {
+    let outside: string;
+    beforeEach(async () => {
+      // A folder outside the cache with files laid out like cached models, and links to it from inside.
+      outside = await mkdtemp(path.join(tmpdir(), "moa-outside-"));
+      await mkdir(path.join(outside, "repo-GGUF", "main"), { recursive: true });
+      writeFileSync(path.join(outside, "repo-GGUF", "main", "victim.gguf"), "keep me");
+      writeFileSync(path.join(outside, "repo-GGUF", "main", "victim.gguf.json"), "{}");
+      writeFileSync(path.join(outside, "target.gguf"), "keep me too");
+      await symlink(outside, path.join(cacheDir, "evil"));
+      await mkdir(path.join(cacheDir, "acme", "link-GGUF", "main"), { recursive: true });
+      await symlink(path.join(outside, "target.gguf"), path.join(cacheDir, "acme", "link-GGUF", "main", "linked.gguf"));
+    });
+    afterEach(() => rm(outside, { recursive: true, force: true }));
+
+    const outsideSurvives = (): void => {
+      expect(readFileSync(path.join(outside, "repo-GGUF", "main", "victim.gguf"), "utf8")).toBe("keep me");
+      expect(existsSync(path.join(outside, "repo-GGUF", "main", "victim.gguf.json"))).toBe(true);
+      expect(readFileSync(path.join(outside, "target.gguf"), "utf8")).toBe("keep me too");
+    };
+
+    it("does not list or remove files behind a symlinked folder", async () => {
+      expect((await listCachedModels({ cacheDir })).map((m) => m.uri)).not.toContain("hf:evil/repo-GGUF/victim.gguf");
+      expect((await removeCachedModels({ match: "victim", cacheDir })).removed).toEqual([]);
+      outsideSurvives();
+    });
+
+    it("unlinks a symlinked model file, never its target, and removes nothing outside with all", async () => {
+      const { removed, freedBytes } = await removeCachedModels({ all: true, cacheDir });
+
+      expect(removed.map((m) => m.uri)).toContain("hf:acme/link-GGUF/linked.gguf");
+      expect(freedBytes).toBe(SMALL.length + LARGE.length + 5_000);
+      expect(existsSync(path.join(cacheDir, "acme", "link-GGUF"))).toBe(false);
+      outsideSurvives();
+    });
   });
 });

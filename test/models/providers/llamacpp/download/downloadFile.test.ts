@@ -9,7 +9,15 @@ import {
   type DownloadFileOptions,
 } from "../../../../../src/models/providers/llamacpp/download/downloadFile.js";
 import type { TransferProgress } from "../../../../../src/models/progress.js";
-import { hfFilePath, pseudoRandomBytes, sha256Hex, startFileServer, type FileServer } from "../../../../doubles/fileServer.js";
+import {
+  hfFilePath,
+  pseudoRandomBytes,
+  sha256Hex,
+  startFileServer,
+  type FileServer,
+  type FileServerBehavior,
+} from "../../../../doubles/fileServer.js";
+import { startTlsServer } from "../../../../helpers/tlsServer.js";
 
 const MODEL = pseudoRandomBytes({ size: 300_000, seed: 42 });
 const FILE_PATH = hfFilePath({ owner: "acme", repo: "tiny-GGUF", file: "tiny-q4.gguf" });
@@ -208,6 +216,24 @@ describe("downloadFile", () => {
     expect(error.message).toContain(`could not download ${url}: HTTP 503`);
   });
 
+  it("says a TLS failure is TLS, with its fix, and does not retry it", async () => {
+    const tls = await startTlsServer();
+    try {
+      const tlsUrl = `${tls.url}${FILE_PATH}`;
+      const error = await failure(download({ url: tlsUrl, retries: 3 }));
+      expect(error.transient).toBe(false);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^could not download ${tlsUrl}: TLS error: the server's certificate is self-signed \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); trust its CA`,
+        ),
+      );
+      expect(error.message).not.toContain("no internet?");
+      expect(tls.connections()).toBe(1);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it("names the URL and suggests a local file when nothing listens", async () => {
     const { port } = server;
     await server.close();
@@ -290,6 +316,69 @@ describe("downloadFile", () => {
     expect(gets().at(-1)?.range).toBe("bytes=100000-");
     expect(reports[0]?.completedBytes).toBe(100_000);
     expect(readFileSync(destination).equals(MODEL)).toBe(true);
+  });
+
+  describe("a file that changes on the server while a partial download waits (no checksum published)", () => {
+    const NEW_MODEL = pseudoRandomBytes({ size: MODEL.length, seed: 7 });
+
+    /** Leaves 100 000 bytes of MODEL in the partial file, then puts NEW_MODEL (same size) in its place. */
+    async function partialThenChange(behavior: FileServerBehavior): Promise<void> {
+      server.setBehavior({ ...behavior, etag: "none", stallAfterBytes: 100_000 });
+      const controller = new AbortController();
+      const pending = download({ signal: controller.signal });
+      await vi.waitFor(() => expect(statSync(`${destination}.partial`, { throwIfNoEntry: false })?.size).toBe(100_000));
+      controller.abort();
+      expect((await failure(pending)).reason).toBe("aborted");
+      server.setFile(FILE_PATH, NEW_MODEL);
+      server.setBehavior({ ...behavior, etag: "none" });
+      server.clearRequests();
+    }
+
+    it.each(["etag", "last-modified"] as const)("sends If-Range (%s) and starts over when the server answers 200", async (validators) => {
+      await partialThenChange({ validators });
+
+      const { manifest } = await download();
+
+      const [get] = gets();
+      expect(get).toMatchObject({
+        range: "bytes=100000-",
+        ifRange: validators === "etag" ? `"${sha256Hex(MODEL).slice(0, 16)}"` : expect.any(String),
+      });
+      expect(gets()).toHaveLength(1);
+      expect(readFileSync(destination).equals(NEW_MODEL)).toBe(true);
+      expect(manifest).toMatchObject({ verified: "size", sha256: sha256Hex(NEW_MODEL) });
+      expect(existsSync(`${destination}.partial.json`)).toBe(false);
+    });
+
+    it("starts over when a server ignoring If-Range sends the new file's bytes with another ETag", async () => {
+      await partialThenChange({ ignoreIfRange: true });
+
+      await download();
+
+      expect(gets().map((r) => r.range)).toEqual(["bytes=100000-", undefined]);
+      expect(readFileSync(destination).equals(NEW_MODEL)).toBe(true);
+    });
+
+    it("does not resume at all when the server gives no validator", async () => {
+      await partialThenChange({ validators: "none" });
+
+      await download();
+
+      expect(gets().map((r) => r.range)).toEqual([undefined]);
+      expect(readFileSync(destination).equals(NEW_MODEL)).toBe(true);
+    });
+
+    it("still resumes an unchanged file with If-Range", async () => {
+      await partialThenChange({});
+      server.setFile(FILE_PATH, MODEL);
+
+      await download();
+
+      expect(gets()).toHaveLength(1);
+      // The double's ETag is the content's, so putting the old bytes back keeps the old validator.
+      expect(gets()[0]).toMatchObject({ range: "bytes=100000-", ifRange: `"${sha256Hex(MODEL).slice(0, 16)}"` });
+      expect(readFileSync(destination).equals(MODEL)).toBe(true);
+    });
   });
 
   it("shares one transfer between concurrent calls for the same destination", async () => {
