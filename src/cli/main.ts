@@ -18,6 +18,7 @@ import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT } from "./exitCodes.js";
+import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
 
 function parsePositiveInt(flag: string): (value: string) => number {
@@ -193,8 +194,9 @@ function report(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`moa: ${message}\n`);
-  if (process.env.MOA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`moa: ${userMessage({ text: message, stream: process.stderr })}\n`);
+  if (process.env.MOA_DEBUG && error instanceof Error && error.stack)
+    process.stderr.write(`${userMessage({ text: error.stack, stream: process.stderr })}\n`);
   return isMoAError(error) ? error.exitCode : EXIT.runFailed;
 }
 

@@ -3,6 +3,7 @@ import { BackendUnavailableError, checkBackends } from "../models/checkBackends.
 import { prepareModels } from "../models/prepareModels.js";
 import type { ResolvedTopology } from "../graphs/resolvedTopology.js";
 import { terminalPrepareContext } from "./terminalPrepareContext.js";
+import { userMessage } from "./terminalText.js";
 
 /** Options of {@link prepareRun}. */
 export interface PrepareRunOptions {
@@ -37,8 +38,7 @@ export async function prepareRun({ topology, pull, check, stderr, signal }: Prep
   const { problems, runnable } = await checkBackends(topology);
   if (!runnable) throw new BackendUnavailableError(problems);
   for (const problem of problems) {
-    stderr.write(
-      `warning: ${problem.backend} ${problem.target}: ${problem.reason}; ${problem.agents.join(", ")} will fail and be left out (fix: ${problem.fix})\n`,
-    );
+    const text = `${problem.backend} ${problem.target}: ${problem.reason}; ${problem.agents.join(", ")} will fail and be left out (fix: ${problem.fix})`;
+    stderr.write(`warning: ${userMessage({ text, stream: stderr })}\n`);
   }
 }

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { RunInterruptedError } from "../errors/RunInterruptedError.js";
 import type { PrepareContext } from "../models/providers/ModelProvider.js";
 import { createProgressRenderer } from "./progress/createProgressRenderer.js";
+import { userMessage } from "./terminalText.js";
 
 /** Options of {@link terminalPrepareContext}. */
 export interface TerminalPrepareContextOptions {
@@ -34,8 +35,8 @@ export function terminalPrepareContext({
     strict,
     env: process.env,
     ...(signal ? { signal } : {}),
-    ...(canAsk ? { confirm: (question: string) => ask(question, stderr) } : {}),
-    notify: (line) => stderr.write(`${line}\n`),
+    ...(canAsk ? { confirm: (question: string) => ask(userMessage({ text: question, stream: stderr }), stderr) } : {}),
+    notify: (line) => stderr.write(`${userMessage({ text: line, stream: stderr })}\n`),
     progress: (labels) => createProgressRenderer({ stream: stderr as NodeJS.WriteStream, labels }),
   };
 }

@@ -9,6 +9,7 @@ import { modelProvider } from "../../models/providers/registry.js";
 import type { TopologySource } from "../../persistence/RunStore.js";
 import { prepareRun } from "../prepareRun.js";
 import { streamRun, type RunOutputOptions } from "../streamRun.js";
+import { userMessage } from "../terminalText.js";
 import { withRunStore, type PersistenceOptions } from "../withRunStore.js";
 
 /** Options of `moa run`. */
@@ -100,7 +101,7 @@ async function chooseSourceBackend({
   }
   if (explicit || source.backend === undefined) {
     const { backend, reason } = await chooseBackend({ requested: explicit ?? "auto" });
-    stderr.write(`backend: ${backend} (${reason})\n`);
+    stderr.write(`backend: ${backend} (${userMessage({ text: reason, stream: stderr })})\n`);
     source.backend = backend;
   } else stderr.write(`backend: ${source.backend} (kept from thread ${thread})\n`);
   const problem = modelProvider(source.backend!)?.presetProblem?.(process.env);
