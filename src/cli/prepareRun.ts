@@ -1,4 +1,5 @@
 import { RunInterruptedError } from "../errors/RunInterruptedError.js";
+import { backendWarnings } from "../models/backendWarnings.js";
 import { BackendUnavailableError, checkBackends } from "../models/checkBackends.js";
 import { prepareModels } from "../models/prepareModels.js";
 import type { ResolvedTopology } from "../graphs/resolvedTopology.js";
@@ -26,6 +27,7 @@ export interface PrepareRunOptions {
  */
 export async function prepareRun({ topology, pull, check, stderr, signal }: PrepareRunOptions): Promise<void> {
   const agents = [...topology.requirements.flat(), ...topology.optional];
+  for (const line of backendWarnings({ agents })) stderr.write(`warning: ${userMessage({ text: line, stream: stderr })}\n`);
   try {
     await prepareModels({ agents, context: terminalPrepareContext({ pull, stderr, signal }) });
   } catch (error) {
