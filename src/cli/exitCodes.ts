@@ -11,4 +11,9 @@ export const EXIT = {
   environment: EXIT_CODES.environment,
   /** Interrupted by the user (Ctrl-C). */
   interrupted: EXIT_CODES.interrupted,
+  /**
+   * The reader of the output went away (`moa run ... | head -1`): 128 + SIGPIPE (13), what a shell
+   * reports for a program a closed pipe stopped, so `set -o pipefail` scripts notice.
+   */
+  outputClosed: 141,
 } as const;

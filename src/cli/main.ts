@@ -17,6 +17,7 @@ import { schemaCommand } from "./commands/schema.js";
 import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
+import { closedOutputs, watchOutput } from "./closedOutput.js";
 import { EXIT } from "./exitCodes.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
@@ -203,14 +204,17 @@ function report(error: unknown): number {
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return EXIT.ok;
+    return closedOutputs().length > 0 ? EXIT.outputClosed : EXIT.ok;
   } catch (error) {
-    return report(error);
+    const code = report(error);
+    return closedOutputs().length > 0 ? EXIT.outputClosed : code;
   } finally {
     await disposeAll();
   }
 }
 
+watchOutput({ streams: { stdout: process.stdout, stderr: process.stderr } });
 const code = await main(process.argv);
-// Flush stdout before exiting: native model runtimes can keep the event loop alive after the run.
-process.stdout.write("", () => process.exit(code));
+// Flush stdout before exiting: native model runtimes can keep the event loop alive after the run. A
+// closed pipe the last lines went to is only reported now: it still counts.
+process.stdout.write("", (error) => process.exit(error || closedOutputs().length > 0 ? EXIT.outputClosed : code));

@@ -12,6 +12,7 @@ import type { RunStore } from "../persistence/RunStore.js";
 import { buildRunReport } from "../report/buildRunReport.js";
 import type { MoAStateValue } from "../state/moaState.js";
 import { createTerminalSanitizer } from "../util/stripTerminalControls.js";
+import { closedOutputs } from "./closedOutput.js";
 import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
 import { isTerminal, untrustedText, userMessage } from "./terminalText.js";
 
@@ -98,12 +99,13 @@ export async function streamRun({
       }
     }
   } catch (error) {
-    // A half-streamed answer must not pass for a whole one.
-    if (streamedAnswer) {
+    const outputClosed = closedOutputs().includes("stdout");
+    // A half-streamed answer must not pass for a whole one (unless nobody reads it any more).
+    if (streamedAnswer && !outputClosed) {
       stdout.write(`${answerText?.end() ?? ""}\n`);
       stderr.write("moa: the answer above is incomplete\n");
     }
-    if (signal?.aborted) throw new RunInterruptedError(undefined, resumeHint);
+    if (signal?.aborted) throw new RunInterruptedError(outputClosed ? "the output was closed, so the run stopped" : undefined, resumeHint);
     if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;
     throw error;
   }
