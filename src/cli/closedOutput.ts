@@ -1,30 +1,31 @@
 const closed = new AbortController();
-const closedStreams: string[] = [];
+const closedStreams: Array<"stdout" | "stderr"> = [];
 
 /**
  * Keeps a closed stdout or stderr (EPIPE when the reader of a pipe exits) from crashing the process
- * with an unhandled `'error'` event: the stream is marked closed and {@link outputClosedSignal}
- * aborts, so a run stops the way Ctrl-C stops it (checkpointed, resumable). Call once at start-up.
+ * with an unhandled `'error'` event. A closed stdout also aborts {@link outputClosedSignal}: nobody
+ * reads the answer any more, so a run stops the way Ctrl-C stops it (checkpointed, resumable). A
+ * closed stderr only loses messages: the answer is still being read. Call once at start-up.
  *
  * @example
- * watchOutput({ streams: { stdout: process.stdout, stderr: process.stderr } });
+ * watchOutput({ stdout: process.stdout, stderr: process.stderr });
  */
-export function watchOutput({ streams }: { streams: Record<string, NodeJS.WritableStream> }): void {
-  for (const [name, stream] of Object.entries(streams)) {
-    // Any write error means nothing more can be shown there; EPIPE is the usual one.
-    stream.on("error", () => {
-      if (!closedStreams.includes(name)) closedStreams.push(name);
-      if (!closed.signal.aborted) closed.abort(new DOMException(`${name} was closed`, "AbortError"));
-    });
-  }
+export function watchOutput({ stdout, stderr }: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
+  // Any write error means nothing more can be shown there; EPIPE is the usual one.
+  const onError = (name: "stdout" | "stderr") => () => {
+    if (!closedStreams.includes(name)) closedStreams.push(name);
+    if (name === "stdout" && !closed.signal.aborted) closed.abort(new DOMException("stdout was closed", "AbortError"));
+  };
+  stdout.on("error", onError("stdout"));
+  stderr.on("error", onError("stderr"));
 }
 
-/** Aborts when a watched output stream closes. */
+/** Aborts when stdout closes. */
 export function outputClosedSignal(): AbortSignal {
   return closed.signal;
 }
 
-/** The names of the watched streams that closed (`stdout`, `stderr`), in order. */
-export function closedOutputs(): readonly string[] {
+/** Which of the watched streams closed, in order. */
+export function closedOutputs(): ReadonlyArray<"stdout" | "stderr"> {
   return closedStreams;
 }

@@ -204,17 +204,17 @@ function report(error: unknown): number {
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return closedOutputs().length > 0 ? EXIT.outputClosed : EXIT.ok;
+    return closedOutputs().includes("stdout") ? EXIT.outputClosed : EXIT.ok;
   } catch (error) {
     const code = report(error);
-    return closedOutputs().length > 0 ? EXIT.outputClosed : code;
+    return closedOutputs().includes("stdout") ? EXIT.outputClosed : code;
   } finally {
     await disposeAll();
   }
 }
 
-watchOutput({ streams: { stdout: process.stdout, stderr: process.stderr } });
+watchOutput({ stdout: process.stdout, stderr: process.stderr });
 const code = await main(process.argv);
 // Flush stdout before exiting: native model runtimes can keep the event loop alive after the run. A
 // closed pipe the last lines went to is only reported now: it still counts.
-process.stdout.write("", (error) => process.exit(error || closedOutputs().length > 0 ? EXIT.outputClosed : code));
+process.stdout.write("", (error) => process.exit(error || closedOutputs().includes("stdout") ? EXIT.outputClosed : code));

@@ -81,3 +81,19 @@ describe("a closed stdout", () => {
     expect(result.code).toBe(141);
   });
 });
+
+describe("a closed stderr alone", () => {
+  it("loses only messages: the answer is still read, so the run finishes", async () => {
+    const thread = "6f1d2c3b-0000-4000-8000-00000000c105";
+    const result = await runCli(["run", "Question?", "--config", configFile, "--db", db, "--thread", thread], {
+      env: env(),
+      onSpawn: (child) => child.stderr!.destroy(),
+    });
+    expect(result.stdout.trim()).toBe(ANSWER.trim());
+    // Only the summary table was lost: the answer reached its reader, and the run finished.
+    expect(result.code).toBe(0);
+    const shown = await runCli(["show", thread, "--db", db, "--json"]);
+    const doc = JSON.parse(shown.stdout) as { messages: Array<{ type: string; content: string }> };
+    expect(doc.messages.at(-1)).toEqual({ type: "ai", content: ANSWER });
+  });
+});
