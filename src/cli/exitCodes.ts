@@ -11,4 +11,10 @@ export const EXIT = {
   environment: EXIT_CODES.environment,
   /** Interrupted by the user (Ctrl-C). */
   interrupted: EXIT_CODES.interrupted,
+  /**
+   * The reader of stdout went away (`moa run ... | head -1`): 128 + SIGPIPE (13), what a shell
+   * reports for a program a closed pipe stopped, so `set -o pipefail` scripts notice. A closed stderr
+   * alone loses only messages and does not change the exit code.
+   */
+  outputClosed: 141,
 } as const;

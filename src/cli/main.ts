@@ -17,8 +17,10 @@ import { schemaCommand } from "./commands/schema.js";
 import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
+import { closedOutputs, watchOutput } from "./closedOutput.js";
 import { EXIT } from "./exitCodes.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
+import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
 
 function parsePositiveInt(flag: string): (value: string) => number {
@@ -199,22 +201,26 @@ function report(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`moa: ${message}\n`);
-  if (process.env.MOA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`moa: ${userMessage({ text: message, stream: process.stderr })}\n`);
+  if (process.env.MOA_DEBUG && error instanceof Error && error.stack)
+    process.stderr.write(`${userMessage({ text: error.stack, stream: process.stderr })}\n`);
   return isMoAError(error) ? error.exitCode : EXIT.runFailed;
 }
 
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return EXIT.ok;
+    return closedOutputs().includes("stdout") ? EXIT.outputClosed : EXIT.ok;
   } catch (error) {
-    return report(error);
+    const code = report(error);
+    return closedOutputs().includes("stdout") ? EXIT.outputClosed : code;
   } finally {
     await disposeAll();
   }
 }
 
+watchOutput({ stdout: process.stdout, stderr: process.stderr });
 const code = await main(process.argv);
-// Flush stdout before exiting: native model runtimes can keep the event loop alive after the run.
-process.stdout.write("", () => process.exit(code));
+// Flush stdout before exiting: native model runtimes can keep the event loop alive after the run. A
+// closed pipe the last lines went to is only reported now: it still counts.
+process.stdout.write("", (error) => process.exit(error || closedOutputs().includes("stdout") ? EXIT.outputClosed : code));

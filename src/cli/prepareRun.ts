@@ -1,8 +1,10 @@
 import { RunInterruptedError } from "../errors/RunInterruptedError.js";
+import { backendWarnings } from "../models/backendWarnings.js";
 import { BackendUnavailableError, checkBackends } from "../models/checkBackends.js";
 import { prepareModels } from "../models/prepareModels.js";
 import type { ResolvedTopology } from "../graphs/resolvedTopology.js";
 import { terminalPrepareContext } from "./terminalPrepareContext.js";
+import { userMessage } from "./terminalText.js";
 
 /** Options of {@link prepareRun}. */
 export interface PrepareRunOptions {
@@ -25,6 +27,7 @@ export interface PrepareRunOptions {
  */
 export async function prepareRun({ topology, pull, check, stderr, signal }: PrepareRunOptions): Promise<void> {
   const agents = [...topology.requirements.flat(), ...topology.optional];
+  for (const line of backendWarnings({ agents })) stderr.write(`warning: ${userMessage({ text: line, stream: stderr })}\n`);
   try {
     await prepareModels({ agents, context: terminalPrepareContext({ pull, stderr, signal }) });
   } catch (error) {
@@ -37,8 +40,7 @@ export async function prepareRun({ topology, pull, check, stderr, signal }: Prep
   const { problems, runnable } = await checkBackends(topology);
   if (!runnable) throw new BackendUnavailableError(problems);
   for (const problem of problems) {
-    stderr.write(
-      `warning: ${problem.backend} ${problem.target}: ${problem.reason}; ${problem.agents.join(", ")} will fail and be left out (fix: ${problem.fix})\n`,
-    );
+    const text = `${problem.backend} ${problem.target}: ${problem.reason}; ${problem.agents.join(", ")} will fail and be left out (fix: ${problem.fix})`;
+    stderr.write(`warning: ${userMessage({ text, stream: stderr })}\n`);
   }
 }

@@ -1,6 +1,8 @@
 import Table from "cli-table3";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
 import type { RunReport } from "../report/buildRunReport.js";
+import { redactCredentials } from "../util/redactCredentials.js";
+import { stripTerminalControls } from "../util/stripTerminalControls.js";
 
 /** Seconds for latencies a person reads: two decimals under 10 s, one above. */
 export function formatSeconds(ms: number): string {
@@ -51,13 +53,13 @@ export function renderSummaryTable(
   for (const row of summary.rows) {
     table.push([
       String(row.layer),
-      row.agent,
+      cell(row.agent),
       row.role,
-      row.model,
+      cell(row.model),
       formatSeconds(row.latencyMs),
       row.inputTokens === undefined ? "-" : String(row.inputTokens),
       row.outputTokens === undefined ? "-" : String(row.outputTokens),
-      row.error === undefined ? "ok" : `failed: ${truncate(row.error, 60)}`,
+      row.error === undefined ? "ok" : `failed: ${truncate(cell(row.error), 60)}`,
     ]);
   }
   const { calls, failed, inputTokens, outputTokens } = summary.totals;
@@ -74,6 +76,12 @@ export function formatParams(count: number): string {
   if (count >= 1e9) return `${(count / 1e9).toFixed(1)}B`;
   if (count >= 1e6) return `${Math.round(count / 1e6)}M`;
   return String(Math.round(count));
+}
+
+// A table is read, never parsed: server text in it goes without control sequences (they would break
+// its columns, and at a terminal act on it) and without URL credentials, wherever it is printed.
+function cell(text: string): string {
+  return stripTerminalControls(redactCredentials(text));
 }
 
 function truncate(text: string, max: number): string {

@@ -11,7 +11,10 @@ import { REPLY_TAG } from "../nodes/replyTag.js";
 import type { RunStore } from "../persistence/RunStore.js";
 import { buildRunReport } from "../report/buildRunReport.js";
 import type { MoAStateValue } from "../state/moaState.js";
+import { createTerminalSanitizer } from "../util/stripTerminalControls.js";
+import { closedOutputs } from "./closedOutput.js";
 import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
+import { isTerminal, untrustedText, userMessage } from "./terminalText.js";
 
 /** How a run is shown: the reply on stdout, everything else on stderr (or one JSON document). */
 export interface RunOutputOptions {
@@ -59,6 +62,9 @@ export async function streamRun({
   let streamedAnswer = false;
   let finalState: MoAStateValue | undefined;
   const printedDecisions = new Set<string>();
+  // Model text reaches a terminal without its control sequences, which may be split across tokens.
+  const answerText = isTerminal(stdout) ? createTerminalSanitizer() : undefined;
+  const shown = (text: string) => untrustedText({ text, stream: stdout });
   const resumeHint = store
     ? `Resume with: moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`
     : undefined;
@@ -77,26 +83,29 @@ export async function streamRun({
         const [chunk, metadata] = data as [AIMessageChunk, { tags?: string[]; langgraph_node?: string }];
         if (chunk.text && metadata.tags?.includes(REPLY_TAG)) {
           if (!streamedAnswer && showLayers) stdout.write(`── answer (${metadata.langgraph_node ?? "reply"})\n`);
-          stdout.write(chunk.text);
+          stdout.write(answerText ? answerText.write(chunk.text) : chunk.text);
           streamedAnswer = true;
         }
       } else if (mode === "custom") {
         const event = data as MoAStreamEvent;
         if (event.event === "aggregator_fallback")
-          stderr.write(`warning: the aggregator failed (${event.reason}); answering with ${event.from}'s answer\n`);
-        else if (showLayers && event.event === "agent_end" && !event.reply) stdout.write(`${renderAnswerBlock(event)}\n`);
+          stderr.write(
+            `warning: ${userMessage({ text: `the aggregator failed (${event.reason}); answering with ${event.from}'s answer`, stream: stderr })}\n`,
+          );
+        else if (showLayers && event.event === "agent_end" && !event.reply) stdout.write(`${shown(renderAnswerBlock(event))}\n`);
       } else if (mode === "values" && showLayers) {
         const decisions = renderDecisions(data as MoAStateValue, printedDecisions);
-        if (decisions) stdout.write(decisions);
+        if (decisions) stdout.write(shown(decisions));
       }
     }
   } catch (error) {
-    // A half-streamed answer must not pass for a whole one.
-    if (streamedAnswer) {
-      stdout.write("\n");
+    const outputClosed = closedOutputs().includes("stdout");
+    // A half-streamed answer must not pass for a whole one (unless nobody reads it any more).
+    if (streamedAnswer && !outputClosed) {
+      stdout.write(`${answerText?.end() ?? ""}\n`);
       stderr.write("moa: the answer above is incomplete\n");
     }
-    if (signal?.aborted) throw new RunInterruptedError(undefined, resumeHint);
+    if (signal?.aborted) throw new RunInterruptedError(outputClosed ? "the output was closed, so the run stopped" : undefined, resumeHint);
     if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;
     throw error;
   }
@@ -108,8 +117,8 @@ export async function streamRun({
     return;
   }
   // A reply that did not stream (a gate's pick, a fallback, a model without streaming) is printed whole.
-  if (!streamedAnswer && report.answer) stdout.write(report.answer);
-  stdout.write("\n");
+  if (!streamedAnswer && report.answer) stdout.write(shown(report.answer));
+  stdout.write(`${answerText?.end() ?? ""}\n`);
   stderr.write(`\n${renderSummaryTable(report, { color: Boolean((stderr as NodeJS.WriteStream).isTTY) })}`);
   if (store) stderr.write(`thread ${threadId} (${store.description}); continue with --thread ${threadId}\n`);
 }

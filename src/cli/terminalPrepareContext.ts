@@ -1,6 +1,7 @@
 import type { PrepareContext } from "../models/providers/ModelProvider.js";
 import { askYesNo, canAskAt } from "./askYesNo.js";
 import { createProgressRenderer } from "./progress/createProgressRenderer.js";
+import { userMessage } from "./terminalText.js";
 
 /** Options of {@link terminalPrepareContext}. */
 export interface TerminalPrepareContextOptions {
@@ -34,9 +35,17 @@ export function terminalPrepareContext({
     env: process.env,
     ...(signal ? { signal } : {}),
     ...(canAsk
-      ? { confirm: (question: string) => askYesNo({ question, stderr, byDefault: true, onInterrupt: "nothing was pulled" }) }
+      ? {
+          confirm: (question: string) =>
+            askYesNo({
+              question: userMessage({ text: question, stream: stderr }),
+              stderr,
+              byDefault: true,
+              onInterrupt: "nothing was pulled",
+            }),
+        }
       : {}),
-    notify: (line) => stderr.write(`${line}\n`),
+    notify: (line) => stderr.write(`${userMessage({ text: line, stream: stderr })}\n`),
     progress: (labels) => createProgressRenderer({ stream: stderr as NodeJS.WriteStream, labels }),
   };
 }

@@ -4,6 +4,7 @@ import { isModelRef, type ModelRef } from "../models/ModelRef.js";
 import { parseModelRef } from "../models/parseModelRef.js";
 import { modelProvider, providerOf } from "../models/providers/registry.js";
 import { definedOnly } from "../util/definedOnly.js";
+import { redactCredentials } from "../util/redactCredentials.js";
 import { isChatModel, type AgentConfig, type AggregatorFailurePolicy } from "./agentSchema.js";
 import type { AgentRole, ResolvedAgent } from "./ResolvedAgent.js";
 
@@ -52,7 +53,8 @@ export function resolveAgent(
   return {
     ...placement,
     model: typeof model === "string" ? resolveRef(parseModelRef(model), baseDir) : model,
-    modelLabel: typeof model === "string" ? model : `${model.getName()} (instance)`,
+    // The label is shown and stored in every answer record: a base URL's password or key stays out.
+    modelLabel: typeof model === "string" ? redactCredentials(model) : `${model.getName()} (instance)`,
     ...(prompt !== undefined ? { systemPrompt: prompt } : {}),
     ...(aggregationPrompt !== undefined ? { aggregationPrompt } : {}),
     ...(previousLayerMinSuccessful !== undefined ? { previousLayerMinSuccessful } : {}),

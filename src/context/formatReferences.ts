@@ -1,13 +1,15 @@
 import { REFERENCES_HEADING } from "../prompts/aggregate.js";
+import { defuseMarkup } from "../util/defuseMarkup.js";
 
-// Any text that could open or close a <response> block is defused so that an answer cannot end its
-// own block early and pose as instructions. Replacing "<" with a look-alike keeps the text readable
-// while making the tag unparseable as ours; the mapping is deterministic so prompts stay cacheable.
-const RESPONSE_TAG = /<(\s*\/?\s*response)/gi;
-
-/** Makes a reference safe to place inside a `<response>` block. */
+/**
+ * Makes a reference safe to place inside a `<response>` block: any text that could open or close a
+ * block (Unicode look-alikes and invisible characters included) and any chat-template control string
+ * (`<|im_end|>`, `<|start_header_id|>`, `[INST]`...) gets look-alike brackets, so an answer can neither
+ * end its own block early nor end the aggregator's turn, and pose as instructions. Readable, and
+ * deterministic so prompts stay cacheable.
+ */
 export function defuseReference(text: string): string {
-  return text.replace(RESPONSE_TAG, "\u2039$1");
+  return defuseMarkup({ text, tags: ["response"] });
 }
 
 /**

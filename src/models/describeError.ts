@@ -1,3 +1,5 @@
+import { redactCredentials } from "../util/redactCredentials.js";
+
 /**
  * A one-line, user-facing reason for a failed model call. Provider errors arrive in many shapes:
  * Ollama's `ResponseError` (`status_code`), OpenAI's `APIError` (`status`), fetch's `TypeError` with
@@ -7,6 +9,11 @@
  * describeError(await fetch("http://127.0.0.1:9").catch((e) => e)); // "connection refused (127.0.0.1:9)"
  */
 export function describeError(error: unknown): string {
+  // Servers and clients quote the URLs they were given; a URL may carry a password or a key.
+  return redactCredentials(describeUnredacted(error));
+}
+
+function describeUnredacted(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const tls = tlsProblemOf(error);
   if (tls) return `${tls.reason}; ${tls.fix}`;

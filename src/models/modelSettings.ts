@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/ConfigError.js";
+import { apiKeyEnvProblem } from "./apiKeyEnvProblem.js";
 
 /** One day in milliseconds: the longest timeout or deadline a config may set. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -64,8 +65,15 @@ export const ModelSettingsSchema = z.strictObject({
   apiKeyEnv: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
+    // Read from the environment at validation: the user's allow-list is not the config's to set.
+    .superRefine((name, context) => {
+      const problem = apiKeyEnvProblem(name);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
     .optional()
-    .describe("Name of the environment variable holding the API key for openai: models"),
+    .describe(
+      "Name of the environment variable holding the API key for openai: models: MOA_API_KEY_<name>, or a variable listed in MOA_ALLOWED_KEY_ENV",
+    ),
 });
 
 /** Model settings as written (every field optional). */

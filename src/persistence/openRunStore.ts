@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/ConfigError.js";
+import { redactCredentials } from "../util/redactCredentials.js";
 import { defaultDbPath } from "./dataDir.js";
 import { RunStoreError } from "./RunStoreError.js";
 import { openPostgresRunStore } from "./postgresRunStore.js";
@@ -28,13 +29,16 @@ export async function openRunStore({
   if (target !== undefined && target !== "") {
     if (!/^postgres(ql)?:\/\//i.test(target)) {
       throw new ConfigError([
-        { path: "--checkpointer", message: `expected a postgres:// or postgresql:// connection string, got "${withoutPassword(target)}"` },
+        {
+          path: "--checkpointer",
+          message: `expected a postgres:// or postgresql:// connection string, got "${redactCredentials(target)}"`,
+        },
       ]);
     }
     try {
       return await openPostgresRunStore(target, { readOnly });
     } catch (error) {
-      throw new RunStoreError(`cannot open PostgreSQL at ${withoutPassword(target)} (${reasonOf(error)})`, {
+      throw new RunStoreError(`cannot open PostgreSQL at ${redactCredentials(target)} (${reasonOf(error)})`, {
         fix: "start the server, or check the connection string of --checkpointer / MOA_CHECKPOINTER",
         cause: error,
       });
@@ -51,11 +55,7 @@ export async function openRunStore({
   }
 }
 
+// The driver may quote the connection string it was given, password and all.
 function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-// A connection string may carry a password: never print it.
-function withoutPassword(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
+  return redactCredentials(error instanceof Error ? error.message : String(error));
 }

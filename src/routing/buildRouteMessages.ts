@@ -6,6 +6,7 @@ import {
   ROUTE_JSON_INSTRUCTION,
   ROUTE_MESSAGE_HEADING,
 } from "../prompts/route.js";
+import { defuseMarkup } from "../util/defuseMarkup.js";
 
 /** What goes into the LLM router's prompt. */
 export interface RouteMessagesInput {
@@ -53,7 +54,7 @@ export function buildRouteMessages(input: RouteMessagesInput): BaseMessage[] {
   return [new SystemMessage(system), new HumanMessage(user)];
 }
 
-/** Breaks `<message`, `</conversation` and the like so user text cannot open or close our blocks. */
+/** Breaks `<message`, `</conversation` and the like (and template control strings) so user text cannot open or close our blocks. */
 function defuse(text: string): string {
-  return text.replace(/<(\/?)\s*(message|conversation)/gi, "‹$1$2");
+  return defuseMarkup({ text, tags: ["message", "conversation"] });
 }

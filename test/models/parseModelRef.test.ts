@@ -90,10 +90,12 @@ describe("endpoints", () => {
   });
 
   it("reads the key only from the named environment variable", () => {
-    expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { TOGETHER_API_KEY: "k1", OPENAI_API_KEY: "k2" }).apiKey).toBe("k1");
-    expect(resolveOpenAIEndpoint({ apiKeyEnv: "TOGETHER_API_KEY" }, { OPENAI_API_KEY: "k2" })).toMatchObject({
+    expect(resolveOpenAIEndpoint({ apiKeyEnv: "MOA_API_KEY_TOGETHER" }, { MOA_API_KEY_TOGETHER: "k1", OPENAI_API_KEY: "k2" }).apiKey).toBe(
+      "k1",
+    );
+    expect(resolveOpenAIEndpoint({ apiKeyEnv: "MOA_API_KEY_TOGETHER" }, { OPENAI_API_KEY: "k2" })).toMatchObject({
       apiKey: undefined,
-      keySource: "TOGETHER_API_KEY",
+      keySource: "MOA_API_KEY_TOGETHER",
     });
   });
 

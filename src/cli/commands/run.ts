@@ -12,6 +12,7 @@ import type { RunStore, TopologySource } from "../../persistence/RunStore.js";
 import { askYesNo, canAskAt } from "../askYesNo.js";
 import { prepareRun } from "../prepareRun.js";
 import { streamRun, type RunOutputOptions } from "../streamRun.js";
+import { userMessage } from "../terminalText.js";
 import { withRunStore, type PersistenceOptions } from "../withRunStore.js";
 import { withThreadLock } from "../withThreadLock.js";
 
@@ -139,7 +140,7 @@ async function chooseSourceBackend({
     const chosen = await chooseBackend({ requested: explicit ?? "auto" });
     await confirmFallback({ chosen, yes, confirm, stderr });
     const { backend, reason } = chosen;
-    stderr.write(`backend: ${backend} (${reason})\n`);
+    stderr.write(`backend: ${backend} (${userMessage({ text: reason, stream: stderr })})\n`);
     source.backend = backend;
   } else stderr.write(`backend: ${source.backend} (kept from thread ${thread})\n`);
   const problem = modelProvider(source.backend!)?.presetProblem?.(process.env);
@@ -167,11 +168,11 @@ async function confirmFallback({
   const downloads = modelProvider(backend)?.presets === "files" ? " (the preset's models are downloaded on first use)" : "";
   const instead = `--backend auto would run the preset with ${backend} instead${downloads}`;
   if (yes) {
-    stderr.write(`warning: ${why}; running with ${backend} instead (--yes)\n`);
+    stderr.write(`warning: ${userMessage({ text: why, stream: stderr })}; running with ${backend} instead (--yes)\n`);
     return;
   }
   if (confirm) {
-    stderr.write(`${why}\n`);
+    stderr.write(`${userMessage({ text: why, stream: stderr })}\n`);
     if (await confirm(`Run the preset with ${backend} instead${downloads}? [y/N] `)) return;
   }
   const settings = [...new Set(passedOverConfigured.map((p) => p.setting))].join(" or ");

@@ -2,6 +2,7 @@ import { UsageError } from "../../errors/UsageError.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
 import { readThreadValues } from "../../persistence/readThreadValues.js";
 import { formatSeconds } from "../render.js";
+import { untrustedText } from "../terminalText.js";
 import type { PersistenceOptions } from "../withRunStore.js";
 
 /** Options of `moa show`. */
@@ -19,6 +20,8 @@ export interface ShowCommandOptions extends Omit<PersistenceOptions, "persist"> 
  */
 export async function showCommand({ thread, json = false, stdout = process.stdout, ...options }: ShowCommandOptions): Promise<void> {
   const store = await openRunStore({ ...options, readOnly: true });
+  // Every line holds stored model or server text.
+  const write = (text: string) => stdout.write(untrustedText({ text, stream: stdout }));
   try {
     const values = await readThreadValues({ checkpointer: store.checkpointer, threadId: thread });
     if (!values) throw new UsageError(`no thread "${thread}" in ${store.description}; see \`moa threads\``, { code: "thread_not_found" });
@@ -33,21 +36,21 @@ export async function showCommand({ thread, json = false, stdout = process.stdou
     for (const message of messages) {
       if (message.getType() === "human") {
         turn++;
-        stdout.write(`\n══ turn ${turn}: ${message.text}\n`);
+        write(`\n══ turn ${turn}: ${message.text}\n`);
         const ofTurn = answers
           .filter((a) => a.turn === turn && a.role !== "final")
           .sort((a, b) => a.layer - b.layer || a.agentIndex - b.agentIndex);
         for (const a of ofTurn) {
           const status = a.error !== undefined ? `failed: ${a.error}` : `${a.usage?.outputTokens ?? "?"} tokens`;
-          stdout.write(`── layer ${a.layer} · ${a.agent} (${a.model}) · ${formatSeconds(a.latencyMs)} · ${status}\n`);
-          if (a.content) stdout.write(`${a.content.trim()}\n`);
+          write(`── layer ${a.layer} · ${a.agent} (${a.model}) · ${formatSeconds(a.latencyMs)} · ${status}\n`);
+          if (a.content) write(`${a.content.trim()}\n`);
         }
       } else if (message.getType() === "ai") {
-        stdout.write(`── answer\n${message.text.trim()}\n`);
+        write(`── answer\n${message.text.trim()}\n`);
       }
     }
     const pending = answers.length > 0 && messages.at(-1)?.getType() === "human";
-    if (pending) stdout.write(`\n(the last turn has no answer yet: moa resume ${thread})\n`);
+    if (pending) write(`\n(the last turn has no answer yet: moa resume ${thread})\n`);
   } finally {
     await store.close();
   }

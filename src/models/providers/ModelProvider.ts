@@ -124,6 +124,11 @@ export interface ModelProvider {
     },
   ): Embeddings;
 
+  /**
+   * What the user should know about how this agent's requests travel before any is sent (an API key
+   * sent over plain http:// to another machine), as one line; undefined when nothing.
+   */
+  warning?(agent: RefAgent, env: NodeJS.ProcessEnv): string | undefined;
   /** Agents with the same key share one probe (one server, one file). Default: one probe for all. */
   endpointKey?(agent: RefAgent, env: NodeJS.ProcessEnv): string;
   /** Pre-flight: what keeps these agents (all with one endpoint key) from running. */

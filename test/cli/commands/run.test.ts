@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../../doubles/ollamaDouble.js";
+import { startOpenAIDouble } from "../../doubles/openaiDouble.js";
 import { unusedPort } from "../../helpers/ports.js";
 import { runCli } from "../../helpers/runCli.js";
 
@@ -242,13 +243,13 @@ describe("moa run edge cases", () => {
     const file = path.join(dir, "nokey.yaml");
     writeFileSync(
       file,
-      "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b, { model: 'openai:gpt-4o-mini', apiKeyEnv: MOA_TEST_UNSET_KEY }]\naggregator: ollama:qwen2.5:3b\n",
+      "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:gemma2:2b, { model: 'openai:gpt-4o-mini', apiKeyEnv: MOA_API_KEY_TEST_UNSET }]\naggregator: ollama:qwen2.5:3b\n",
     );
     const result = await runCli(["run", question, "--config", file, "--json"], { env: env() });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("no API key (MOA_TEST_UNSET_KEY is not set)");
+    expect(result.stderr).toContain("no API key (MOA_API_KEY_TEST_UNSET is not set)");
     const doc = JSON.parse(result.stdout) as { answer: string; answers: Array<{ agent: string; error?: string }> };
-    expect(doc.answers.find((a) => a.agent === "gpt-4o-mini")?.error).toMatch(/no API key .*MOA_TEST_UNSET_KEY/);
+    expect(doc.answers.find((a) => a.agent === "gpt-4o-mini")?.error).toMatch(/no API key .*MOA_API_KEY_TEST_UNSET/);
     expect(doc.answer).toBe(ANSWER);
   });
 
@@ -376,5 +377,52 @@ describe("moa validate for CoE and MOSAIC files", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("API keys and a shared config", () => {
+  it("refuses a config that would send another secret as its API key (exit 2), before any request", async () => {
+    const server = await startOpenAIDouble({ acceptAnyModel: true });
+    try {
+      const file = path.join(dir, "exfiltrate.yaml");
+      writeFileSync(
+        file,
+        `layers:\n  - agents: [ollama:gemma2:2b, { model: 'openai:m@${server.url}/v1', apiKeyEnv: HF_TOKEN }]\naggregator: ollama:qwen2.5:3b\n`,
+      );
+      const result = await runCli(["run", question, "--config", file, "--no-persist"], { env: { ...env(), HF_TOKEN: "hf_secret" } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("layers[0].agents[1].apiKeyEnv: HF_TOKEN may not be used");
+      expect(result.stderr).toContain("MOA_ALLOWED_KEY_ENV");
+      expect(server.calls).toHaveLength(0);
+      // The user can allow it, for their own config.
+      const allowed = await runCli(["run", question, "--config", file, "--no-persist"], {
+        env: { ...env(), HF_TOKEN: "hf_secret", MOA_ALLOWED_KEY_ENV: "HF_TOKEN" },
+      });
+      expect(allowed.code).toBe(0);
+      expect(server.calls[0]?.authorization).toBe("Bearer hf_secret");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("warns when an API key would travel over plain http:// to another machine", async () => {
+    const server = await startOpenAIDouble({ acceptAnyModel: true });
+    try {
+      // 0.0.0.0 is not a loopback name, but connecting to it reaches this machine: nothing leaves it.
+      const baseUrl = server.url.replace("127.0.0.1", "0.0.0.0");
+      const file = path.join(dir, "cleartext.yaml");
+      writeFileSync(
+        file,
+        `layers:\n  - agents: [{ model: 'openai:m@${baseUrl}/v1', apiKeyEnv: MOA_API_KEY_BOX }]\naggregator: ollama:qwen2.5:3b\n`,
+      );
+      const result = await runCli(["run", question, "--config", file, "--no-persist"], {
+        env: { ...env(), MOA_API_KEY_BOX: "box-secret" },
+      });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`warning: layer1/m sends its API key (MOA_API_KEY_BOX) over plain http:// to ${baseUrl}/v1`);
+      expect(result.stderr).not.toContain("box-secret");
+    } finally {
+      await server.close();
+    }
   });
 });

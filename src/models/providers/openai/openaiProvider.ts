@@ -18,6 +18,21 @@ export function openaiEndpointOf(agent: RefAgent, env: NodeJS.ProcessEnv = proce
   );
 }
 
+/** An http:// URL to a host other than this machine. */
+function sendsInTheClear(baseUrl: string): boolean {
+  try {
+    const url = new URL(baseUrl);
+    return url.protocol === "http:" && !isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function missingKeyFix(endpoint: OpenAIEndpoint): string {
   return `set ${endpoint.keySource === "OPENAI_API_KEY" ? "OPENAI_API_KEY" : `the environment variable ${endpoint.keySource}`}, or apiKey/apiKeyEnv in the config`;
 }
@@ -82,6 +97,12 @@ export const openaiProvider: ModelProvider = {
       maxRetries,
       onFailedAttempt: stopOnClientError,
     });
+  },
+
+  warning: (agent, env) => {
+    const endpoint = openaiEndpointOf(agent, env);
+    if (!endpoint.apiKey || endpoint.keySource.startsWith("placeholder") || !sendsInTheClear(endpoint.baseUrl)) return undefined;
+    return `${agent.id} sends its API key (${endpoint.keySource}) over plain http:// to ${endpoint.baseUrl}, another machine: anyone on the way can read it; use https://`;
   },
 
   endpointKey: (agent, env) => {

@@ -1,3 +1,6 @@
+import { ConfigError } from "../../../errors/ConfigError.js";
+import { apiKeyEnvProblem } from "../../apiKeyEnvProblem.js";
+
 /** OpenAI's own API, used when an `openai:` model has no base URL. */
 export const OPENAI_API_URL = "https://api.openai.com/v1";
 
@@ -35,7 +38,12 @@ export function resolveOpenAIEndpoint(
 ): OpenAIEndpoint {
   const url = (baseUrl ?? env.OPENAI_BASE_URL ?? OPENAI_API_URL).replace(/\/$/, "");
   if (apiKey !== undefined) return { baseUrl: url, apiKey, keySource: "apiKey" };
-  if (apiKeyEnv !== undefined) return { baseUrl: url, apiKey: env[apiKeyEnv] || undefined, keySource: apiKeyEnv };
+  if (apiKeyEnv !== undefined) {
+    // Checked here too: settings given in code never went through the config schema.
+    const problem = apiKeyEnvProblem(apiKeyEnv, env);
+    if (problem) throw new ConfigError([{ path: "apiKeyEnv", message: problem }]);
+    return { baseUrl: url, apiKey: env[apiKeyEnv] || undefined, keySource: apiKeyEnv };
+  }
   const pairedKey = baseUrl === undefined ? env.OPENAI_API_KEY || undefined : undefined;
   if (pairedKey !== undefined) return { baseUrl: url, apiKey: pairedKey, keySource: "OPENAI_API_KEY" };
   if (isOpenAIApi(url)) return { baseUrl: url, apiKey: undefined, keySource: "OPENAI_API_KEY" };

@@ -137,7 +137,7 @@ describe("openai: agents that cannot be set up", () => {
           {
             agents: [
               { model: "openai:Qwen/Qwen2.5-7B-Instruct", apiKey: "sk-test" },
-              { model: "openai:meta-llama/Llama-3.2-3B-Instruct", apiKeyEnv: "MOA_TEST_UNSET_KEY" },
+              { model: "openai:meta-llama/Llama-3.2-3B-Instruct", apiKeyEnv: "MOA_API_KEY_TEST_UNSET" },
             ],
           },
         ],
@@ -146,7 +146,7 @@ describe("openai: agents that cannot be set up", () => {
     })
       .compile()
       .invoke(ask);
-    expect(state.answers.find((a) => a.agent === "Llama-3.2-3B-Instruct")?.error).toMatch(/no API key .*MOA_TEST_UNSET_KEY/);
+    expect(state.answers.find((a) => a.agent === "Llama-3.2-3B-Instruct")?.error).toMatch(/no API key .*MOA_API_KEY_TEST_UNSET/);
     expect(state.messages.at(-1)?.text).toBe("100 degrees Celsius (212 °F) at one atmosphere.");
   });
 });
