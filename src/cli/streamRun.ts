@@ -2,6 +2,7 @@ import type { AIMessageChunk } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Command } from "@langchain/langgraph";
 import type { HumanMessage } from "@langchain/core/messages";
+import { isMoAError } from "../errors/MoAError.js";
 import { InternalError } from "../errors/InternalError.js";
 import { RunInterruptedError } from "../errors/RunInterruptedError.js";
 import type { TopologyGraph } from "../graphs/topologyGraph.js";
@@ -104,6 +105,11 @@ export async function streamRun({
     if (streamedAnswer && !outputClosed) {
       stdout.write(`${answerText?.end() ?? ""}\n`);
       stderr.write("moa: the answer above is incomplete\n");
+    }
+    // A run stopped for a reason of its own (the thread's lock was lost) says that reason, not "interrupted".
+    if (signal?.aborted && isMoAError(signal.reason)) {
+      if (resumeHint) signal.reason.message += `\n${resumeHint}`;
+      throw signal.reason;
     }
     if (signal?.aborted) throw new RunInterruptedError(outputClosed ? "the output was closed, so the run stopped" : undefined, resumeHint);
     if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;

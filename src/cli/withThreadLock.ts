@@ -5,11 +5,12 @@ const DEFAULT_WAIT_SECONDS = 10;
 
 /**
  * Runs `body` holding the thread's write lock (see RunStore.lockThread), so a second `moa run` or
- * `moa resume` on the same thread waits for the first instead of forking its history. Without a store
- * (`--no-persist`) there is nothing to share and nothing to lock.
+ * `moa resume` on the same thread waits for the first instead of forking its history. `body` gets a signal
+ * that aborts on the caller's signal (Ctrl-C) and when the lock is lost, with ThreadBusyError as its reason.
+ * Without a store (`--no-persist`) there is nothing to share and nothing to lock.
  *
  * @example
- * await withThreadLock({ store, threadId, stderr }, () => streamRun(options));
+ * await withThreadLock({ store, threadId, stderr, signal }, (runSignal) => streamRun({ ...options, signal: runSignal }));
  */
 export async function withThreadLock<T>(
   {
@@ -25,16 +26,16 @@ export async function withThreadLock<T>(
     signal?: AbortSignal | undefined;
     env?: NodeJS.ProcessEnv;
   },
-  body: () => Promise<T>,
+  body: (signal: AbortSignal | undefined) => Promise<T>,
 ): Promise<T> {
-  if (!store) return body();
+  if (!store) return body(signal);
   const lock = await store.lockThread(threadId, {
     waitMs: threadWaitSeconds(env) * 1000,
     signal,
     onWait: (holder) => stderr.write(`waiting for another run on thread ${threadId} to finish (${holder})\n`),
   });
   try {
-    return await body();
+    return await body(signal ? AbortSignal.any([signal, lock.lost]) : lock.lost);
   } finally {
     await lock.release();
   }

@@ -28,6 +28,9 @@ const CHAIN = `WITH RECURSIVE chain(id, depth) AS (
     WHERE chain.depth < $5
   )`;
 
+// Ancestors looked at per query while searching for stored values.
+const SEED_WALK_CHUNK = 256;
+
 /**
  * PostgreSQL checkpointer for the state's delta channels (see src/state/moaState.ts): LangGraph's own walk
  * reads the ancestors of a checkpoint one round trip at a time; this reads the chain, its stored values and
@@ -46,6 +49,17 @@ export class DeltaPostgresSaver extends PostgresSaver {
   constructor(pool: pg.Pool, serde?: SerializerProtocol) {
     super(pool, serde);
     this.#pool = pool;
+  }
+
+  /**
+   * Channel versions unique to their branch of the history. PostgresSaver keeps channel values by (channel,
+   * version) and LangGraph's default versions count 1, 2, 3...: a fork (time travel, `moa resume` retrying a
+   * failed layer) makes the same numbers as the branch it left, and then reads that branch's values. A
+   * random fraction, as LangGraph's Python savers do, keeps the numbers increasing and their values apart.
+   */
+  override getNextVersion(current: number | undefined): number {
+    const counted = current === undefined ? 0 : Math.floor(current);
+    return counted + 1 + Math.random() * 0.999;
   }
 
   override put(
@@ -77,19 +91,36 @@ export class DeltaPostgresSaver extends PostgresSaver {
     // PostgreSQL integers stop here; no chain is deeper.
     const unbounded = 2_147_483_647;
 
-    // The nearest ancestor holding a stored value of each channel: a delta snapshot, or a thread written
-    // before the channel became a delta channel. Versions first, so no value but the nearest is fetched.
-    const { rows: nearest } = await this.#pool.query<{ depth: number; channel: string; version: string }>(
-      `${CHAIN} SELECT DISTINCT ON (v.key) chain.depth, v.key AS channel, v.value AS version
-        FROM chain JOIN checkpoints c ON c.thread_id = $1 AND c.checkpoint_ns = $2 AND c.checkpoint_id = chain.id
-        CROSS JOIN jsonb_each_text(c.checkpoint -> 'channel_versions') v
-        JOIN checkpoint_blobs b ON b.thread_id = $1 AND b.checkpoint_ns = $2 AND b.channel = v.key AND b.version = v.value
-        WHERE v.key = ANY($4) AND b.type <> 'empty'
-        ORDER BY v.key, chain.depth`,
-      [thread, ns, target, channels, unbounded],
-    );
+    // The nearest ancestor holding a stored value of each channel: a delta snapshot, or a thread written before
+    // the channel became a delta channel. Versions only, so no value but the nearest is fetched; and in chunks,
+    // nearest first, so the walk stops once every channel has one (the first ancestor, on an older thread).
+    const nearest = new Map<string, { depth: number; version: string }>();
+    let cursor = target;
+    let offset = 0;
+    for (;;) {
+      const { rows } = await this.#pool.query<{ id: string | null; depth: number; channel: string | null; version: string | null }>(
+        `${CHAIN} SELECT chain.id, chain.depth, v.key AS channel, v.value AS version
+          FROM chain LEFT JOIN checkpoints c ON c.thread_id = $1 AND c.checkpoint_ns = $2 AND c.checkpoint_id = chain.id
+          LEFT JOIN LATERAL (
+            SELECT v.key, v.value FROM jsonb_each_text(c.checkpoint -> 'channel_versions') v
+            JOIN checkpoint_blobs b ON b.thread_id = $1 AND b.checkpoint_ns = $2 AND b.channel = v.key AND b.version = v.value
+            WHERE v.key = ANY($4) AND b.type <> 'empty'
+          ) v ON true
+          ORDER BY chain.depth`,
+        [thread, ns, cursor, channels, SEED_WALK_CHUNK],
+      );
+      let deepest: { id: string | null; depth: number } | undefined;
+      for (const row of rows) {
+        if (row.channel !== null && row.version !== null && !nearest.has(row.channel))
+          nearest.set(row.channel, { depth: offset + row.depth, version: row.version });
+        if (!deepest || row.depth >= deepest.depth) deepest = { id: row.id, depth: row.depth };
+      }
+      if (nearest.size === channels.length || !deepest?.id || deepest.depth < SEED_WALK_CHUNK) break;
+      cursor = deepest.id;
+      offset += deepest.depth;
+    }
     const seeds: AncestorSeed[] = [];
-    for (const { depth, channel, version } of nearest) {
+    for (const [channel, { depth, version }] of nearest) {
       const { rows } = await this.#pool.query<{ type: string; blob: Buffer }>(
         "SELECT type, blob FROM checkpoint_blobs WHERE thread_id = $1 AND checkpoint_ns = $2 AND channel = $3 AND version = $4",
         [thread, ns, channel, version],
@@ -102,7 +133,7 @@ export class DeltaPostgresSaver extends PostgresSaver {
       `${CHAIN} SELECT chain.depth, w.task_id, w.channel, w.type, w.blob
         FROM chain JOIN checkpoint_writes w ON w.thread_id = $1 AND w.checkpoint_ns = $2 AND w.checkpoint_id = chain.id
         WHERE w.channel = ANY($4)
-        ORDER BY chain.depth DESC, w.task_id, w.idx`,
+        ORDER BY chain.depth DESC, w.task_id COLLATE "C", w.idx`,
       [thread, ns, target, channels, maxDepth],
     );
     const writes: AncestorWrite[] = [];

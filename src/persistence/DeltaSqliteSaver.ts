@@ -34,7 +34,7 @@ const CHAIN = `WITH RECURSIVE chain(id, depth) AS (
 /**
  * SQLite checkpointer for the state's delta channels (see src/state/moaState.ts): the saver LangGraph ships
  * rebuilds a delta channel by reading every ancestor checkpoint one query at a time, which makes loading a
- * long thread cost thousands of queries. This reads the whole ancestor chain and its writes in two.
+ * long thread cost thousands of queries. This reads the ancestor chain's stored values and its writes in two.
  *
  * @example
  * const saver = new DeltaSqliteSaver(new Database("runs.sqlite"));
@@ -48,24 +48,29 @@ export class DeltaSqliteSaver extends SqliteSaver {
     if (thread === undefined || target === undefined) return assembleDeltaHistory({ channels, seeds: [], writes: [] });
 
     const placeholders = channels.map(() => "?").join(", ");
-    // Which ancestors store a value of a requested channel (a delta snapshot, or a thread written before the
-    // channel became a delta channel), found by SQLite's JSON functions so no checkpoint is parsed here.
-    const stored = this.db
-      .prepare(
-        `${CHAIN} SELECT chain.id, chain.depth, e.key AS channel FROM chain JOIN checkpoints c
-          ON c.thread_id = @thread AND c.checkpoint_ns = @ns AND c.checkpoint_id = chain.id
-        CROSS JOIN json_each(CAST(c.checkpoint AS TEXT), '$.channel_values') e
-        WHERE c.type = 'json' AND e.key IN (${placeholders})`,
-      )
-      .all({ thread, ns, target, maxDepth: Number.MAX_SAFE_INTEGER }, ...channels) as StoredRow[];
+    // The nearest ancestor storing a value of each requested channel (a delta snapshot, or a thread written
+    // before the channel became a delta channel), found by SQLite's JSON functions so no checkpoint is parsed
+    // here. Ancestors are looked at nearest first and the walk stops once every channel has one: on a thread
+    // written before, that is the first ancestor, however long the thread.
+    const ancestors = this.db
+      .prepare(`${CHAIN} SELECT id, depth FROM chain WHERE id IS NOT NULL ORDER BY depth`)
+      .all({ thread, ns, target, maxDepth: Number.MAX_SAFE_INTEGER }) as Array<{ id: string; depth: number }>;
+    const storedChannels = this.db.prepare(
+      `SELECT e.key AS channel FROM checkpoints c CROSS JOIN json_each(CAST(c.checkpoint AS TEXT), '$.channel_values') e
+        WHERE c.thread_id = ? AND c.checkpoint_ns = ? AND c.checkpoint_id = ? AND c.type = 'json' AND e.key IN (${placeholders})`,
+    );
     const nearest = new Map<string, StoredRow>();
-    for (const row of stored) if ((nearest.get(row.channel)?.depth ?? Infinity) > row.depth) nearest.set(row.channel, row);
+    for (const { id, depth } of ancestors) {
+      for (const { channel } of storedChannels.all(thread, ns, id, ...channels) as Array<{ channel: string }>)
+        if (!nearest.has(channel)) nearest.set(channel, { id, depth, channel });
+      if (nearest.size === channels.length) break;
+    }
     const seeds: AncestorSeed[] = [];
     for (const row of nearest.values()) {
       const checkpoint = await this.getTuple({ configurable: { thread_id: thread, checkpoint_ns: ns, checkpoint_id: row.id } });
       seeds.push({ channel: row.channel, depth: row.depth, value: checkpoint?.checkpoint.channel_values[row.channel] });
     }
-    const depthReached = channels.every((c) => nearest.has(c)) ? Math.max(...seeds.map((s) => s.depth)) : Number.MAX_SAFE_INTEGER;
+    const depthReached = nearest.size === channels.length ? Math.max(...seeds.map((s) => s.depth)) : Number.MAX_SAFE_INTEGER;
 
     const rows = this.db
       .prepare(

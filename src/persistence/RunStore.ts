@@ -24,6 +24,12 @@ export interface ThreadSummary {
 
 /** A thread's write lock, held for the length of a run. */
 export interface ThreadLock {
+  /**
+   * Aborts (with a ThreadBusyError whose code is `thread_lock_lost`) when the lock was lost while held (its
+   * database connection ended and it could not be taken back, or another process took it over): the run
+   * must stop writing, since another run may now write to the thread.
+   */
+  readonly lost: AbortSignal;
   release(): Promise<void>;
 }
 

@@ -35,7 +35,9 @@ export interface AncestorWrite {
  * Builds what `getDeltaChannelHistory` returns from rows a saver read in one pass over the ancestor chain:
  * per channel, the nearest seed and the writes from that seed's checkpoint down to the target's parent,
  * oldest first. `writes` must come in replay order (deepest checkpoint first, then task id and index), the
- * order LangGraph's own walk produces.
+ * order LangGraph's own walk over these savers produces. Within one step that differs from the live run's
+ * order (by task path), so records several tasks wrote in one step (a layer's agents) may come back in
+ * another order: readers sort them (by `agentIndex`), as the CLI and the reports do.
  *
  * @example
  * const history = assembleDeltaHistory({ channels: ["messages"], seeds: [], writes: [] });

@@ -7,7 +7,9 @@ const POLL_MS = 200;
 
 /**
  * Takes the write lock of a thread in a PostgreSQL run database: a session advisory lock on a connection
- * kept for the run, so the server itself releases it when the run's process dies or its connection drops.
+ * kept for the run, so the server itself releases it when the run's process dies. That session is exempt from
+ * the server's idle timeouts; if the server ends it anyway (a restart, `pg_terminate_backend`), the lock is
+ * taken back at once on a new session, and when another run got it first, `lost` aborts so this run stops.
  * Waits up to `waitMs` for a live holder, then throws ThreadBusyError.
  *
  * @example
@@ -20,31 +22,75 @@ export async function lockPostgresThread({
   signal,
   onWait,
 }: { pool: pg.Pool; threadId: string } & ThreadLockOptions): Promise<ThreadLock> {
-  const client = await pool.connect();
   const key = `moa-thread:${threadId}`;
+  const session = await openLockSession(pool);
   const started = Date.now();
   let announced = false;
   try {
     for (;;) {
       signal?.throwIfAborted();
-      const { rows } = await client.query<{ taken: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken", [key]);
-      if (rows[0]?.taken) break;
-      const holder = await describeHolder(client, key);
-      if (Date.now() - started >= waitMs) throw new ThreadBusyError({ threadId, holder, waitedMs: Date.now() - started });
+      if (await tryLock(session, key)) break;
+      const holder = await describeHolder(session, key);
+      if (Date.now() - started >= waitMs) throw ThreadBusyError.busy({ threadId, holder, waitedMs: Date.now() - started });
       if (!announced) onWait?.(holder);
       announced = true;
       await sleep(POLL_MS, signal);
     }
   } catch (error) {
-    client.release();
+    session.release();
     throw error;
   }
+
+  const lost = new AbortController();
+  // The session currently holding the lock, or undefined between its end and a new one.
+  let holding: pg.PoolClient | undefined = session;
+  let released = false;
+  const onEnd = () => void retake();
+  const retake = async (): Promise<void> => {
+    holding?.release(true);
+    holding = undefined;
+    if (released) return;
+    try {
+      const next = await openLockSession(pool);
+      if (released || !(await tryLock(next, key))) {
+        next.release(true);
+        if (!released) lost.abort(ThreadBusyError.lost({ threadId, why: "its database session ended and another run took the thread" }));
+        return;
+      }
+      holding = next;
+      next.once("end", onEnd);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      lost.abort(ThreadBusyError.lost({ threadId, why: `its database session ended and no new one could be opened: ${reason}` }));
+    }
+  };
+  session.once("end", onEnd);
   return {
+    lost: lost.signal,
     async release() {
-      await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]).catch(() => undefined);
-      client.release();
+      released = true;
+      const current = holding;
+      holding = undefined;
+      if (!current) return;
+      current.removeListener("end", onEnd);
+      await current.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]).catch(() => undefined);
+      current.release();
     },
   };
+}
+
+/** A pooled connection for holding a lock: the server's idle timeouts must not end it while the run works. */
+async function openLockSession(pool: pg.Pool): Promise<pg.PoolClient> {
+  const session = await pool.connect();
+  // Servers before PostgreSQL 14 have no idle_session_timeout: nothing to switch off there.
+  await session.query("SET idle_session_timeout = 0").catch(() => undefined);
+  await session.query("SET idle_in_transaction_session_timeout = 0").catch(() => undefined);
+  return session;
+}
+
+async function tryLock(session: pg.PoolClient, key: string): Promise<boolean> {
+  const { rows } = await session.query<{ taken: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken", [key]);
+  return rows[0]?.taken === true;
 }
 
 /** Who holds the lock, as far as the server can tell (the session's client address and application name). */

@@ -12,16 +12,21 @@ interface LockRow {
   heartbeat_at: number;
 }
 
-// A holder refreshes its row this often; a row not refreshed for STALE_AFTER_MS belongs to a run that died
-// (on this host or another), so a killed run never blocks its thread for long.
+// A holder refreshes its row this often. A row from another host, whose process cannot be asked, is stale
+// when not refreshed for STALE_AFTER_MS. On this host a row is stale when its process is gone; a live process
+// (suspended with Ctrl-Z, a busy event loop) keeps its thread up to SAME_HOST_STALE_AFTER_MS, past which its
+// pid more likely belongs to an unrelated process that reused it. A holder whose row was taken notices at its
+// next heartbeat and stops.
 const HEARTBEAT_MS = 5_000;
 const STALE_AFTER_MS = 30_000;
+const SAME_HOST_STALE_AFTER_MS = 10 * 60_000;
 const POLL_MS = 200;
 
 /**
  * Takes the write lock of a thread in a SQLite run database: a row in `moa_thread_locks`, written in an
- * immediate transaction so two processes cannot both take it. A row whose process is gone (same host) or
- * whose heartbeat stopped is taken over. Waits up to `waitMs` for a live holder, then throws ThreadBusyError.
+ * immediate transaction so two processes cannot both take it. A row whose process is gone (this host), or
+ * whose heartbeat stopped, is taken over; the holder notices at its next heartbeat and aborts `lost`. Waits up
+ * to `waitMs` for a live holder, then throws ThreadBusyError.
  *
  * @example
  * const lock = await lockSqliteThread({ db, threadId: "t1", waitMs: 10_000 });
@@ -33,7 +38,13 @@ export async function lockSqliteThread({
   waitMs,
   signal,
   onWait,
-}: { db: Database.Database; threadId: string } & ThreadLockOptions): Promise<ThreadLock> {
+  heartbeatMs = HEARTBEAT_MS,
+}: {
+  db: Database.Database;
+  threadId: string;
+  /** How often the holder refreshes its row and checks it still owns it (tests shorten it). */
+  heartbeatMs?: number;
+} & ThreadLockOptions): Promise<ThreadLock> {
   db.exec(`CREATE TABLE IF NOT EXISTS moa_thread_locks (
     thread_id TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL, heartbeat_at INTEGER NOT NULL)`);
   const owner = randomUUID();
@@ -57,20 +68,26 @@ export async function lockSqliteThread({
     const holder = tryTake();
     if (!holder) break;
     const described = `pid ${holder.pid} on host ${holder.host}`;
-    if (Date.now() - started >= waitMs) throw new ThreadBusyError({ threadId, holder: described, waitedMs: Date.now() - started });
+    if (Date.now() - started >= waitMs) throw ThreadBusyError.busy({ threadId, holder: described, waitedMs: Date.now() - started });
     if (!announced) onWait?.(described);
     announced = true;
     await sleep(POLL_MS, signal);
   }
+  const lost = new AbortController();
   const heartbeat = setInterval(() => {
     try {
-      db.prepare("UPDATE moa_thread_locks SET heartbeat_at = ? WHERE thread_id = ? AND owner = ?").run(Date.now(), threadId, owner);
+      const { changes } = db
+        .prepare("UPDATE moa_thread_locks SET heartbeat_at = ? WHERE thread_id = ? AND owner = ?")
+        .run(Date.now(), threadId, owner);
+      // Another process judged the row stale and took it (this one was suspended past the limit on another host).
+      if (changes === 0) lost.abort(ThreadBusyError.lost({ threadId, why: "another process took it over" }));
     } catch {
       // The database is closing or gone: the row goes stale by itself.
     }
-  }, HEARTBEAT_MS);
+  }, heartbeatMs);
   heartbeat.unref();
   return {
+    lost: lost.signal,
     async release() {
       clearInterval(heartbeat);
       if (db.open) db.prepare("DELETE FROM moa_thread_locks WHERE thread_id = ? AND owner = ?").run(threadId, owner);
@@ -79,8 +96,9 @@ export async function lockSqliteThread({
 }
 
 function isStale(row: LockRow, host: string): boolean {
-  if (Date.now() - row.heartbeat_at > STALE_AFTER_MS) return true;
-  return row.host === host && !processAlive(row.pid);
+  const silentMs = Date.now() - row.heartbeat_at;
+  if (row.host === host) return !processAlive(row.pid) || silentMs > SAME_HOST_STALE_AFTER_MS;
+  return silentMs > STALE_AFTER_MS;
 }
 
 function processAlive(pid: number): boolean {

@@ -23,8 +23,9 @@ export async function openPostgresRunStore(connectionString: string, { readOnly 
   // A read-only role cannot run the migrations; reading needs none (missing tables read as no threads).
   if (!readOnly) await checkpointer.setup();
   else await reconnecting(() => pool.query("SELECT 1"));
+  // Bytes, not text: PostgreSQL text cannot hold NUL, which a model's answer may.
   if (!readOnly)
-    await reconnecting(() => pool.query("CREATE TABLE IF NOT EXISTS moa_large_values (hash TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+    await reconnecting(() => pool.query("CREATE TABLE IF NOT EXISTS moa_large_values (hash TEXT PRIMARY KEY, value BYTEA NOT NULL)"));
   if (!readOnly)
     await reconnecting(() =>
       pool.query(`CREATE TABLE IF NOT EXISTS moa_threads (
@@ -86,14 +87,14 @@ function postgresLargeValues(pool: pg.Pool): LargeValueStore {
   return {
     async put(hash, value) {
       await reconnecting(() =>
-        pool.query("INSERT INTO moa_large_values (hash, value) VALUES ($1, $2) ON CONFLICT DO NOTHING", [hash, value]),
+        pool.query("INSERT INTO moa_large_values (hash, value) VALUES ($1, $2) ON CONFLICT DO NOTHING", [hash, Buffer.from(value, "utf8")]),
       );
     },
     async get(hash) {
       const { rows } = await reconnecting(() =>
-        pool.query<{ value: string }>("SELECT value FROM moa_large_values WHERE hash = $1", [hash]),
+        pool.query<{ value: Buffer }>("SELECT value FROM moa_large_values WHERE hash = $1", [hash]),
       ).catch(noTable);
-      return rows[0]?.value;
+      return rows[0]?.value.toString("utf8");
     },
   };
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -73,18 +73,25 @@ export function openSqliteRunStore(file: string, { readOnly = false }: { readOnl
 }
 
 /**
- * Opens a database for reading. SQLite cannot read a WAL database in a folder it may not write (it must
- * create the `-shm` index beside it): then a private copy is read instead, which is exact since nobody can be
- * writing to that folder either.
+ * Opens a database for reading without changing anything beside it. SQLite creates a WAL database's `-wal`
+ * and `-shm` files when a reader opens it while they are missing; created by another user, they would stop
+ * the database's owner from writing it again. So the file is read in place only when those files exist
+ * already (a run has it open) or this user owns it; otherwise, or when SQLite cannot read it in place (a
+ * folder it may not write), a private copy is read, which is exact since no run is writing it.
  */
 function openForReading(file: string): { db: Database.Database; dispose: () => void } {
-  const direct = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    direct.prepare("SELECT count(*) FROM sqlite_master").get();
-    return { db: direct, dispose: () => undefined };
-  } catch (error) {
-    direct.close();
-    if (!/readonly|unable to open/i.test((error as Error).message)) throw error;
+  const owner = statSync(file).uid;
+  const ownsFile = process.getuid === undefined || process.getuid() === owner;
+  const inUse = existsSync(`${file}-wal`) && existsSync(`${file}-shm`);
+  if (ownsFile || inUse) {
+    const direct = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      direct.prepare("SELECT count(*) FROM sqlite_master").get();
+      return { db: direct, dispose: () => undefined };
+    } catch (error) {
+      direct.close();
+      if (!/readonly|unable to open/i.test((error as Error).message)) throw error;
+    }
   }
   const copyDir = mkdtempSync(path.join(tmpdir(), "moa-read-"));
   const copy = path.join(copyDir, "runs.sqlite");
@@ -95,16 +102,17 @@ function openForReading(file: string): { db: Database.Database; dispose: () => v
 
 /** Large checkpoint strings in the `moa_large_values` table of the run database. */
 function sqliteLargeValues(db: Database.Database, { readOnly }: { readOnly: boolean }): LargeValueStore {
-  if (!readOnly) db.exec("CREATE TABLE IF NOT EXISTS moa_large_values (hash TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  // Bytes, not text: a model's answer may hold any character, NUL included.
+  if (!readOnly) db.exec("CREATE TABLE IF NOT EXISTS moa_large_values (hash TEXT PRIMARY KEY, value BLOB NOT NULL)");
   return {
     async put(hash, value) {
-      db.prepare("INSERT OR IGNORE INTO moa_large_values (hash, value) VALUES (?, ?)").run(hash, value);
+      db.prepare("INSERT OR IGNORE INTO moa_large_values (hash, value) VALUES (?, ?)").run(hash, Buffer.from(value, "utf8"));
     },
     async get(hash) {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'moa_large_values'").get();
       if (!exists) return undefined;
-      const row = db.prepare("SELECT value FROM moa_large_values WHERE hash = ?").get(hash) as { value: string } | undefined;
-      return row?.value;
+      const row = db.prepare("SELECT value FROM moa_large_values WHERE hash = ?").get(hash) as { value: Buffer } | undefined;
+      return row?.value.toString("utf8");
     },
   };
 }

@@ -1,8 +1,9 @@
-import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
+import { openRunStore } from "../../src/persistence/openRunStore.js";
 import { runCli } from "../helpers/runCli.js";
 import { until } from "../helpers/until.js";
 
@@ -115,13 +116,25 @@ describe("resume after the topology changed", () => {
     writeFileSync(config, "defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:quick:1b, ollama:fixed:1b]\naggregator: ollama:agg:3b\n");
     const resumed = await runCli(["resume", "c1", "--db", db], { env: env() });
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toContain("the topology changed since turn 1 stopped");
+    expect(resumed.stderr).toContain("nothing of turn 1 can continue with the current topology");
     expect(resumed.stdout.trim()).toBe("answer to: What changed?");
     const shown = await runCli(["show", "c1", "--db", db]);
     expect(shown.stdout).toContain("── layer 1 · fixed-1b (ollama:fixed:1b)");
     expect(shown.stdout).toContain("── answer\nanswer to: What changed?");
     expect(shown.stdout).not.toContain("has no answer yet");
   }, 60_000);
+});
+
+describe("listing threads", () => {
+  it("shows a stored title without its control sequences", async () => {
+    const db = path.join(dir, "titles.sqlite");
+    const store = await openRunStore({ db });
+    await store.recordThread({ threadId: "hostile", source: { preset: "moa-lite" }, title: "Hi\u001b]0;pwned\u0007\u001b[2J there" });
+    await store.close();
+    const threads = await runCli(["threads", "--db", db]);
+    expect(threads.stdout).toContain("Hi there");
+    expect(threads.stdout).not.toContain("\u001b");
+  });
 });
 
 describe("a run database the user may only read", () => {
@@ -143,12 +156,25 @@ describe("a run database the user may only read", () => {
     }
   });
 
+  it("reads another user's database without leaving files beside it", async () => {
+    const db = path.join(dir, "shared", "runs.sqlite");
+    await runCli(["run", "Shared question", "--config", configFile, "--db", db, "--thread", "sh"], { env: env() });
+    // Owned by someone else, in a folder this user may write: files SQLite made here would lock its owner out.
+    chownSync(db, 65534, 65534);
+    try {
+      const threads = await runCli(["threads", "--db", db]);
+      expect(threads.stdout).toContain("Shared question");
+      expect(existsSync(`${db}-wal`) || existsSync(`${db}-shm`)).toBe(false);
+    } finally {
+      chownSync(db, process.getuid!(), process.getgid!());
+    }
+  });
+
   it("lists nothing, and creates nothing, when the database does not exist", async () => {
     const db = path.join(dir, "absent", "runs.sqlite");
     const threads = await runCli(["threads", "--db", db]);
     expect(threads.code).toBe(0);
     expect(threads.stdout).toContain(`no threads in sqlite ${db}`);
-    const { existsSync } = await import("node:fs");
     expect(existsSync(path.dirname(db))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,9 +7,11 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { buildMoAGraph } from "../../src/graphs/builders.js";
 import { LargeValueSerializer, type LargeValueStore } from "../../src/persistence/LargeValueSerializer.js";
+import { openRunStore } from "../../src/persistence/openRunStore.js";
 import { openSqliteRunStore } from "../../src/persistence/sqliteRunStore.js";
 import { readThreadValues } from "../../src/persistence/readThreadValues.js";
 import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
+import { postgresReachable } from "../helpers/postgres.js";
 
 function memoryStore(): LargeValueStore & { values: Map<string, string> } {
   const values = new Map<string, string>();
@@ -58,6 +61,31 @@ describe("LargeValueSerializer", () => {
     const text = `{"__moa_large_value__": "abc"} ${"x".repeat(70_000)}`;
     const [type, bytes] = await serde.dumpsTyped({ content: text, note: '{"__moa_large_value__":"abc"}' });
     expect(await serde.loadsTyped(type, bytes)).toEqual({ content: text, note: '{"__moa_large_value__":"abc"}' });
+  });
+});
+
+const pgUrl = process.env.MOA_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const pgAvailable = await postgresReachable(pgUrl);
+
+describe.each(["sqlite", "postgres"] as const)("a large answer with any character in it, on %s", (kind) => {
+  it.skipIf(kind === "postgres" && !pgAvailable)("is stored and read back whole", async () => {
+    const store =
+      kind === "sqlite"
+        ? openSqliteRunStore(path.join(mkdtempSync(path.join(tmpdir(), "moa-nul-")), "runs.sqlite"))
+        : await openRunStore({ checkpointer: pgUrl });
+    try {
+      const answer = `before\u0000after ${"é€😀".repeat(30_000)}`;
+      const model = (reply: string) => new ScriptedChatModel({ reply });
+      const graph = buildMoAGraph({ config: { layers: [{ agents: [model("a"), model("b")] }], aggregator: model(answer) } }).compile({
+        checkpointer: store.checkpointer,
+      });
+      const threadId = `nul-${randomUUID()}`;
+      await graph.invoke({ messages: [new HumanMessage("q")] }, { configurable: { thread_id: threadId } });
+      const values = await readThreadValues({ checkpointer: store.checkpointer, threadId });
+      expect(values?.messages.at(-1)?.text).toBe(answer);
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { lockSqliteThread } from "../../src/persistence/lockSqliteThread.js";
 import { isMoAError } from "../../src/errors/MoAError.js";
+import { until } from "../helpers/until.js";
 
 function freshDb(): Database.Database {
   return new Database(":memory:");
@@ -35,6 +36,23 @@ describe("lockSqliteThread", () => {
     const lock = await lockSqliteThread({ db, threadId: "t", waitMs: 0 });
     expect(db.prepare("SELECT pid FROM moa_thread_locks").get()).toEqual({ pid: process.pid });
     await lock.release();
+  });
+
+  it("keeps a thread held by a live process on this host whose heartbeat stopped (a suspended run)", async () => {
+    const db = freshDb();
+    plantLock(db, { pid: process.ppid, host: hostname(), heartbeatAt: Date.now() - 60_000 });
+    const error = await lockSqliteThread({ db, threadId: "t", waitMs: 0 }).catch((e: unknown) => e);
+    expect(isMoAError(error) && error.code).toBe("thread_busy");
+  });
+
+  it("tells the holder when another process took its thread over (code thread_lock_lost)", async () => {
+    const db = freshDb();
+    const lock = await lockSqliteThread({ db, threadId: "t", waitMs: 0, heartbeatMs: 20 });
+    db.prepare("UPDATE moa_thread_locks SET owner = 'someone else'").run();
+    await until(() => lock.lost.aborted, 5_000);
+    expect(isMoAError(lock.lost.reason) && lock.lost.reason.code).toBe("thread_lock_lost");
+    await lock.release();
+    expect(db.prepare("SELECT owner FROM moa_thread_locks").get()).toEqual({ owner: "someone else" });
   });
 
   it("takes over a lock from another host whose heartbeat stopped", async () => {

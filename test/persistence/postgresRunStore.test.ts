@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isMoAError } from "../../src/errors/MoAError.js";
 import { openRunStore } from "../../src/persistence/openRunStore.js";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
 import { startTcpProxy } from "../doubles/tcpProxy.js";
@@ -107,7 +109,10 @@ describe.skipIf(!available)("PostgreSQL checkpointer", () => {
         },
       );
       expect(result.code).toBe(3);
-      expect(result.stderr).toContain("the PostgreSQL run database stopped answering");
+      // Whichever connection notices first: the thread lock's session, or a checkpoint write.
+      expect(result.stderr).toMatch(
+        /its database session ended and no new one could be opened: connect ECONNREFUSED|the PostgreSQL run database stopped answering/,
+      );
       expect(result.stderr).toContain(`Resume with: moa resume ${thread}`);
       expect(result.stderr).not.toMatch(/\n\s+at /);
 
@@ -137,12 +142,56 @@ describe.skipIf(!available)("PostgreSQL checkpointer", () => {
     expect((await first).code).toBe(0);
   }, 60_000);
 
+  it("takes a thread's lock back when the server ends its session, keeping other runs out", async () => {
+    const app = `moa-lock-${randomUUID().slice(0, 8)}`;
+    const holder = await openRunStore({ checkpointer: `${url}${url.includes("?") ? "&" : "?"}application_name=${app}` });
+    const other = await openRunStore({ checkpointer: url });
+    const threadId = `retake-${randomUUID()}`;
+    try {
+      const lock = await holder.lockThread(threadId, { waitMs: 0 });
+      expect(await terminateSessions(url, app)).toBeGreaterThan(0);
+      // The holder's new session holds the advisory lock again.
+      await untilAsync(async () => (await advisoryLocksHeldBy(app)) > 0, 10_000);
+      const error = await other.lockThread(threadId, { waitMs: 0 }).catch((e: unknown) => e);
+      expect(isMoAError(error) && error.code).toBe("thread_busy");
+      expect(lock.lost.aborted).toBe(false);
+      await lock.release();
+      await (await other.lockThread(threadId, { waitMs: 0 })).release();
+    } finally {
+      await holder.close();
+      await other.close();
+    }
+  });
+
   it("refuses a checkpointer that is not a postgres URL (exit 2)", async () => {
     const result = await runCli(["threads", "--checkpointer", "mysql://x"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--checkpointer: expected a postgres:// or postgresql:// connection string");
   });
 });
+
+async function advisoryLocksHeldBy(applicationName: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = $1`,
+      [applicationName],
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+async function untilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function targetOf(connectionString: string): { host: string; port: number } {
   const parsed = new URL(connectionString);

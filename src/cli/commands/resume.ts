@@ -25,28 +25,26 @@ export interface ResumeCommandOptions extends Omit<PersistenceOptions, "persist"
  */
 export async function resumeCommand(options: ResumeCommandOptions): Promise<void> {
   const stderr = options.stderr ?? process.stderr;
-  await withRunStore({ ...options, persist: true }, (store) =>
-    withThreadLock({ store, threadId: options.thread, stderr, signal: options.signal }, async () => {
-      const known = await store!.getThread(options.thread);
-      if (!known)
-        throw new UsageError(`no thread "${options.thread}" in ${store!.description}; see \`moa threads\``, { code: "thread_not_found" });
-      const topology = loadConfig(known.source);
-      if (known.source.backend !== undefined) stderr.write(`backend: ${known.source.backend} (kept from thread ${options.thread})\n`);
-      const graph = buildTopologyGraph({ topology });
-      const resume = await prepareResume(graph.compile({ checkpointer: store!.checkpointer }), {
-        configurable: { thread_id: options.thread },
-      });
-      if (resume.kind === "finished") {
-        throw new UsageError(
-          `thread "${options.thread}" has nothing to resume: its last run finished (continue it with \`moa run "..." --thread ${options.thread}\`)`,
-          { code: "nothing_to_resume" },
-        );
-      }
-      await prepareRun({ topology, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
+  await withRunStore({ ...options, persist: true }, async (store) => {
+    const known = await store!.getThread(options.thread);
+    if (!known)
+      throw new UsageError(`no thread "${options.thread}" in ${store!.description}; see \`moa threads\``, { code: "thread_not_found" });
+    const topology = loadConfig(known.source);
+    if (known.source.backend !== undefined) stderr.write(`backend: ${known.source.backend} (kept from thread ${options.thread})\n`);
+    const graph = buildTopologyGraph({ topology });
+    const compiled = graph.compile({ checkpointer: store!.checkpointer });
+    const thread = { configurable: { thread_id: options.thread } };
+    // Asked first so a thread with nothing to resume costs no probe or download, and asked again once the
+    // thread is held, since another run may have moved it on meanwhile.
+    if ((await prepareResume(compiled, thread)).kind === "finished") throw nothingToResume(options.thread);
+    await prepareRun({ topology, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
+    await withThreadLock({ store, threadId: options.thread, stderr, signal: options.signal }, async (signal) => {
+      const resume = await prepareResume(compiled, thread);
+      if (resume.kind === "finished") throw nothingToResume(options.thread);
       if (resume.kind === "continue") stderr.write(`resuming thread ${options.thread} at ${resume.next.join(", ")}\n`);
       else if (resume.kind === "reask")
         stderr.write(
-          `resuming thread ${options.thread}: the topology changed since turn ${resume.turn} stopped, so its steps cannot continue; asking its question again with the current topology\n`,
+          `resuming thread ${options.thread}: nothing of turn ${resume.turn} can continue with the current topology (did an agent change since it stopped?); asking its question again\n`,
         );
       else {
         const kept = resume.kept.length > 0 ? `; keeping the saved answers of ${resume.kept.join(", ")}` : "";
@@ -54,8 +52,24 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
           `resuming thread ${options.thread}: the last attempt failed (${firstLine(resume.reason)}); calling ${resume.retried.join(", ")} of layer ${resume.layer} again${kept}\n`,
         );
       }
-      await streamRun({ ...options, topology, graph, store, threadId: options.thread, input: resume.input, runConfig: resume.config });
-    }),
+      await streamRun({
+        ...options,
+        signal,
+        topology,
+        graph,
+        store,
+        threadId: options.thread,
+        input: resume.input,
+        runConfig: resume.config,
+      });
+    });
+  });
+}
+
+function nothingToResume(thread: string): UsageError {
+  return new UsageError(
+    `thread "${thread}" has nothing to resume: its last run finished (continue it with \`moa run "..." --thread ${thread}\`)`,
+    { code: "nothing_to_resume" },
   );
 }
 

@@ -9,6 +9,7 @@ import { chooseBackend, type ChosenBackend } from "../../models/chooseBackend.js
 import { modelProvider } from "../../models/providers/registry.js";
 import { readThreadValues } from "../../persistence/readThreadValues.js";
 import type { RunStore, TopologySource } from "../../persistence/RunStore.js";
+import { ThreadBusyError } from "../../persistence/ThreadBusyError.js";
 import { askYesNo, canAskAt } from "../askYesNo.js";
 import { prepareRun } from "../prepareRun.js";
 import { streamRun, type RunOutputOptions } from "../streamRun.js";
@@ -53,40 +54,56 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
 export async function runCommand(options: RunCommandOptions): Promise<void> {
   const { question, config, preset, topology, thread, stderr = process.stderr } = options;
   const threadId = thread ?? randomUUID();
-  await withRunStore(options, (store) =>
-    withThreadLock({ store, threadId, stderr, signal: options.signal }, async () => {
-      const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
+  await withRunStore(options, async (store) => {
+    const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
+    // Said before any backend is probed or model downloaded (unless a run is writing the thread right now, whose
+    // turn is not unfinished but in progress), and checked again once the thread is held.
+    if (known && store && !options.abandon && (await threadIsFree(store, threadId))) await refuseUnfinishedTurn({ store, threadId });
+    const chosen = config !== undefined || preset !== undefined || topology !== undefined;
+    // A continued thread keeps its topology unless the user names another.
+    const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
+    // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
+    delete source.maxTokens;
+    if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
+    const confirm =
+      options.confirm ??
+      (canAskAt(stderr)
+        ? (question: string) => askYesNo({ question, stderr, byDefault: false, onInterrupt: "nothing was run" })
+        : undefined);
+    await chooseSourceBackend({ source, requested: options.backend, thread, stderr, yes: options.yes === true, confirm });
+    if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
+      stderr.write(
+        `note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`,
+      );
+    }
+    const resolved = loadConfig(source);
+    await prepareRun({ topology: resolved, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
+    // The thread is held only while it is written: downloads and probes above do not keep other runs waiting.
+    await withThreadLock({ store, threadId, stderr, signal: options.signal }, async (signal) => {
       if (known && store && !options.abandon) await refuseUnfinishedTurn({ store, threadId });
-      const chosen = config !== undefined || preset !== undefined || topology !== undefined;
-      // A continued thread keeps its topology unless the user names another.
-      const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
-      // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
-      delete source.maxTokens;
-      if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
-      const confirm =
-        options.confirm ??
-        (canAskAt(stderr)
-          ? (question: string) => askYesNo({ question, stderr, byDefault: false, onInterrupt: "nothing was run" })
-          : undefined);
-      await chooseSourceBackend({ source, requested: options.backend, thread, stderr, yes: options.yes === true, confirm });
-      if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
-        stderr.write(
-          `note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`,
-        );
-      }
-      const resolved = loadConfig(source);
-      await prepareRun({ topology: resolved, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
       await store?.recordThread({ threadId, source, title: known?.title ?? question.slice(0, 120) });
       await streamRun({
         ...options,
+        signal,
         topology: resolved,
         graph: buildTopologyGraph({ topology: resolved }),
         store,
         threadId,
         input: { messages: [new HumanMessage(question)] },
       });
-    }),
-  );
+    });
+  });
+}
+
+/** Whether no run holds the thread at this moment. */
+async function threadIsFree(store: RunStore, threadId: string): Promise<boolean> {
+  try {
+    await (await store.lockThread(threadId, { waitMs: 0 })).release();
+    return true;
+  } catch (error) {
+    if (error instanceof ThreadBusyError) return false;
+    throw error;
+  }
 }
 
 /**

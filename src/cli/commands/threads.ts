@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import { stripTerminalControls } from "../../util/stripTerminalControls.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
 import type { PersistenceOptions } from "../withRunStore.js";
 
@@ -30,11 +31,16 @@ export async function threadsCommand({ stdout = process.stdout, ...options }: Th
         t.threadId,
         t.updatedAt.replace("T", " ").slice(0, 19),
         source,
-        t.title.length > 60 ? `${t.title.slice(0, 59)}…` : t.title,
+        // A shared database's titles are anyone's text: no control sequence reaches the terminal or breaks the columns.
+        clip(stripTerminalControls(t.title)),
       ]);
     }
     stdout.write(`${table.toString()}\n`);
   } finally {
     await store.close();
   }
+}
+
+function clip(title: string): string {
+  return title.length > 60 ? `${title.slice(0, 59)}…` : title;
 }
