@@ -1,4 +1,5 @@
 import { redactCredentials } from "../util/redactCredentials.js";
+import { UnexpectedResponseError } from "./UnexpectedResponseError.js";
 
 /**
  * A one-line, user-facing reason for a failed model call. Provider errors arrive in many shapes:
@@ -15,6 +16,10 @@ export function describeError(error: unknown): string {
 
 function describeUnredacted(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  // Our own finding about a response (a redirect, a broken stream), which a client may have wrapped in its
+  // own "Connection error.": the finding is the reason.
+  const unexpected = findInCauses(error, (e) => (e instanceof UnexpectedResponseError ? e.message : undefined));
+  if (unexpected !== undefined) return unexpected;
   const tls = tlsProblemOf(error);
   if (tls) return `${tls.reason}; ${tls.fix}`;
   const network = networkCodeOf(error);

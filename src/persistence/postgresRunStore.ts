@@ -1,9 +1,12 @@
 import pg from "pg";
 import { DeltaPostgresSaver } from "./DeltaPostgresSaver.js";
 import { LargeValueSerializer, type LargeValueStore } from "./LargeValueSerializer.js";
+import { sleep } from "../policy/sleep.js";
 import { lockPostgresThread } from "./lockPostgresThread.js";
 import { reconnecting } from "./reconnecting.js";
 import type { RunStore, ThreadSummary, TopologySource } from "./RunStore.js";
+
+const CLOSE_GRACE_MS = 2_000;
 
 /**
  * A run store in PostgreSQL (for teams and servers): LangGraph's PostgresSaver tables plus `moa_threads`.
@@ -71,7 +74,11 @@ export async function openPostgresRunStore(connectionString: string, { readOnly 
       return lockPostgresThread({ pool, threadId, ...options });
     },
     async close() {
-      await pool.end();
+      // A query stuck on a connection that died (the server gone mid-write) never gives its client back, and
+      // pool.end() would wait for it forever: give it a moment, then let the process go.
+      const grace = new AbortController();
+      await Promise.race([pool.end(), sleep(CLOSE_GRACE_MS, grace.signal).catch(() => undefined)]);
+      grace.abort();
     },
   };
 }

@@ -6,7 +6,10 @@ export const REDACTED = "***";
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()[\]{}]+/gi;
 
 // Query parameters whose values are secrets by their names (api_key, token, access_token, X-Amz-Signature...).
-const SECRET_PARAM = /^(?:.*[_-])?(?:api[_-]?key|key|token|secret|password|passwd|pwd|auth|authorization|credentials?|signature|sig)$/i;
+// The secret word ends the name, after a separator or a known prefix (api_key, sslkey, clientsecret,
+// X-Amz-Signature), so that "monkey" stays; any name ending in "password" (sslpassword) is a secret.
+const SECRET_PARAM =
+  /^(?:.*[_-])?(?:(?:ssl|client|access|refresh|private|session|api)[_-]?)?(?:key|token|secret|pwd|auth|authorization|credentials?|signature|sig)$|passw(?:or)?d$/i;
 
 /**
  * Hides the credentials of every URL in a text: the password of a `user:password@` (a bare `token@`

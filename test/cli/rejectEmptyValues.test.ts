@@ -31,6 +31,19 @@ describe("empty option values", () => {
     expect(result.stdout).toBe("");
   });
 
+  it("counts a value of invisible characters only as empty", async () => {
+    const result = await runCli(["run", "hi", "--thread", "\u200b"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--thread: the value is empty");
+  });
+
+  it("refuses control characters in a value, which would be stored and echoed to terminals", async () => {
+    const result = await runCli(["run", "hi", "--thread", "t\u001b]0;title\u0007"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--thread: the value contains control characters");
+    expect(result.stderr).not.toContain("\u001b");
+  });
+
   it("lists threads as before when no value is empty", async () => {
     const result = await runCli(["threads"]);
     expect(result.code).toBe(0);

@@ -10,6 +10,7 @@ describe("redactCredentials", () => {
     ['"postgres://u:p@ss@h/db"', '"postgres://u:***@h/db"'],
     ["postgres://u:pa/ss@h/db", "postgres://u:***@h/db"],
     ["http://h/v1?api_key=abc&model=x", "http://h/v1?api_key=***&model=x"],
+    ["postgresql://u:pw@h/db?sslpassword=ssl&password=q", "postgresql://u:***@h/db?sslpassword=***&password=***"],
     ["http://h/v1?x=1&access_token=abc#top", "http://h/v1?x=1&access_token=***#top"],
     ["https://b.s3/k?X-Amz-Signature=ff&X-Amz-Date=1", "https://b.s3/k?X-Amz-Signature=***&X-Amz-Date=1"],
     ["http://h/v1?key=abc", "http://h/v1?key=***"],

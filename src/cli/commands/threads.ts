@@ -27,11 +27,12 @@ export async function threadsCommand({ stdout = process.stdout, ...options }: Th
       const source =
         t.source.file ??
         (t.source.preset ? `preset ${t.source.preset}` : t.source.topology ? `topology ${t.source.topology}` : "preset moa-lite");
+      // A shared database holds anyone's text (ids, paths, titles): no control sequence reaches the terminal
+      // or breaks the columns.
       table.push([
-        t.threadId,
+        stripTerminalControls(t.threadId),
         t.updatedAt.replace("T", " ").slice(0, 19),
-        source,
-        // A shared database's titles are anyone's text: no control sequence reaches the terminal or breaks the columns.
+        stripTerminalControls(source),
         clip(stripTerminalControls(t.title)),
       ]);
     }

@@ -18,7 +18,8 @@ export function checkOllamaStream(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await inner(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (!response.ok || !url.pathname.endsWith("/api/chat") || response.body === null) return response;
+    if (!response.ok) return asJsonError(response);
+    if (!url.pathname.endsWith("/api/chat") || response.body === null) return response;
     const type = response.headers.get("content-type") ?? "";
     if (!/json/i.test(type)) {
       await response.body.cancel().catch(() => undefined);
@@ -33,6 +34,26 @@ export function checkOllamaStream(inner: typeof fetch): typeof fetch {
       headers: response.headers,
     });
   };
+}
+
+/**
+ * An error response as Ollama's `{"error": "..."}`, whatever the server sent (an HTML proxy page, a cut
+ * body). ollama-js prints to stdout (`console.log`) when an error body is not that JSON, which would mix
+ * into `moa run`'s answer and break `--json`. Status and headers (Retry-After) are kept.
+ */
+async function asJsonError(response: Response): Promise<Response> {
+  const text = await response.text().catch(() => "");
+  let error = text.trim() || `HTTP ${response.status}`;
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed.error === "string") error = parsed.error;
+  } catch {
+    // Not JSON: the text itself is the error.
+  }
+  const headers = new Headers(response.headers);
+  headers.set("content-type", "application/json");
+  headers.delete("content-length");
+  return new Response(JSON.stringify({ error }), { status: response.status, statusText: response.statusText, headers });
 }
 
 function checkedLines(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {

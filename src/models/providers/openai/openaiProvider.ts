@@ -8,6 +8,7 @@ import { parseNamedRef } from "../parseNamedRef.js";
 import { stopOnClientError } from "../stopOnClientError.js";
 import { probeOpenAI } from "./probeOpenAI.js";
 import { resolveOpenAIEndpoint, type OpenAIEndpoint } from "./resolveOpenAIEndpoint.js";
+import { refuseRedirects } from "../../refuseRedirects.js";
 
 /** The OpenAI-compatible endpoint an agent talks to (reference `@url` first, then settings, then environment). */
 export function openaiEndpointOf(agent: RefAgent, env: NodeJS.ProcessEnv = process.env): OpenAIEndpoint {
@@ -63,12 +64,15 @@ export const openaiProvider: ModelProvider = {
       apiKey: endpoint.apiKey,
       configuration: {
         baseURL: endpoint.baseUrl,
-        // A server ignoring max_tokens, or sending a huge error body, cannot grow memory without bound.
-        fetch: fetchWithBodyLimit({
-          inner: (input, init) => fetch(input, init),
-          maxBodyBytes: responseByteLimit(s.maxTokens),
-          limitSource: `maxTokens ${s.maxTokens}`,
-        }),
+        // A server ignoring max_tokens, or sending a huge error body, cannot grow memory without bound; a
+        // redirect is refused, not followed to a server the user never named.
+        fetch: refuseRedirects(
+          fetchWithBodyLimit({
+            inner: (input, init) => fetch(input, init),
+            maxBodyBytes: responseByteLimit(s.maxTokens),
+            limitSource: `maxTokens ${s.maxTokens}`,
+          }),
+        ),
       },
       ...definedOnly({ temperature: s.temperature, maxTokens: s.maxTokens, topP: s.topP, stop: s.stop }),
       // ChatOpenAI takes `seed` only per call; modelKwargs puts it in every request body.

@@ -1,6 +1,7 @@
 import type { ProbeFinding, RefAgent } from "../ModelProvider.js";
 import { describeProbeFailure, unreachableFix } from "../../describeError.js";
 import type { OpenAIEndpoint } from "./resolveOpenAIEndpoint.js";
+import { describeRedirect } from "../../refuseRedirects.js";
 
 /**
  * Pre-flight of one OpenAI-compatible server: a key is there when the server needs one, it accepts
@@ -26,7 +27,12 @@ export async function probeOpenAI(
   }
   let response: Response;
   try {
-    response = await fetch(`${url}/models`, { headers: { authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(timeoutMs) });
+    // Never followed: a redirect would carry the prompt (and the key, to the same origin) somewhere the user never named.
+    response = await fetch(`${url}/models`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.body?.cancel().catch(() => undefined);
   } catch (error) {
     return finding(
@@ -34,6 +40,9 @@ export async function probeOpenAI(
       unreachableFix(error, "start the server or correct the base URL (openai:<model>@<baseUrl> or OPENAI_BASE_URL)"),
     );
   }
+  const redirect = describeRedirect(response, new URL(`${url}/models`));
+  if (redirect !== undefined)
+    return finding(`${redirect}; redirects are not followed`, "set the base URL to the address of the model server itself");
   if (response.status === 401 || response.status === 403)
     return finding(`the API key was rejected (HTTP ${response.status})`, "check the API key for this server");
   if (response.status === 404 || response.status === 405) {

@@ -1,5 +1,5 @@
 import { HumanMessage } from "@langchain/core/messages";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildMoAGraph } from "../../../../src/graphs/builders.js";
 import { parseModelRef } from "../../../../src/models/parseModelRef.js";
 import { ollamaProvider } from "../../../../src/models/providers/ollama/ollamaProvider.js";
@@ -17,6 +17,7 @@ let ollama: OllamaDouble;
 let elsewhere: LoopbackServer;
 let redirecting: LoopbackServer;
 let tls: TlsServer;
+let proxyError: LoopbackServer;
 
 beforeAll(async () => {
   ollama = await startOllamaDouble({ models: { "good:1b": { reply: "The answer is 4." }, "agg:3b": { reply: "4." } } });
@@ -27,8 +28,13 @@ beforeAll(async () => {
     res.end();
   });
   tls = await startTlsServer();
+  // A reverse proxy in front of Ollama that answers with its own HTML error page.
+  proxyError = await startLoopbackServer(async (_req, res) => {
+    res.writeHead(502, { "content-type": "text/html" });
+    res.end("<html><body>Bad gateway</body></html>");
+  });
 });
-afterAll(() => Promise.all([ollama.close(), elsewhere.close(), redirecting.close(), tls.close()]));
+afterAll(() => Promise.all([ollama.close(), elsewhere.close(), redirecting.close(), tls.close(), proxyError.close()]));
 
 const ask = { messages: [new HumanMessage("What is 2+2?")] };
 
@@ -52,6 +58,14 @@ describe("Ollama chat calls", () => {
       `the server at ${redirecting.url} redirected /api/chat to ${elsewhere.url}/elsewhere/api/chat (HTTP 301); redirects are not followed`,
     );
     expect(bad.content).toBeUndefined();
+  });
+
+  it("report an HTML error page as the agent's error, printing nothing to stdout", async () => {
+    const printed = vi.spyOn(console, "log");
+    const bad = await answerOf(proxyError.url);
+    expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
+    expect(bad.error).toBe("HTTP 502: <html><body>Bad gateway</body></html>");
   });
 
   it("say a TLS failure is TLS, with its code and fix", async () => {
