@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { mkdir, open, readFile, rm, stat, utimes } from "node:fs/promises";
+import { link, mkdir, open, readFile, rename, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { MoAError } from "../../../../errors/MoAError.js";
 import { sleep } from "../../../../policy/sleep.js";
@@ -79,8 +79,9 @@ export async function withDownloadLock<T>(
     const state = await inspectLock(lock, staleMs);
     if (state.kind === "mine") return fn();
     if (state.kind === "stale") {
-      if (state.reason) onTakeOver?.(state.reason, lock);
-      await rm(lock, { force: true });
+      if (await removeIfUnchanged(lock, state.text)) {
+        if (state.reason) onTakeOver?.(state.reason, lock);
+      }
       continue;
     }
     if (state.kind === "held") {
@@ -114,8 +115,11 @@ type LockState =
   | { kind: "mine" }
   | { kind: "held"; holder: DownloadLockHolder }
   | { kind: "starting" }
-  /** `reason` is absent when the lock vanished meanwhile (nothing to report, just try again). */
-  | { kind: "stale"; reason?: string };
+  /**
+   * `text` is what the lock held when judged stale; `reason` is absent when the lock vanished meanwhile
+   * (nothing to report, just try again).
+   */
+  | { kind: "stale"; text?: string; reason?: string };
 
 async function inspectLock(lock: string, staleMs: number): Promise<LockState> {
   const [text, modified] = await Promise.all([
@@ -130,15 +134,36 @@ async function inspectLock(lock: string, staleMs: number): Promise<LockState> {
   const holder = parseHolder(text);
   if (!holder) {
     // Created but not yet written by its owner, unless it has been like that for a while.
-    return age < 5_000 ? { kind: "starting" } : { kind: "stale", reason: `${lock} names no process` };
+    return age < 5_000 ? { kind: "starting" } : { kind: "stale", text, reason: `${lock} names no process` };
   }
   const sameHost = holder.host === undefined || holder.host === THIS_HOST;
   if (sameHost && holder.pid === process.pid) return { kind: "mine" };
-  if (sameHost && !isAlive(holder.pid)) return { kind: "stale", reason: `${describeHolder(holder)} named in ${lock} is gone` };
+  if (sameHost && !isAlive(holder.pid)) return { kind: "stale", text, reason: `${describeHolder(holder)} named in ${lock} is gone` };
   // A live holder refreshes its lock; a pid reused by another process, or a holder on another host
   // that died, does not.
-  if (age > staleMs) return { kind: "stale", reason: `${lock} (${describeHolder(holder)}) was not refreshed for ${formatDuration(age)}` };
+  if (age > staleMs)
+    return { kind: "stale", text, reason: `${lock} (${describeHolder(holder)}) was not refreshed for ${formatDuration(age)}` };
   return { kind: "held", holder };
+}
+
+/**
+ * Removes a lock judged stale, unless it changed since: two waiters may judge the same lock stale, and the
+ * slower one must not delete the fresh lock the faster one made meanwhile. The rename is atomic, so only
+ * one waiter moves the lock away; if what it moved is not the stale lock, it is put back (`link` refuses
+ * when a lock exists again). Whether the stale lock was removed by this call.
+ */
+export async function removeIfUnchanged(lock: string, staleText: string | undefined): Promise<boolean> {
+  if (staleText === undefined) return false;
+  const aside = `${lock}.stale-${process.pid}-${Date.now()}`;
+  try {
+    await rename(lock, aside);
+  } catch {
+    return false; // gone already: another waiter took it over
+  }
+  const moved = await readFile(aside, "utf8").catch(() => undefined);
+  if (moved !== staleText) await link(aside, lock).catch(() => undefined);
+  await rm(aside, { force: true });
+  return moved === staleText;
 }
 
 function parseHolder(text: string): DownloadLockHolder | undefined {

@@ -57,6 +57,9 @@ export async function checkGgufHeader({ filePath, fileSizeBytes }: CheckGgufHead
 
 class HeaderProblem extends Error {}
 
+// GGUF's metadata value type of a string.
+const GGUF_STRING_TYPE = 8;
+
 async function walkHeader(cursor: HeaderCursor): Promise<undefined> {
   if (cursor.size < 4 || (await cursor.bytes(4)).toString("latin1") !== "GGUF") throw new HeaderProblem("no GGUF magic bytes");
   const versionBytes = await cursor.bytes(4);
@@ -76,9 +79,12 @@ async function walkHeader(cursor: HeaderCursor): Promise<undefined> {
   if (least > cursor.remaining)
     throw new HeaderProblem(`the header claims ${tensors} tensors and ${keys} metadata keys, more than its ${cursor.size} bytes can hold`);
 
+  let architecture = false;
   for (let i = 0; i < keys; i++) {
-    await cursor.skipString("metadata key");
-    await skipValue(cursor, await cursor.u32(), 0);
+    const key = await cursor.shortString("metadata key");
+    const type = await cursor.u32();
+    if (key === "general.architecture" && type === GGUF_STRING_TYPE) architecture = true;
+    await skipValue(cursor, type, 0);
   }
   for (let i = 0; i < tensors; i++) {
     await cursor.skipString("tensor name");
@@ -87,6 +93,8 @@ async function walkHeader(cursor: HeaderCursor): Promise<undefined> {
       throw new HeaderProblem(`tensor ${i} claims ${dimensions} dimensions (at most ${GGUF_HEADER_LIMITS.dimensions})`);
     cursor.skip(dimensions * 8 + 4 + 8, "tensor info");
   }
+  // Every model file names its architecture; without it llama.cpp's loader fails with a crash of its own.
+  if (!architecture) throw new HeaderProblem("it names no general.architecture, which every model file does");
   return undefined;
 }
 
@@ -137,6 +145,18 @@ class HeaderCursor {
     const value = this.littleEndian ? bytes.readBigUInt64LE(0) : bytes.readBigUInt64BE(0);
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new HeaderProblem(`the ${what} ${value} is impossibly large`);
     return Number(value);
+  }
+
+  /** A string short enough to be a key name, read; a longer one is skipped (undefined). */
+  async shortString(what: string): Promise<string | undefined> {
+    const length = await this.count(`${what} length`);
+    if (length > GGUF_HEADER_LIMITS.stringBytes)
+      throw new HeaderProblem(`a ${what} claims ${length} bytes (at most ${GGUF_HEADER_LIMITS.stringBytes})`);
+    if (length > 256) {
+      this.skip(length, what);
+      return undefined;
+    }
+    return (await this.bytes(length)).toString("utf8");
   }
 
   async skipString(what: string): Promise<void> {

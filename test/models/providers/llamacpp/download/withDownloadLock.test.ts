@@ -1,9 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DownloadLockError, withDownloadLock } from "../../../../../src/models/providers/llamacpp/download/withDownloadLock.js";
+import {
+  DownloadLockError,
+  removeIfUnchanged,
+  withDownloadLock,
+} from "../../../../../src/models/providers/llamacpp/download/withDownloadLock.js";
 
 const children: Array<{ kill(): void }> = [];
 afterEach(() => children.splice(0).forEach((c) => c.kill()));
@@ -120,5 +124,28 @@ describe("withDownloadLock", () => {
     const other = JSON.stringify({ pid: otherProcess(), host: hostname() });
     await withDownloadLock(destination, {}, async () => writeFileSync(lock, other));
     expect(readFileSync(lock, "utf8")).toBe(other);
+  });
+});
+
+describe("taking over a stale lock", () => {
+  it("leaves a fresh lock alone when another waiter replaced the stale one first", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "moa-lock-race-"));
+    const lock = path.join(dir, "model.gguf.lock");
+    const stale = JSON.stringify({ pid: 999_999_999, host: "gone" });
+    const fresh = JSON.stringify({ pid: process.pid, host: "here" });
+    // This waiter judged `stale` stale; meanwhile another took it over and wrote its own lock.
+    writeFileSync(lock, fresh);
+    expect(await removeIfUnchanged(lock, stale)).toBe(false);
+    expect(readFileSync(lock, "utf8")).toBe(fresh);
+    expect(readdirSync(dir)).toEqual(["model.gguf.lock"]);
+  });
+
+  it("removes the lock it judged stale", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "moa-lock-race-"));
+    const lock = path.join(dir, "model.gguf.lock");
+    const stale = JSON.stringify({ pid: 999_999_999, host: "gone" });
+    writeFileSync(lock, stale);
+    expect(await removeIfUnchanged(lock, stale)).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

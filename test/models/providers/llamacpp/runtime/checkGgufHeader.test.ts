@@ -70,6 +70,12 @@ describe("checkGgufHeader", () => {
     expect(await check(unknown)).toBe("unknown metadata value type 99");
   });
 
+  it("refuses a well-formed header that names no architecture", async () => {
+    const key = Buffer.concat([u64(13n), Buffer.from("general.title"), u32(8), u64(1n), Buffer.from("x")]);
+    const file = gguf("noarch.gguf", header({ tensors: 0n, keys: 1n }), key);
+    expect(await check(file)).toBe("it names no general.architecture, which every model file does");
+  });
+
   it("refuses a tensor with more dimensions than any model has, and a truncated header", async () => {
     const tensor = gguf("dims.gguf", header({ tensors: 1n, keys: 0n }), u64(0n), u32(1_000_000), Buffer.alloc(16));
     expect(await check(tensor)).toMatch(/tensor 0 claims 1000000 dimensions/);
