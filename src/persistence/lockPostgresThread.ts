@@ -1,9 +1,11 @@
 import type pg from "pg";
 import { sleep } from "../policy/sleep.js";
 import type { ThreadLock, ThreadLockOptions } from "./RunStore.js";
+import { isConnectionLoss } from "./reconnecting.js";
 import { ThreadBusyError } from "./ThreadBusyError.js";
 
 const POLL_MS = 200;
+const RETAKE_DELAYS_MS = [0, 200, 1_000];
 
 /**
  * Takes the write lock of a thread in a PostgreSQL run database: a session advisory lock on a connection
@@ -49,20 +51,31 @@ export async function lockPostgresThread({
   const retake = async (): Promise<void> => {
     holding?.release(true);
     holding = undefined;
-    if (released) return;
-    try {
-      const next = await openLockSession(pool);
-      if (released || !(await tryLock(next, key))) {
-        next.release(true);
-        if (!released) lost.abort(ThreadBusyError.lost({ threadId, why: "its database session ended and another run took the thread" }));
+    let failure: unknown;
+    // The pool may first hand out idle sessions the server ended too: a few attempts, a moment apart.
+    for (const delay of RETAKE_DELAYS_MS) {
+      if (released) return;
+      await sleep(delay);
+      let next: pg.PoolClient | undefined;
+      try {
+        next = await openLockSession(pool);
+        const taken = await tryLock(next, key);
+        if (released || !taken) {
+          next.release(true);
+          if (!released) lost.abort(ThreadBusyError.lost({ threadId, why: "its database session ended and another run took the thread" }));
+          return;
+        }
+        holding = next;
+        next.once("end", onEnd);
         return;
+      } catch (error) {
+        next?.release(true);
+        failure = error;
+        if (!isConnectionLoss(error)) break;
       }
-      holding = next;
-      next.once("end", onEnd);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      lost.abort(ThreadBusyError.lost({ threadId, why: `its database session ended and no new one could be opened: ${reason}` }));
     }
+    const reason = failure instanceof Error ? failure.message : String(failure);
+    lost.abort(ThreadBusyError.lost({ threadId, why: `its database session ended and no new one could be opened: ${reason}` }));
   };
   session.once("end", onEnd);
   return {

@@ -1,33 +1,45 @@
+import { sleep } from "../policy/sleep.js";
 import { RunStoreError } from "./RunStoreError.js";
 
+// Waits before each new attempt. When the server ends every connection at once, the pool may still hand
+// out idle ones it has not yet seen die; a short pause lets it notice, and a server that restarts gets time
+// to accept connections again.
+const RETRY_DELAYS_MS = [0, 200, 1_000];
+
 /**
- * Runs a database operation, once more when the connection it used was lost; a second loss becomes a
- * RunStoreError (exit 3), which the CLI completes with the `moa resume` hint. Only for operations that
- * are safe to repeat (reads, upserts).
+ * Runs a database operation, again when the connection it used was lost (up to three more times, with
+ * short pauses); a loss that persists becomes a RunStoreError (exit 3), which the CLI completes with the
+ * `moa resume` hint. Only for operations that are safe to repeat (reads, upserts).
  *
  * @example
  * const { rows } = await reconnecting(() => pool.query("SELECT 1"));
  */
 export async function reconnecting<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (!isConnectionLoss(error)) throw error;
+  let lastLoss: unknown;
+  for (const delay of [undefined, ...RETRY_DELAYS_MS]) {
+    if (delay !== undefined && delay > 0) await sleep(delay);
     try {
       return await operation();
-    } catch (again) {
-      if (!isConnectionLoss(again)) throw again;
-      throw new RunStoreError(`the PostgreSQL run database stopped answering (${reasonOf(again)})`, {
-        fix: "check that the server runs and accepts connections, then resume the run",
-        cause: again,
-      });
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      lastLoss = error;
     }
   }
+  throw new RunStoreError(`the PostgreSQL run database stopped answering (${reasonOf(lastLoss)})`, {
+    fix: "check that the server runs and accepts connections, then resume the run",
+    cause: lastLoss,
+  });
 }
 
-// SQLSTATE classes 08 (connection exception) and 57P0x (operator intervention: shutdown, terminated
-// backend), and the socket errors node-postgres reports when a connection dies or cannot be made.
-function isConnectionLoss(error: unknown): boolean {
+/**
+ * Whether an error means the connection was lost or could not be made: SQLSTATE classes 08 (connection
+ * exception) and 57P0x (operator intervention: shutdown, terminated backend), and the socket errors
+ * node-postgres reports when a connection dies or cannot be made.
+ *
+ * @example
+ * if (isConnectionLoss(error)) retry();
+ */
+export function isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && (/^08/.test(code) || /^57P0/.test(code))) return true;
