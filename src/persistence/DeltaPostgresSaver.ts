@@ -37,8 +37,9 @@ const SEED_WALK_CHUNK = 256;
  * its writes in three queries, however long the thread.
  *
  * A server that drops a connection (a restart, a failover, `idle_session_timeout`, `pg_terminate_backend`)
- * does not end the run: every read and write is tried once more on a new connection (they are idempotent),
- * and only when that fails too does the run stop, with a RunStoreError saying the database stopped answering.
+ * does not end the run: every read and write is tried again on a new connection (they are idempotent; see
+ * reconnecting), and only when that keeps failing does the run stop, with a RunStoreError saying the database
+ * stopped answering.
  *
  * @example
  * const saver = new DeltaPostgresSaver(new pg.Pool({ connectionString }));
