@@ -1,11 +1,11 @@
 import type pg from "pg";
 import { sleep } from "../policy/sleep.js";
 import type { ThreadLock, ThreadLockOptions } from "./RunStore.js";
-import { isConnectionLoss } from "./reconnecting.js";
+import { reconnecting } from "./reconnecting.js";
+import { RunStoreError } from "./RunStoreError.js";
 import { ThreadBusyError } from "./ThreadBusyError.js";
 
 const POLL_MS = 200;
-const RETAKE_DELAYS_MS = [0, 200, 1_000];
 
 /**
  * Takes the write lock of a thread in a PostgreSQL run database: a session advisory lock on a connection
@@ -51,31 +51,37 @@ export async function lockPostgresThread({
   const retake = async (): Promise<void> => {
     holding?.release(true);
     holding = undefined;
-    let failure: unknown;
-    // The pool may first hand out idle sessions the server ended too: a few attempts, a moment apart.
-    for (const delay of RETAKE_DELAYS_MS) {
-      if (released) return;
-      await sleep(delay);
-      let next: pg.PoolClient | undefined;
-      try {
-        next = await openLockSession(pool);
-        const taken = await tryLock(next, key);
-        if (released || !taken) {
-          next.release(true);
-          if (!released) lost.abort(ThreadBusyError.lost({ threadId, why: "its database session ended and another run took the thread" }));
-          return;
+    if (released) return;
+    let next: pg.PoolClient | undefined;
+    try {
+      // The pool may first hand out idle sessions the server ended too: reconnecting tries again, a moment apart.
+      next = await reconnecting(async () => {
+        const candidate = await openLockSession(pool);
+        try {
+          if (await tryLock(candidate, key)) return candidate;
+          candidate.release(true);
+          return undefined;
+        } catch (error) {
+          candidate.release(true);
+          throw error;
         }
-        holding = next;
-        next.once("end", onEnd);
-        return;
-      } catch (error) {
-        next?.release(true);
-        failure = error;
-        if (!isConnectionLoss(error)) break;
-      }
+      });
+    } catch (error) {
+      const lastLoss = error instanceof RunStoreError && error.cause instanceof Error ? error.cause : error;
+      const reason = lastLoss instanceof Error ? lastLoss.message : String(lastLoss);
+      lost.abort(ThreadBusyError.lost({ threadId, why: `its database session ended and no new one could be opened: ${reason}` }));
+      return;
     }
-    const reason = failure instanceof Error ? failure.message : String(failure);
-    lost.abort(ThreadBusyError.lost({ threadId, why: `its database session ended and no new one could be opened: ${reason}` }));
+    if (released) {
+      next?.release(true);
+      return;
+    }
+    if (!next) {
+      lost.abort(ThreadBusyError.lost({ threadId, why: "its database session ended and another run took the thread" }));
+      return;
+    }
+    holding = next;
+    next.once("end", onEnd);
   };
   session.once("end", onEnd);
   return {

@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import { sleep } from "../policy/sleep.js";
 import type { ThreadLock, ThreadLockOptions } from "./RunStore.js";
 import { ThreadBusyError } from "./ThreadBusyError.js";
+import { isProcessAlive } from "../util/isProcessAlive.js";
 
 interface LockRow {
   owner: string;
@@ -97,16 +98,6 @@ export async function lockSqliteThread({
 
 function isStale(row: LockRow, host: string): boolean {
   const silentMs = Date.now() - row.heartbeat_at;
-  if (row.host === host) return !processAlive(row.pid) || silentMs > SAME_HOST_STALE_AFTER_MS;
+  if (row.host === host) return !isProcessAlive(row.pid) || silentMs > SAME_HOST_STALE_AFTER_MS;
   return silentMs > STALE_AFTER_MS;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -31,15 +31,9 @@ export async function reconnecting<T>(operation: () => Promise<T>): Promise<T> {
   });
 }
 
-/**
- * Whether an error means the connection was lost or could not be made: SQLSTATE classes 08 (connection
- * exception) and 57P0x (operator intervention: shutdown, terminated backend), and the socket errors
- * node-postgres reports when a connection dies or cannot be made.
- *
- * @example
- * if (isConnectionLoss(error)) retry();
- */
-export function isConnectionLoss(error: unknown): boolean {
+// SQLSTATE classes 08 (connection exception) and 57P0x (operator intervention: shutdown, terminated
+// backend), and the socket errors node-postgres reports when a connection dies or cannot be made.
+function isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && (/^08/.test(code) || /^57P0/.test(code))) return true;

@@ -151,7 +151,7 @@ describe.skipIf(!available)("PostgreSQL checkpointer", () => {
       const lock = await holder.lockThread(threadId, { waitMs: 0 });
       expect(await terminateSessions(url, app)).toBeGreaterThan(0);
       // The holder's new session holds the advisory lock again.
-      await untilAsync(async () => (await advisoryLocksHeldBy(app)) > 0, 10_000);
+      await until(async () => (await advisoryLocksHeldBy(app)) > 0, 10_000);
       const error = await other.lockThread(threadId, { waitMs: 0 }).catch((e: unknown) => e);
       expect(isMoAError(error) && error.code).toBe("thread_busy");
       expect(lock.lost.aborted).toBe(false);
@@ -182,14 +182,6 @@ async function advisoryLocksHeldBy(applicationName: string): Promise<number> {
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
-  }
-}
-
-async function untilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

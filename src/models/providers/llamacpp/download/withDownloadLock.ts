@@ -3,6 +3,7 @@ import { link, mkdir, open, readFile, rename, rm, stat, utimes } from "node:fs/p
 import path from "node:path";
 import { MoAError } from "../../../../errors/MoAError.js";
 import { sleep } from "../../../../policy/sleep.js";
+import { isProcessAlive } from "../../../../util/isProcessAlive.js";
 
 /** Who a lock file says holds it. */
 export interface DownloadLockHolder {
@@ -138,7 +139,7 @@ async function inspectLock(lock: string, staleMs: number): Promise<LockState> {
   }
   const sameHost = holder.host === undefined || holder.host === THIS_HOST;
   if (sameHost && holder.pid === process.pid) return { kind: "mine" };
-  if (sameHost && !isAlive(holder.pid)) return { kind: "stale", text, reason: `${describeHolder(holder)} named in ${lock} is gone` };
+  if (sameHost && !isProcessAlive(holder.pid)) return { kind: "stale", text, reason: `${describeHolder(holder)} named in ${lock} is gone` };
   // A live holder refreshes its lock; a pid reused by another process, or a holder on another host
   // that died, does not.
   if (age > staleMs)
@@ -178,16 +179,6 @@ function parseHolder(text: string): DownloadLockHolder | undefined {
     /* not ours */
   }
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function describeHolder({ pid, host }: DownloadLockHolder): string {
