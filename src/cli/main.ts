@@ -46,6 +46,7 @@ interface RunFlags {
   maxTokens?: number;
   showLayers?: boolean;
   json?: boolean;
+  quiet?: boolean;
   check: boolean;
   yes?: boolean;
   thread?: string;
@@ -90,6 +91,7 @@ function buildProgram(): Command {
     .option("--max-tokens <n>", "cap every agent's generated tokens (quick, cheap answers)", parsePositiveInt("--max-tokens"))
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
+    .option("-q, --quiet", "no run status on stderr (which agents are running, answered, failed)")
     .option("--no-check", "skip the backend reachability check")
     .option("-y, --yes", "with --backend auto, use the fallback without asking when a set OLLAMA_HOST cannot be used")
     .option("--thread <id>", "continue this conversation (default: a new thread)")
@@ -111,6 +113,7 @@ function buildProgram(): Command {
     .argument("<thread>", "thread id (see `moa threads`)")
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document")
+    .option("-q, --quiet", "no run status on stderr (which agents are running, answered, failed)")
     .option("--no-check", "skip the backend reachability check")
     .option("--pull", "pull missing Ollama models first")
     .option("--db <file>", "SQLite file for runs")
@@ -118,7 +121,15 @@ function buildProgram(): Command {
     .action(
       async (
         thread: string,
-        flags: { showLayers?: boolean; json?: boolean; check: boolean; pull?: boolean; db?: string; checkpointer?: string },
+        flags: {
+          showLayers?: boolean;
+          json?: boolean;
+          quiet?: boolean;
+          check: boolean;
+          pull?: boolean;
+          db?: string;
+          checkpointer?: string;
+        },
       ) => {
         await withInterrupt((signal) => resumeCommand({ thread, ...flags, signal }));
       },

@@ -9,12 +9,34 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
-/** One agent's answer as a titled block, for `--show-layers`. */
-export function renderAnswerBlock(answer: AgentAnswer): string {
+/** The stage expert a call ran inside, as its title names it. */
+export interface StageLabel {
+  layer: number;
+  agent: string;
+}
+
+/**
+ * One agent's answer as a titled block, for `--show-layers`. A call inside a stage expert is titled
+ * after the stage first (`layer 1 · panel › layer 2 · aggregator`), so it does not read as a call
+ * of the outer topology.
+ */
+export function renderAnswerBlock(answer: AgentAnswer, { stage }: { stage?: StageLabel | undefined } = {}): string {
   const tokens = answer.usage ? ` · ${answer.usage.outputTokens} tokens` : "";
-  const title = `── layer ${answer.layer} · ${answer.agent} (${answer.model}) · ${formatSeconds(answer.latencyMs)}${tokens}`;
-  const body = answer.error !== undefined ? `[failed: ${answer.error}]` : (answer.content ?? "").trim();
+  const where = stage ? `layer ${stage.layer} · ${stage.agent} › ` : "";
+  const title = `── ${where}layer ${answer.layer} · ${answer.agent} (${answer.model}) · ${formatSeconds(answer.latencyMs)}${tokens}`;
+  const body =
+    answer.error === undefined
+      ? (answer.content ?? "").trim()
+      : answer.late
+        ? `[${lateStatus(answer.error)}]`
+        : `[failed: ${answer.error}]`;
   return `${title}\n${body}\n`;
+}
+
+/** A quorum straggler's status: `late (cancelled)`, then what the record says about when. */
+export function lateStatus(error: string): string {
+  const detail = error.replace(/^late:\s*(cancelled)?\s*/, "");
+  return detail === "" ? "late (cancelled)" : `late (cancelled) ${detail}`;
 }
 
 /** Routing and gate decisions not printed yet (`printed` remembers them across calls), for `--show-layers`. */
@@ -50,25 +72,29 @@ export function renderSummaryTable(
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     colAligns: ["right", "left", "left", "left", "right", "right", "right", "left"],
   });
+  // A stage's calls follow the stage's own row: numbered within it (1.2 is the stage's layer 2) and indented.
+  let stageLayer = 0;
   for (const row of summary.rows) {
+    if (row.stage === undefined) stageLayer = row.layer;
+    const inner = row.stage !== undefined;
     table.push([
-      String(row.layer),
-      cell(row.agent),
+      inner ? `${stageLayer}.${row.layer}` : String(row.layer),
+      inner ? `└ ${cell(row.agent)}` : cell(row.agent),
       row.role,
       cell(row.model),
       formatSeconds(row.latencyMs),
       row.inputTokens === undefined ? "-" : String(row.inputTokens),
       row.outputTokens === undefined ? "-" : String(row.outputTokens),
-      row.error === undefined ? "ok" : `failed: ${truncate(cell(row.error), 60)}`,
+      row.error === undefined ? "ok" : row.late ? "late (cancelled)" : `failed: ${truncate(cell(row.error), 60)}`,
     ]);
   }
-  const { calls, failed, inputTokens, outputTokens } = summary.totals;
+  const { calls, failed, late, inputTokens, outputTokens } = summary.totals;
   // Active parameters only when some model declared them (or a GGUF file told us).
   const params =
     cost && cost.activeParams > 0
       ? `, ${formatParams(cost.activeParams)} active parameters${cost.callsWithUnknownParams > 0 ? ` (${cost.callsWithUnknownParams} calls unknown)` : ""}`
       : "";
-  return `${table.toString()}\n${calls} calls, ${failed} failed, ${inputTokens} input + ${outputTokens} output tokens${params}\n`;
+  return `${table.toString()}\n${calls} calls, ${failed} failed${late > 0 ? `, ${late} late (cancelled)` : ""}, ${inputTokens} input + ${outputTokens} output tokens${params}\n`;
 }
 
 /** 17e9 -> "17.0B"; 360e6 -> "360M". */

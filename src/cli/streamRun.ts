@@ -14,13 +14,19 @@ import { buildRunReport } from "../report/buildRunReport.js";
 import type { MoAStateValue } from "../state/moaState.js";
 import { createTerminalSanitizer } from "../util/stripTerminalControls.js";
 import { closedOutputs } from "./closedOutput.js";
-import { renderAnswerBlock, renderDecisions, renderSummaryTable } from "./render.js";
+import { createRunStatus } from "./progress/createRunStatus.js";
+import { renderAnswerBlock, renderDecisions, renderSummaryTable, type StageLabel } from "./render.js";
 import { isTerminal, untrustedText, userMessage } from "./terminalText.js";
 
 /** How a run is shown: the reply on stdout, everything else on stderr (or one JSON document). */
 export interface RunOutputOptions {
   showLayers?: boolean | undefined;
   json?: boolean | undefined;
+  /**
+   * No run status on stderr: without it, a terminal shows which agents are running, answered or failed
+   * (redrawn in place) and a log gets one line per agent started and ended. `json` leaves it on.
+   */
+  quiet?: boolean | undefined;
   /** Aborts the run (the CLI wires it to SIGINT). */
   signal?: AbortSignal | undefined;
   stdout?: NodeJS.WritableStream | undefined;
@@ -41,7 +47,8 @@ export interface StreamRunOptions extends RunOutputOptions {
 /**
  * Runs a topology on a thread, streaming the reply's tokens (the model call tagged as the reply) to
  * stdout, with `showLayers` every agent's answer and every routing and gate decision, then the
- * per-agent table and cost on stderr, or, with `json`, one report document on stdout.
+ * per-agent table and cost on stderr, or, with `json`, one report document on stdout. Unless `quiet`,
+ * the run's status goes to stderr while it runs (see {@link createRunStatus}).
  *
  * @example
  * await streamRun({ topology, graph, store, threadId, input: { messages: [new HumanMessage("Hi")] } });
@@ -55,6 +62,7 @@ export async function streamRun({
   runConfig,
   showLayers = false,
   json = false,
+  quiet = false,
   signal,
   stdout = process.stdout,
   stderr = process.stderr,
@@ -66,6 +74,33 @@ export async function streamRun({
   // Model text reaches a terminal without its control sequences, which may be split across tokens.
   const answerText = isTerminal(stdout) ? createTerminalSanitizer() : undefined;
   const shown = (text: string) => untrustedText({ text, stream: stdout });
+  const status = quiet ? undefined : createRunStatus({ stream: stderr as NodeJS.WriteStream, title: topology.name });
+  // The status shares the screen with stdout only when both are terminals: it then steps aside for
+  // every block written there, and for good once the reply streams (the run's last step).
+  const sharesScreen = isTerminal(stdout) && isTerminal(stderr);
+  const toStdout = (text: string) => {
+    if (sharesScreen) status?.hide();
+    stdout.write(text);
+  };
+  // Stage experts by node id, naming the stage in the titles of its calls' answers.
+  const stages = new Map<string, StageLabel>();
+  // A reply no model call streams (the gate's pick) waits for the state its node wrote, so that the
+  // decision behind it is printed first.
+  let heldReply: { node: string; text: string } | undefined;
+  let replyCallStarted = false;
+  // Status lines wait while the reply streams: stdout and stderr often end up in one log, and a line
+  // there must not split the answer.
+  const heldEvents: MoAStreamEvent[] = [];
+  const releaseStatus = (options?: { cancelled: boolean }) => {
+    for (const event of heldEvents.splice(0)) status?.update(event);
+    status?.end(options);
+  };
+  const printReply = (node: string, text: string) => {
+    if (sharesScreen) status?.end();
+    if (!streamedAnswer && showLayers) toStdout(`── answer (${node})\n`);
+    toStdout(answerText ? answerText.write(text) : text);
+    streamedAnswer = true;
+  };
   const resumeHint = store
     ? `Resume with: moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`
     : undefined;
@@ -79,33 +114,50 @@ export async function streamRun({
     });
     for await (const [mode, data] of stream) {
       if (mode === "values") finalState = data as MoAStateValue;
+      if (mode === "custom") {
+        if (streamedAnswer) heldEvents.push(data as MoAStreamEvent);
+        else status?.update(data as MoAStreamEvent);
+      }
       if (json) continue;
       if (mode === "messages") {
         const [chunk, metadata] = data as [AIMessageChunk, { tags?: string[]; langgraph_node?: string }];
-        if (chunk.text && metadata.tags?.includes(REPLY_TAG)) {
-          if (!streamedAnswer && showLayers) stdout.write(`── answer (${metadata.langgraph_node ?? "reply"})\n`);
-          stdout.write(answerText ? answerText.write(chunk.text) : chunk.text);
-          streamedAnswer = true;
+        const { text } = chunk;
+        if (text && metadata.tags?.includes(REPLY_TAG)) {
+          const node = metadata.langgraph_node ?? "reply";
+          if (showLayers && !streamedAnswer && !replyCallStarted) heldReply = { node, text };
+          else printReply(node, text);
         }
       } else if (mode === "custom") {
         const event = data as MoAStreamEvent;
-        if (event.event === "aggregator_fallback")
+        if (event.event === "agent_start" && event.stage === undefined)
+          stages.set(event.nodeId, { layer: event.layer, agent: event.agent });
+        if (event.event === "agent_start" && event.reply) replyCallStarted = true;
+        if (event.event === "aggregator_fallback") {
+          status?.hide();
           stderr.write(
             `warning: ${userMessage({ text: `the aggregator failed (${event.reason}); answering with ${event.from}'s answer`, stream: stderr })}\n`,
           );
-        else if (showLayers && event.event === "agent_end" && !event.reply) stdout.write(`${shown(renderAnswerBlock(event))}\n`);
+        } else if (showLayers && event.event === "agent_end" && !event.reply) {
+          const stage = event.stage === undefined ? undefined : stages.get(event.stage);
+          toStdout(`${shown(renderAnswerBlock(event, { stage }))}\n`);
+        }
       } else if (mode === "values" && showLayers) {
         const decisions = renderDecisions(data as MoAStateValue, printedDecisions);
-        if (decisions) stdout.write(shown(decisions));
+        if (decisions) toStdout(shown(decisions));
+        if (heldReply) printReply(heldReply.node, heldReply.text);
+        heldReply = undefined;
       }
     }
+    if (heldReply) printReply(heldReply.node, heldReply.text);
   } catch (error) {
     const outputClosed = closedOutputs().includes("stdout");
     // A half-streamed answer must not pass for a whole one (unless nobody reads it any more).
     if (streamedAnswer && !outputClosed) {
       stdout.write(`${answerText?.end() ?? ""}\n`);
+      releaseStatus({ cancelled: true });
       stderr.write("moa: the answer above is incomplete\n");
     }
+    releaseStatus({ cancelled: true });
     // A run stopped for a reason of its own (the thread's lock was lost) says that reason, not "interrupted".
     if (signal?.aborted && isMoAError(signal.reason)) {
       if (resumeHint) signal.reason.message += `\n${resumeHint}`;
@@ -115,6 +167,8 @@ export async function streamRun({
     if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;
     throw error;
   }
+  // Nothing is held unless the reply streamed: the status leaves the screen before anything else is printed.
+  if (!streamedAnswer) releaseStatus();
   if (!finalState) throw new InternalError("the run produced no state");
   const report = buildRunReport({ state: finalState, topology, thread: store ? threadId : undefined });
   if (json) {
@@ -123,8 +177,12 @@ export async function streamRun({
     return;
   }
   // A reply that did not stream (a gate's pick, a fallback, a model without streaming) is printed whole.
-  if (!streamedAnswer && report.answer) stdout.write(shown(report.answer));
+  if (!streamedAnswer && report.answer) {
+    if (showLayers) stdout.write(`── answer (${report.gate?.skipped ? "gate" : "reply"})\n`);
+    stdout.write(shown(report.answer));
+  }
   stdout.write(`${answerText?.end() ?? ""}\n`);
-  stderr.write(`\n${renderSummaryTable(report, { color: Boolean((stderr as NodeJS.WriteStream).isTTY) })}`);
+  releaseStatus();
+  stderr.write(`\n${renderSummaryTable(report, { color: isTerminal(stderr) && !process.env.NO_COLOR })}`);
   if (store) stderr.write(`thread ${threadId} (${store.description}); continue with --thread ${threadId}\n`);
 }

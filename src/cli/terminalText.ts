@@ -29,3 +29,16 @@ export function untrustedText({ text, stream }: { text: string; stream: NodeJS.W
 export function userMessage({ text, stream }: { text: string; stream: NodeJS.WritableStream }): string {
   return untrustedText({ text: redactCredentials(text), stream });
 }
+
+/**
+ * Text from a model, a server or a config (an agent's name, a failure's reason) for one line of a
+ * status display: URL credentials hidden and line breaks joined wherever it goes, and for a terminal
+ * (`terminal`) every control sequence removed, tabs too, so the line can be redrawn in place.
+ *
+ * @example
+ * stderr.write(`${statusLine({ text: `bad-1b failed: ${answer.error}`, terminal: false })}\n`);
+ */
+export function statusLine({ text, terminal }: { text: string; terminal: boolean }): string {
+  const flat = redactCredentials(text).replace(/\s*[\r\n]+\s*/g, " ");
+  return terminal ? stripTerminalControls(flat).replace(/\t/g, " ") : flat;
+}

@@ -15,7 +15,17 @@ import type { AgentAnswer, TokenUsage } from "../state/moaState.js";
 
 /** Events written to the `"custom"` stream as agents start and finish. */
 export type MoAStreamEvent =
-  | { event: "agent_start"; nodeId: string; layer: number; agent: string; role: AgentAnswer["role"]; model: string; reply?: true }
+  | {
+      event: "agent_start";
+      nodeId: string;
+      layer: number;
+      agent: string;
+      role: AgentAnswer["role"];
+      model: string;
+      reply?: true;
+      /** Set on the calls of a nested topology run as an expert: that expert's node id (see {@link AgentAnswer}). */
+      stage?: string;
+    }
   /** `reply` marks the call whose tokens were the reply (streamed with the reply tag). */
   | ({ event: "agent_end"; reply?: true } & AgentAnswer)
   /** The final aggregator failed and the reply is the answer of node `from` (policy `best-proposer`). */

@@ -4,7 +4,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ResolvedAgent } from "../config/ResolvedAgent.js";
 import type { AgentAnswer, MoAStateUpdate, MoAStateValue } from "../state/moaState.js";
 import { summarizeRun } from "../report/summarizeRun.js";
-import { callAgent } from "./callAgent.js";
+import { callAgent, type MoAStreamEvent } from "./callAgent.js";
 import { currentTurn } from "../state/currentTurn.js";
 import { prepareAgentInput } from "./prepareAgentInput.js";
 import { savedAnswer } from "./savedAnswer.js";
@@ -79,6 +79,15 @@ async function runStage(
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const base = { turn, layer, role: "expert" as const, agent: name, agentIndex: index, nodeId: id, model: `stage ${name}` };
+  const { writer } = config;
+  const marked = reply ? { reply: true as const } : {};
+  // The stage's calls are told apart from the outer topology's (their layers and names may be the same).
+  const stageWriter = writer ? (chunk: unknown) => writer(insideStage(chunk, id)) : undefined;
+  writer?.({ event: "agent_start", nodeId: id, layer, agent: name, role: "expert", model: base.model, ...marked } satisfies MoAStreamEvent);
+  const ended = (own: AgentAnswer): AgentAnswer => {
+    writer?.({ event: "agent_end", ...own, ...marked } satisfies MoAStreamEvent);
+    return own;
+  };
   try {
     // Callbacks and the stream writer flow in, so tracing and `--show-layers` see the stage's agents.
     const result = await stage.invoke(
@@ -86,7 +95,7 @@ async function runStage(
       {
         ...(config.signal ? { signal: config.signal } : {}),
         ...(config.callbacks ? { callbacks: config.callbacks } : {}),
-        ...(config.writer ? { writer: config.writer } : {}),
+        ...(stageWriter ? { writer: stageWriter } : {}),
         // The stage's own aggregator tags its tokens as the reply only when the stage answers the user.
         configurable: { [NOT_THE_REPLY]: !reply },
       },
@@ -94,19 +103,26 @@ async function runStage(
     const { answer } = summarizeRun(result);
     const inner = result.answers.filter((a) => a.turn === turn).map((a) => ({ ...a, stage: id, nodeId: `${id}/${a.nodeId}` }));
     // The stage's own record has no usage of its own: its calls are the inner records.
-    const own: AgentAnswer = {
+    const own = ended({
       ...base,
       composite: true,
       ...(answer ? { content: answer } : { error: "the stage produced no answer" }),
       latencyMs: performance.now() - started,
       startedAt,
-    };
+    });
     const last = result.messages.at(-1);
     return { answer: [...inner, own], ...(answer && last ? { message: last as AIMessage } : {}) };
   } catch (error) {
     if (config.signal?.aborted) throw error;
     // Keep every line: a failed stage's message lists each of its agents' errors.
     const reason = error instanceof Error ? error.message.replace(/\s*\n\s*/g, " ") : String(error);
-    return { answer: [{ ...base, composite: true, error: reason, latencyMs: performance.now() - started, startedAt }] };
+    return { answer: [ended({ ...base, composite: true, error: reason, latencyMs: performance.now() - started, startedAt })] };
   }
+}
+
+/** A stream event of a stage's call, marked with the stage (the outermost of nested stages, as its records are). */
+function insideStage(chunk: unknown, stage: string): unknown {
+  if (typeof chunk !== "object" || chunk === null || !("event" in chunk)) return chunk;
+  const event = chunk as MoAStreamEvent;
+  return event.event === "agent_start" || event.event === "agent_end" ? { ...event, stage } : chunk;
 }

@@ -19,7 +19,8 @@ export interface RunReport {
   rows: AgentSummaryRow[];
   route?: RouteRecord;
   gate?: GateRecord;
-  totals: { calls: number; failed: number; inputTokens: number; outputTokens: number };
+  /** `failed` counts failed calls; `late` the quorum stragglers that were cancelled (not failures). */
+  totals: { calls: number; failed: number; late: number; inputTokens: number; outputTokens: number };
   cost: RunCost;
 }
 

@@ -10,8 +10,15 @@ export interface AgentSummaryRow {
   inputTokens?: number;
   outputTokens?: number;
   error?: string;
+  /** A quorum layer went on without this agent and cancelled its call: not a failure. */
+  late?: boolean;
   /** A stage expert's own row: its calls are the rows of its stage. */
   composite?: boolean;
+  /**
+   * On the rows of a stage's calls: the stage expert's node id. Their `layer` is the layer inside the
+   * stage; they follow the stage's own row.
+   */
+  stage?: string;
 }
 
 /** What a run produced and cost. */
@@ -19,12 +26,13 @@ export interface RunSummary {
   /** The final answer text, if the run produced one. */
   answer: string | undefined;
   rows: AgentSummaryRow[];
-  totals: { calls: number; failed: number; inputTokens: number; outputTokens: number };
+  /** `failed` counts failed calls; `late` the quorum stragglers that were cancelled (not failures). */
+  totals: { calls: number; failed: number; late: number; inputTokens: number; outputTokens: number };
 }
 
 /**
- * Summarizes the latest turn of an MoA run: the answer, and per agent (in layer and declared order)
- * its model, latency and tokens.
+ * Summarizes the latest turn of an MoA run: the answer, and per agent (in layer and declared order,
+ * a stage's calls right after the stage's own row) its model, latency and tokens.
  *
  * @example
  * const state = await graph.invoke({ messages: [{ role: "user", content: "Hi" }] });
@@ -33,22 +41,30 @@ export interface RunSummary {
 export function summarizeRun(state: Pick<MoAStateValue, "messages" | "answers">): RunSummary {
   const last = state.messages.at(-1);
   const answer = last && last.getType() === "ai" ? last.text : undefined;
-  const rows = latestTurnAnswers(state.answers)
-    .sort((a, b) => a.layer - b.layer || a.agentIndex - b.agentIndex)
-    .map((a) => ({
-      layer: a.layer,
-      agent: a.agent,
-      role: a.role,
-      model: a.model,
-      latencyMs: a.latencyMs,
-      ...(a.usage ? { inputTokens: a.usage.inputTokens, outputTokens: a.usage.outputTokens } : {}),
-      ...(a.error !== undefined ? { error: a.error } : {}),
-      ...(a.composite ? { composite: true } : {}),
-    }));
+  const byPosition = (a: AgentAnswer, b: AgentAnswer) => a.layer - b.layer || a.agentIndex - b.agentIndex;
+  const answers = latestTurnAnswers(state.answers);
+  const outer = answers.filter((a) => a.stage === undefined || !answers.some((o) => o.nodeId === a.stage)).sort(byPosition);
+  const ordered = outer.flatMap((a) => [
+    a,
+    ...answers.filter((inner) => inner.stage === a.nodeId && a.stage === undefined).sort(byPosition),
+  ]);
+  const rows = ordered.map((a) => ({
+    layer: a.layer,
+    agent: a.agent,
+    role: a.role,
+    model: a.model,
+    latencyMs: a.latencyMs,
+    ...(a.usage ? { inputTokens: a.usage.inputTokens, outputTokens: a.usage.outputTokens } : {}),
+    ...(a.error !== undefined ? { error: a.error } : {}),
+    ...(a.late ? { late: true } : {}),
+    ...(a.composite ? { composite: true } : {}),
+    ...(a.stage !== undefined ? { stage: a.stage } : {}),
+  }));
   const calls = rows.filter((r) => !r.composite);
   const totals = {
     calls: calls.length,
-    failed: calls.filter((r) => r.error !== undefined).length,
+    failed: calls.filter((r) => r.error !== undefined && !r.late).length,
+    late: calls.filter((r) => r.late).length,
     inputTokens: calls.reduce((n, r) => n + (r.inputTokens ?? 0), 0),
     outputTokens: calls.reduce((n, r) => n + (r.outputTokens ?? 0), 0),
   };

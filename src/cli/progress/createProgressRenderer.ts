@@ -7,6 +7,7 @@
 import type { TransferProgress } from "../../models/progress.js";
 import { formatBytes } from "./formatBytes.js";
 import { formatDuration } from "./formatDuration.js";
+import { createLiveLines } from "./createLiveLines.js";
 
 /** Where progress goes: any writable stream, e.g. `process.stderr`. */
 export interface ProgressOutput {
@@ -79,9 +80,9 @@ export function createProgressRenderer({
   labels = [],
 }: CreateProgressRendererOptions = {}): ProgressRenderer {
   const transfers = new Map<string, Transfer>();
-  // Terminal mode: ids of the lines still being redrawn, top to bottom, and how many are on screen.
+  // Terminal mode: ids of the lines still being redrawn, top to bottom.
   let live: string[] = [];
-  let drawn = 0;
+  const screen = createLiveLines({ stream });
   let lastDrawAt = -Infinity;
   // Terminal mode: a report came in since the last redraw.
   let dirty = false;
@@ -116,28 +117,20 @@ export function createProgressRenderer({
     return `${head}${rate}  eta ${formatDuration(((total - progress.completedBytes) / speed) * 1000)}`;
   };
 
-  const fit = (text: string): string => {
-    const width = stream.columns;
-    // A line that wraps takes two rows, and moving the cursor up by the line count would then miss.
-    return width !== undefined && width > 1 && text.length >= width ? text.slice(0, width - 1) : text;
-  };
-
   const redraw = (at: number): void => {
     labelWidth = Math.max(announcedWidth, ...live.map((id) => cleanLabel(transfers.get(id)?.progress.label ?? "").length));
-    let out = drawn > 0 ? `\x1b[${drawn}A` : "";
-    for (const id of live) {
+    const shown = live.flatMap((id) => {
       const transfer = transfers.get(id);
-      if (transfer) out += `\r\x1b[2K${fit(line(transfer, at))}\n`;
-    }
-    drawn = live.length;
+      return transfer ? [line(transfer, at)] : [];
+    });
+    if (shown.length > 0 || screen.drawn > 0) screen.draw(shown);
     // Finished lines at the top are final: leave them above the region still being redrawn.
     while (live.length > 0 && transfers.get(live[0] ?? "")?.finishedAt !== undefined) {
       live = live.slice(1);
-      drawn -= 1;
+      screen.keep(1);
     }
     lastDrawAt = at;
     dirty = false;
-    if (out !== "") stream.write(out);
   };
 
   const plain = (transfer: Transfer, at: number): void => {
@@ -183,7 +176,7 @@ export function createProgressRenderer({
       if (isTTY && dirty) redraw(now());
       transfers.clear();
       live = [];
-      drawn = 0;
+      screen.keep(screen.drawn);
       labelWidth = announcedWidth;
       lastDrawAt = -Infinity;
       dirty = false;
