@@ -19,6 +19,7 @@ import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
 import { closedOutputs, watchOutput } from "./closedOutput.js";
 import { EXIT } from "./exitCodes.js";
+import { flushTraces, traceFlushDeadlineMs } from "./flushTraces.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
@@ -208,7 +209,9 @@ function report(error: unknown): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  let traceFlushMs: number | undefined;
   try {
+    traceFlushMs = traceFlushDeadlineMs({ env: process.env });
     await buildProgram().parseAsync(argv);
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : EXIT.ok;
   } catch (error) {
@@ -216,6 +219,8 @@ async function main(argv: string[]): Promise<number> {
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : code;
   } finally {
     await disposeAll();
+    // Whatever ended the command (an answer, a failure, Ctrl-C, a closed stdout): the exit below would drop them.
+    if (traceFlushMs !== undefined) await flushTraces({ deadlineMs: traceFlushMs });
   }
 }
 
