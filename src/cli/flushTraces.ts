@@ -44,7 +44,14 @@ export interface FlushTracesOptions {
   stderr?: NodeJS.WritableStream | undefined;
   /** Sends what is still queued; default: LangChain's callback queue, then the LangSmith client's batches. */
   send?: (() => Promise<void>) | undefined;
+  /** What the LangSmith client printed meanwhile (see captureTracingMessages): reported as warnings. */
+  clientMessages?: (() => string[]) | undefined;
+  /** Reports client messages whole (stack traces included) instead of their first lines. */
+  debug?: boolean | undefined;
 }
+
+/** At most this many distinct client messages are shown; a failing upload repeats itself on every retry. */
+const MAX_CLIENT_MESSAGES = 5;
 
 /**
  * Sends the LangSmith traces still queued before the process exits. LangChain hands runs to LangSmith
@@ -61,6 +68,8 @@ export async function flushTraces({
   env = process.env,
   stderr = process.stderr,
   send = sendQueuedTraces,
+  clientMessages = () => [],
+  debug = false,
 }: FlushTracesOptions): Promise<TraceFlushOutcome> {
   if (!isTracingOn({ env })) return "off";
   let timer: NodeJS.Timeout | undefined;
@@ -72,8 +81,9 @@ export async function flushTraces({
   );
   const outcome = await Promise.race([sent, deadline]);
   clearTimeout(timer);
+  const where = endpointOrigin(env);
+  reportClientMessages({ messages: clientMessages(), where, stderr, debug });
   if (outcome === "timedOut") {
-    const where = endpointOrigin(env);
     stderr.write(
       `warning: ${userMessage({
         text: `LangSmith traces not all sent within ${formatSeconds(deadlineMs)}${where ? ` (to ${where})` : ""}; the rest are dropped (MOA_TRACE_FLUSH_MS sets how long to wait, in milliseconds)`,
@@ -82,6 +92,27 @@ export async function flushTraces({
     );
   }
   return outcome;
+}
+
+/** One warning per distinct message (its first line: the client's errors come with their stack). */
+function reportClientMessages({
+  messages,
+  where,
+  stderr,
+  debug,
+}: {
+  messages: string[];
+  where: string | undefined;
+  stderr: NodeJS.WritableStream;
+  debug: boolean;
+}): void {
+  // The client marks some of its messages "[LANGSMITH]:", which the warning's own prefix already says.
+  const shown = messages.map((text) => (debug ? text : text.split("\n", 1)[0]!).replace(/^\[LANGSMITH\]:\s*/, "").trim());
+  const distinct = [...new Set(shown.filter((text) => text !== ""))];
+  for (const text of distinct.slice(0, MAX_CLIENT_MESSAGES))
+    stderr.write(`warning: ${userMessage({ text: `LangSmith${where ? ` (${where})` : ""}: ${text}`, stream: stderr })}\n`);
+  if (distinct.length > MAX_CLIENT_MESSAGES)
+    stderr.write(`warning: LangSmith: ${distinct.length - MAX_CLIENT_MESSAGES} more messages like these\n`);
 }
 
 async function sendQueuedTraces(): Promise<void> {

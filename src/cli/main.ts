@@ -19,7 +19,8 @@ import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
 import { closedOutputs, watchOutput } from "./closedOutput.js";
 import { EXIT } from "./exitCodes.js";
-import { flushTraces, traceFlushDeadlineMs } from "./flushTraces.js";
+import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
+import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
@@ -210,8 +211,11 @@ function report(error: unknown): number {
 
 async function main(argv: string[]): Promise<number> {
   let traceFlushMs: number | undefined;
+  let tracingMessages: TracingMessages | undefined;
   try {
     traceFlushMs = traceFlushDeadlineMs({ env: process.env });
+    // The LangSmith client prints upload errors with stack traces: they are reported once, after the run.
+    if (isTracingOn({ env: process.env })) tracingMessages = captureTracingMessages({});
     await buildProgram().parseAsync(argv);
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : EXIT.ok;
   } catch (error) {
@@ -220,7 +224,8 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await disposeAll();
     // Whatever ended the command (an answer, a failure, Ctrl-C, a closed stdout): the exit below would drop them.
-    if (traceFlushMs !== undefined) await flushTraces({ deadlineMs: traceFlushMs });
+    if (traceFlushMs !== undefined)
+      await flushTraces({ deadlineMs: traceFlushMs, clientMessages: tracingMessages?.taken, debug: Boolean(process.env.MOA_DEBUG) });
   }
 }
 

@@ -66,4 +66,30 @@ describe("flushTraces", () => {
     const outcome = await flushTraces({ deadlineMs: 1000, env: tracing, send: () => Promise.reject(new Error("boom")) });
     expect(outcome).toBe("finished");
   });
+
+  it("reports each distinct message of the LangSmith client once, by its first line", async () => {
+    const stderr = captured();
+    const failure = "Error exporting batch: LangSmithAuthError: Received status [401]\n    at raiseForStatus (client.mjs:1:1)";
+    const clientMessages = () => ["[LANGSMITH]: Failed to fetch info", failure, failure];
+    await flushTraces({ deadlineMs: 1000, env: tracing, stderr: stderr.stream, send: async () => {}, clientMessages });
+    expect(stderr.text()).toBe(
+      "warning: LangSmith (http://127.0.0.1:9): Failed to fetch info\n" +
+        "warning: LangSmith (http://127.0.0.1:9): Error exporting batch: LangSmithAuthError: Received status [401]\n",
+    );
+  });
+
+  it("reports the client's messages whole when debugging", async () => {
+    const stderr = captured();
+    const clientMessages = () => ["upload failed\n    at raiseForStatus (client.mjs:1:1)"];
+    await flushTraces({ deadlineMs: 1000, env: tracing, stderr: stderr.stream, send: async () => {}, clientMessages, debug: true });
+    expect(stderr.text()).toContain("    at raiseForStatus");
+  });
+
+  it("shows at most five of the client's messages and counts the rest", async () => {
+    const stderr = captured();
+    const clientMessages = () => Array.from({ length: 8 }, (_, i) => `problem ${i}`);
+    await flushTraces({ deadlineMs: 1000, env: tracing, stderr: stderr.stream, send: async () => {}, clientMessages });
+    expect(stderr.text().split("\n").filter(Boolean)).toHaveLength(6);
+    expect(stderr.text()).toContain("warning: LangSmith: 3 more messages like these");
+  });
 });

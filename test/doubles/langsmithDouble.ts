@@ -39,9 +39,10 @@ export interface LangSmithRun {
 export interface LangSmithDoubleOptions {
   /**
    * `hang`: accept every connection and never answer (a LangSmith that is down behind a proxy, or
-   * a firewall that drops packets). Default `ok`.
+   * a firewall that drops packets). `unauthorized`: answer GET /info, refuse every upload with 401
+   * (a wrong API key). Default `ok`.
    */
-  mode?: "ok" | "hang";
+  mode?: "ok" | "hang" | "unauthorized";
   /** Tell the client to use POST /runs/batch instead of /runs/multipart. Default false. */
   batchOnly?: boolean;
 }
@@ -87,6 +88,7 @@ export async function startLangSmithDouble({ mode = "ok", batchOnly = false }: L
         instance_flags: {},
       });
     }
+    if (mode === "unauthorized") return sendJson(res, 401, { detail: "Invalid token" });
     if (req.method === "POST" && path === "/runs/multipart") {
       for (const part of await readMultipart(req)) applyPart(part, merge);
       return accepted(res);

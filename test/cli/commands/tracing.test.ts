@@ -29,6 +29,7 @@ beforeAll(async () => {
       "agg:3b": { reply: ANSWER },
       "broken:1b": { failure: "http500" },
       "slow:1b": { reply: "late", latencyMs: 60_000 },
+      "lines:3b": { reply: `The first line.\n${"and more text ".repeat(60)}`, chunkSize: 16, chunkDelayMs: 20 },
     },
   });
   config = writeConfig("moa.yaml", ["ollama:p1:1b", "ollama:p2:1b"], "ollama:agg:3b");
@@ -134,6 +135,27 @@ describe("traces of runs that do not answer", () => {
       await langsmith.close();
     }
   });
+
+  it("are sent for a run whose stdout was closed", async () => {
+    const langsmith = await startLangSmithDouble();
+    try {
+      const lines = writeConfig("lines.yaml", ["ollama:p1:1b"], "ollama:lines:3b");
+      const result = await runCli(["run", "Why?", "--config", lines, "--no-persist"], {
+        env: tracedEnv(langsmith),
+        // `moa run ... | head -1`
+        onSpawn: (child) => child.stdout!.on("data", (text: Buffer | string) => String(text).includes("\n") && child.stdout!.destroy()),
+      });
+      expect(result.code).toBe(141);
+      expect(rootOf(langsmith)?.end_time).toBeDefined();
+      expect(
+        modelCalls(langsmith)
+          .map((call) => call.extra?.metadata?.moa_model)
+          .sort(),
+      ).toEqual(["ollama:lines:3b", "ollama:p1:1b"]);
+    } finally {
+      await langsmith.close();
+    }
+  });
 });
 
 describe("moa resume traced to LangSmith", () => {
@@ -178,4 +200,19 @@ describe("a LangSmith that does not answer", () => {
       await langsmith.close();
     }
   }, 60_000);
+});
+
+describe("a LangSmith that refuses the traces", () => {
+  it("is reported in one warning per problem, without the client's stack traces", async () => {
+    const langsmith = await startLangSmithDouble({ mode: "unauthorized" });
+    try {
+      const result = await runCli(["run", "Why is the sky blue?", "--config", config, "--no-persist"], { env: tracedEnv(langsmith) });
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toBe(ANSWER);
+      expect(result.stderr).toMatch(new RegExp(`warning: LangSmith \\(${langsmith.url.replace(/\./g, "\\.")}\\): .*401`));
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await langsmith.close();
+    }
+  });
 });
