@@ -19,6 +19,8 @@ import { threadsCommand } from "./commands/threads.js";
 import { validateCommand } from "./commands/validate.js";
 import { closedOutputs, watchOutput } from "./closedOutput.js";
 import { EXIT } from "./exitCodes.js";
+import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
+import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
@@ -219,7 +221,12 @@ function report(error: unknown): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  let traceFlushMs: number | undefined;
+  let tracingMessages: TracingMessages | undefined;
   try {
+    traceFlushMs = traceFlushDeadlineMs({ env: process.env });
+    // The LangSmith client prints upload errors with stack traces: they are reported once, after the run.
+    if (isTracingOn({ env: process.env })) tracingMessages = captureTracingMessages({});
     await buildProgram().parseAsync(argv);
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : EXIT.ok;
   } catch (error) {
@@ -227,6 +234,9 @@ async function main(argv: string[]): Promise<number> {
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : code;
   } finally {
     await disposeAll();
+    // Whatever ended the command (an answer, a failure, Ctrl-C, a closed stdout): the exit below would drop them.
+    if (traceFlushMs !== undefined)
+      await flushTraces({ deadlineMs: traceFlushMs, clientMessages: tracingMessages?.taken, debug: Boolean(process.env.MOA_DEBUG) });
   }
 }
 
