@@ -14,16 +14,21 @@ function example(name: string): string {
   return match[1];
 }
 
-async function runExample(name: string): Promise<string[]> {
+let runs = 0;
+
+async function runExample(name: string, errors: string[] = []): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `readme-${name}.ts`);
+  // A new file per run: a module is evaluated once per path, and an example may run more than once.
+  const file = path.join(outDir, `readme-${name}-${++runs}.ts`);
   writeFileSync(file, example(name));
   const lines: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+  const error = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.map(String).join(" ")));
   try {
-    await import(/* @vite-ignore */ `${file}?t=${Date.now()}`);
+    await import(/* @vite-ignore */ file);
   } finally {
     log.mockRestore();
+    error.mockRestore();
   }
   return lines;
 }
@@ -91,10 +96,41 @@ describe("README examples", () => {
   });
 
   it("tool: another agent calls the panel through createMoATool", async () => {
+    // OLLAMA_HOST alone must lead both the calling agent and the panel to the server.
+    delete process.env.OLLAMA_BASE_URL;
     const out = await runExample("tool");
+    process.env.OLLAMA_BASE_URL = ollama.url;
     expect(out.at(-1)).toBe("The panel says: Blue light is scattered most by the air, so the sky looks blue.");
     // The panel itself ran: both proposers and its aggregator were called with the tool's question.
     expect(ollama.callsFor("gemma2:2b")[0]!.messages.at(-1)!.content).toBe("Is 1009 prime?");
+  });
+});
+
+describe("README tool example without a server", () => {
+  const saved = { host: process.env.OLLAMA_HOST, base: process.env.OLLAMA_BASE_URL, exitCode: process.exitCode };
+  afterEach(() => {
+    process.env.OLLAMA_HOST = saved.host;
+    process.env.OLLAMA_BASE_URL = saved.base;
+    process.exitCode = saved.exitCode;
+  });
+
+  it("says in one line that no Ollama answers at OLLAMA_HOST, and exits non-zero", async () => {
+    const closed = await startOllamaDouble({ models: {} });
+    const url = closed.url;
+    await closed.close();
+    process.env.OLLAMA_HOST = url;
+    delete process.env.OLLAMA_BASE_URL;
+    const errors: string[] = [];
+
+    const out = await runExample("tool", errors);
+
+    expect(out).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(`^no answer: .*connection refused.* \\(Ollama at ${url.replace(/[.]/g, "\\.")}; start it or set OLLAMA_HOST\\)$`),
+    );
+    expect(errors[0]).not.toContain("\n");
+    expect(process.exitCode).toBe(1);
   });
 });
 
@@ -117,7 +153,7 @@ describe("README examples type-check", () => {
       noEmit: true,
       baseUrl: root,
       // The published type declarations, as a user's project sees them (globalSetup builds dist/).
-      paths: { "langgraph-moa": ["dist/index.d.ts"] },
+      paths: { "langgraph-moa": ["dist/index.d.ts"], "langgraph-moa/models": ["dist/models/index.d.ts"] },
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(path.resolve(d.file.fileName)));
     const messages = diagnostics.map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
