@@ -1,4 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "./doubles/ollamaDouble.js";
@@ -159,4 +162,53 @@ describe("README examples type-check", () => {
     const messages = diagnostics.map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     expect(messages).toEqual([]);
   }, 60_000);
+});
+
+// Sample outputs marked `<!-- readme-output: <moa arguments> -->` are compared with what the built CLI prints
+// offline today: the sample's lines must appear, in order and together, in its stdout and stderr. Volatile parts
+// (the closed port standing in for Ollama's default address) are normalized first.
+function outputSamples(): Array<{ args: string[]; expected: string[] }> {
+  return [...readme.matchAll(/<!-- readme-output: (.+?) -->\s*```\w*\n([\s\S]*?)```/g)].map((m) => ({
+    args: [...m[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]!),
+    expected: m[2]!.trimEnd().split("\n"),
+  }));
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function runCli(args: string[]): Promise<string[]> {
+  const port = await closedPort();
+  const home = mkdtempSync(path.join(os.tmpdir(), "moa-readme-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, OLLAMA_HOST: `127.0.0.1:${port}`, MOA_HOME: home, MOA_MODELS_DIR: home, NO_COLOR: "1" };
+  delete env.OLLAMA_BASE_URL;
+  delete env.OPENAI_BASE_URL;
+  const output = await new Promise<string>((resolve) => {
+    execFile(process.execPath, [path.join(root, "dist/cli/main.js"), ...args], { env, cwd: root }, (_error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`),
+    );
+  });
+  return output.replaceAll(`127.0.0.1:${port}`, "127.0.0.1:11434").trimEnd().split("\n");
+}
+
+function containsInOrder(lines: string[], sample: string[]): boolean {
+  return lines.some((_, start) => sample.every((line, i) => lines[start + i] === line));
+}
+
+describe("README sample outputs", () => {
+  const samples = outputSamples();
+
+  it("finds the marked samples", () => {
+    expect(samples.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(samples.map((s) => [s.args.join(" "), s] as const))("moa %s prints the README's sample", async (_name, sample) => {
+    const lines = await runCli(sample.args);
+    expect(containsInOrder(lines, sample.expected), lines.join("\n")).toBe(true);
+  });
 });
