@@ -4,7 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // README examples import the package by name; tests run them against the sources.
-    alias: { "langgraph-moa": fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+    alias: [
+      { find: /^langgraph-moa$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+      { find: /^langgraph-moa\/models$/, replacement: fileURLToPath(new URL("./src/models/index.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],

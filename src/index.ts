@@ -84,7 +84,7 @@ export { checkBackends, type BackendProblem } from "./models/checkBackends.js";
 export { prepareModels } from "./models/prepareModels.js";
 export { registerModelProvider } from "./models/providers/registry.js";
 export type { ModelProvider } from "./models/providers/ModelProvider.js";
-export { disposeAll as disposeLocalModels } from "./models/providers/llamacpp/runtime/llamaRuntime.js";
+export { disposeLocalModels } from "./models/providers/llamacpp/runtime/disposeLocalModels.js";
 
 // State, streaming and reports.
 export {

@@ -1,4 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "./doubles/ollamaDouble.js";
@@ -14,16 +17,21 @@ function example(name: string): string {
   return match[1];
 }
 
-async function runExample(name: string): Promise<string[]> {
+let runs = 0;
+
+async function runExample(name: string, errors: string[] = []): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `readme-${name}.ts`);
+  // A new file per run: a module is evaluated once per path, and an example may run more than once.
+  const file = path.join(outDir, `readme-${name}-${++runs}.ts`);
   writeFileSync(file, example(name));
   const lines: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+  const error = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.map(String).join(" ")));
   try {
-    await import(/* @vite-ignore */ `${file}?t=${Date.now()}`);
+    await import(/* @vite-ignore */ file);
   } finally {
     log.mockRestore();
+    error.mockRestore();
   }
   return lines;
 }
@@ -91,10 +99,41 @@ describe("README examples", () => {
   });
 
   it("tool: another agent calls the panel through createMoATool", async () => {
+    // OLLAMA_HOST alone must lead both the calling agent and the panel to the server.
+    delete process.env.OLLAMA_BASE_URL;
     const out = await runExample("tool");
+    process.env.OLLAMA_BASE_URL = ollama.url;
     expect(out.at(-1)).toBe("The panel says: Blue light is scattered most by the air, so the sky looks blue.");
     // The panel itself ran: both proposers and its aggregator were called with the tool's question.
     expect(ollama.callsFor("gemma2:2b")[0]!.messages.at(-1)!.content).toBe("Is 1009 prime?");
+  });
+});
+
+describe("README tool example without a server", () => {
+  const saved = { host: process.env.OLLAMA_HOST, base: process.env.OLLAMA_BASE_URL, exitCode: process.exitCode };
+  afterEach(() => {
+    process.env.OLLAMA_HOST = saved.host;
+    process.env.OLLAMA_BASE_URL = saved.base;
+    process.exitCode = saved.exitCode;
+  });
+
+  it("says in one line that no Ollama answers at OLLAMA_HOST, and exits non-zero", async () => {
+    const closed = await startOllamaDouble({ models: {} });
+    const url = closed.url;
+    await closed.close();
+    process.env.OLLAMA_HOST = url;
+    delete process.env.OLLAMA_BASE_URL;
+    const errors: string[] = [];
+
+    const out = await runExample("tool", errors);
+
+    expect(out).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(`^no answer: .*connection refused.* \\(Ollama at ${url.replace(/[.]/g, "\\.")}; start it or set OLLAMA_HOST\\)$`),
+    );
+    expect(errors[0]).not.toContain("\n");
+    expect(process.exitCode).toBe(1);
   });
 });
 
@@ -117,10 +156,59 @@ describe("README examples type-check", () => {
       noEmit: true,
       baseUrl: root,
       // The published type declarations, as a user's project sees them (globalSetup builds dist/).
-      paths: { "langgraph-moa": ["dist/index.d.ts"] },
+      paths: { "langgraph-moa": ["dist/index.d.ts"], "langgraph-moa/models": ["dist/models/index.d.ts"] },
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(path.resolve(d.file.fileName)));
     const messages = diagnostics.map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     expect(messages).toEqual([]);
   }, 60_000);
+});
+
+// Sample outputs marked `<!-- readme-output: <moa arguments> -->` are compared with what the built CLI prints
+// offline today: the sample's lines must appear, in order and together, in its stdout and stderr. Volatile parts
+// (the closed port standing in for Ollama's default address) are normalized first.
+function outputSamples(): Array<{ args: string[]; expected: string[] }> {
+  return [...readme.matchAll(/<!-- readme-output: (.+?) -->\s*```\w*\n([\s\S]*?)```/g)].map((m) => ({
+    args: [...m[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]!),
+    expected: m[2]!.trimEnd().split("\n"),
+  }));
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function runCli(args: string[]): Promise<string[]> {
+  const port = await closedPort();
+  const home = mkdtempSync(path.join(os.tmpdir(), "moa-readme-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, OLLAMA_HOST: `127.0.0.1:${port}`, MOA_HOME: home, MOA_MODELS_DIR: home, NO_COLOR: "1" };
+  delete env.OLLAMA_BASE_URL;
+  delete env.OPENAI_BASE_URL;
+  const output = await new Promise<string>((resolve) => {
+    execFile(process.execPath, [path.join(root, "dist/cli/main.js"), ...args], { env, cwd: root }, (_error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`),
+    );
+  });
+  return output.replaceAll(`127.0.0.1:${port}`, "127.0.0.1:11434").trimEnd().split("\n");
+}
+
+function containsInOrder(lines: string[], sample: string[]): boolean {
+  return lines.some((_, start) => sample.every((line, i) => lines[start + i] === line));
+}
+
+describe("README sample outputs", () => {
+  const samples = outputSamples();
+
+  it("finds the marked samples", () => {
+    expect(samples.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(samples.map((s) => [s.args.join(" "), s] as const))("moa %s prints the README's sample", async (_name, sample) => {
+    const lines = await runCli(sample.args);
+    expect(containsInOrder(lines, sample.expected), lines.join("\n")).toBe(true);
+  });
 });

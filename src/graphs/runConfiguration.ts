@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors/ConfigError.js";
 import { presetBackends } from "../models/providers/registry.js";
 import type { EnsuredRunConfiguration, Preset } from "./types.js";
+import type { Environment } from "../util/environment.js";
 
 export type { EnsuredRunConfiguration } from "./types.js";
 
@@ -82,7 +83,7 @@ export function runVariablesOf(kind: string): { fileVariable: string; presetVari
 export function ensureRunConfiguration(
   config: RunnableConfig | undefined,
   defaults: RunConfigurationDefaults,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Environment = process.env,
 ): EnsuredRunConfiguration {
   const { kind, fileVariable, presetVariable, defaultPreset } = defaults;
   const parsed = RunConfigurationSchema.safeParse(pick(config?.configurable), { reportInput: true });
@@ -118,7 +119,7 @@ export function ensureRunConfiguration(
  * server read any other file (a file can name API key variables and servers to send them to). The
  * operator's own variables (`MOA_CONFIG`, ...) are not limited.
  */
-function fileInConfigFolder(file: string, env: NodeJS.ProcessEnv): string {
+function fileInConfigFolder(file: string, env: Environment): string {
   const folder = path.resolve(env.MOA_CONFIG_DIR || process.cwd());
   const resolved = path.resolve(folder, file);
   let inside = path.relative(folder, resolved);
@@ -149,7 +150,7 @@ function pick(configurable: Record<string, unknown> | undefined): Record<string,
   return out;
 }
 
-function chooseBackend(own: string | undefined, env: NodeJS.ProcessEnv): string {
+function chooseBackend(own: string | undefined, env: Environment): string {
   const [value, field] =
     own !== undefined ? [own, "configurable.backend"] : env.MOA_BACKEND ? [env.MOA_BACKEND, "MOA_BACKEND"] : ["ollama", "backend"];
   const choices = presetBackends().map((p) => p.name);

@@ -1,3 +1,4 @@
+import type { Environment } from "../util/environment.js";
 /** Variables a config may name in `apiKeyEnv` without the user allowing them one by one. */
 export const API_KEY_ENV_PREFIX = "MOA_API_KEY_";
 /** The user's own list of further variables configs may name in `apiKeyEnv` (comma- or space-separated). */
@@ -14,7 +15,7 @@ export const ALLOWED_KEY_ENV = "MOA_ALLOWED_KEY_ENV";
  * apiKeyEnvProblem("MOA_API_KEY_TOGETHER", {}); // undefined
  * apiKeyEnvProblem("HF_TOKEN", {}); // "HF_TOKEN may not be used: ..."
  */
-export function apiKeyEnvProblem(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function apiKeyEnvProblem(name: string, env: Environment = process.env): string | undefined {
   if (name.startsWith(API_KEY_ENV_PREFIX) && name.length > API_KEY_ENV_PREFIX.length) return undefined;
   const allowed = (env[ALLOWED_KEY_ENV] ?? "").split(/[\s,]+/).filter(Boolean);
   if (allowed.includes(name)) return undefined;

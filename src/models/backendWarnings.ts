@@ -2,11 +2,12 @@ import type { ModelAgent } from "./ModelAgent.js";
 import { isModelRef } from "./ModelRef.js";
 import type { RefAgent } from "./providers/ModelProvider.js";
 import { providerOf } from "./providers/registry.js";
+import type { Environment } from "../util/environment.js";
 
 /** Options of {@link backendWarnings}. */
 export interface BackendWarningsOptions {
   agents: readonly ModelAgent[];
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
 }
 
 /**

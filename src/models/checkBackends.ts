@@ -3,6 +3,7 @@ import type { ModelAgent } from "./ModelAgent.js";
 import { isModelRef } from "./ModelRef.js";
 import type { ProbeFinding, RefAgent } from "./providers/ModelProvider.js";
 import { providerOf } from "./providers/registry.js";
+import type { Environment } from "../util/environment.js";
 
 /** A backend that an agent needs and cannot use. */
 export interface BackendProblem {
@@ -48,7 +49,7 @@ export interface PreflightTarget {
 
 /** Options for {@link checkBackends}. */
 export interface CheckBackendsOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /** Per-request timeout of the reachability probes. */
   timeoutMs?: number;
 }

@@ -1,5 +1,6 @@
 import { UsageError } from "../errors/UsageError.js";
 import { modelProvider, modelProviders, presetBackends } from "./providers/registry.js";
+import type { Environment } from "../util/environment.js";
 
 /** What `--backend` accepts: a provider presets can run on, or `auto` to pick one. */
 export type BackendChoice = string;
@@ -26,7 +27,7 @@ export interface ChooseBackendOptions {
   /** A provider's name, or `auto` (the default). */
   requested?: BackendChoice;
   /** Where providers look for their servers (`OLLAMA_HOST`, ...). */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /** How long a server may take to answer its probe. */
   timeoutMs?: number;
   fetch?: typeof fetch;

@@ -4,6 +4,7 @@ import type { ModelAgent } from "./ModelAgent.js";
 import { isModelRef } from "./ModelRef.js";
 import { providerOf } from "./providers/registry.js";
 import { UnavailableChatModel } from "./UnavailableChatModel.js";
+import type { Environment } from "../util/environment.js";
 
 export { ModelSetupError } from "./ModelSetupError.js";
 
@@ -16,7 +17,7 @@ export { ModelSetupError } from "./ModelSetupError.js";
  * @example
  * const model = createChatModel(loadConfig({ preset: "moa-lite" }).aggregator);
  */
-export function createChatModel(agent: ModelAgent, env: NodeJS.ProcessEnv = process.env): BaseChatModel {
+export function createChatModel(agent: ModelAgent, env: Environment = process.env): BaseChatModel {
   const { model } = agent;
   if (!isModelRef(model)) return model;
   return providerOf(model).createChatModel({ ...agent, model }, env);

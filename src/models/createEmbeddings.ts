@@ -2,6 +2,7 @@ import type { Embeddings } from "@langchain/core/embeddings";
 import { ModelSetupError } from "./ModelSetupError.js";
 import { parseModelRef } from "./parseModelRef.js";
 import { providerOf } from "./providers/registry.js";
+import type { Environment } from "../util/environment.js";
 
 /** Options of {@link createEmbeddings}. */
 export interface CreateEmbeddingsOptions {
@@ -18,7 +19,7 @@ export interface CreateEmbeddingsOptions {
   /** Retries of a failed request (not of 4xx answers such as an unknown model). Default 1. */
   maxRetries?: number;
   /** Environment to read `OLLAMA_HOST`, `OPENAI_BASE_URL` and keys from. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;

@@ -1,5 +1,6 @@
 import os from "node:os";
 import path from "node:path";
+import type { Environment } from "../util/environment.js";
 
 /**
  * The per-user folder where the CLI keeps its run database: `MOA_HOME`, else the platform's data
@@ -9,7 +10,7 @@ import path from "node:path";
  * @example
  * path.join(dataDir(), "runs.sqlite"); // ~/.local/share/langgraph-moa/runs.sqlite
  */
-export function dataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function dataDir(env: Environment = process.env, platform: string = process.platform): string {
   if (env.MOA_HOME) return path.resolve(env.MOA_HOME);
   const home = os.homedir();
   if (platform === "darwin") return path.join(home, "Library", "Application Support", "langgraph-moa");
@@ -18,6 +19,6 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.P
 }
 
 /** The default SQLite database of the CLI. */
-export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultDbPath(env: Environment = process.env): string {
   return path.join(dataDir(env), "runs.sqlite");
 }

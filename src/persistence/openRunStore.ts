@@ -5,6 +5,7 @@ import { RunStoreError } from "./RunStoreError.js";
 import { openPostgresRunStore } from "./postgresRunStore.js";
 import type { RunStore } from "./RunStore.js";
 import { openSqliteRunStore } from "./sqliteRunStore.js";
+import type { Environment } from "../util/environment.js";
 
 /**
  * Opens where CLI runs persist: `--checkpointer postgres://...` (or `MOA_CHECKPOINTER`) for
@@ -23,7 +24,7 @@ export async function openRunStore({
   checkpointer?: string;
   /** For commands that only look (`moa threads`, `moa show`): nothing is created or written. */
   readOnly?: boolean;
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
 } = {}): Promise<RunStore> {
   const target = checkpointer ?? env.MOA_CHECKPOINTER;
   if (target !== undefined && target !== "") {

@@ -4,6 +4,7 @@ import type { ModelAgent } from "../ModelAgent.js";
 import type { ModelRef } from "../ModelRef.js";
 import type { TransferProgress } from "../progress.js";
 import type { TokenCounter } from "../tokenCounter.js";
+import type { Environment } from "../../util/environment.js";
 
 /** An agent whose model is a reference (not an instance given in code): what providers are handed. */
 export type RefAgent = ModelAgent & { model: ModelRef };
@@ -30,7 +31,7 @@ export interface ProbeFinding {
 
 /** Options of {@link ModelProvider.probe}. */
 export interface ProbeOptions {
-  env: NodeJS.ProcessEnv;
+  env: Environment;
   /** Per-request timeout of reachability probes. */
   timeoutMs: number;
 }
@@ -54,12 +55,12 @@ export interface PrepareContext {
   signal?: AbortSignal;
   /** An unreachable server is an error here (`moa models pull`) rather than left to the pre-flight. */
   strict: boolean;
-  env: NodeJS.ProcessEnv;
+  env: Environment;
 }
 
 /** Options of {@link ModelProvider.detect}. */
 export interface DetectOptions {
-  env: NodeJS.ProcessEnv;
+  env: Environment;
   timeoutMs: number;
   fetch: typeof fetch;
 }
@@ -109,7 +110,7 @@ export interface ModelProvider {
   ownsModel?(model: BaseChatModel): boolean;
 
   /** The LangChain chat model for an agent. The client must not retry by itself (the caller retries). */
-  createChatModel(agent: RefAgent, env: NodeJS.ProcessEnv): BaseChatModel;
+  createChatModel(agent: RefAgent, env: Environment): BaseChatModel;
   /** LangChain embeddings for a reference, for embedding routers and gates. */
   createEmbeddings?(
     ref: ModelRef,
@@ -120,7 +121,7 @@ export interface ModelProvider {
       dimensions?: number;
       timeoutMs: number;
       maxRetries: number;
-      env: NodeJS.ProcessEnv;
+      env: Environment;
     },
   ): Embeddings;
 
@@ -128,16 +129,16 @@ export interface ModelProvider {
    * What the user should know about how this agent's requests travel before any is sent (an API key
    * sent over plain http:// to another machine), as one line; undefined when nothing.
    */
-  warning?(agent: RefAgent, env: NodeJS.ProcessEnv): string | undefined;
+  warning?(agent: RefAgent, env: Environment): string | undefined;
   /** Agents with the same key share one probe (one server, one file). Default: one probe for all. */
-  endpointKey?(agent: RefAgent, env: NodeJS.ProcessEnv): string;
+  endpointKey?(agent: RefAgent, env: Environment): string;
   /** Pre-flight: what keeps these agents (all with one endpoint key) from running. */
   probe?(agents: RefAgent[], options: ProbeOptions): Promise<ProbeFinding[]>;
   /**
    * Validates the environment variables this provider reads, before any provider prepares anything
    * (so a typo never costs a download first); throws a `ConfigError` naming the variable.
    */
-  checkEnv?(env: NodeJS.ProcessEnv): void;
+  checkEnv?(env: Environment): void;
   /** Gets the agents' models ready before the first call: pulls, downloads, memory and runtime checks. */
   prepare?(agents: RefAgent[], context: PrepareContext): Promise<void>;
 
@@ -159,5 +160,5 @@ export interface ModelProvider {
    */
   detect?(options: DetectOptions): Promise<{ available: boolean; reason: string; configured?: string }>;
   /** What keeps presets from running on this provider in this environment, as a usage message. */
-  presetProblem?(env: NodeJS.ProcessEnv): string | undefined;
+  presetProblem?(env: Environment): string | undefined;
 }

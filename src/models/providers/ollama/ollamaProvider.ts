@@ -18,12 +18,13 @@ import { prepareOllamaModels } from "./prepareOllamaModels.js";
 import { probeOllama } from "./probeOllama.js";
 import { readOllamaContextWindow } from "./readOllamaContextWindow.js";
 import { resolveOllamaUrl } from "./resolveOllamaUrl.js";
+import type { Environment } from "../../../util/environment.js";
 
 /** Window assumed when an Ollama server cannot tell a model's size. */
 export const OLLAMA_FALLBACK_CONTEXT_WINDOW = 8192;
 
 /** The Ollama server an agent's model is on: the reference's `@url`, else `baseUrl`, else `OLLAMA_HOST`. */
-export function ollamaUrlOf(agent: RefAgent, env: NodeJS.ProcessEnv = process.env): string {
+export function ollamaUrlOf(agent: RefAgent, env: Environment = process.env): string {
   return resolveOllamaUrl(agent.model.baseUrl ?? agent.settings.baseUrl, env);
 }
 

@@ -1,4 +1,5 @@
 import { ConfigError } from "../../../errors/ConfigError.js";
+import type { Environment } from "../../../util/environment.js";
 
 /** Default Ollama address when neither config nor environment names one. */
 export const DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434";
@@ -11,7 +12,7 @@ export const DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434";
  * @example
  * resolveOllamaUrl(undefined, { OLLAMA_HOST: "0.0.0.0:11434" }); // "http://127.0.0.1:11434"
  */
-export function resolveOllamaUrl(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveOllamaUrl(explicit?: string, env: Environment = process.env): string {
   const source = explicit !== undefined ? "baseUrl" : env.OLLAMA_HOST ? "OLLAMA_HOST" : env.OLLAMA_BASE_URL ? "OLLAMA_BASE_URL" : undefined;
   const raw = explicit ?? (env.OLLAMA_HOST || undefined) ?? env.OLLAMA_BASE_URL;
   if (!source || !raw || raw.trim() === "") return DEFAULT_OLLAMA_URL;

@@ -9,9 +9,10 @@ import { stopOnClientError } from "../stopOnClientError.js";
 import { probeOpenAI } from "./probeOpenAI.js";
 import { resolveOpenAIEndpoint, type OpenAIEndpoint } from "./resolveOpenAIEndpoint.js";
 import { refuseRedirects } from "../../refuseRedirects.js";
+import type { Environment } from "../../../util/environment.js";
 
 /** The OpenAI-compatible endpoint an agent talks to (reference `@url` first, then settings, then environment). */
-export function openaiEndpointOf(agent: RefAgent, env: NodeJS.ProcessEnv = process.env): OpenAIEndpoint {
+export function openaiEndpointOf(agent: RefAgent, env: Environment = process.env): OpenAIEndpoint {
   const { settings } = agent;
   return resolveOpenAIEndpoint(
     definedOnly({ baseUrl: agent.model.baseUrl ?? settings.baseUrl, apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv }),

@@ -1,5 +1,6 @@
 import { ConfigError } from "../../../errors/ConfigError.js";
 import { apiKeyEnvProblem } from "../../apiKeyEnvProblem.js";
+import type { Environment } from "../../../util/environment.js";
 
 /** OpenAI's own API, used when an `openai:` model has no base URL. */
 export const OPENAI_API_URL = "https://api.openai.com/v1";
@@ -34,7 +35,7 @@ export function isOpenAIApi(baseUrl: string): boolean {
  */
 export function resolveOpenAIEndpoint(
   { baseUrl, apiKey, apiKeyEnv }: { baseUrl?: string; apiKey?: string; apiKeyEnv?: string },
-  env: NodeJS.ProcessEnv = process.env,
+  env: Environment = process.env,
 ): OpenAIEndpoint {
   const url = (baseUrl ?? env.OPENAI_BASE_URL ?? OPENAI_API_URL).replace(/\/$/, "");
   if (apiKey !== undefined) return { baseUrl: url, apiKey, keySource: "apiKey" };

@@ -9,6 +9,7 @@ import { ConfigError } from "../../../../errors/ConfigError.js";
 import { MoAError } from "../../../../errors/MoAError.js";
 import { downloadStallMs } from "./downloadStallMs.js";
 import { StallWatch } from "./StallWatch.js";
+import type { Environment } from "../../../../util/environment.js";
 
 /** Options of {@link downloadFile}. */
 export interface DownloadFileOptions {
@@ -31,7 +32,7 @@ export interface DownloadFileOptions {
   /** Shown in progress reports; defaults to the destination's file name. */
   label?: string;
   /** `HF_TOKEN` is read from here and sent as a bearer token. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /**
    * An attempt that receives no byte (or, before that, no response headers) for this long fails as
    * `stalled` and is retried like a dropped connection. Default: `MOA_DOWNLOAD_STALL_SECONDS` from

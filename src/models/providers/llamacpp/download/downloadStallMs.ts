@@ -1,4 +1,5 @@
 import { ConfigError } from "../../../../errors/ConfigError.js";
+import type { Environment } from "../../../../util/environment.js";
 
 /** How long a download may go without receiving a byte (or its response headers) when nothing says otherwise. */
 export const DEFAULT_DOWNLOAD_STALL_MS = 30_000;
@@ -12,7 +13,7 @@ export const DEFAULT_DOWNLOAD_STALL_MS = 30_000;
  * @example
  * downloadStallMs({ MOA_DOWNLOAD_STALL_SECONDS: "10" }); // 10000
  */
-export function downloadStallMs(env: NodeJS.ProcessEnv = process.env): number {
+export function downloadStallMs(env: Environment = process.env): number {
   const raw = env.MOA_DOWNLOAD_STALL_SECONDS?.trim();
   if (!raw) return DEFAULT_DOWNLOAD_STALL_MS;
   const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;

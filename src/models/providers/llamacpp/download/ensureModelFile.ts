@@ -5,6 +5,7 @@ import { downloadFile, type DownloadManifest } from "./downloadFile.js";
 import { cachePathFor, modelCacheDir } from "./modelCacheDir.js";
 import { parseHfUri, type HfSource } from "./parseHfUri.js";
 import { withDownloadLock, type DownloadLockHolder } from "./withDownloadLock.js";
+import type { Environment } from "../../../../util/environment.js";
 
 /** Options of {@link ensureModelFile}. */
 export interface EnsureModelFileOptions {
@@ -20,7 +21,7 @@ export interface EnsureModelFileOptions {
   retries?: number;
   retryDelayMs?: number;
   /** Read for `HF_TOKEN` and `HF_ENDPOINT`. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
 }
 
 /**

@@ -1,11 +1,12 @@
 import os from "node:os";
 import path from "node:path";
 import { ModelSourceError, type HfSource } from "./parseHfUri.js";
+import type { Environment } from "../../../../util/environment.js";
 
 /** Options of {@link modelCacheDir}; the defaults describe this machine. */
 export interface ModelCacheDirOptions {
-  env?: NodeJS.ProcessEnv;
-  platform?: NodeJS.Platform;
+  env?: Environment;
+  platform?: string;
   homeDir?: string;
 }
 

@@ -1,4 +1,5 @@
 import { MoAError } from "../../../../errors/MoAError.js";
+import type { Environment } from "../../../../util/environment.js";
 /** A GGUF file in a Hugging Face repository, as named by an `hf:` URI. */
 export interface HfSource {
   owner: string;
@@ -17,7 +18,7 @@ export interface HfSource {
 export interface ParseHfUriOptions {
   /** Hub address; defaults to `HF_ENDPOINT` (the Hugging Face convention for mirrors), then `https://huggingface.co`. */
   endpoint?: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
 }
 
 /** Thrown when an `hf:` model source cannot be understood. */

@@ -1,5 +1,6 @@
 import { ConfigError } from "../../../../errors/ConfigError.js";
 import { formatMemorySize, parseByteSize } from "./byteSize.js";
+import type { Environment } from "../../../../util/environment.js";
 
 /** Sequences per context when the caller does not say: enough for one MoA layer of proposers. */
 export const DEFAULT_SEQUENCES = 4;
@@ -67,7 +68,7 @@ export function setRuntimeConfig({ maxLoadedModels, memoryLimitBytes }: LlamaRun
  * @example
  * const { maxLoadedModels, memoryLimitBytes } = effectiveRuntimeConfig();
  */
-export function effectiveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): EffectiveLlamaRuntimeConfig {
+export function effectiveRuntimeConfig(env: Environment = process.env): EffectiveLlamaRuntimeConfig {
   const maxLoadedModels = overrides.maxLoadedModels ?? envMaxModels(env) ?? DEFAULT_MAX_LOADED_MODELS;
   if (overrides.memoryLimitBytes !== undefined) {
     return {
@@ -105,7 +106,7 @@ const CPU_WORDS = ["", "cpu", "off", "false", "0", "none"];
  * @example
  * const gpu = llamaGpuSetting(process.env); // false | "auto" | "cuda" | "vulkan" | "metal"
  */
-export function llamaGpuSetting(env: NodeJS.ProcessEnv = process.env): LlamaGpuSetting {
+export function llamaGpuSetting(env: Environment = process.env): LlamaGpuSetting {
   const value = env.MOA_LLAMACPP_GPU?.trim().toLowerCase() ?? "";
   const gpu = GPU_CHOICES.find((choice) => choice === value);
   if (gpu) return gpu;
@@ -126,12 +127,12 @@ export function llamaGpuSetting(env: NodeJS.ProcessEnv = process.env): LlamaGpuS
  * @example
  * checkLlamaEnvironment(process.env);
  */
-export function checkLlamaEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+export function checkLlamaEnvironment(env: Environment = process.env): void {
   effectiveRuntimeConfig(env);
   llamaGpuSetting(env);
 }
 
-function envMaxModels(env: NodeJS.ProcessEnv): number | undefined {
+function envMaxModels(env: Environment): number | undefined {
   const raw = env.MOA_LLAMACPP_MAX_MODELS?.trim();
   if (!raw) return undefined;
   return checkMaxModels(Number(raw), "MOA_LLAMACPP_MAX_MODELS", raw);
