@@ -129,7 +129,7 @@ export { LayerFailedError } from "./nodes/layerReferences.js";
 export { AggregatorFailedError } from "./nodes/aggregate.js";
 export { ExpertFailedError } from "./nodes/expert.js";
 export { ContextBudgetError } from "./context/ContextBudgetError.js";
-export { BackendUnavailableError } from "./models/checkBackends.js";
+export { BackendUnavailableError, PreflightShortfallError } from "./models/checkBackends.js";
 export { ModelsNotReadyError } from "./models/ModelsNotReadyError.js";
 export { ModelRefError } from "./models/ModelRefError.js";
 export { ModelSetupError } from "./models/ModelSetupError.js";

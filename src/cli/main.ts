@@ -89,13 +89,16 @@ function buildProgram(): Command {
         .choices(backendChoices())
         .default("auto"),
     )
-    .option("--pull", "pull the preset's missing Ollama models first (progress per model)")
+    .option("--pull", "fetch missing models first without asking: Ollama pulls, in-process GGUF downloads (progress per model)")
     .option("--max-tokens <n>", "cap every agent's generated tokens (quick, cheap answers)", parsePositiveInt("--max-tokens"))
     .option("--show-layers", "print every agent's answer as it arrives")
     .option("--json", "print one JSON document with the answer, every agent's answer and usage")
     .option("-q, --quiet", "no run status on stderr (which agents are running, answered, failed)")
     .option("--no-check", "skip the backend reachability check")
-    .option("-y, --yes", "with --backend auto, use the fallback without asking when a set OLLAMA_HOST cannot be used")
+    .option(
+      "-y, --yes",
+      "answer yes to every question: download or pull missing models, and with --backend auto use the fallback when a set OLLAMA_HOST cannot be used",
+    )
     .option("--thread <id>", "continue this conversation (default: a new thread)")
     .option("--abandon", "ask even though the thread's last turn has no answer (leaving that turn unanswered)")
     .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")
@@ -117,7 +120,8 @@ function buildProgram(): Command {
     .option("--json", "print one JSON document")
     .option("-q, --quiet", "no run status on stderr (which agents are running, answered, failed)")
     .option("--no-check", "skip the backend reachability check")
-    .option("--pull", "pull missing Ollama models first")
+    .option("--pull", "fetch missing models first without asking (Ollama pulls, GGUF downloads)")
+    .option("-y, --yes", "answer yes to the questions before the run (download or pull missing models)")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
     .action(
@@ -129,6 +133,7 @@ function buildProgram(): Command {
           quiet?: boolean;
           check: boolean;
           pull?: boolean;
+          yes?: boolean;
           db?: string;
           checkpointer?: string;
         },
@@ -177,7 +182,7 @@ function buildProgram(): Command {
     .map((p) => p.name);
   models
     .command("pull")
-    .description("download a preset's in-process models now (or pull its Ollama models with --backend ollama)")
+    .description("download a preset's in-process models now, without asking (or pull its Ollama models with --backend ollama)")
     .option("-p, --preset <name>", "the preset", "moa-lite")
     .addOption(
       new Option("-b, --backend <backend>", "the preset's models for this backend")

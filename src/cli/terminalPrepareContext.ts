@@ -41,7 +41,7 @@ export function terminalPrepareContext({
               question: userMessage({ text: question, stream: stderr }),
               stderr,
               byDefault: true,
-              onInterrupt: "nothing was pulled",
+              onInterrupt: "nothing was downloaded or pulled",
             }),
         }
       : {}),

@@ -15,6 +15,8 @@ export interface ResolvedTopologyBase {
   readonly source?: string | undefined;
   /** Groups of agents of which at least one must be usable for the topology to answer (pre-flight). */
   readonly requirements: readonly (readonly ResolvedAgent[])[];
+  /** Usable agents each requirement group needs (same order), e.g. a layer's `minSuccessful`; 1 where absent. */
+  readonly minUsable?: readonly number[];
   /** Agents the topology can answer without (an LLM router falls back), still worth probing. */
   readonly optional: readonly ResolvedAgent[];
 }

@@ -3,6 +3,7 @@ import { clearLookupCache } from "./lookupCache.js";
 import type { ModelAgent } from "./ModelAgent.js";
 import { isModelRef } from "./ModelRef.js";
 import { providerOf, providerOfModel } from "./providers/registry.js";
+import { UnavailableChatModel } from "./UnavailableChatModel.js";
 
 /**
  * The context window, in tokens, of the model an agent calls, or `undefined` when it is unknown (an
@@ -23,6 +24,9 @@ import { providerOf, providerOfModel } from "./providers/registry.js";
  */
 export async function contextWindowOf(agent: ModelAgent, model: BaseChatModel): Promise<number | undefined> {
   if (agent.settings.contextWindow !== undefined) return agent.settings.contextWindow;
+  // A model that cannot answer is never sent a prompt; asking its server would reach a server the
+  // pre-flight left out.
+  if (model instanceof UnavailableChatModel) return undefined;
   const provider = providerOfModel(model) ?? (isModelRef(agent.model) ? providerOf(agent.model) : undefined);
   return provider?.contextWindow?.(agent, model);
 }

@@ -14,9 +14,13 @@ export { UnavailableChatModel } from "./UnavailableChatModel.js";
 export {
   checkBackends,
   BackendUnavailableError,
+  PreflightShortfallError,
   type BackendProblem,
+  type BackendUnavailableOptions,
   type CheckBackendsOptions,
+  type PreflightResult,
   type PreflightTarget,
+  type RequirementShortfall,
 } from "./checkBackends.js";
 export { prepareModels } from "./prepareModels.js";
 export { ModelsNotReadyError } from "./ModelsNotReadyError.js";

@@ -10,8 +10,10 @@ import { withThreadLock } from "../withThreadLock.js";
 /** Options of `moa resume`. */
 export interface ResumeCommandOptions extends Omit<PersistenceOptions, "persist">, RunOutputOptions {
   thread: string;
-  /** Pull missing Ollama models before the run. */
+  /** Fetch missing models before the run without asking (Ollama pulls, GGUF downloads). */
   pull?: boolean | undefined;
+  /** Answer yes to the questions before the run (downloads, pulls). */
+  yes?: boolean | undefined;
   /** Probe the backends before the run (default true). */
   check?: boolean | undefined;
 }
@@ -31,13 +33,20 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
       throw new UsageError(`no thread "${options.thread}" in ${store!.description}; see \`moa threads\``, { code: "thread_not_found" });
     const topology = loadConfig(known.source);
     if (known.source.backend !== undefined) stderr.write(`backend: ${known.source.backend} (kept from thread ${options.thread})\n`);
-    const graph = buildTopologyGraph({ topology });
-    const compiled = graph.compile({ checkpointer: store!.checkpointer });
+    const compiled = buildTopologyGraph({ topology }).compile({ checkpointer: store!.checkpointer });
     const thread = { configurable: { thread_id: options.thread } };
     // Asked first so a thread with nothing to resume costs no probe or download, and asked again once the
     // thread is held, since another run may have moved it on meanwhile.
     if ((await prepareResume(compiled, thread)).kind === "finished") throw nothingToResume(options.thread);
-    await prepareRun({ topology, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
+    const modelFactory = await prepareRun({
+      topology,
+      pull: options.pull === true || options.yes === true,
+      check: options.check !== false,
+      presetBackend: known.source.backend,
+      stderr,
+      signal: options.signal,
+    });
+    const graph = buildTopologyGraph({ topology, modelFactory });
     await withThreadLock({ store, threadId: options.thread, stderr, signal: options.signal }, async (signal) => {
       const resume = await prepareResume(compiled, thread);
       if (resume.kind === "finished") throw nothingToResume(options.thread);

@@ -31,13 +31,13 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
   backend?: string | undefined;
   /** Caps every agent's generated tokens for this turn. */
   maxTokens?: number | undefined;
-  /** Pull missing Ollama models before the run. */
+  /** Fetch missing models before the run without asking (Ollama pulls, GGUF downloads). */
   pull?: boolean | undefined;
   /** Probe the backends before the run (default true). */
   check?: boolean | undefined;
   /** Ask on a thread whose last turn has no answer, leaving that turn unanswered. */
   abandon?: boolean | undefined;
-  /** Use `auto`'s fallback without asking when the backend the environment names cannot be used. */
+  /** Answer yes to every question: `auto`'s fallback when the backend the environment names cannot be used, downloads, pulls. */
   yes?: boolean | undefined;
   /** Asks the user a yes/no question; default: a prompt when stdin and stderr are terminals, else none. */
   confirm?: ((question: string) => Promise<boolean>) | undefined;
@@ -71,13 +71,18 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
         ? (question: string) => askYesNo({ question, stderr, byDefault: false, onInterrupt: "nothing was run" })
         : undefined);
     await chooseSourceBackend({ source, requested: options.backend, thread, stderr, yes: options.yes === true, confirm });
-    if (options.pull && source.backend !== undefined && source.backend !== "ollama") {
-      stderr.write(
-        `note: --pull applies to Ollama models; ${modelProvider(source.backend)?.presets === "files" ? "in-process models are downloaded on first use anyway" : "ignored"}\n`,
-      );
-    }
+    // --pull fetches what a backend can fetch: Ollama pulls, in-process GGUF downloads.
+    if (options.pull && source.backend !== undefined && source.backend !== "ollama" && modelProvider(source.backend)?.presets !== "files")
+      stderr.write("note: --pull applies to Ollama models and in-process GGUF downloads; ignored\n");
     const resolved = loadConfig(source);
-    await prepareRun({ topology: resolved, pull: options.pull === true, check: options.check !== false, stderr, signal: options.signal });
+    const modelFactory = await prepareRun({
+      topology: resolved,
+      pull: options.pull === true || options.yes === true,
+      check: options.check !== false,
+      presetBackend: source.backend,
+      stderr,
+      signal: options.signal,
+    });
     // The thread is held only while it is written: downloads and probes above do not keep other runs waiting.
     await withThreadLock({ store, threadId, stderr, signal: options.signal }, async (signal) => {
       if (known && store && !options.abandon) await refuseUnfinishedTurn({ store, threadId });
@@ -86,7 +91,7 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
         ...options,
         signal,
         topology: resolved,
-        graph: buildTopologyGraph({ topology: resolved }),
+        graph: buildTopologyGraph({ topology: resolved, modelFactory }),
         store,
         threadId,
         input: { messages: [new HumanMessage(question)] },

@@ -174,6 +174,7 @@ export function resolveMoA(config: MoAConfig, { baseDir, source }: Pick<ResolveC
     minSuccessful,
     aggregator,
     requirements: [...withCalls, [aggregator]],
+    minUsable: [...minSuccessful, 1],
     optional: [],
   };
 }

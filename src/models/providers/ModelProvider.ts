@@ -44,9 +44,12 @@ export interface ProgressSink {
 
 /** What a provider may use while it gets models ready (see {@link ModelProvider.prepare}). */
 export interface PrepareContext {
-  /** Fetch missing models without asking (`moa run --pull`). */
+  /** Fetch missing models without asking: Ollama pulls, GGUF downloads (`moa run --pull` or `--yes`, `moa models pull`). */
   pull: boolean;
-  /** Asks the user a yes/no question; absent when nobody can answer (scripts, servers). */
+  /**
+   * Asks the user a yes/no question; absent when nobody can answer (scripts, servers). Without it and
+   * without `pull`, Ollama models are not pulled and GGUF downloads are refused (a script must opt in).
+   */
   confirm?: (question: string) => Promise<boolean>;
   /** Tells the user one line (a note, what is about to be downloaded). */
   notify: (line: string) => void;

@@ -37,7 +37,7 @@ describe("zero-setup first run on the embedded backend", () => {
     });
     expect(result.stderr).toContain(`backend: llamacpp (no Ollama server at ${ollamaUrl} (connection refused`);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("downloading 4 models on first use");
+    expect(result.stderr).toContain("to download: 4 model files, ");
     for (const file of [
       "qwen2.5-0.5b-instruct-q4_k_m.gguf",
       "SmolLM2-360M-Instruct-Q8_0.gguf",
@@ -75,7 +75,7 @@ describe("zero-setup first run on the embedded backend", () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("backend: llamacpp (chosen with --backend)");
-    expect(result.stderr).not.toContain("downloading");
+    expect(result.stderr).not.toContain("to download");
     expect(hub.requests).toHaveLength(0);
   }, 180_000);
 
@@ -126,7 +126,7 @@ describe("zero-setup first run on the embedded backend", () => {
 
   it("refuses, before loading, models that do not fit in memory (exit 3)", async () => {
     const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir, MOA_LLAMACPP_MEMORY_LIMIT: "1KB" };
-    const result = await runCli(["run", "Hi", "--no-persist", "--backend", "llamacpp"], { env, timeoutMs: 120_000 });
+    const result = await runCli(["run", "Hi", "--no-persist", "--backend", "llamacpp", "--yes"], { env, timeoutMs: 120_000 });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/need/i);
     expect(result.stderr).toContain("MOA_LLAMACPP_MAX_MODELS");
@@ -140,11 +140,11 @@ describe("moa models pull", () => {
     const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
     const pulled = await runCli(["models", "pull", "--preset", "mosaic"], { env });
     expect(pulled.code).toBe(0);
-    expect(pulled.stderr).toContain("downloading 4 models on first use");
+    expect(pulled.stderr).toContain("to download: 4 model files, ");
     expect(pulled.stderr).toContain("the models of mosaic (llamacpp) are ready");
     const again = await runCli(["models", "pull", "--preset", "moa-lite"], { env });
     expect(again.code).toBe(0);
-    expect(again.stderr).not.toContain("downloading");
+    expect(again.stderr).not.toContain("to download");
     expect(hub.requests.filter((r) => r.method === "GET")).toHaveLength(4);
   });
 });
@@ -153,7 +153,8 @@ describe("an interrupted download", () => {
   it("resumes where it stopped when the command is run again", async () => {
     const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
     const slow = await startFileServer({
-      files: { [hfFilePath(parseHfUri(GGUF_MODELS.qwen05))]: TINY_GGUF },
+      // Every file is served (the files are sized before any download); the Qwen one, first, is cut short.
+      files: Object.fromEntries(MOA_LITE_FILES.map((uri) => [hfFilePath(parseHfUri(uri)), TINY_GGUF])),
       behavior: { chunkBytes: 32 * 1024, chunkDelayMs: 50 },
     });
     try {
@@ -176,7 +177,6 @@ describe("an interrupted download", () => {
 
       slow.setBehavior({ chunkBytes: 256 * 1024 });
       slow.clearRequests();
-      // Only the Qwen file is served here: the run stops at the next file, after finishing this one.
       await runCli(["models", "pull", "--preset", "moa-lite"], { env });
       const resumedGet = slow.requests.find((r) => r.method === "GET");
       expect(resumedGet?.range).toMatch(/^bytes=(\d+)-$/);
@@ -194,12 +194,13 @@ describe("review fixes", () => {
   it("Ctrl-C during a download exits 130 and keeps the partial file", async () => {
     const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
     const slow = await startFileServer({
-      files: { [hfFilePath(parseHfUri(GGUF_MODELS.qwen05))]: TINY_GGUF },
+      // Every file is served (the files are sized before any download); the Qwen one, first, is cut short.
+      files: Object.fromEntries(MOA_LITE_FILES.map((uri) => [hfFilePath(parseHfUri(uri)), TINY_GGUF])),
       behavior: { chunkBytes: 16 * 1024, chunkDelayMs: 100 },
     });
     try {
       const partial = path.join(modelsDir, "Qwen", "Qwen2.5-0.5B-Instruct-GGUF", "main", "qwen2.5-0.5b-instruct-q4_k_m.gguf.partial");
-      const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist"], {
+      const result = await runCli(["run", "Hi", "--backend", "llamacpp", "--no-persist", "--yes"], {
         env: { HF_ENDPOINT: slow.url, MOA_MODELS_DIR: modelsDir },
         onSpawn: (child) => {
           const poll = setInterval(() => {
@@ -247,7 +248,7 @@ describe("review fixes", () => {
     const model = '"hf:evil/models/evil.gguf"';
     writeFileSync(config, `layers:\n  - agents: [{ name: a, model: ${model} }]\naggregator: { model: ${model} }\n`);
     const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: path.join(dir, "models") };
-    const result = await runCli(["run", "Hi", "--config", config, "--no-persist"], { env, timeoutMs: 60_000 });
+    const result = await runCli(["run", "Hi", "--config", config, "--no-persist", "--yes"], { env, timeoutMs: 60_000 });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/not a valid GGUF file: \S+evil\.gguf \(the header claims 1099511627776 tensors \(at most 1000000\)\)/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -271,7 +272,7 @@ describe("review fixes", () => {
     const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
     const db = path.join(modelsDir, "runs.sqlite");
     const env = { HF_ENDPOINT: hub.url, MOA_MODELS_DIR: modelsDir };
-    const first = await runCli(["run", "Hi", "--backend", "llamacpp", "--max-tokens", "4", "--db", db, "--thread", "kept"], {
+    const first = await runCli(["run", "Hi", "--backend", "llamacpp", "--max-tokens", "4", "--db", db, "--thread", "kept", "--yes"], {
       env,
       timeoutMs: 120_000,
     });
@@ -283,20 +284,6 @@ describe("review fixes", () => {
     expect(next.code).toBe(0);
     expect(next.stderr).toContain("backend: llamacpp (kept from thread kept)");
   }, 240_000);
-});
-
-describe("without internet", () => {
-  it("names the URL that failed and how to use a local GGUF instead (exit 3)", async () => {
-    const modelsDir = mkdtempSync(path.join(tmpdir(), "moa-models-"));
-    const offline = `http://127.0.0.1:${await unusedPort()}`;
-    const result = await runCli(["run", "Hi", "--no-persist", "--backend", "llamacpp"], {
-      env: { HF_ENDPOINT: offline, MOA_MODELS_DIR: modelsDir },
-    });
-    expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`${offline}/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf`);
-    expect(result.stderr).toContain("llamacpp:");
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
 });
 
 describe("Ollama backend", () => {

@@ -86,7 +86,7 @@ export const ollamaProvider: ModelProvider = {
   },
 
   endpointKey: (agent, env) => ollamaUrlOf(agent, env),
-  probe: (agents, { env, timeoutMs }) => probeOllama(ollamaUrlOf(agents[0]!, env), agents, timeoutMs),
+  probe: (agents, { env, timeoutMs }) => probeOllama(ollamaUrlOf(agents[0]!, env), agents, timeoutMs, env),
 
   async prepare(agents, context) {
     const byServer = new Map<string, Set<string>>();

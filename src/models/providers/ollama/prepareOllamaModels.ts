@@ -5,17 +5,19 @@ import { missingOllamaModels } from "./missingOllamaModels.js";
 import { pullOllamaModel } from "./pullOllamaModel.js";
 
 /**
- * Pulls the models an Ollama server lacks: at once with `pull`, after a yes when someone can answer,
- * else it says how (the pre-flight then reports the models that are still missing). An unreachable
- * server is left to the pre-flight, which names the fix, unless `strict`.
+ * Pulls the models an Ollama server lacks: at once with `pull`, after a yes when someone can answer.
+ * When neither, it does nothing: the pre-flight reports each missing model once, with its fix (and
+ * `--no-check` means the user wants no such report). An unreachable server is left to the
+ * pre-flight, which names the fix, unless `strict`.
  *
  * @example
  * await prepareOllamaModels(new Map([["http://127.0.0.1:11434", new Set(["llama3.2"])]]), context);
  */
 export async function prepareOllamaModels(
   byServer: ReadonlyMap<string, ReadonlySet<string>>,
-  { pull, confirm, notify, progress, signal, strict }: PrepareContext,
+  { pull, confirm, progress, signal, strict }: PrepareContext,
 ): Promise<void> {
+  if (!pull && confirm === undefined) return;
   for (const [baseUrl, names] of byServer) {
     const missing = await missingOllamaModels({ baseUrl, models: [...names] }).catch((error: unknown) => {
       if (!strict || signal?.aborted) return [];
@@ -32,10 +34,7 @@ export async function prepareOllamaModels(
     const them = missing.length > 1 ? "them" : "it";
     const go =
       pull || (confirm !== undefined && (await confirm(`Ollama at ${baseUrl} is missing ${missing.join(", ")}. Pull ${them} now? [Y/n] `)));
-    if (!go) {
-      if (confirm === undefined) notify(`note: ${missing.join(", ")} not pulled at ${baseUrl}; run again with --pull to pull ${them}`);
-      continue;
-    }
+    if (!go) continue;
     const bars = progress(missing);
     try {
       for (const model of missing)

@@ -3,6 +3,7 @@ import { describeRedirect } from "../../refuseRedirects.js";
 import type { ModelAgent } from "../../ModelAgent.js";
 import type { ProbeFinding, RefAgent } from "../ModelProvider.js";
 import { canonicalName } from "./missingOllamaModels.js";
+import { ollamaAddressFix } from "./ollamaAddressFix.js";
 
 /**
  * Pre-flight of one Ollama server: it answers `GET /api/tags` like Ollama, and every agent's model is
@@ -11,7 +12,13 @@ import { canonicalName } from "./missingOllamaModels.js";
  * @example
  * const findings = await probeOllama("http://127.0.0.1:11434", agents, 3_000);
  */
-export async function probeOllama(url: string, users: RefAgent[], timeoutMs: number): Promise<ProbeFinding[]> {
+export async function probeOllama(
+  url: string,
+  users: RefAgent[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProbeFinding[]> {
+  const address = ollamaAddressFix(users, env);
   const wholeServer = (reason: string, fix: string): ProbeFinding[] => [{ target: url, reason, fix, agents: users }];
   let available: string[];
   try {
@@ -20,22 +27,22 @@ export async function probeOllama(url: string, users: RefAgent[], timeoutMs: num
     const redirect = describeRedirect(response, new URL(`${url}/api/tags`));
     if (redirect !== undefined) {
       await response.body?.cancel().catch(() => undefined);
-      return wholeServer(redirect, "set OLLAMA_HOST (or the baseUrl) to the address of the Ollama server itself");
+      return wholeServer(redirect, `${address.pointAt} the address of the Ollama server itself`);
     }
     if (!response.ok)
-      return wholeServer(`answered HTTP ${response.status} to GET /api/tags`, "check that OLLAMA_HOST points at an Ollama server");
+      return wholeServer(`answered HTTP ${response.status} to GET /api/tags`, `check that ${address.where} points at an Ollama server`);
     const body = (await response.json().catch(() => undefined)) as { models?: Array<{ name?: string; model?: string }> } | undefined;
     if (!body || !Array.isArray(body.models)) {
       return wholeServer(
         "answers, but not like Ollama (GET /api/tags returned no model list)",
-        "check that OLLAMA_HOST points at an Ollama server",
+        `check that ${address.where} points at an Ollama server`,
       );
     }
     available = body.models.flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === "string");
   } catch (error) {
     return wholeServer(
       describeProbeFailure(error, timeoutMs),
-      unreachableFix(error, "start Ollama (`ollama serve`) or set OLLAMA_HOST to a running server"),
+      unreachableFix(error, `start Ollama (\`ollama serve\`) or ${address.pointAt} a running server`),
     );
   }
   // One spelling per model, as for pulls: "llama3.2" is "llama3.2:latest", and case does not matter.

@@ -96,8 +96,14 @@ export async function ensureModelFile({
   });
 }
 
-// The size of a usable cached file, or undefined when it must be downloaded.
-async function cachedFileSize(destination: string, pinnedSha256: string | undefined): Promise<number | undefined> {
+/**
+ * The size of a usable cached file (its manifest matches, or it was put there by hand), or undefined
+ * when it must be downloaded.
+ *
+ * @example
+ * if ((await cachedFileSize(destination, undefined)) === undefined) console.log("to download");
+ */
+export async function cachedFileSize(destination: string, pinnedSha256: string | undefined): Promise<number | undefined> {
   const size = await stat(destination).then(
     (s) => (s.isFile() ? s.size : undefined),
     () => undefined,
