@@ -167,8 +167,9 @@ describe("the hint when no backend is usable", () => {
 const messages = (stderr: string): string[] => stderr.split("\n").filter((line) => !/^[│┌└├]/.test(line));
 
 describe("a preset's model that Ollama has not pulled", () => {
+  // --quiet: the run status names every agent as it starts and ends; these are about the pre-flight's messages.
   it("is reported once, as a warning with its fix", async () => {
-    const result = await runCli(["run", "Why?", "--no-persist"], { env: { OLLAMA_HOST: ollama.url } });
+    const result = await runCli(["run", "Why?", "--no-persist", "--quiet"], { env: { OLLAMA_HOST: ollama.url } });
     expect(result.code).toBe(0);
     expect(messages(result.stderr).filter((line) => line.includes("gemma2:2b"))).toEqual([
       `warning: ollama ${ollama.url}: model "gemma2:2b" is not pulled; layer1/gemma2-2b left out of the run (fix: run again with --pull, or \`ollama pull gemma2:2b\`)`,
@@ -176,7 +177,7 @@ describe("a preset's model that Ollama has not pulled", () => {
   });
 
   it("is not reported at all with --no-check", async () => {
-    const result = await runCli(["run", "Why?", "--no-persist", "--no-check"], { env: { OLLAMA_HOST: ollama.url } });
+    const result = await runCli(["run", "Why?", "--no-persist", "--no-check", "--quiet"], { env: { OLLAMA_HOST: ollama.url } });
     expect(messages(result.stderr).filter((line) => line.includes("gemma2:2b"))).toEqual([]);
     expect(result.stderr).toContain('failed: HTTP 404: model "gemma2:2b" not found');
   });
