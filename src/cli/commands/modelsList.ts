@@ -1,5 +1,5 @@
 import { listCachedModels, modelCacheDir } from "../../models/providers/llamacpp/download/index.js";
-import { formatBytes } from "../progress/formatBytes.js";
+import { formatBytes } from "../../util/formatBytes.js";
 
 /** Options of `moa models` (list). */
 export interface ModelsListCommandOptions {

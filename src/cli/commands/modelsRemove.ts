@@ -1,6 +1,6 @@
 import { modelCacheDir, removeCachedModels } from "../../models/providers/llamacpp/download/index.js";
 import { UsageError } from "../../errors/UsageError.js";
-import { formatBytes } from "../progress/formatBytes.js";
+import { formatBytes } from "../../util/formatBytes.js";
 
 /** Options of `moa models rm`. */
 export interface ModelsRemoveCommandOptions {

@@ -5,7 +5,7 @@
  * the line format below, which is most of the work anyway.
  */
 import type { TransferProgress } from "../../models/progress.js";
-import { formatBytes } from "./formatBytes.js";
+import { formatBytes } from "../../util/formatBytes.js";
 import { formatDuration } from "./formatDuration.js";
 import { createLiveLines } from "./createLiveLines.js";
 

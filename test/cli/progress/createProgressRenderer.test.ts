@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createProgressRenderer, type ProgressRenderer } from "../../../src/cli/progress/createProgressRenderer.js";
-import { formatBytes } from "../../../src/cli/progress/formatBytes.js";
+import { formatBytes } from "../../../src/util/formatBytes.js";
 import { formatDuration } from "../../../src/cli/progress/formatDuration.js";
 import { pullOllamaModel } from "../../../src/models/index.js";
 import type { TransferProgress } from "../../../src/models/progress.js";
