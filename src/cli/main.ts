@@ -16,11 +16,14 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
+import { threadsRemoveCommand } from "./commands/threadsRemove.js";
 import { validateCommand } from "./commands/validate.js";
 import { closedOutputs, watchOutput } from "./closedOutput.js";
+import { errorDocument, wantsJson } from "./errorDocument.js";
 import { EXIT } from "./exitCodes.js";
 import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
 import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
+import { modelsHelp, programHelp, runHelp, threadsHelp } from "./helpText.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
@@ -53,6 +56,7 @@ interface RunFlags {
   yes?: boolean;
   thread?: string;
   abandon?: boolean;
+  switchTopology?: boolean;
   db?: string;
   checkpointer?: string;
   persist: boolean;
@@ -65,7 +69,8 @@ function buildProgram(): Command {
     .version(packageVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .hook("preAction", (_program, command) => rejectEmptyValues(command));
+    .hook("preAction", (_program, command) => rejectEmptyValues(command))
+    .addHelpText("after", programHelp());
 
   program
     .command("run")
@@ -101,9 +106,11 @@ function buildProgram(): Command {
     )
     .option("--thread <id>", "continue this conversation (default: a new thread)")
     .option("--abandon", "ask even though the thread's last turn has no answer (leaving that turn unanswered)")
+    .option("--switch-topology", "let --thread go on with another --preset/--config/--topology than the thread's")
     .option("--db <file>", "SQLite file for runs (default: $MOA_DB or the per-user data folder)")
     .option("--checkpointer <url>", "persist runs in PostgreSQL (postgres://...; default: $MOA_CHECKPOINTER)")
     .option("--no-persist", "keep the run in memory only")
+    .addHelpText("after", runHelp())
     .action(async (words: string[], flags: RunFlags) => {
       const question = (words.length === 1 && words[0] === "-" ? readFileSync(0, "utf8") : words.join(" ")).trim();
       if (question === "")
@@ -142,13 +149,24 @@ function buildProgram(): Command {
       },
     );
 
-  program
-    .command("threads")
-    .description("list persisted conversations")
+  const threads = program.command("threads").description("list persisted conversations and their status; `threads rm` deletes one");
+  threads
+    .command("list", { isDefault: true })
+    .description("list threads, newest first: answered, unfinished (moa resume finishes it) or running")
+    .option("--json", "print one JSON document")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
-    .action(async (flags: { db?: string; checkpointer?: string }) => {
+    .action(async (flags: { json?: boolean; db?: string; checkpointer?: string }) => {
       await threadsCommand(flags);
+    });
+  threads
+    .command("rm")
+    .description("delete a thread: its checkpoints, answers and stored values (refused while a run holds it)")
+    .argument("<thread>", "thread id (see `moa threads`)")
+    .option("--db <file>", "SQLite file for runs")
+    .option("--checkpointer <url>", "PostgreSQL connection string")
+    .action(async (thread: string, flags: { db?: string; checkpointer?: string }) => {
+      await threadsRemoveCommand({ thread, ...flags });
     });
 
   program
@@ -158,11 +176,15 @@ function buildProgram(): Command {
     .option("--json", "print one JSON document")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")
+    .addHelpText("after", threadsHelp())
     .action(async (thread: string, flags: { json?: boolean; db?: string; checkpointer?: string }) => {
       await showCommand({ thread, ...flags });
     });
 
-  const models = program.command("models").description("list the downloaded GGUF models (the model cache); `models rm` deletes them");
+  const models = program
+    .command("models")
+    .description("the GGUF model cache: list (default), pull a preset's models, rm cached files")
+    .addHelpText("after", modelsHelp());
   models
     .command("list", { isDefault: true })
     .description("list cached models")
@@ -212,12 +234,15 @@ function buildProgram(): Command {
   return program;
 }
 
-/** Maps an error to its message and exit code (by its category); only unexpected errors show a stack (with MOA_DEBUG=1). */
-function report(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Commander already printed its message; help and version are not failures.
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  }
+/**
+ * Maps an error to its message and exit code (by its category); only unexpected errors show a stack (with MOA_DEBUG=1).
+ * With `json`, stdout also gets the failure as a JSON document (stderr keeps the message for people).
+ */
+function report(error: unknown, { json }: { json: boolean }): number {
+  if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok; // help and version are not failures
+  if (json) process.stdout.write(`${JSON.stringify(errorDocument(error), null, 2)}\n`);
+  // Commander already printed its message.
+  if (error instanceof CommanderError) return EXIT.usage;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`moa: ${userMessage({ text: message, stream: process.stderr })}\n`);
   if (process.env.MOA_DEBUG && error instanceof Error && error.stack)
@@ -235,7 +260,7 @@ async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : EXIT.ok;
   } catch (error) {
-    const code = report(error);
+    const code = report(error, { json: wantsJson(argv) });
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : code;
   } finally {
     await disposeAll();

@@ -3,6 +3,8 @@ import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
 import type { RunReport } from "../report/buildRunReport.js";
 import { redactCredentials } from "../util/redactCredentials.js";
 import { stripTerminalControls } from "../util/stripTerminalControls.js";
+import { clipText, fitColumns, TABLE_WIDTH, tableWidth } from "./fitColumns.js";
+import { shortModelRef } from "./shortModelRef.js";
 
 /** Seconds for latencies a person reads: two decimals under 10 s, one above. */
 export function formatSeconds(ms: number): string {
@@ -59,6 +61,8 @@ export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates">, 
   return out;
 }
 
+const SUMMARY_HEAD = ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"];
+
 /** The per-agent summary table printed after a run. */
 export function renderSummaryTable(
   summary: Pick<RunReport, "rows" | "totals" | "cost">,
@@ -66,7 +70,7 @@ export function renderSummaryTable(
 ): string {
   const { cost } = summary;
   const table = new Table({
-    head: ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"],
+    head: SUMMARY_HEAD,
     style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
     // No rule between rows: the table stays short enough to read at a glance.
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
@@ -74,10 +78,10 @@ export function renderSummaryTable(
   });
   // A stage's calls follow the stage's own row: numbered within it (1.2 is the stage's layer 2) and indented.
   let stageLayer = 0;
-  for (const row of summary.rows) {
+  const cells = summary.rows.map((row) => {
     if (row.stage === undefined) stageLayer = row.layer;
     const inner = row.stage !== undefined;
-    table.push([
+    return [
       inner ? `${stageLayer}.${row.layer}` : String(row.layer),
       inner ? `└ ${cell(row.agent)}` : cell(row.agent),
       row.role,
@@ -86,15 +90,51 @@ export function renderSummaryTable(
       row.inputTokens === undefined ? "-" : String(row.inputTokens),
       row.outputTokens === undefined ? "-" : String(row.outputTokens),
       row.error === undefined ? "ok" : row.late ? "late (cancelled)" : `failed: ${truncate(cell(row.error), 60)}`,
-    ]);
-  }
+    ];
+  });
+  const { rows, notes } = fitSummaryColumns(cells, summary.rows);
+  table.push(...rows);
   const { calls, failed, late, inputTokens, outputTokens } = summary.totals;
   // Active parameters only when some model declared them (or a GGUF file told us).
   const params =
     cost && cost.activeParams > 0
       ? `, ${formatParams(cost.activeParams)} active parameters${cost.callsWithUnknownParams > 0 ? ` (${cost.callsWithUnknownParams} calls unknown)` : ""}`
       : "";
-  return `${table.toString()}\n${calls} calls, ${failed} failed${late > 0 ? `, ${late} late (cancelled)` : ""}, ${inputTokens} input + ${outputTokens} output tokens${params}\n`;
+  return `${table.toString()}\n${notes}${calls} calls, ${failed} failed${late > 0 ? `, ${late} late (cancelled)` : ""}, ${inputTokens} input + ${outputTokens} output tokens${params}\n`;
+}
+
+// Long model references (hf: URIs, URLs) give way first, then failure texts, so the table fits 100 columns. When
+// it still does not, failures are numbered in the table and their reasons printed under it, one line each.
+function fitSummaryColumns(
+  cells: string[][],
+  summaryRows: ReadonlyArray<{ agent: string; error?: string; late?: boolean }>,
+): { rows: string[][]; notes: string } {
+  const overhead = 3 * SUMMARY_HEAD.length + 1;
+  const shortRef = (text: string, max: number) => shortModelRef({ ref: text, max });
+  const fit = (rows: string[][]) =>
+    fitColumns({
+      head: SUMMARY_HEAD,
+      rows,
+      overhead,
+      shrink: [
+        { column: 3, min: 28, shorten: shortRef },
+        { column: 7, min: 24, shorten: clipText },
+        { column: 1, min: 14, shorten: clipText },
+        { column: 3, min: 18, shorten: shortRef },
+      ],
+    });
+  const fitted = fit(cells);
+  if (tableWidth({ head: SUMMARY_HEAD, rows: fitted, overhead }) <= TABLE_WIDTH) return { rows: fitted, notes: "" };
+  let failures = 0;
+  let notes = "";
+  const numbered = cells.map((row, i) => {
+    const error = summaryRows[i]?.error;
+    if (error === undefined || summaryRows[i]?.late) return row;
+    failures++;
+    notes += `${clipText(`[${failures}] ${cell(summaryRows[i]!.agent)}: ${cell(error).replace(/\s+/g, " ")}`, TABLE_WIDTH)}\n`;
+    return row.map((text, c) => (c === 7 ? `failed [${failures}]` : text));
+  });
+  return { rows: fit(numbered), notes };
 }
 
 /** 17e9 -> "17.0B"; 360e6 -> "360M". */

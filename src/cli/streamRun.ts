@@ -14,7 +14,9 @@ import { buildRunReport } from "../report/buildRunReport.js";
 import type { MoAStateValue } from "../state/moaState.js";
 import { createTerminalSanitizer } from "../util/stripTerminalControls.js";
 import { closedOutputs } from "./closedOutput.js";
+import { jsonAnswers } from "./jsonAnswers.js";
 import { createRunStatus } from "./progress/createRunStatus.js";
+import { markResumable } from "./resumableThread.js";
 import { renderAnswerBlock, renderDecisions, renderSummaryTable, type StageLabel } from "./render.js";
 import { isTerminal, untrustedText, userMessage } from "./terminalText.js";
 
@@ -101,9 +103,10 @@ export async function streamRun({
     toStdout(answerText ? answerText.write(text) : text);
     streamedAnswer = true;
   };
-  const resumeHint = store
-    ? `Resume with: moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`
+  const resumeCommand = store
+    ? `moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`
     : undefined;
+  const resumeHint = resumeCommand ? `Resume with: ${resumeCommand}` : undefined;
   try {
     const stream = await compiled.stream(input, {
       streamMode: ["messages", "custom", "values"],
@@ -159,13 +162,18 @@ export async function streamRun({
     }
     releaseStatus({ cancelled: true });
     // A run stopped for a reason of its own (the thread's lock was lost) says that reason, not "interrupted".
-    if (signal?.aborted && isMoAError(signal.reason)) {
-      if (resumeHint) signal.reason.message += `\n${resumeHint}`;
-      throw signal.reason;
+    const interrupted = signal?.aborted === true && !isMoAError(signal.reason);
+    const thrown = interrupted
+      ? new RunInterruptedError(outputClosed ? "the output was closed, so the run stopped" : undefined, resumeHint)
+      : signal?.aborted
+        ? (signal.reason as Error)
+        : error;
+    if (resumeCommand) {
+      // An interruption carries the hint in its own words (and fix); other failures get it appended.
+      if (!interrupted && thrown instanceof Error) thrown.message += `\n${resumeHint}`;
+      markResumable({ error: thrown, thread: { id: threadId, resume: resumeCommand } });
     }
-    if (signal?.aborted) throw new RunInterruptedError(outputClosed ? "the output was closed, so the run stopped" : undefined, resumeHint);
-    if (resumeHint && error instanceof Error) error.message += `\n${resumeHint}`;
-    throw error;
+    throw thrown;
   }
   // Nothing is held unless the reply streamed: the status leaves the screen before anything else is printed.
   if (!streamedAnswer) releaseStatus();
@@ -173,7 +181,7 @@ export async function streamRun({
   const report = buildRunReport({ state: finalState, topology, thread: store ? threadId : undefined });
   if (json) {
     const { rows: _rows, ...document } = report;
-    stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    stdout.write(`${JSON.stringify({ ...document, answers: jsonAnswers(document.answers) }, null, 2)}\n`);
     return;
   }
   // A reply that did not stream (a gate's pick, a fallback, a model without streaming) is printed whole.

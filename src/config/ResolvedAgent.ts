@@ -2,8 +2,12 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { ModelAgent } from "../models/ModelAgent.js";
 import type { AggregatorFailurePolicy } from "./agentSchema.js";
 
-/** Where an agent sits in the topology. */
-export type AgentRole = "proposer" | "aggregator" | "final" | "router" | "expert";
+/**
+ * Where an agent sits in the topology: `proposer` (MoA layer 1), `refiner` (MoA layers 2..n: reads the
+ * previous layer's answers and writes an improved one), `final` (the final aggregator, whose answer is the
+ * reply), `router`, `expert`. Threads saved before `refiner` existed say `aggregator`; they load as `refiner`.
+ */
+export type AgentRole = "proposer" | "refiner" | "final" | "router" | "expert";
 
 /** An agent with every setting filled in and its graph node id assigned. */
 export interface ResolvedAgent extends ModelAgent {

@@ -56,8 +56,28 @@ function parseYaml(text: string): unknown {
 // JSON.parse keeps the last of two equal keys without a word, so `"aggregator"` written twice would
 // silently drop one. JSON is YAML, so the YAML parser (which refuses duplicate keys) finds them.
 function parseJson(text: string): unknown {
-  const document = JSON.parse(text) as unknown;
+  let document: unknown;
+  try {
+    document = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(jsonSyntaxMessage(text, (error as Error).message), { cause: error });
+  }
   const duplicate = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true }).errors.find((e) => e.code === "DUPLICATE_KEY");
   if (duplicate) throw new Error(duplicate.message);
   return document;
+}
+
+// JSON.parse names a character offset (Node 20) or nothing at all ("Unexpected end of JSON input"); an editor
+// wants a line and column, counted from 1.
+function jsonSyntaxMessage(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message);
+  const offset = position ? Math.min(Number(position[1]), text.length) : text.length;
+  const before = text.slice(0, offset).split("\n");
+  const line = before.length;
+  const column = before.at(-1)!.length + 1;
+  const what = message
+    .replace(/\s*\(line \d+ column \d+\)/, "")
+    .replace(/ in JSON at position \d+/, "")
+    .replace(/ at position \d+/, "");
+  return `${what} at line ${line}, column ${column}`;
 }

@@ -4,7 +4,7 @@ import { readConfigFile } from "../config/readConfigFile.js";
 import { ConfigError } from "../errors/ConfigError.js";
 import { formatPath } from "../errors/formatZodIssues.js";
 import { presetConfig } from "./presetConfig.js";
-import { findPreset, listPresets, topologyDefinition, topologyKinds } from "./registry.js";
+import { findPreset, listPresets, renamedPreset, topologyDefinition, topologyKinds } from "./registry.js";
 import type { NestedTopologySource, PathSegment, ResolveContext, TopologySource } from "./types.js";
 
 export type { TopologySource } from "./types.js";
@@ -177,7 +177,7 @@ class Loader {
         .map((p) => `"${p.name}"`)
         .join(", ");
       throw new ConfigError(
-        [{ path: formatPath([...where.path, ...fieldPath]), message: `unknown preset "${name}"; expected one of ${known}` }],
+        [{ path: formatPath([...where.path, ...fieldPath]), message: unknownPresetMessage(name, known) }],
         where.source,
       );
     }
@@ -205,6 +205,15 @@ class Loader {
     }
     return this.resolve(nested, where);
   }
+}
+
+function unknownPresetMessage(name: string, known: string): string {
+  const renamed = renamedPreset(name);
+  if (renamed === undefined) return `unknown preset "${name}"; expected one of ${known}`;
+  const kind = topologyDefinition(name);
+  const asKind =
+    kind?.defaultPreset !== undefined ? `; "${name}" is the topology kind, whose default preset is "${kind.defaultPreset}"` : "";
+  return `the preset "${name}" is now called "${renamed}"${asKind}`;
 }
 
 // A stage file that cannot be read is a problem of the including config, at the stage's `file`.

@@ -3,7 +3,10 @@ import { coeTopology } from "./coe/index.js";
 import { moaTopology } from "./moa/index.js";
 import { mosaicTopology } from "./mosaic/index.js";
 import { selfMoaTopology } from "./self-moa/index.js";
+import { renamedPreset } from "./renamedPreset.js";
 import type { Preset, ResolvedTopologyBase, TopologyDefinition } from "./types.js";
+
+export { renamedPreset } from "./renamedPreset.js";
 
 // Definitions differ in their config and resolved types; the registry holds them by kind, and each
 // is used only with configs its own schema validated.
@@ -38,13 +41,30 @@ export function registerTopology<Config, Resolved extends ResolvedTopologyBase>(
   }
   if (topologyDefinition(entry.kind))
     throw new ConfigError([{ path: "kind", message: `the topology kind "${entry.kind}" is already registered` }], "registerTopology");
-  const taken = entry.presets.find((preset) => findPreset(preset.name));
+  const taken = entry.presets.find((preset) => findPreset(preset.name) || renamedPreset(preset.name) !== undefined);
   if (taken) throw new ConfigError([{ path: "presets", message: `a preset named "${taken.name}" already exists` }], "registerTopology");
+  const clash = namingClash([...topologies, entry]);
+  if (clash) throw new ConfigError([{ path: "presets", message: clash }], "registerTopology");
   topologies.push(entry);
   return () => {
     const index = topologies.indexOf(entry);
     if (index >= 0) topologies.splice(index, 1);
   };
+}
+
+/**
+ * Why `--preset X` and `--topology X` would run different things, if they would: a preset may share its
+ * name with a topology kind only when it is that kind's default preset.
+ */
+function namingClash(definitions: readonly AnyTopologyDefinition[]): string | undefined {
+  for (const definition of definitions) {
+    for (const preset of definition.presets) {
+      const kind = definitions.find((d) => d.kind === preset.name);
+      if (kind && kind.defaultPreset !== preset.name)
+        return `the preset "${preset.name}" has the name of the topology kind "${kind.kind}", whose default preset is ${kind.defaultPreset === undefined ? "none" : `"${kind.defaultPreset}"`}: --preset and --topology would run different things`;
+    }
+  }
+  return undefined;
 }
 
 /** Every registered topology kind, built-ins first. */

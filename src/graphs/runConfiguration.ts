@@ -4,6 +4,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
 import { ConfigError } from "../errors/ConfigError.js";
 import { presetBackends } from "../models/providers/registry.js";
+import { renamedPreset } from "./renamedPreset.js";
 import type { EnsuredRunConfiguration, Preset } from "./types.js";
 import type { Environment } from "../util/environment.js";
 
@@ -77,8 +78,8 @@ export function runVariablesOf(kind: string): { fileVariable: string; presetVari
  * cap fails that run alone with one message naming the field or variable it came from.
  *
  * @example
- * ensureRunConfiguration({ configurable: { preset: "moa" } }, { kind: "moa", fileVariable: "MOA_CONFIG", presetVariable: "MOA_PRESET" });
- * // { source: { preset: "moa", topology: "moa", backend: "ollama" }, origin: "configurable.preset" }
+ * ensureRunConfiguration({ configurable: { preset: "moa-deep" } }, { kind: "moa", fileVariable: "MOA_CONFIG", presetVariable: "MOA_PRESET" });
+ * // { source: { preset: "moa-deep", topology: "moa", backend: "ollama" }, origin: "configurable.preset" }
  */
 export function ensureRunConfiguration(
   config: RunnableConfig | undefined,
@@ -177,6 +178,9 @@ function parseMaxTokens(raw: string | undefined): number | undefined {
 function checkPreset(name: string, { kind, presets }: RunConfigurationDefaults, field: string): string {
   if (presets.some((p) => p.name === name)) return name;
   const own = presets.map((p) => `"${p.name}"`).join(", ") || "none";
+  const renamed = renamedPreset(name);
+  if (renamed !== undefined && presets.some((p) => p.name === renamed))
+    throw new ConfigError([{ path: field, message: `the preset "${name}" is now called "${renamed}"` }], "the run's configuration");
   throw new ConfigError(
     [
       {

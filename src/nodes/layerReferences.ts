@@ -79,7 +79,7 @@ export function assertPreviousLayer(
   agent: { role: string; layer: number; previousLayerMinSuccessful?: number | undefined },
   state: { answers: readonly AgentAnswer[]; messages: ReadonlyArray<{ getType(): string }> },
 ): void {
-  if (agent.role !== "aggregator" && agent.role !== "final") return;
+  if (agent.role !== "refiner" && agent.role !== "final") return;
   successfulLayerAnswers(state.answers, {
     layer: agent.layer - 1,
     turn: currentTurn(state.messages),

@@ -68,7 +68,7 @@ export async function prepareAgentInput({
 
 function collect(agent: ResolvedAgent, state: AgentNodeState): { turn: number; parts: PromptParts } {
   // Aggregating agents run only after the first layer accepted the input, and they read its answers.
-  const aggregates = agent.role === "aggregator" || agent.role === "final";
+  const aggregates = agent.role === "refiner" || agent.role === "final";
   if (!aggregates) assertAnswerable(state.messages);
   const turn = currentTurn(state.messages);
   const references = aggregates

@@ -58,5 +58,16 @@ export interface RunStore {
    * history and lose a turn. Waits for a live holder up to `waitMs`; a holder that died is taken over.
    */
   lockThread(threadId: string, options: ThreadLockOptions): Promise<ThreadLock>;
+  /**
+   * Who holds the thread's write lock right now (a live run), or undefined when no run does. Only looks, so it
+   * works on a store opened for reading.
+   */
+  threadHolder(threadId: string): Promise<string | undefined>;
+  /**
+   * Deletes a thread: its checkpoints and writes, its record, its lock row, and the large values no other
+   * thread uses. False when there was no such thread. The caller holds the thread's lock (see lockThread) so
+   * no run writes it meanwhile.
+   */
+  deleteThread(threadId: string): Promise<boolean>;
   close(): Promise<void>;
 }

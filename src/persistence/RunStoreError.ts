@@ -9,8 +9,19 @@ import { MoAError } from "../errors/MoAError.js";
  * throw new RunStoreError("cannot open PostgreSQL at postgres://moa@db/runs (connect ECONNREFUSED)", { fix: "start the server" });
  */
 export class RunStoreError extends MoAError {
-  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
-    super(message, { code: "run_store_unavailable", category: "environment", ...options });
+  constructor(
+    message: string,
+    {
+      code = "run_store_unavailable",
+      ...options
+    }: {
+      /** `database_unreachable` when the server could not be reached at all; `run_store_unavailable` otherwise. */
+      code?: "run_store_unavailable" | "database_unreachable";
+      fix?: string;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, { code, category: "environment", ...options });
     this.name = "RunStoreError";
   }
 }

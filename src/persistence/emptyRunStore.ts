@@ -25,6 +25,12 @@ export function emptyRunStore(description: string): RunStore {
     async lockThread() {
       throw new RunStoreError(`${description} was opened for reading only`);
     },
+    async threadHolder() {
+      return undefined;
+    },
+    async deleteThread() {
+      return false;
+    },
     async close() {},
   };
 }

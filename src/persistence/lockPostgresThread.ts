@@ -112,8 +112,26 @@ async function tryLock(session: pg.PoolClient, key: string): Promise<boolean> {
   return rows[0]?.taken === true;
 }
 
+/**
+ * Who holds a thread's lock in a PostgreSQL run database right now, or undefined when no session does. Only
+ * looks (no lock is taken), so it works with a role that may only read.
+ *
+ * @example
+ * await postgresThreadHolder({ pool, threadId: "t1" }); // "PostgreSQL session 4242 from 10.0.0.7 (moa)"
+ */
+export async function postgresThreadHolder({ pool, threadId }: { pool: pg.Pool; threadId: string }): Promise<string | undefined> {
+  const { rows } = await reconnecting(() =>
+    pool.query<{ held: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+         AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)) AS held`,
+      [`moa-thread:${threadId}`],
+    ),
+  );
+  return rows[0]?.held ? describeHolder(pool, `moa-thread:${threadId}`) : undefined;
+}
+
 /** Who holds the lock, as far as the server can tell (the session's client address and application name). */
-async function describeHolder(client: pg.PoolClient, key: string): Promise<string> {
+async function describeHolder(client: pg.PoolClient | pg.Pool, key: string): Promise<string> {
   const { rows } = await client
     .query<{ pid: number; addr: string | null; app: string | null }>(
       `SELECT a.pid, host(a.client_addr) AS addr, a.application_name AS app FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

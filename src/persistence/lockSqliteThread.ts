@@ -101,3 +101,17 @@ function isStale(row: LockRow, host: string): boolean {
   if (row.host === host) return !isProcessAlive(row.pid) || silentMs > SAME_HOST_STALE_AFTER_MS;
   return silentMs > STALE_AFTER_MS;
 }
+
+/**
+ * Who holds a thread's lock in a SQLite run database, as `pid N on host H`, or undefined when nobody does (no
+ * row, or a stale one). Only reads, so it works on a database opened read-only.
+ *
+ * @example
+ * sqliteThreadHolder({ db, threadId: "t1" }); // "pid 4242 on host build-1"
+ */
+export function sqliteThreadHolder({ db, threadId }: { db: Database.Database; threadId: string }): string | undefined {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'moa_thread_locks'").get() === undefined) return undefined;
+  const row = db.prepare("SELECT owner, pid, host, heartbeat_at FROM moa_thread_locks WHERE thread_id = ?").get(threadId) as
+    LockRow | undefined;
+  return row && !isStale(row, hostname()) ? `pid ${row.pid} on host ${row.host}` : undefined;
+}

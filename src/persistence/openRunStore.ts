@@ -39,8 +39,17 @@ export async function openRunStore({
     try {
       return await openPostgresRunStore(target, { readOnly });
     } catch (error) {
-      throw new RunStoreError(`cannot open PostgreSQL at ${redactCredentials(target)} (${reasonOf(error)})`, {
-        fix: "start the server, or check the connection string of --checkpointer / MOA_CHECKPOINTER",
+      // A connection that never came up was tried again already (see reconnecting): say what the driver said.
+      const unreachable = error instanceof RunStoreError && error.cause !== undefined;
+      const reason = reasonOf(unreachable ? error.cause : error);
+      if (unreachable || isUnreachable(error))
+        throw new RunStoreError(`cannot reach the PostgreSQL server of ${redactCredentials(target)} (${reason})`, {
+          code: "database_unreachable",
+          fix: "start the server (or check its host and port in --checkpointer / MOA_CHECKPOINTER), or run with --no-persist",
+          cause: error,
+        });
+      throw new RunStoreError(`cannot open PostgreSQL at ${redactCredentials(target)} (${reason})`, {
+        fix: "check the connection string of --checkpointer / MOA_CHECKPOINTER (user, password, database) and the role's rights",
         cause: error,
       });
     }
@@ -54,6 +63,15 @@ export async function openRunStore({
       cause: error,
     });
   }
+}
+
+// A host name that does not resolve or a server that does not answer in time: nothing was reached.
+function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (typeof code === "string" && ["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"].includes(code)) ||
+    (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message))
+  );
 }
 
 // The driver may quote the connection string it was given, password and all.

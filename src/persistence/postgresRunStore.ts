@@ -2,9 +2,11 @@ import pg from "pg";
 import { DeltaPostgresSaver } from "./DeltaPostgresSaver.js";
 import { LargeValueSerializer, type LargeValueStore } from "./LargeValueSerializer.js";
 import { sleep } from "../policy/sleep.js";
-import { lockPostgresThread } from "./lockPostgresThread.js";
+import { deletePostgresThread } from "./deletePostgresThread.js";
+import { lockPostgresThread, postgresThreadHolder } from "./lockPostgresThread.js";
 import { reconnecting } from "./reconnecting.js";
 import type { RunStore, ThreadSummary, TopologySource } from "./RunStore.js";
+import { upgradeTopologySource } from "./upgradeTopologySource.js";
 
 const CLOSE_GRACE_MS = 2_000;
 
@@ -42,7 +44,7 @@ export async function openPostgresRunStore(connectionString: string, { readOnly 
     updated_at: Date;
   }): ThreadSummary => ({
     threadId: row.thread_id,
-    source: row.source,
+    source: upgradeTopologySource(row.source),
     title: row.title,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -72,6 +74,12 @@ export async function openPostgresRunStore(connectionString: string, { readOnly 
     },
     lockThread(threadId, options) {
       return lockPostgresThread({ pool, threadId, ...options });
+    },
+    threadHolder(threadId) {
+      return postgresThreadHolder({ pool, threadId });
+    },
+    deleteThread(threadId) {
+      return deletePostgresThread({ pool, threadId });
     },
     async close() {
       // A query stuck on a connection that died (the server gone mid-write) never gives its client back, and

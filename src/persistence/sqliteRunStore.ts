@@ -5,8 +5,10 @@ import Database from "better-sqlite3";
 import { DeltaSqliteSaver } from "./DeltaSqliteSaver.js";
 import { emptyRunStore } from "./emptyRunStore.js";
 import { LargeValueSerializer, type LargeValueStore } from "./LargeValueSerializer.js";
-import { lockSqliteThread } from "./lockSqliteThread.js";
+import { deleteSqliteThread } from "./deleteSqliteThread.js";
+import { lockSqliteThread, sqliteThreadHolder } from "./lockSqliteThread.js";
 import type { RunStore, ThreadSummary, TopologySource } from "./RunStore.js";
+import { upgradeTopologySource } from "./upgradeTopologySource.js";
 
 interface ThreadRow {
   thread_id: string;
@@ -38,7 +40,7 @@ export function openSqliteRunStore(file: string, { readOnly = false }: { readOnl
   const checkpointer = new DeltaSqliteSaver(db, new LargeValueSerializer(sqliteLargeValues(db, { readOnly })));
   const toSummary = (row: ThreadRow): ThreadSummary => ({
     threadId: row.thread_id,
-    source: JSON.parse(row.source) as TopologySource,
+    source: upgradeTopologySource(JSON.parse(row.source) as TopologySource),
     title: row.title,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -64,6 +66,12 @@ export function openSqliteRunStore(file: string, { readOnly = false }: { readOnl
     },
     lockThread(threadId, options) {
       return lockSqliteThread({ db, threadId, ...options });
+    },
+    async threadHolder(threadId) {
+      return sqliteThreadHolder({ db, threadId });
+    },
+    async deleteThread(threadId) {
+      return deleteSqliteThread({ db, threadId });
     },
     async close() {
       db.close();

@@ -4,6 +4,7 @@ import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import type { TopologyGraph } from "../graphs/topologyGraph.js";
 import { RunConfigurationSchema } from "../graphs/runConfiguration.js";
+import { upgradeAnswers } from "../state/upgradeAnswers.js";
 import { AgentAnswerSchema, GateRecordSchema, RouteRecordSchema } from "../state/moaState.js";
 
 // The LangGraph server reads a graph's configuration schema (Studio's form, GET /assistants/{id}/schemas)
@@ -13,10 +14,17 @@ import { AgentAnswerSchema, GateRecordSchema, RouteRecordSchema } from "../state
 // zod type has none) and carry LangGraph's messages meta, so Studio shows a chat input.
 const messages = (z.array(z.any()) as unknown as z.ZodType<BaseMessage[]>).register(registry, MessagesZodMeta as never);
 
+// Records of threads saved by earlier versions come back with today's role names, as in MoAState.
+function upgrade<T>(list: T[]): T[] {
+  return list.every((item) => typeof item === "object" && item !== null && typeof (item as { role?: unknown }).role === "string")
+    ? (upgradeAnswers(list as Array<T & { role: string }>) as T[])
+    : list;
+}
+
 function appendList<T extends z.ZodType>(schema: T) {
   return z.array(schema).register(registry, {
     reducer: {
-      fn: (current: z.infer<T>[], update: z.infer<T> | z.infer<T>[]) => current.concat(update),
+      fn: (current: z.infer<T>[], update: z.infer<T> | z.infer<T>[]) => upgrade(current.concat(update)),
       schema: z.union([z.array(schema), schema]),
     },
     default: () => [],

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { BaseMessage } from "@langchain/core/messages";
 import { Annotation, DeltaChannel, messagesDeltaReducer, type Messages } from "@langchain/langgraph";
+import { upgradeAnswers } from "./upgradeAnswers.js";
 
 /** Token counts reported by the model (`usage_metadata`). */
 export const TokenUsageSchema = z.object({
@@ -15,8 +16,12 @@ export const AgentAnswerSchema = z.object({
   turn: z.number().int().positive(),
   /** 1-based layer; the final aggregator's layer is the number of proposer layers + 1. */
   layer: z.number().int().positive(),
-  /** proposer (layer 1), aggregator (later layers), final (the final aggregator), router, expert. */
-  role: z.enum(["proposer", "aggregator", "final", "router", "expert"]),
+  /**
+   * proposer (layer 1), refiner (layers 2..n, improving the previous layer's answers), final (the final
+   * aggregator, whose answer is the reply), router, expert. Earlier versions stored `aggregator` for
+   * refiners; such records load as `refiner`.
+   */
+  role: z.enum(["proposer", "refiner", "final", "router", "expert"]),
   agent: z.string(),
   /** Position of the agent in its layer's declaration (0-based), for stable ordering. */
   agentIndex: z.number().int().nonnegative(),
@@ -119,6 +124,28 @@ function appendList<T>() {
 }
 
 /**
+ * The answers list, upgraded as it loads: a thread's writes replay through the reducer, and a full copy
+ * (a snapshot, or a checkpoint written before delta channels) comes in through `fromCheckpoint`; both
+ * rename the role values earlier versions stored.
+ */
+class AnswersChannel extends DeltaChannel<AgentAnswer[], AgentAnswer | AgentAnswer[]> {
+  constructor() {
+    super(upgradingAppend, { snapshotFrequency: SNAPSHOT_EVERY_UPDATES });
+  }
+
+  override fromCheckpoint(checkpoint?: unknown): this {
+    const channel = super.fromCheckpoint(checkpoint as never);
+    const value = (channel as unknown as { value: unknown }).value;
+    if (Array.isArray(value)) (channel as unknown as { value: AgentAnswer[] }).value = upgradeAnswers(value as AgentAnswer[]);
+    return channel;
+  }
+}
+
+function upgradingAppend(current: AgentAnswer[], updates: Array<AgentAnswer | AgentAnswer[]>): AgentAnswer[] {
+  return upgradeAnswers(current.concat(...updates));
+}
+
+/**
  * Graph state of every topology: the conversation, every agent's answer, and (for routed and gated
  * topologies) each turn's routing and gate decisions. One state for all, so any topology can be a
  * stage of another. The record shapes are the zod schemas above (documentation, JSON Schema and
@@ -127,7 +154,7 @@ function appendList<T>() {
  */
 export const MoAState = Annotation.Root({
   messages: new DeltaChannel<BaseMessage[], Messages>(messagesDeltaReducer, { snapshotFrequency: SNAPSHOT_EVERY_UPDATES }),
-  answers: appendList<AgentAnswer>(),
+  answers: new AnswersChannel(),
   routes: appendList<RouteRecord>(),
   gates: appendList<GateRecord>(),
 });

@@ -94,9 +94,12 @@ describe("a new question after an unfinished turn", () => {
   it("is asked with --abandon, leaving the unfinished turn in the history", async () => {
     const db = path.join(dir, "abandon.sqlite");
     await runCli(["run", "Will this fail?", "--config", strictFile, "--db", db, "--thread", "u2"], { env: env() });
-    const next = await runCli(["run", "Something else", "--config", configFile, "--db", db, "--thread", "u2", "--abandon"], {
-      env: env(),
-    });
+    const next = await runCli(
+      ["run", "Something else", "--config", configFile, "--db", db, "--thread", "u2", "--abandon", "--switch-topology"],
+      {
+        env: env(),
+      },
+    );
     expect(next.code).toBe(0);
     expect(next.stdout).toContain("answer to: Something else");
     const shown = await runCli(["show", "u2", "--db", db]);
@@ -119,7 +122,7 @@ describe("resume after the topology changed", () => {
     expect(resumed.stderr).toContain("nothing of turn 1 can continue with the current topology");
     expect(resumed.stdout.trim()).toBe("answer to: What changed?");
     const shown = await runCli(["show", "c1", "--db", db]);
-    expect(shown.stdout).toContain("── layer 1 · fixed-1b (ollama:fixed:1b)");
+    expect(shown.stdout).toContain("── layer 1 · fixed-1b · proposer (ollama:fixed:1b)");
     expect(shown.stdout).toContain("── answer\nanswer to: What changed?");
     expect(shown.stdout).not.toContain("has no answer yet");
   }, 60_000);

@@ -140,6 +140,17 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ file: file("syntax.yaml", "layers: [\n  agents: {\n") })).toThrow(/YAML syntax error: .*line/);
   });
 
+  it("reports JSON syntax errors with their line and column", () => {
+    const text = '{\n  "layers": [\n    { "agents": ["ollama:a"], }\n  ]\n}\n';
+    expect(() => loadConfig({ file: file("syntax.json", text) })).toThrow(/JSON syntax error: .* at line 3, column 31$/);
+  });
+
+  it("reports a JSON file cut short at its last line and column", () => {
+    expect(() => loadConfig({ file: file("short.json", '{\n  "layers": [') })).toThrow(
+      /JSON syntax error: Unexpected end of JSON input at line 2, column 14$/,
+    );
+  });
+
   it("reports duplicate YAML keys", () => {
     expect(() => loadConfig({ file: file("dup.yaml", "aggregator: ollama:a\naggregator: ollama:b\nlayers: []\n") })).toThrow(
       /YAML syntax error: .*[Mm]ap keys must be unique/,
@@ -147,7 +158,7 @@ describe("loadConfig", () => {
   });
 
   it("reports an unknown preset with the known ones", () => {
-    expect(() => loadConfig({ preset: "huge" })).toThrow(/unknown preset "huge"; expected one of "moa-lite", "moa"/);
+    expect(() => loadConfig({ preset: "huge" })).toThrow(/unknown preset "huge"; expected one of "moa-lite", "moa-deep"/);
   });
 
   it("refuses a preset and a config object together", () => {
@@ -169,5 +180,13 @@ describe("JSON Schema", () => {
   it("describes every topology kind", () => {
     const schema = moaConfigJsonSchema() as { anyOf: Array<{ properties: { topology: { const?: string } } }> };
     expect(schema.anyOf.map((branch) => branch.properties.topology.const)).toEqual(["moa", "self-moa", "coe", "mosaic"]);
+  });
+});
+
+describe("renamed presets", () => {
+  it("refuses the old name of the 3-layer MoA preset with its new name and what the kind runs", () => {
+    expect(() => loadConfig({ preset: "moa" })).toThrow(
+      /the preset "moa" is now called "moa-deep"; "moa" is the topology kind, whose default preset is "moa-lite"/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTopologyGraph } from "../../src/graphs/buildTopologyGraph.js";
 import { loadConfig } from "../../src/graphs/loadConfig.js";
 import { planTopology } from "../../src/graphs/planTopology.js";
-import { listPresets, registerTopology, topologyKinds } from "../../src/graphs/registry.js";
+import { listPresets, registerTopology, topologyDefinition, topologyKinds } from "../../src/graphs/registry.js";
 import { moaConfigJsonSchema } from "../../src/graphs/topologyJsonSchema.js";
 import { presetsCommand } from "../../src/cli/commands/presets.js";
 import { validateCommand } from "../../src/cli/commands/validate.js";
@@ -75,7 +75,7 @@ describe("a topology registered from outside (a test-only kind)", () => {
   it("is listed by `moa presets`, on both backends", () => {
     let out = "";
     presetsCommand({ stdout: { write: (text: string) => ((out += text), true) } as NodeJS.WritableStream });
-    expect(out).toMatch(/^chain-demo\s+chain\s+two small models in a chain$/m);
+    expect(out).toMatch(/^chain-demo +chain +\S.*\n +two small models in a chain$/m);
     expect(out).toMatch(/llamacpp: Qwen2\.5-0\.5B then Qwen2\.5-1\.5B/);
   });
 
@@ -98,5 +98,35 @@ describe("a topology registered from outside (a test-only kind)", () => {
 
   it("refuses a kind registered twice", () => {
     expect(() => registerTopology(chainTopology)).toThrow(/the topology kind "chain" is already registered/);
+  });
+});
+
+describe("preset and kind names", () => {
+  it("gives a built-in preset the name of a kind only when it is that kind's default preset", () => {
+    for (const preset of listPresets().filter((p) => topologyKinds().includes(p.name))) {
+      expect([preset.name, preset.kind, topologyDefinition(preset.name)?.defaultPreset]).toEqual([preset.name, preset.name, preset.name]);
+    }
+  });
+
+  it("refuses a topology whose preset has the name of another kind", () => {
+    const clashing = {
+      ...chainTopology,
+      kind: "chain2",
+      presets: [{ ...chainTopology.presets[0]!, name: "coe", kind: "chain2" }],
+    };
+    expect(() => registerTopology(clashing)).toThrow(/a preset named "coe" already exists/);
+    const other = { ...chainTopology, kind: "chain3", presets: [{ ...chainTopology.presets[0]!, name: "chain4", kind: "chain3" }] };
+    const unregisterOther = registerTopology(other);
+    try {
+      const named = { ...chainTopology, kind: "chain4", presets: [], defaultPreset: undefined };
+      expect(() => registerTopology(named)).toThrow(/the preset "chain4" has the name of the topology kind "chain4"/);
+    } finally {
+      unregisterOther();
+    }
+  });
+
+  it("refuses a preset taking a renamed preset's old name", () => {
+    const taking = { ...chainTopology, kind: "chain5", presets: [{ ...chainTopology.presets[0]!, name: "moa", kind: "chain5" }] };
+    expect(() => registerTopology(taking)).toThrow(/a preset named "moa" already exists/);
   });
 });

@@ -25,12 +25,12 @@ describe("ensureRunConfiguration", () => {
   });
 
   it("takes the preset from the environment's variable", () => {
-    expect(ensure({}, { MOA_PRESET: "moa" })).toMatchObject({ source: { preset: "moa" }, origin: "MOA_PRESET" });
+    expect(ensure({}, { MOA_PRESET: "moa-deep" })).toMatchObject({ source: { preset: "moa-deep" }, origin: "MOA_PRESET" });
   });
 
   it("lets the run's preset win over the environment's file", () => {
-    expect(ensure({ preset: "moa" }, { MOA_CONFIG: "/srv/moa.yaml" })).toMatchObject({
-      source: { preset: "moa" },
+    expect(ensure({ preset: "moa-deep" }, { MOA_CONFIG: "/srv/moa.yaml" })).toMatchObject({
+      source: { preset: "moa-deep" },
       origin: "configurable.preset",
     });
   });

@@ -6,15 +6,21 @@ import { ConfigError } from "../../src/errors/ConfigError.js";
 import { openRunStore } from "../../src/persistence/openRunStore.js";
 import { RunStoreError } from "../../src/persistence/RunStoreError.js";
 import { unusedPort } from "../helpers/ports.js";
+import { postgresReachable } from "../helpers/postgres.js";
 import { runCli } from "../helpers/runCli.js";
+
+const postgresUrl = process.env.MOA_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const postgresAvailable = await postgresReachable(postgresUrl);
 
 describe("openRunStore failures", () => {
   it("reports a PostgreSQL server that does not answer as the environment's problem, without the password", async () => {
     const url = `postgres://moa:s3cret@127.0.0.1:${await unusedPort()}/runs`;
     const error = await openRunStore({ checkpointer: url }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunStoreError);
-    expect(error).toMatchObject({ code: "run_store_unavailable", category: "environment", exitCode: 3 });
-    expect((error as Error).message).toMatch(/^cannot open PostgreSQL at postgres:\/\/moa:\*\*\*@127\.0\.0\.1:\d+\/runs \(.*ECONNREFUSED/);
+    expect(error).toMatchObject({ code: "database_unreachable", category: "environment", exitCode: 3 });
+    expect((error as Error).message).toMatch(
+      /^cannot reach the PostgreSQL server of postgres:\/\/moa:\*\*\*@127\.0\.0\.1:\d+\/runs \(connect ECONNREFUSED [^()]*\)$/,
+    );
     expect((error as Error).message).not.toContain("s3cret");
   });
 
@@ -25,6 +31,16 @@ describe("openRunStore failures", () => {
     expect(error).toBeInstanceOf(RunStoreError);
     expect((error as RunStoreError).fix).toMatch(/--no-persist/);
   });
+
+  it.skipIf(!postgresAvailable)(
+    "reports a PostgreSQL server that refuses the login as the environment's problem, not as unreachable",
+    async () => {
+      const wrongRole = new URL(postgresUrl);
+      wrongRole.username = "no_such_role_for_moa";
+      const error = await openRunStore({ checkpointer: wrongRole.toString() }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "run_store_unavailable", category: "environment", exitCode: 3 });
+    },
+  );
 
   it("refuses a connection string that is not PostgreSQL's as a configuration error, without the password", async () => {
     const error = await openRunStore({ checkpointer: "mysql://root:hunter2@db/runs" }).catch((e: unknown) => e);
@@ -37,7 +53,7 @@ describe("openRunStore failures", () => {
   it("makes the CLI exit 3 when the run database is unreachable", async () => {
     const { code, stderr } = await runCli(["run", "Hi", "--checkpointer", `postgres://moa:s3cret@127.0.0.1:${await unusedPort()}/x`]);
     expect(code).toBe(3);
-    expect(stderr).toMatch(/^moa: cannot open PostgreSQL at postgres:\/\/moa:\*\*\*@/);
+    expect(stderr).toMatch(/^moa: cannot reach the PostgreSQL server of postgres:\/\/moa:\*\*\*@/);
     expect(stderr).not.toContain("s3cret");
   });
 });

@@ -134,7 +134,7 @@ describe.skipIf(!available)("PostgreSQL checkpointer", () => {
       env: { OLLAMA_HOST: ollama.url },
     });
     await until(() => ollama.callsFor("slower:1b").length > before, 20_000);
-    const second = await runCli(["run", "Me too", "--config", slowConfigFile, "--checkpointer", url, "--thread", thread], {
+    const second = await runCli(["run", "Me too", "--config", config, "--checkpointer", url, "--thread", thread], {
       env: { OLLAMA_HOST: ollama.url, MOA_THREAD_WAIT: "0" },
     });
     expect(second.code).toBe(3);

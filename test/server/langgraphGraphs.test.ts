@@ -108,14 +108,14 @@ describe("LangGraph server (langgraph.json)", () => {
 
 describe("served graphs configured per assistant and per run", () => {
   it("runs the preset an assistant names", async () => {
-    const assistant = await client.assistants.create({ graphId: "moa", config: { configurable: { preset: "moa" } } });
+    const assistant = await client.assistants.create({ graphId: "moa", config: { configurable: { preset: "moa-deep" } } });
     const result = (await client.runs.wait(null, assistant.assistant_id, { input })) as { answers: Array<{ nodeId: string }> };
-    // The `moa` preset has a second, aggregating layer; the MOA_CONFIG file has one layer only.
+    // The `moa-deep` preset has a second, aggregating layer; the MOA_CONFIG file has one layer only.
     expect(result.answers.map((a) => a.nodeId)).toEqual(expect.arrayContaining(["layer2/qwen2.5-1.5b", "layer2/gemma2-2b"]));
   }, 60_000);
 
   it("runs the preset a run names, over the environment's file", async () => {
-    const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { preset: "moa", maxTokens: 7 } } })) as {
+    const result = (await client.runs.wait(null, "moa", { input, config: { configurable: { preset: "moa-deep", maxTokens: 7 } } })) as {
       answers: Array<{ nodeId: string }>;
     };
     expect(result.answers.some((a) => a.nodeId.startsWith("layer2/"))).toBe(true);

@@ -1,5 +1,6 @@
 import { listCachedModels, modelCacheDir } from "../../models/providers/llamacpp/download/index.js";
 import { formatBytes } from "../../util/formatBytes.js";
+import { shortModelRef } from "../shortModelRef.js";
 
 /** Options of `moa models` (list). */
 export interface ModelsListCommandOptions {
@@ -19,7 +20,9 @@ export async function modelsListCommand({ stdout = process.stdout }: ModelsListC
     stdout.write(`no models cached in ${cacheDir}\n(models named by hf: URI are downloaded there on first use)\n`);
     return;
   }
-  const width = Math.max(...models.map((m) => m.uri.length));
+  // Lines stay within 100 columns: a long hf: URI keeps its repository's end and file name.
+  const uriOf = (uri: string) => shortModelRef({ ref: uri, max: 58 });
+  const width = Math.max(...models.map((m) => uriOf(m.uri).length));
   for (const model of models) {
     const state = model.partial
       ? "partial download"
@@ -29,7 +32,7 @@ export async function modelsListCommand({ stdout = process.stdout }: ModelsListC
           ? "size verified"
           : "unverified";
     stdout.write(
-      `${model.uri.padEnd(width)}  ${formatBytes(model.sizeBytes).padStart(9)}  ${state}${model.downloadedAt ? `  ${model.downloadedAt.slice(0, 10)}` : ""}\n`,
+      `${uriOf(model.uri).padEnd(width)}  ${formatBytes(model.sizeBytes).padStart(9)}  ${state}${model.downloadedAt ? `  ${model.downloadedAt.slice(0, 10)}` : ""}\n`,
     );
   }
   const total = models.reduce((sum, m) => sum + m.sizeBytes, 0);

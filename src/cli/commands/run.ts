@@ -12,7 +12,9 @@ import type { RunStore, TopologySource } from "../../persistence/RunStore.js";
 import { ThreadBusyError } from "../../persistence/ThreadBusyError.js";
 import { askYesNo, canAskAt } from "../askYesNo.js";
 import { prepareRun } from "../prepareRun.js";
+import { markResumable } from "../resumableThread.js";
 import { streamRun, type RunOutputOptions } from "../streamRun.js";
+import { resolveThreadTopology } from "../threadTopology.js";
 import { userMessage } from "../terminalText.js";
 import { withRunStore, type PersistenceOptions } from "../withRunStore.js";
 import { withThreadLock } from "../withThreadLock.js";
@@ -35,6 +37,8 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
   pull?: boolean | undefined;
   /** Probe the backends before the run (default true). */
   check?: boolean | undefined;
+  /** Let `--thread` continue a thread with another topology than the one it was run with. */
+  switchTopology?: boolean | undefined;
   /** Ask on a thread whose last turn has no answer, leaving that turn unanswered. */
   abandon?: boolean | undefined;
   /** Answer yes to every question: `auto`'s fallback when the backend the environment names cannot be used, downloads, pulls. */
@@ -56,12 +60,16 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   const threadId = thread ?? randomUUID();
   await withRunStore(options, async (store) => {
     const known = thread !== undefined && store ? await store.getThread(thread) : undefined;
+    const { source, note } = resolveThreadTopology({
+      threadId,
+      stored: known?.source,
+      requested: sourceOf({ config, preset, topology }),
+      switchTopology: options.switchTopology === true,
+    });
+    if (note) stderr.write(`${note}\n`);
     // Said before any backend is probed or model downloaded (unless a run is writing the thread right now, whose
     // turn is not unfinished but in progress), and checked again once the thread is held.
     if (known && store && !options.abandon && (await threadIsFree(store, threadId))) await refuseUnfinishedTurn({ store, threadId });
-    const chosen = config !== undefined || preset !== undefined || topology !== undefined;
-    // A continued thread keeps its topology unless the user names another.
-    const source: TopologySource = !chosen && known ? { ...known.source } : sourceOf({ config, preset, topology });
     // A cap is for the turn it is given with (and its resume), not for the rest of the conversation.
     delete source.maxTokens;
     if (options.maxTokens !== undefined) source.maxTokens = options.maxTokens;
@@ -120,10 +128,13 @@ async function refuseUnfinishedTurn({ store, threadId }: { store: RunStore; thre
   const last = values?.messages.at(-1);
   if (!values || last?.getType() !== "human") return;
   const question = last.text.length > 60 ? `${last.text.slice(0, 59)}…` : last.text;
-  throw new UsageError(
+  const error = new UsageError(
     `the last turn of thread ${threadId} ("${question}") has no answer: finish it with \`moa resume ${threadId}\`, or pass --abandon to ask a new question and leave that turn unanswered`,
     { code: "unfinished_turn" },
   );
+  const resume = `moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`;
+  markResumable({ error, thread: { id: threadId, resume } });
+  throw error;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { UsageError } from "../../errors/UsageError.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
 import { readThreadValues } from "../../persistence/readThreadValues.js";
+import { jsonAnswers } from "../jsonAnswers.js";
+import { shortModelRef } from "../shortModelRef.js";
 import { formatSeconds } from "../render.js";
 import { untrustedText } from "../terminalText.js";
 import type { PersistenceOptions } from "../withRunStore.js";
@@ -28,7 +30,7 @@ export async function showCommand({ thread, json = false, stdout = process.stdou
     const { messages, answers } = values;
     if (json) {
       stdout.write(
-        `${JSON.stringify({ thread, messages: messages.map((m) => ({ type: m.getType(), content: m.text })), answers }, null, 2)}\n`,
+        `${JSON.stringify({ thread, messages: messages.map((m) => ({ type: m.getType(), content: m.text })), answers: jsonAnswers(answers) }, null, 2)}\n`,
       );
       return;
     }
@@ -42,7 +44,9 @@ export async function showCommand({ thread, json = false, stdout = process.stdou
           .sort((a, b) => a.layer - b.layer || a.agentIndex - b.agentIndex);
         for (const a of ofTurn) {
           const status = a.error !== undefined ? `failed: ${a.error}` : `${a.usage?.outputTokens ?? "?"} tokens`;
-          write(`── layer ${a.layer} · ${a.agent} (${a.model}) · ${formatSeconds(a.latencyMs)} · ${status}\n`);
+          write(
+            `── layer ${a.layer} · ${a.agent} · ${a.role} (${shortModelRef({ ref: a.model })}) · ${formatSeconds(a.latencyMs)} · ${status}\n`,
+          );
           if (a.content) write(`${a.content.trim()}\n`);
         }
       } else if (message.getType() === "ai") {

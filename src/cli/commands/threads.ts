@@ -1,47 +1,156 @@
 import Table from "cli-table3";
 import { stripTerminalControls } from "../../util/stripTerminalControls.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
+import { readThreadValues } from "../../persistence/readThreadValues.js";
+import type { RunStore, ThreadSummary, TopologySource } from "../../persistence/RunStore.js";
+import { clipText, fitColumns } from "../fitColumns.js";
+import { shortModelRef } from "../shortModelRef.js";
 import type { PersistenceOptions } from "../withRunStore.js";
 
 /** Options of `moa threads`. */
 export interface ThreadsCommandOptions extends Omit<PersistenceOptions, "persist"> {
+  json?: boolean | undefined;
   stdout?: NodeJS.WritableStream;
 }
 
 /**
- * `moa threads`: the persisted conversations, newest first.
+ * Where a thread stands: its last turn `answered`; `unfinished` (no answer: interrupted or failed, for `moa
+ * resume`); `running` (a run holds it now); `empty` (recorded, but its run stopped before its first checkpoint).
+ */
+export type ThreadStatus = "answered" | "unfinished" | "running" | "empty";
+
+/** A thread as `moa threads --json` prints it. */
+export interface ThreadListing {
+  thread: string;
+  status: ThreadStatus;
+  /** The command that finishes an unfinished thread. */
+  resume?: string;
+  /** Who holds a running thread. */
+  heldBy?: string;
+  source: TopologySource;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const HEAD = ["thread", "updated", "status", "topology", "first question"];
+const GAP = "  ";
+
+/**
+ * `moa threads`: the persisted conversations, newest first, each with its status; the database is only read.
  *
  * @example
- * await threadsCommand({ db: "runs.sqlite" });
+ * await threadsCommand({ db: "runs.sqlite", json: true });
  */
-export async function threadsCommand({ stdout = process.stdout, ...options }: ThreadsCommandOptions): Promise<void> {
+export async function threadsCommand({ stdout = process.stdout, json = false, ...options }: ThreadsCommandOptions): Promise<void> {
   const store = await openRunStore({ ...options, readOnly: true });
   try {
     const threads = await store.listThreads();
+    const listed = await Promise.all(threads.map((t) => describeThread({ store, thread: t, options })));
+    if (json) {
+      stdout.write(`${JSON.stringify({ store: store.description, threads: listed }, null, 2)}\n`);
+      return;
+    }
     if (threads.length === 0) {
       stdout.write(`no threads in ${store.description}\n`);
       return;
     }
-    const table = new Table({ head: ["thread", "updated", "topology", "first question"], style: { head: [], border: [] } });
-    for (const t of threads) {
-      const source =
-        t.source.file ??
-        (t.source.preset ? `preset ${t.source.preset}` : t.source.topology ? `topology ${t.source.topology}` : "preset moa-lite");
-      // A shared database holds anyone's text (ids, paths, titles): no control sequence reaches the terminal
-      // or breaks the columns.
-      table.push([
-        stripTerminalControls(t.threadId),
-        t.updatedAt.replace("T", " ").slice(0, 19),
-        stripTerminalControls(source),
-        clip(stripTerminalControls(t.title)),
-      ]);
-    }
-    stdout.write(`${table.toString()}\n`);
+    // A shared database holds anyone's text (ids, paths, titles): no control sequence reaches the terminal
+    // or breaks the columns.
+    const cells = listed.map((t) => [
+      stripTerminalControls(t.thread),
+      t.updatedAt.replace("T", " ").slice(0, 16),
+      t.status,
+      stripTerminalControls(topologyLabel(t.source)),
+      clipText(stripTerminalControls(t.title).replace(/\s+/g, " "), 60),
+    ]);
+    const rows = fitColumns({
+      head: HEAD,
+      rows: cells,
+      overhead: GAP.length * (HEAD.length - 1),
+      shrink: [
+        { column: 3, min: 18, shorten: clipPath },
+        { column: 4, min: 20, shorten: clipText },
+        { column: 3, min: 12, shorten: clipPath },
+      ],
+    });
+    // No borders and no rules between rows: one line per thread, ids easy to copy.
+    const table = new Table({
+      head: HEAD,
+      style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
+      chars: Object.fromEntries(BORDER_CHARS.map((c) => [c, c === "middle" ? GAP : ""])),
+    });
+    table.push(...rows);
+    stdout.write(`${table.toString().replace(/ +$/gm, "")}\n`);
+    const unfinished = listed.find((t) => t.status === "unfinished");
+    if (unfinished?.resume) stdout.write(`unfinished: finish one with ${unfinished.resume.replace(unfinished.thread, "<thread>")}\n`);
   } finally {
     await store.close();
   }
 }
 
-function clip(title: string): string {
-  return title.length > 60 ? `${title.slice(0, 59)}…` : title;
+const BORDER_CHARS = [
+  "top",
+  "top-mid",
+  "top-left",
+  "top-right",
+  "bottom",
+  "bottom-mid",
+  "bottom-left",
+  "bottom-right",
+  "left",
+  "left-mid",
+  "mid",
+  "mid-mid",
+  "right",
+  "right-mid",
+  "middle",
+] as const;
+
+async function describeThread({
+  store,
+  thread,
+  options,
+}: {
+  store: RunStore;
+  thread: ThreadSummary;
+  options: Omit<PersistenceOptions, "persist">;
+}): Promise<ThreadListing> {
+  const base = {
+    thread: thread.threadId,
+    source: thread.source,
+    title: thread.title,
+    createdAt: thread.createdAt,
+    updatedAt: thread.updatedAt,
+  };
+  const heldBy = await store.threadHolder(thread.threadId);
+  if (heldBy) return { ...base, status: "running", heldBy };
+  const values = await readThreadValues({ checkpointer: store.checkpointer, threadId: thread.threadId }).catch((error: unknown) => {
+    // A database opened read-only that has no checkpoint tables yet cannot have them created: no checkpoints.
+    if (error instanceof Error && /readonly database/i.test(error.message)) return undefined;
+    throw error;
+  });
+  if (!values || values.messages.length === 0) return { ...base, status: "empty" };
+  if (values.messages.at(-1)?.getType() !== "human") return { ...base, status: "answered" };
+  return { ...base, status: "unfinished", resume: resumeCommand({ threadId: thread.threadId, options }) };
+}
+
+/** The command that finishes a thread, naming the database when it is not the default one. */
+function resumeCommand({ threadId, options }: { threadId: string; options: Omit<PersistenceOptions, "persist"> }): string {
+  const where =
+    options.checkpointer !== undefined ? " --checkpointer <same>" : options.db !== undefined ? ` --db ${quoteArg(options.db)}` : "";
+  return `moa resume ${quoteArg(threadId)}${where}`;
+}
+
+function quoteArg(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function topologyLabel(source: TopologySource): string {
+  return source.file ?? (source.preset ? `preset ${source.preset}` : source.topology ? `topology ${source.topology}` : "preset moa-lite");
+}
+
+// A topology file's name is at the end of its path: that is what stays.
+function clipPath(text: string, max: number): string {
+  return shortModelRef({ ref: text, max });
 }

@@ -1,5 +1,7 @@
 import { buildTopologyGraph } from "../../graphs/buildTopologyGraph.js";
 import { loadConfig } from "../../graphs/loadConfig.js";
+import { TABLE_WIDTH } from "../fitColumns.js";
+import { shortModelRef } from "../shortModelRef.js";
 
 /** Options of `moa validate`. */
 export interface ValidateCommandOptions {
@@ -17,7 +19,9 @@ export function validateCommand({ file, stdout = process.stdout }: ValidateComma
   const topology = loadConfig({ file });
   const agents = [...new Map([...topology.requirements.flat(), ...topology.optional].map((agent) => [agent.id, agent])).values()];
   const width = Math.max(...agents.map((agent) => agent.id.length));
-  for (const agent of agents) stdout.write(`${agent.id.padEnd(width)}  ${agent.modelLabel}\n`);
+  // Lines stay within 100 columns: long model references (hf: URIs, URLs) keep their tail.
+  const modelWidth = Math.max(30, TABLE_WIDTH - width - 2);
+  for (const agent of agents) stdout.write(`${agent.id.padEnd(width)}  ${shortModelRef({ ref: agent.modelLabel, max: modelWidth })}\n`);
   const nodes = Object.keys(buildTopologyGraph({ topology }).compile().getGraph().nodes).filter((n) => !n.startsWith("__"));
   stdout.write(`${file}: valid ${topology.kind} (nodes: ${nodes.join(", ")})\n`);
 }

@@ -143,7 +143,7 @@ export function resolveMoA(config: MoAConfig, { baseDir, source }: Pick<ResolveC
           name: names[index]!,
           layer: layerIndex + 1,
           index,
-          role: layerIndex === 0 ? "proposer" : "aggregator",
+          role: layerIndex === 0 ? "proposer" : "refiner",
         },
         inherited: [globalSettings, layer.defaults ?? {}],
         systemPrompt,

@@ -25,18 +25,18 @@ export const MOA_PRESETS: readonly Preset[] = [
     },
   },
   {
-    name: "moa",
+    name: "moa-deep",
     kind: "moa",
-    description: "3 layers: 3 proposers -> 3 aggregating proposers (same models, seeing layer 1) -> aggregator qwen2.5:3b",
+    description: "3 layers: 3 proposers -> 3 refiners (same models, seeing layer 1) -> aggregator qwen2.5:3b",
     config: {
-      name: "moa",
+      name: "moa-deep",
       defaults: { temperature: 0.7, maxTokens: 512 },
       layers: [{ agents: SMALL_PROPOSERS }, { agents: SMALL_PROPOSERS }],
       aggregator: { name: "aggregator", model: AGGREGATOR, temperature: 0.3, maxTokens: 1024 },
     },
     ggufDescription: "2 layers of the 3 GGUF proposers of moa-lite -> aggregator Qwen2.5-1.5B",
     gguf: {
-      name: "moa",
+      name: "moa-deep",
       defaults: { temperature: 0.7, maxTokens: 384 },
       layers: [{ agents: GGUF_PROPOSERS }, { agents: GGUF_PROPOSERS }],
       aggregator: { ...GGUF_AGGREGATOR, temperature: 0.3, maxTokens: 768 },

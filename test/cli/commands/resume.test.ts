@@ -68,7 +68,7 @@ describe("crash and resume", () => {
     expect(threads.stdout).toContain("crash-1");
     expect(threads.stdout).toContain("Explain resumability");
     const shown = await runCli(["show", "crash-1", "--db", db]);
-    expect(shown.stdout).toMatch(/── layer 1 · p1-1b \(ollama:p1:1b\)/);
+    expect(shown.stdout).toMatch(/── layer 1 · p1-1b · proposer \(ollama:p1:1b\)/);
     expect(shown.stdout).toMatch(/── layer 2 · q2-1b/);
     expect(shown.stdout).toContain("── answer\nthe final answer");
   });

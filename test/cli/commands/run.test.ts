@@ -177,8 +177,8 @@ describe("moa run failures", () => {
 describe("moa helpers", () => {
   it("lists the presets", async () => {
     const result = await runCli(["presets"]);
-    expect(result.stdout).toMatch(/^moa-lite\s+moa\s+3 small Ollama proposers/m);
-    expect(result.stdout).toMatch(/^mosaic\s+mosaic\s+MOSAIC/m);
+    expect(result.stdout).toMatch(/^moa-lite +moa +3 proposers -> final aggregator.*\n +3 small Ollama proposers/m);
+    expect(result.stdout).toMatch(/^mosaic +mosaic +3 experts -> final aggregator.*\n +MOSAIC/m);
   });
 
   it("validates a config file and prints its agents", async () => {

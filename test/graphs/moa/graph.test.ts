@@ -42,8 +42,8 @@ describe("buildMoAGraph", () => {
         [1, "p1", "proposer"],
         [1, "p2", "proposer"],
         [1, "p3", "proposer"],
-        [2, "q1", "aggregator"],
-        [2, "q2", "aggregator"],
+        [2, "q1", "refiner"],
+        [2, "q2", "refiner"],
         [3, "aggregator", "final"],
       ]),
     );

@@ -27,7 +27,7 @@ export function resolveChain(config: ChainConfig, { baseDir, source }: ResolveCo
         name: names[i]!,
         layer: i + 1,
         index: 0,
-        role: i === 0 ? "proposer" : i === last ? "final" : "aggregator",
+        role: i === 0 ? "proposer" : i === last ? "final" : "refiner",
       },
       aggregationPrompt: i === 0 ? undefined : "Improve the answer below.",
       baseDir,

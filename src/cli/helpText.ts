@@ -1,0 +1,141 @@
+import { EXIT } from "./exitCodes.js";
+import { modelProviders } from "../models/providers/registry.js";
+
+/** An environment variable the CLI reads, and what it sets. */
+export interface EnvironmentVariable {
+  name: string;
+  meaning: string;
+}
+
+/**
+ * Every environment variable the `moa` CLI itself reads (a test checks each is read in src/), in the
+ * order a new user meets them. `MOA_API_KEY_<NAME>` stands for a family of names.
+ */
+export const ENVIRONMENT: readonly EnvironmentVariable[] = [
+  { name: "OLLAMA_HOST", meaning: "Ollama server (default 127.0.0.1:11434); OLLAMA_BASE_URL if unset" },
+  { name: "OLLAMA_BASE_URL", meaning: "Ollama server, when OLLAMA_HOST is not set" },
+  { name: "OPENAI_BASE_URL", meaning: "OpenAI-compatible server for openai:<name> without @<baseUrl>" },
+  { name: "OPENAI_API_KEY", meaning: "API key for that server" },
+  { name: "MOA_API_KEY_<NAME>", meaning: "API keys a config names with apiKeyEnv" },
+  { name: "MOA_ALLOWED_KEY_ENV", meaning: "other variable names a config may take API keys from" },
+  { name: "MOA_HOME", meaning: "a folder: where the run database lives (default: per-user data folder)" },
+  { name: "MOA_DB", meaning: "SQLite file for runs (as --db)" },
+  { name: "MOA_CHECKPOINTER", meaning: "postgres:// URL to persist runs in PostgreSQL (as --checkpointer)" },
+  { name: "MOA_THREAD_WAIT", meaning: "seconds to wait for a thread another run holds" },
+  { name: "MOA_MODELS_DIR", meaning: "a folder: the GGUF model cache (default: per-user cache folder)" },
+  { name: "HF_TOKEN", meaning: "Hugging Face token for gated or private hf: models" },
+  { name: "HF_ENDPOINT", meaning: "Hugging Face mirror to download hf: models from" },
+  { name: "MOA_DOWNLOAD_STALL_SECONDS", meaning: "seconds without data before a download is retried" },
+  { name: "MOA_LLAMACPP_GPU", meaning: "auto, cuda, vulkan or metal: run GGUF models on a GPU" },
+  { name: "MOA_LLAMACPP_MEMORY_LIMIT", meaning: "memory in-process models may use (2GB, 512MB, off)" },
+  { name: "MOA_LLAMACPP_MAX_MODELS", meaning: "in-process models kept loaded at once (default 4)" },
+  { name: "MOA_TRACE_FLUSH_MS", meaning: "milliseconds to wait for LangSmith traces to be sent at exit (5000)" },
+  { name: "LANGSMITH_ENDPOINT", meaning: "LangSmith API address (LANGCHAIN_ENDPOINT also read)" },
+  { name: "LANGCHAIN_ENDPOINT", meaning: "the older name of LANGSMITH_ENDPOINT" },
+  { name: "NO_COLOR", meaning: "set: no colours in the summary table" },
+  { name: "MOA_DEBUG", meaning: "1: print the stack trace of an unexpected error" },
+];
+
+/** Variables LangChain reads for the CLI (not read in this package's code). */
+export const LANGCHAIN_ENVIRONMENT: readonly EnvironmentVariable[] = [
+  { name: "LANGSMITH_TRACING", meaning: "true: trace runs to LangSmith (with LANGSMITH_API_KEY)" },
+  { name: "LANGSMITH_API_KEY", meaning: "LangSmith API key" },
+];
+
+const EXIT_LINES: ReadonlyArray<readonly [number, string]> = [
+  [EXIT.ok, "answered"],
+  [EXIT.runFailed, "the run failed (a whole layer, the aggregator, a router or an expert)"],
+  [EXIT.usage, "bad command line, configuration, model reference or thread"],
+  [EXIT.environment, "a backend, model file, memory or the run database is not usable"],
+  [EXIT.interrupted, "interrupted (Ctrl-C)"],
+  [EXIT.outputClosed, "stdout was closed (moa run ... | head -1)"],
+];
+
+function section(title: string, rows: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return `\n${title}:\n${rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join("\n")}\n`;
+}
+
+function examples(lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join("\n")}\n`;
+}
+
+/** Model reference forms, from the registered providers (`ollama:<name>[@<baseUrl>]`, ...). */
+export function modelReferenceHelp(): string {
+  return section(
+    "Model references (in topology files)",
+    modelProviders()
+      .flatMap((p) => p.syntax)
+      .map((form) => [form, ""] as const),
+  ).replace(/ +$/gm, "");
+}
+
+/** After `moa --help`: examples, model references, environment and exit codes. */
+export function programHelp(): string {
+  return (
+    examples([
+      'moa run "Why is the sky blue?"              # preset moa-lite, Ollama or in-process llama.cpp',
+      'moa run --preset coe --show-layers "..."    # see `moa presets`',
+      'moa run --config team.yaml --json "..."     # a topology file; one JSON document',
+      'moa run --thread t1 "And at sunset?"        # continue a conversation',
+      "moa threads && moa show t1 && moa resume t1",
+      "moa models pull --preset moa-lite           # download a preset's GGUF models now",
+    ]) +
+    modelReferenceHelp() +
+    environmentHelp() +
+    exitCodeHelp()
+  );
+}
+
+/** The environment variables, the CLI's own and LangChain's. */
+export function environmentHelp(): string {
+  return (
+    section(
+      "Environment",
+      ENVIRONMENT.map((v) => [v.name, v.meaning]),
+    ) +
+    section(
+      "Read by LangChain",
+      LANGCHAIN_ENVIRONMENT.map((v) => [v.name, v.meaning]),
+    )
+  );
+}
+
+/** The exit codes (see the README for the error codes behind each). */
+export function exitCodeHelp(): string {
+  return section(
+    "Exit codes",
+    EXIT_LINES.map(([code, meaning]) => [String(code), meaning]),
+  );
+}
+
+/** After `moa run --help`. */
+export function runHelp(): string {
+  return (
+    examples([
+      'moa run "Why is the sky blue?"                  # moa-lite: 3 proposers -> final aggregator',
+      'moa run --topology self-moa "..."               # a kind runs its default preset',
+      'moa run --preset moa-deep --backend llamacpp "..."',
+      'echo "Why?" | moa run -                         # the question from stdin',
+      'moa run --thread t1 --switch-topology --preset coe "..."',
+    ]) +
+    modelReferenceHelp() +
+    environmentHelp() +
+    exitCodeHelp()
+  );
+}
+
+/** After `moa models --help`. */
+export function modelsHelp(): string {
+  return examples([
+    "moa models                          # the cached GGUF files: size, verified or partial",
+    "moa models pull --preset moa-deep   # download a preset's in-process models now",
+    "moa models pull --backend ollama    # pull a preset's Ollama models",
+    "moa models rm smollm2               # delete cached files whose name contains smollm2",
+  ]);
+}
+
+/** After the help of the thread commands (`threads`, `show`, `resume`). */
+export function threadsHelp(): string {
+  return examples(["moa threads", "moa show <thread> --json", "moa resume <thread>"]);
+}
