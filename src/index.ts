@@ -116,7 +116,7 @@ export { ThreadBusyError } from "./persistence/ThreadBusyError.js";
 export { readThreadValues } from "./persistence/readThreadValues.js";
 export { prepareResume, type ResumePlan, type ResumableGraph } from "./persistence/prepareResume.js";
 export { dataDir, defaultDbPath } from "./persistence/dataDir.js";
-export type { RunStore, ThreadLock, ThreadLockOptions, ThreadSummary } from "./persistence/RunStore.js";
+export type { RunStore, RunStoreLocation, ThreadLock, ThreadLockOptions, ThreadSummary } from "./persistence/RunStore.js";
 
 // Errors: one family, each with a stable `code` and a `category` (the CLI's exit code).
 export { MoAError, isMoAError, EXIT_CODES, type MoAErrorCategory, type MoAErrorOptions } from "./errors/MoAError.js";

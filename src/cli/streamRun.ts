@@ -1,3 +1,4 @@
+import { resumeCommandFor } from "./resumeCommandFor.js";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Command } from "@langchain/langgraph";
@@ -103,9 +104,7 @@ export async function streamRun({
     toStdout(answerText ? answerText.write(text) : text);
     streamedAnswer = true;
   };
-  const resumeCommand = store
-    ? `moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`
-    : undefined;
+  const resumeCommand = store ? resumeCommandFor({ threadId, store }) : undefined;
   const resumeHint = resumeCommand ? `Resume with: ${resumeCommand}` : undefined;
   try {
     const stream = await compiled.stream(input, {

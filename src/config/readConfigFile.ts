@@ -67,17 +67,33 @@ function parseJson(text: string): unknown {
   return document;
 }
 
-// JSON.parse names a character offset (Node 20) or nothing at all ("Unexpected end of JSON input"); an editor
-// wants a line and column, counted from 1.
+// JSON.parse names a character offset ("... in JSON at position 27"), quotes the text around an unexpected token
+// (up to 10 characters either side, "..." marking a cut), or says nothing ("Unexpected end of JSON input": the
+// end). An editor wants a line and column, counted from 1; when the offset cannot be known, none is given.
 function jsonSyntaxMessage(text: string, message: string): string {
-  const position = /at position (\d+)/.exec(message);
-  const offset = position ? Math.min(Number(position[1]), text.length) : text.length;
-  const before = text.slice(0, offset).split("\n");
-  const line = before.length;
-  const column = before.at(-1)!.length + 1;
+  const offset = jsonErrorOffset(text, message);
   const what = message
     .replace(/\s*\(line \d+ column \d+\)/, "")
     .replace(/ in JSON at position \d+/, "")
     .replace(/ at position \d+/, "");
-  return `${what} at line ${line}, column ${column}`;
+  if (offset === undefined) return what;
+  const before = text.slice(0, offset).split("\n");
+  return `${what} at line ${before.length}, column ${before.at(-1)!.length + 1}`;
+}
+
+const CONTEXT_CHARS = 10;
+
+function jsonErrorOffset(text: string, message: string): number | undefined {
+  const position = /at position (\d+)/.exec(message);
+  if (position) return Math.min(Number(position[1]), text.length);
+  if (/^Unexpected end of JSON input/.test(message)) return text.length;
+  const quoted = /^Unexpected token .+?, (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!quoted) return undefined;
+  const [, cutBefore, context = "", cutAfter] = quoted;
+  const start = text.indexOf(context);
+  // A context found twice, or the whole text quoted (the token could be anywhere in it), does not say where.
+  if (start < 0 || text.indexOf(context, start + 1) >= 0) return undefined;
+  if (cutBefore) return start + CONTEXT_CHARS;
+  if (cutAfter) return start + context.length - CONTEXT_CHARS;
+  return undefined;
 }

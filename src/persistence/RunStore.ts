@@ -42,6 +42,9 @@ export interface ThreadLockOptions {
   onWait?: ((holder: string) => void) | undefined;
 }
 
+/** A SQLite file, or a PostgreSQL server (its connection string is a secret and is not kept here). */
+export type RunStoreLocation = { kind: "sqlite"; file: string } | { kind: "postgres" };
+
 /**
  * Where runs persist: a LangGraph checkpointer (every superstep, every finished agent's write) and a
  * small table of threads (topology source and title), which checkpoints have no place for.
@@ -49,6 +52,8 @@ export interface ThreadLockOptions {
 export interface RunStore {
   /** `sqlite <path>` or `postgres <host/db>`, for messages. */
   readonly description: string;
+  /** Where the store is, as a command line would name it again (e.g. for the `moa resume` to suggest). */
+  readonly location: RunStoreLocation;
   readonly checkpointer: BaseCheckpointSaver;
   recordThread(thread: { threadId: string; source: TopologySource; title: string }): Promise<void>;
   getThread(threadId: string): Promise<ThreadSummary | undefined>;

@@ -7,11 +7,13 @@ import { RunStoreError } from "./RunStoreError.js";
  * instead of creating an empty file as a side effect of looking.
  *
  * @example
- * const store = emptyRunStore("sqlite /home/me/.local/share/moa/runs.sqlite");
+ * const store = emptyRunStore({ file: "/home/me/.local/share/moa/runs.sqlite" });
  */
-export function emptyRunStore(description: string): RunStore {
+export function emptyRunStore({ file }: { file: string }): RunStore {
+  const description = `sqlite ${file}`;
   return {
     description,
+    location: { kind: "sqlite", file },
     checkpointer: new MemorySaver(),
     async recordThread() {
       throw new RunStoreError(`${description} was opened for reading only`);

@@ -52,6 +52,7 @@ export async function openPostgresRunStore(connectionString: string, { readOnly 
   const url = new URL(connectionString);
   return {
     description: `postgres ${url.host}${url.pathname}`,
+    location: { kind: "postgres" },
     checkpointer,
     async recordThread({ threadId, source, title }) {
       await reconnecting(() =>

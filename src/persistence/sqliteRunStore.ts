@@ -25,7 +25,7 @@ interface ThreadRow {
  * const store = openSqliteRunStore(defaultDbPath());
  */
 export function openSqliteRunStore(file: string, { readOnly = false }: { readOnly?: boolean } = {}): RunStore {
-  if (readOnly && file !== ":memory:" && !existsSync(file)) return emptyRunStore(`sqlite ${file}`);
+  if (readOnly && file !== ":memory:" && !existsSync(file)) return emptyRunStore({ file });
   if (!readOnly && file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // Read-only for listing and showing, so a database the user may only read (a shared or archived file)
   // can still be inspected, and looking never changes it.
@@ -47,6 +47,7 @@ export function openSqliteRunStore(file: string, { readOnly = false }: { readOnl
   });
   return {
     description: `sqlite ${file}`,
+    location: { kind: "sqlite", file },
     checkpointer,
     async recordThread({ threadId, source, title }) {
       const now = new Date().toISOString();

@@ -21,4 +21,25 @@ describe("shortModelRef", () => {
     const ref = `hf:org/repo/${"x".repeat(80)}.gguf`;
     expect([...shortModelRef({ ref, max: 30 })].length).toBeLessThanOrEqual(30);
   });
+
+  it("keeps the model name of a reference with a server URL, and the URL's end when there is room", () => {
+    expect(shortModelRef({ ref: "openai:Qwen/Qwen2.5-7B-Instruct@http://127.0.0.1:8000/v1", max: 44 })).toBe(
+      "openai:Qwen/Qwen2.5-7B-Instruct@…0.1:8000/v1",
+    );
+  });
+
+  it("drops the server URL before any of the model name", () => {
+    expect(shortModelRef({ ref: "ollama:qwen2.5:1.5b@http://127.0.0.1:45521", max: 24 })).toBe("ollama:qwen2.5:1.5b@…");
+  });
+
+  it("shortens a model name too long even without its server", () => {
+    const short = shortModelRef({ ref: "llamacpp:/models/team/a-very-long-model-file-name.gguf@http://h:1", max: 30 });
+    expect(short).toMatch(/^llamacpp:….*@…$/);
+    expect([...short].length).toBeLessThanOrEqual(30);
+  });
+
+  it("keeps an hf: revision, which is no server", () => {
+    const ref = "hf:bartowski/Qwen2.5-1.5B-Instruct-GGUF@main/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf";
+    expect(shortModelRef({ ref, max: 40 })).toBe("hf:…/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf");
+  });
 });

@@ -87,7 +87,9 @@ describe("a new question after an unfinished turn", () => {
     expect(failed.code).toBe(1);
     const next = await runCli(["run", "Something else", "--db", db, "--thread", "u1"], { env: env() });
     expect(next.code).toBe(2);
-    expect(next.stderr).toContain('the last turn of thread u1 ("Will this fail?") has no answer: finish it with `moa resume u1`');
+    expect(next.stderr).toContain(
+      `the last turn of thread u1 ("Will this fail?") has no answer: finish it with \`moa resume u1 --db ${db}\``,
+    );
     expect(next.stderr).toContain("--abandon");
   });
 

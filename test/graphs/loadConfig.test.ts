@@ -145,6 +145,26 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ file: file("syntax.json", text) })).toThrow(/JSON syntax error: .* at line 3, column 31$/);
   });
 
+  it("reports an unquoted value at the line and column of its first character", () => {
+    const text = '{\n  "layers": [{ "agents": ["ollama:a"] }],\n  "aggregator": ollama:goo,\n  "name": "x"\n}\n';
+    expect(() => loadConfig({ file: file("unquoted.json", text) })).toThrow(
+      /JSON syntax error: Unexpected token 'o'.* at line 3, column 17$/,
+    );
+  });
+
+  it("reports an unexpected token near the end at its line and column", () => {
+    const text = '{\n  "layers": [],\n  "b": tru }';
+    expect(() => loadConfig({ file: file("near-end.json", text) })).toThrow(
+      /JSON syntax error: Unexpected token ' '.* at line 3, column 11$/,
+    );
+  });
+
+  it("gives no position it cannot know for a short file quoted whole", () => {
+    expect(() => loadConfig({ file: file("whole.json", '{"a": x}') })).toThrow(
+      /JSON syntax error: Unexpected token 'x', "\{"a": x\}" is not valid JSON$/,
+    );
+  });
+
   it("reports a JSON file cut short at its last line and column", () => {
     expect(() => loadConfig({ file: file("short.json", '{\n  "layers": [') })).toThrow(
       /JSON syntax error: Unexpected end of JSON input at line 2, column 14$/,

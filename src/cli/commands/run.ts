@@ -1,3 +1,4 @@
+import { resumeCommandFor } from "../resumeCommandFor.js";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
@@ -128,11 +129,11 @@ async function refuseUnfinishedTurn({ store, threadId }: { store: RunStore; thre
   const last = values?.messages.at(-1);
   if (!values || last?.getType() !== "human") return;
   const question = last.text.length > 60 ? `${last.text.slice(0, 59)}…` : last.text;
+  const resume = resumeCommandFor({ threadId, store });
   const error = new UsageError(
-    `the last turn of thread ${threadId} ("${question}") has no answer: finish it with \`moa resume ${threadId}\`, or pass --abandon to ask a new question and leave that turn unanswered`,
+    `the last turn of thread ${threadId} ("${question}") has no answer: finish it with \`${resume}\`, or pass --abandon to ask a new question and leave that turn unanswered`,
     { code: "unfinished_turn" },
   );
-  const resume = `moa resume ${threadId}${store.description.startsWith("sqlite") ? "" : " --checkpointer <same>"}`;
   markResumable({ error, thread: { id: threadId, resume } });
   throw error;
 }

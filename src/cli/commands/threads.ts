@@ -5,6 +5,7 @@ import { readThreadValues } from "../../persistence/readThreadValues.js";
 import type { RunStore, ThreadSummary, TopologySource } from "../../persistence/RunStore.js";
 import { clipText, fitColumns } from "../fitColumns.js";
 import { shortModelRef } from "../shortModelRef.js";
+import { databaseArgs, resumeCommandFor } from "../resumeCommandFor.js";
 import type { PersistenceOptions } from "../withRunStore.js";
 
 /** Options of `moa threads`. */
@@ -46,7 +47,7 @@ export async function threadsCommand({ stdout = process.stdout, json = false, ..
   const store = await openRunStore({ ...options, readOnly: true });
   try {
     const threads = await store.listThreads();
-    const listed = await Promise.all(threads.map((t) => describeThread({ store, thread: t, options })));
+    const listed = await Promise.all(threads.map((t) => describeThread({ store, thread: t })));
     if (json) {
       stdout.write(`${JSON.stringify({ store: store.description, threads: listed }, null, 2)}\n`);
       return;
@@ -68,10 +69,14 @@ export async function threadsCommand({ stdout = process.stdout, json = false, ..
       head: HEAD,
       rows: cells,
       overhead: GAP.length * (HEAD.length - 1),
+      // Ids stay whole (they are what `moa resume` and `rm` take; a default id is a 36-character UUID), and so
+      // do preset labels: topology files and questions give way.
       shrink: [
-        { column: 3, min: 18, shorten: clipPath },
+        { column: 3, min: 18, shorten: clipTopology },
         { column: 4, min: 20, shorten: clipText },
-        { column: 3, min: 12, shorten: clipPath },
+        { column: 4, min: 14, shorten: clipText },
+        { column: 3, min: 12, shorten: clipTopology },
+        { column: 4, min: 10, shorten: clipText },
       ],
     });
     // No borders and no rules between rows: one line per thread, ids easy to copy.
@@ -83,7 +88,7 @@ export async function threadsCommand({ stdout = process.stdout, json = false, ..
     table.push(...rows);
     stdout.write(`${table.toString().replace(/ +$/gm, "")}\n`);
     const unfinished = listed.find((t) => t.status === "unfinished");
-    if (unfinished?.resume) stdout.write(`unfinished: finish one with ${unfinished.resume.replace(unfinished.thread, "<thread>")}\n`);
+    if (unfinished) stdout.write(`unfinished: finish one with moa resume <thread>${databaseArgs({ store })}\n`);
   } finally {
     await store.close();
   }
@@ -107,15 +112,7 @@ const BORDER_CHARS = [
   "middle",
 ] as const;
 
-async function describeThread({
-  store,
-  thread,
-  options,
-}: {
-  store: RunStore;
-  thread: ThreadSummary;
-  options: Omit<PersistenceOptions, "persist">;
-}): Promise<ThreadListing> {
+async function describeThread({ store, thread }: { store: RunStore; thread: ThreadSummary }): Promise<ThreadListing> {
   const base = {
     thread: thread.threadId,
     source: thread.source,
@@ -132,25 +129,14 @@ async function describeThread({
   });
   if (!values || values.messages.length === 0) return { ...base, status: "empty" };
   if (values.messages.at(-1)?.getType() !== "human") return { ...base, status: "answered" };
-  return { ...base, status: "unfinished", resume: resumeCommand({ threadId: thread.threadId, options }) };
-}
-
-/** The command that finishes a thread, naming the database when it is not the default one. */
-function resumeCommand({ threadId, options }: { threadId: string; options: Omit<PersistenceOptions, "persist"> }): string {
-  const where =
-    options.checkpointer !== undefined ? " --checkpointer <same>" : options.db !== undefined ? ` --db ${quoteArg(options.db)}` : "";
-  return `moa resume ${quoteArg(threadId)}${where}`;
-}
-
-function quoteArg(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return { ...base, status: "unfinished", resume: resumeCommandFor({ threadId: thread.threadId, store }) };
 }
 
 function topologyLabel(source: TopologySource): string {
   return source.file ?? (source.preset ? `preset ${source.preset}` : source.topology ? `topology ${source.topology}` : "preset moa-lite");
 }
 
-// A topology file's name is at the end of its path: that is what stays.
-function clipPath(text: string, max: number): string {
-  return shortModelRef({ ref: text, max });
+// A topology file's name is at the end of its path: that is what stays. A preset or kind is never cut.
+function clipTopology(text: string, max: number): string {
+  return /^(preset|topology) /.test(text) ? text : shortModelRef({ ref: text, max });
 }

@@ -70,7 +70,12 @@ describe("--json on failure", () => {
     expect(result.code).toBe(plain.code);
     expect(result.code).toBe(1);
     const doc = JSON.parse(result.stdout) as ErrorDoc;
-    expect(doc.error).toMatchObject({ code: "layer_failed", category: "run", exitCode: 1, thread: { id: "f1", resume: "moa resume f1" } });
+    expect(doc.error).toMatchObject({
+      code: "layer_failed",
+      category: "run",
+      exitCode: 1,
+      thread: { id: "f1", resume: `moa resume f1 --db ${db}` },
+    });
     expect(doc.error.message).toMatch(/^layer 1: no agent answered/);
     expect(doc.error.message).not.toContain("Resume with");
   });

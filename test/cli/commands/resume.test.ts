@@ -125,7 +125,7 @@ describe("resume after a failed run", () => {
       const failed = await runCli(["run", "Why resume?", "--config", config, "--db", db, "--thread", "failed-1"], { env });
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain("only 1 of 2 agents answered, minSuccessful is 2");
-      expect(failed.stderr).toContain("Resume with: moa resume failed-1");
+      expect(failed.stderr).toContain(`Resume with: moa resume failed-1 --db ${db}`);
 
       const resumed = await runCli(["resume", "failed-1", "--db", db], { env });
       expect(resumed.code).toBe(0);

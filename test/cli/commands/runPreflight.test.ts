@@ -164,7 +164,8 @@ describe("the hint when no backend is usable", () => {
 });
 
 // Messages about the run, not the per-agent table (which records every agent's outcome).
-const messages = (stderr: string): string[] => stderr.split("\n").filter((line) => !/^[│┌└├]/.test(line));
+// The summary table and the failure notes numbered under it (`[1] agent: reason`) are the run's record, not messages.
+const messages = (stderr: string): string[] => stderr.split("\n").filter((line) => !/^([│┌└├]|\[\d+\] )/.test(line));
 
 describe("a preset's model that Ollama has not pulled", () => {
   // --quiet: the run status names every agent as it starts and ends; these are about the pre-flight's messages.
@@ -179,6 +180,8 @@ describe("a preset's model that Ollama has not pulled", () => {
   it("is not reported at all with --no-check", async () => {
     const result = await runCli(["run", "Why?", "--no-persist", "--no-check", "--quiet"], { env: { OLLAMA_HOST: ollama.url } });
     expect(messages(result.stderr).filter((line) => line.includes("gemma2:2b"))).toEqual([]);
-    expect(result.stderr).toContain('failed: HTTP 404: model "gemma2:2b" not found');
+    // The call itself fails, and the run's record says so: a numbered note under the table.
+    expect(result.stderr).toMatch(/│ gemma2-2b +│.*│ failed \[(\d+)\] │/);
+    expect(result.stderr).toMatch(/^\[\d+\] gemma2-2b: HTTP 404: model "gemma2:2b" not found/m);
   });
 });

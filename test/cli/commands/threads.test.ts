@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +29,11 @@ beforeAll(async () => {
       // Slow enough that the listing sees the run holding its thread, even on a loaded machine.
       "slow:1b": { reply: "slow proposal", latencyMs: 8_000 },
       "agg:3b": { reply: "the answer" },
+      // moa-lite's models, for threads run with a preset.
+      "qwen2.5:1.5b": { reply: "p1" },
+      "llama3.2:1b": { reply: "p2" },
+      "gemma2:2b": { reply: "p3" },
+      "qwen2.5:3b": { reply: "the preset's answer" },
     },
   });
   const config = (agent: string) => `defaults: { retries: 0 }\nlayers:\n  - agents: [ollama:${agent}]\naggregator: ollama:agg:3b\n`;
@@ -79,6 +84,33 @@ describe("moa threads", () => {
     expect(lines).toHaveLength(4);
     expect(lines.join("\n")).not.toMatch(/[─│┼├┤┌┐└┘]/);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
+  });
+
+  it("fits 100 columns with default (UUID) ids, keeping ids and preset names whole and cutting file paths", async () => {
+    const db = path.join(mkdtempSync(path.join(dir, "db-")), "runs.sqlite");
+    const deepDir = path.join(dir, "a-folder-with-a-long-name", "and-another-one-below-it");
+    mkdirSync(deepDir, { recursive: true });
+    const deepFile = path.join(deepDir, "failing-topology.yaml");
+    writeFileSync(deepFile, readFileSync(failingFile));
+    const question = "A question long enough that the table of threads has to clip it somewhere";
+    await runCli(["run", question, "--config", deepFile, "--db", db], { env: env() });
+    await runCli(["run", question, "--preset", "moa-lite", "--backend", "ollama", "--db", db], { env: env() });
+    const listed = JSON.parse((await runCli(["threads", "--db", db, "--json"])).stdout) as Listing;
+    expect(listed.threads.map((t) => t.status).sort()).toEqual(["answered", "unfinished"]);
+
+    const lines = (await runCli(["threads", "--db", db])).stdout.trimEnd().split("\n");
+
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
+    for (const { thread } of listed.threads) expect(lines.some((line) => line.startsWith(`${thread}  `))).toBe(true);
+    expect(lines.some((line) => line.includes("  preset moa-lite  "))).toBe(true);
+    expect(lines.some((line) => / {2}…\S*pology\.yaml {2}/.test(line))).toBe(true);
+  });
+
+  it("names the resume command's form once under the table, even for a thread called like the command", async () => {
+    const db = path.join(mkdtempSync(path.join(dir, "db-")), "runs.sqlite");
+    await runCli(["run", "Will fail", "--config", failingFile, "--db", db, "--thread", "moa"], { env: env() });
+    const result = await runCli(["threads", "--db", db]);
+    expect(result.stdout).toContain(`unfinished: finish one with moa resume <thread> --db ${db}\n`);
   });
 
   it("prints one JSON document with --json, with the resume command of an unfinished thread", async () => {
