@@ -1,4 +1,5 @@
 import { CommanderError } from "commander";
+import { ConfigError, type ConfigIssue } from "../errors/ConfigError.js";
 import { isMoAError, type MoAErrorCategory } from "../errors/MoAError.js";
 import { redactCredentials } from "../util/redactCredentials.js";
 import { EXIT } from "./exitCodes.js";
@@ -15,6 +16,8 @@ export interface ErrorDocument {
     /** Written for people; may change between versions. */
     message: string;
     fix?: string;
+    /** Of a configuration error (`invalid_config`): each problem, with the path of its field. */
+    issues?: ConfigIssue[];
     /** The thread a `moa resume` can finish, when the run left one. */
     thread?: ResumableThread;
   };
@@ -51,6 +54,7 @@ export function errorDocument(error: unknown): ErrorDocument {
         exitCode,
         message: clean(withoutHint(error.message, thread)),
         ...(fix !== undefined ? { fix: clean(fix) } : {}),
+        ...(error instanceof ConfigError ? { issues: error.issues.map((i) => ({ path: i.path, message: clean(i.message) })) } : {}),
         ...withThread,
       },
     };
@@ -66,10 +70,13 @@ export function errorDocument(error: unknown): ErrorDocument {
   };
 }
 
-// The human message ends with how to resume; the document says it in `thread.resume`.
+// The human message ends with how to resume (on a line of its own, or as the last sentence of an interruption);
+// the document says it in `thread.resume`.
 function withoutHint(message: string, thread: ResumableThread | undefined): string {
-  const hint = thread ? `\nResume with: ${thread.resume}` : undefined;
-  return hint && message.endsWith(hint) ? message.slice(0, -hint.length) : message;
+  if (!thread) return message;
+  for (const hint of [`\nResume with: ${thread.resume}`, `. Resume with: ${thread.resume}`])
+    if (message.endsWith(hint)) return message.slice(0, -hint.length);
+  return message;
 }
 
 // The document is read by programs, not terminals (no control-sequence stripping needed: JSON escapes them),

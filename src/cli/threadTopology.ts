@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import { readConfigFile } from "../config/readConfigFile.js";
 import { UsageError } from "../errors/UsageError.js";
 import { DEFAULT_PRESET, topologyKindOf } from "../graphs/loadConfig.js";
@@ -42,6 +43,9 @@ export function resolveThreadTopology({
   const before = describe(stored);
   const after = describe(requested);
   if (before === after) return { source: requested };
+  if (sameFile(stored.file, requested.file)) return { source: { ...stored } };
+  // A file that cannot be read or parsed is the problem to report, before any advice about switching to it.
+  if (requested.file !== undefined) readConfigFile(requested.file);
   if (switchTopology) return { source: requested, note: `switching thread ${threadId} from ${before} to ${after} (--switch-topology)` };
   const flag =
     requested.file !== undefined
@@ -49,11 +53,26 @@ export function resolveThreadTopology({
       : requested.preset !== undefined
         ? `--preset ${requested.preset}`
         : `--topology ${requested.topology}`;
+  const option = flag.split(" ")[0]!;
   throw new UsageError(
-    `thread ${threadId} runs ${before}; ${flag} would switch it to ${after}. To go on with the thread, leave out ${flag.split(" ")[0]}; ` +
-      `for ${after}, start a new thread (leave out --thread, or give a new id); to switch this thread, add --switch-topology`,
-    { code: "thread_topology_changed", fix: `leave out ${flag.split(" ")[0]}, start a new thread, or add --switch-topology` },
+    [
+      `thread ${threadId} runs ${before}; ${flag} would switch it to ${after}`,
+      `  to go on with the thread: leave out ${option}`,
+      `  for ${after}: start a new thread (leave out --thread, or give a new id)`,
+      "  to switch this thread: add --switch-topology",
+    ].join("\n"),
+    { code: "thread_topology_changed", fix: `leave out ${option}, start a new thread, or add --switch-topology` },
   );
+}
+
+// The same file reached by another path (a symlink, `./` or `..`) is the same topology.
+function sameFile(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
 
 /** `preset moa-lite (topology moa)`, `config file /abs/team.yaml (topology coe)`. */

@@ -212,7 +212,9 @@ function unknownPresetMessage(name: string, known: string): string {
   if (renamed === undefined) return `unknown preset "${name}"; expected one of ${known}`;
   const kind = topologyDefinition(name);
   const asKind =
-    kind?.defaultPreset !== undefined ? `; "${name}" is the topology kind, whose default preset is "${kind.defaultPreset}"` : "";
+    kind?.defaultPreset !== undefined
+      ? `; "${name}" is the topology kind, whose default preset is "${kind.defaultPreset}": write "${renamed}" for the preset this name used to run, or "${kind.defaultPreset}" for the kind's default (on the command line: --preset ${renamed}, or --topology ${name})`
+      : `: write "${renamed}"`;
   return `the preset "${name}" is now called "${renamed}"${asKind}`;
 }
 

@@ -37,6 +37,7 @@ export class BackendUnavailableError extends MoAError {
     super(["no usable model backend for this topology; tried:", ...lines, ...otherWaysToRun(presetBackend)].join("\n"), {
       code: "backend_unavailable",
       category: "environment",
+      fix: [...new Set(problems.map((p) => p.fix))].join("; "),
     });
     this.name = "BackendUnavailableError";
     this.problems = problems;

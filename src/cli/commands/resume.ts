@@ -1,3 +1,4 @@
+import { threadNotFound } from "../threadNotFound.js";
 import { UsageError } from "../../errors/UsageError.js";
 import { buildTopologyGraph } from "../../graphs/buildTopologyGraph.js";
 import { loadConfig } from "../../graphs/loadConfig.js";
@@ -29,8 +30,7 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
   const stderr = options.stderr ?? process.stderr;
   await withRunStore({ ...options, persist: true }, async (store) => {
     const known = await store!.getThread(options.thread);
-    if (!known)
-      throw new UsageError(`no thread "${options.thread}" in ${store!.description}; see \`moa threads\``, { code: "thread_not_found" });
+    if (!known) throw threadNotFound({ thread: options.thread, store: store! });
     const topology = loadConfig(known.source);
     if (known.source.backend !== undefined) stderr.write(`backend: ${known.source.backend} (kept from thread ${options.thread})\n`);
     const compiled = buildTopologyGraph({ topology }).compile({ checkpointer: store!.checkpointer });
@@ -78,7 +78,7 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
 function nothingToResume(thread: string): UsageError {
   return new UsageError(
     `thread "${thread}" has nothing to resume: its last run finished (continue it with \`moa run "..." --thread ${thread}\`)`,
-    { code: "nothing_to_resume" },
+    { code: "nothing_to_resume", fix: `ask the thread's next question with \`moa run "<question>" --thread ${thread}\`` },
   );
 }
 

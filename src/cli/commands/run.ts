@@ -58,6 +58,11 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
  */
 export async function runCommand(options: RunCommandOptions): Promise<void> {
   const { question, config, preset, topology, thread, stderr = process.stderr } = options;
+  if (options.switchTopology && thread === undefined)
+    throw new UsageError("--switch-topology switches the topology of the thread given with --thread <id>, and no --thread was given", {
+      code: "switch_without_thread",
+      fix: "add --thread <id> to switch that thread, or leave out --switch-topology (a new thread takes any topology)",
+    });
   const threadId = thread ?? randomUUID();
   await withRunStore(options, async (store) => {
     const known = thread !== undefined && store ? await store.getThread(thread) : undefined;

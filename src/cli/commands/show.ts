@@ -1,4 +1,4 @@
-import { UsageError } from "../../errors/UsageError.js";
+import { threadNotFound } from "../threadNotFound.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
 import { readThreadValues } from "../../persistence/readThreadValues.js";
 import { jsonAnswers } from "../jsonAnswers.js";
@@ -26,7 +26,7 @@ export async function showCommand({ thread, json = false, stdout = process.stdou
   const write = (text: string) => stdout.write(untrustedText({ text, stream: stdout }));
   try {
     const values = await readThreadValues({ checkpointer: store.checkpointer, threadId: thread });
-    if (!values) throw new UsageError(`no thread "${thread}" in ${store.description}; see \`moa threads\``, { code: "thread_not_found" });
+    if (!values) throw threadNotFound({ thread, store: store });
     const { messages, answers } = values;
     if (json) {
       stdout.write(

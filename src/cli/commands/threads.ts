@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { UsageError } from "../../errors/UsageError.js";
 import Table from "cli-table3";
 import { stripTerminalControls } from "../../util/stripTerminalControls.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
@@ -46,6 +48,12 @@ const GAP = "  ";
 export async function threadsCommand({ stdout = process.stdout, json = false, ...options }: ThreadsCommandOptions): Promise<void> {
   const store = await openRunStore({ ...options, readOnly: true });
   try {
+    // The default database not existing yet just means no runs so far; a --db naming no file is likely a typo.
+    if (options.db !== undefined && store.location.kind === "sqlite" && !existsSync(store.location.file))
+      throw new UsageError(`no run database at ${store.location.file} (--db)`, {
+        code: "database_file_not_found",
+        fix: "check the path given with --db, or leave out --db for the default database",
+      });
     const threads = await store.listThreads();
     const listed = await Promise.all(threads.map((t) => describeThread({ store, thread: t })));
     if (json) {

@@ -1,4 +1,6 @@
-import { UsageError } from "../../errors/UsageError.js";
+import { existsSync } from "node:fs";
+import { openRunStore } from "../../persistence/openRunStore.js";
+import { threadNotFound } from "../threadNotFound.js";
 import { ThreadBusyError } from "../../persistence/ThreadBusyError.js";
 import { withRunStore, type PersistenceOptions } from "../withRunStore.js";
 
@@ -17,6 +19,10 @@ export interface ThreadsRemoveCommandOptions extends Omit<PersistenceOptions, "p
  * await threadsRemoveCommand({ thread: "3f2a..." });
  */
 export async function threadsRemoveCommand({ thread, stdout = process.stdout, ...options }: ThreadsRemoveCommandOptions): Promise<void> {
+  // A database file that does not exist holds no thread; opening it to write would create it as a side effect.
+  const looked = await openRunStore({ ...options, readOnly: true });
+  await looked.close();
+  if (looked.location.kind === "sqlite" && !existsSync(looked.location.file)) throw threadNotFound({ thread, store: looked });
   await withRunStore({ ...options, persist: true }, async (store) => {
     if (!store) return;
     const known = await store.getThread(thread);
@@ -31,8 +37,7 @@ export async function threadsRemoveCommand({ thread, stdout = process.stdout, ..
     });
     try {
       const deleted = await store.deleteThread(thread);
-      if (!deleted && !known)
-        throw new UsageError(`no thread "${thread}" in ${store.description}; see \`moa threads\``, { code: "thread_not_found" });
+      if (!deleted && !known) throw threadNotFound({ thread, store: store });
     } finally {
       await lock.release();
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -126,13 +126,38 @@ describe("moa threads", () => {
     const db = path.join(mkdtempSync(path.join(dir, "db-")), "runs.sqlite");
     const run = runCli(["run", "Slow question", "--config", slowFile, "--db", db, "--thread", "busy"], { env: env() });
     const listing = async () => JSON.parse((await runCli(["threads", "--db", db, "--json"])).stdout) as Listing;
-    await until(async () => (await listing()).threads.some((t) => t.thread === "busy" && t.status === "running"), 20_000);
+    // Until the run has created the database, --db names no file and the listing is an error document.
+    await until(async () => (await listing()).threads?.some((t) => t.thread === "busy" && t.status === "running"), 20_000);
     const removed = await runCli(["threads", "rm", "busy", "--db", db]);
     expect(removed.code).toBe(3);
     expect(removed.stderr).toContain('thread "busy" is in use by a run right now');
     expect((await run).code).toBe(0);
     expect((await listing()).threads.find((t) => t.thread === "busy")?.status).toBe("answered");
   }, 60_000);
+});
+
+describe("moa threads on a database file that does not exist", () => {
+  it("refuses a --db naming no file, as the likely typo it is (exit 2)", async () => {
+    const missing = path.join(dir, "no-such-runs.sqlite");
+    const result = await runCli(["threads", "--db", missing]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`no run database at ${missing} (--db)`);
+  });
+
+  it("lists no threads when the default database does not exist yet", async () => {
+    const home = mkdtempSync(path.join(dir, "home-"));
+    const result = await runCli(["threads"], { env: { MOA_HOME: home } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^no threads in sqlite /);
+  });
+
+  it("removes nothing and creates no database file for rm (exit 2)", async () => {
+    const home = mkdtempSync(path.join(dir, "home-"));
+    const result = await runCli(["threads", "rm", "t1"], { env: { MOA_HOME: home } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no thread "t1"');
+    expect(readdirSync(home)).toEqual([]);
+  });
 });
 
 describe("moa threads rm", () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,8 +89,35 @@ describe("a thread keeps its topology", () => {
     expect(result.stderr).toContain(
       "thread lite runs preset moa-lite (topology moa); --preset coe would switch it to preset coe (topology coe)",
     );
-    expect(result.stderr).toContain("start a new thread");
-    expect(result.stderr).toContain("--switch-topology");
+    expect(result.stderr).toContain("  for preset coe (topology coe): start a new thread");
+    expect(result.stderr).toContain("  to switch this thread: add --switch-topology");
+  });
+
+  it("reports a --config file that cannot be read, not a switch to it (exit 2)", async () => {
+    expect((await onThread("missing-file", [])).code).toBe(0);
+    const missing = path.join(dir, "no-such-topology.yaml");
+    const result = await onThread("missing-file", ["--config", missing]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(missing);
+    expect(result.stderr).not.toContain("would switch it");
+  });
+
+  it("goes on when --config names the thread's file by another path (a symlink)", async () => {
+    const file = path.join(dir, "thread-own.yaml");
+    writeFileSync(file, readFileSync(configFile));
+    const link = path.join(dir, "thread-own-link.yaml");
+    symlinkSync(file, link);
+    const fileRun = (config: string) => runCli(["run", "Hi", "--db", db, "--thread", "linked", "--config", config], { env: env() });
+    expect((await fileRun(file)).code).toBe(0);
+    const result = await fileRun(link);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain("would switch it");
+  });
+
+  it("refuses --switch-topology without --thread, which has nothing to switch (exit 2)", async () => {
+    const result = await run(["--switch-topology", "--no-persist"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--switch-topology switches the topology of the thread given with --thread <id>");
   });
 
   it("refuses a config file on a thread run with a preset (exit 2)", async () => {
