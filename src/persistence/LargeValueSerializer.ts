@@ -12,19 +12,6 @@ const LARGE_STRING_CHARS = 64 * 1024;
 const MARK = "__moa_large_value__";
 
 /**
- * The hashes of the large values a serialized checkpoint, metadata or write refers to.
- *
- * @example
- * largeValueHashes(row.checkpoint.toString("utf8")); // ["9f86d0...", ...]
- */
-export function largeValueHashes(serialized: string): string[] {
-  return [...serialized.matchAll(new RegExp(`"${MARK}"\\s*:\\s*"([0-9a-f]{64})"`, "g"))].map((m) => m[1]!);
-}
-
-/** Whether serialized text may refer to a large value (a cheap test before parsing it). */
-export const LARGE_VALUE_MARK = MARK;
-
-/**
  * The checkpoint serializer of the run stores, storing each large string once. One question is written by a
  * run several times over (the graph's input, the conversation's write, the prompts' records), and a 10 MB
  * question made a 50 MB database; here every copy after the first costs a 64-byte reference.

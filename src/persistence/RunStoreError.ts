@@ -15,8 +15,8 @@ export class RunStoreError extends MoAError {
       code = "run_store_unavailable",
       ...options
     }: {
-      /** `database_unreachable` when the server could not be reached at all; `run_store_unavailable` otherwise. */
-      code?: "run_store_unavailable" | "database_unreachable";
+      /** Why a PostgreSQL database could not be opened (see postgresOpenFailure); `run_store_unavailable` otherwise. */
+      code?: "run_store_unavailable" | "database_unreachable" | "database_login_refused" | "database_not_found" | "database_protocol_error";
       fix?: string;
       cause?: unknown;
     } = {},

@@ -26,7 +26,7 @@ export async function openPostgresRunStore(connectionString: string, { readOnly 
   pool.on("connect", (client) => client.on("error", () => undefined));
   const checkpointer = new DeltaPostgresSaver(pool, new LargeValueSerializer(postgresLargeValues(pool)));
   // A read-only role cannot run the migrations; reading needs none (missing tables read as no threads).
-  if (!readOnly) await checkpointer.setup();
+  if (!readOnly) await reconnecting(() => checkpointer.setup());
   else await reconnecting(() => pool.query("SELECT 1"));
   // Bytes, not text: PostgreSQL text cannot hold NUL, which a model's answer may.
   if (!readOnly)

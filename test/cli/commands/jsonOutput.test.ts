@@ -1,9 +1,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createTcpServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../../doubles/ollamaDouble.js";
 import { unusedPort } from "../../helpers/ports.js";
+import { postgresReachable } from "../../helpers/postgres.js";
 import { runCli } from "../../helpers/runCli.js";
 
 // `--json` as a program reads it: one document on stdout, on success and on failure, with the exit code unchanged.
@@ -134,5 +137,94 @@ describe("--json on failure", () => {
     const result = await runCli(["run", "--help", "--json"]);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('"error"');
+  });
+});
+
+// The same connection string gets the same code, exit code and fix from every command that opens the database.
+const pgUrl = process.env.MOA_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const pgAvailable = await postgresReachable(pgUrl);
+const databaseCommands: Array<[string, string[]]> = [
+  ["run", ["run", "Hi", "--config", configFile]],
+  ["resume", ["resume", "t1"]],
+  ["show", ["show", "t1"]],
+  ["threads", ["threads"]],
+];
+
+async function listening(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as { port: number }).port;
+}
+
+describe("--json for a PostgreSQL run database that cannot be used", () => {
+  // A server that accepts a connection and closes it at once, and a web server: both reachable, neither PostgreSQL.
+  // (Reading what the client sends lets the socket see the client's end, so the server can close.)
+  const closing = createTcpServer((socket) => socket.resume().end());
+  const web = createHttpServer((_request, response) => response.end("hello"));
+  let closingPort = 0;
+  let webPort = 0;
+  beforeAll(async () => {
+    closingPort = await listening(closing);
+    webPort = await listening(web);
+  });
+  afterAll(async () => {
+    web.closeAllConnections();
+    await Promise.all([closing, web].map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  const errorOf = async (args: string[], url: string, extraEnv: Record<string, string> = {}) => {
+    const result = await runCli([...args, "--json", "--checkpointer", url], { env: { ...env(), ...extraEnv } });
+    return { exit: result.code, error: (JSON.parse(result.stdout) as ErrorDoc).error };
+  };
+
+  it.each(databaseCommands)("moa %s reports a closed port as unreachable (exit 3)", async (_name, args) => {
+    const { exit, error } = await errorOf(args, `postgres://moa:s3cret@127.0.0.1:${await unusedPort()}/runs`);
+    expect(exit).toBe(3);
+    expect(error).toMatchObject({
+      code: "database_unreachable",
+      exitCode: 3,
+      fix: "start the server (or check its host and port in --checkpointer / MOA_CHECKPOINTER), or run with --no-persist",
+    });
+  });
+
+  it.each(databaseCommands)("moa %s reports a server that closes the connection as not PostgreSQL (exit 3)", async (_name, args) => {
+    const { exit, error } = await errorOf(args, `postgres://moa@127.0.0.1:${closingPort}/runs`);
+    expect(exit).toBe(3);
+    expect(error).toMatchObject({
+      code: "database_protocol_error",
+      category: "environment",
+      message: `the server at 127.0.0.1:${closingPort} did not speak the PostgreSQL protocol or closed the connection (Connection terminated unexpectedly)`,
+      fix: "check the host and port in --checkpointer / MOA_CHECKPOINTER: they must be those of a PostgreSQL server; or run with --no-persist",
+    });
+  });
+
+  it.each(databaseCommands)("moa %s reports an HTTP server's port as not PostgreSQL, not as unreachable", async (_name, args) => {
+    const { exit, error } = await errorOf(args, `postgres://moa@127.0.0.1:${webPort}/runs`);
+    expect(exit).toBe(3);
+    expect(error.code).toBe("database_protocol_error");
+    expect(error.message).toContain(`127.0.0.1:${webPort}`);
+  });
+
+  it.each(databaseCommands)("moa %s refuses a port out of range as a configuration error naming it (exit 2)", async (_name, args) => {
+    const { exit, error } = await errorOf(args, "postgres://moa@127.0.0.1:99999/runs");
+    expect(exit).toBe(2);
+    expect(error).toMatchObject({ code: "invalid_config", category: "config", exitCode: 2 });
+    expect(error.message).toContain('--checkpointer: port "99999"');
+  });
+
+  it("names MOA_CHECKPOINTER when the bad port comes from the variable", async () => {
+    const result = await runCli(["threads", "--json"], { env: { MOA_CHECKPOINTER: "postgres://moa@127.0.0.1:99999/runs" } });
+    expect(result.code).toBe(2);
+    expect((JSON.parse(result.stdout) as ErrorDoc).error.message).toContain('MOA_CHECKPOINTER: port "99999"');
+  });
+
+  it.skipIf(!pgAvailable).each(databaseCommands)("moa %s reports a database the server does not have (exit 3)", async (_name, args) => {
+    const missing = new URL(pgUrl);
+    missing.pathname = "/no_such_database_for_moa";
+    const { exit, error } = await errorOf(args, missing.toString());
+    expect(exit).toBe(3);
+    expect(error).toMatchObject({
+      code: "database_not_found",
+      fix: "create it (createdb no_such_database_for_moa) or name an existing database in --checkpointer / MOA_CHECKPOINTER, or run with --no-persist",
+    });
   });
 });
