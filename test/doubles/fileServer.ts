@@ -6,7 +6,7 @@
  * GET honours `Range: bytes=<n>-` with 206 + `Content-Range`, or 416 past the end, and `If-Range` (the whole
  * file with 200 when the validator is not the file's current `ETag` / `Last-Modified`). Faults are switched
  * on per server: ignore ranges, cut or stall the connection mid-body, never answer, fixed status codes, a wrong etag,
- * a Hub-style redirect to a CDN path. Every request is recorded.
+ * a Hub-style redirect to a CDN path (on this server or another one). Every request is recorded.
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -30,8 +30,11 @@ export interface FileServerBehavior {
   linkedSize?: number | "none";
   /** HEAD answers 405, as servers without HEAD support do. */
   noHead?: boolean;
-  /** Answer like the Hub: a 302 carrying the X-Linked headers to `/cdn<path>`, which serves the bytes. */
-  redirect?: boolean;
+  /**
+   * Answer like the Hub: a 302 carrying the X-Linked headers to `/cdn<path>`, which serves the bytes. A base URL
+   * (another double's `url`) redirects there instead, to another origin.
+   */
+  redirect?: boolean | string;
   /** Body write size. Default 16 KiB. */
   chunkBytes?: number;
   /** Pause between body chunks, to make transfers slow enough to watch. Default 0. */
@@ -52,6 +55,8 @@ export interface RecordedFileRequest {
   authorization?: string;
   /** The `If-Range` header, when sent. */
   ifRange?: string;
+  /** Set when the connection ended before the response was complete (the client left, or a `cut`). */
+  disconnected?: true;
 }
 
 /** A started file server double. */
@@ -97,6 +102,7 @@ export async function startFileServer({
     if (typeof req.headers.authorization === "string") record.authorization = req.headers.authorization;
     if (typeof req.headers["if-range"] === "string") record.ifRange = req.headers["if-range"];
     requests.push(record);
+    signal.addEventListener("abort", () => (record.disconnected = true), { once: true });
     if (current.silent === true || current.silent === method) return untilAborted(signal);
     const viaCdn = url.pathname.startsWith("/cdn/");
     const filePath = viaCdn ? url.pathname.slice("/cdn".length) : url.pathname;
@@ -108,7 +114,8 @@ export async function startFileServer({
     const validators = validatorHeaders(bytes, modified.get(filePath) ?? versionDate(0), current);
     const linked = viaCdn ? {} : linkedHeaders(bytes, current);
     if (current.redirect && !viaCdn) {
-      res.writeHead(302, { location: `/cdn${filePath}`, "content-length": 0, ...linked });
+      const base = typeof current.redirect === "string" ? current.redirect : "";
+      res.writeHead(302, { location: `${base}/cdn${filePath}`, "content-length": 0, ...linked });
       return void res.end();
     }
     if (method === "HEAD") {

@@ -9,6 +9,7 @@ import { ConfigError } from "../../../../errors/ConfigError.js";
 import { MoAError } from "../../../../errors/MoAError.js";
 import { downloadStallMs } from "./downloadStallMs.js";
 import { StallWatch } from "./StallWatch.js";
+import { httpGet, type HttpGetInit, type HttpGetResponse } from "./httpGet.js";
 import type { Environment } from "../../../../util/environment.js";
 
 /** Options of {@link downloadFile}. */
@@ -24,6 +25,7 @@ export interface DownloadFileOptions {
   onProgress?: OnTransferProgress;
   /** Aborting keeps the partial file so a later call resumes it. */
   signal?: AbortSignal;
+  /** Replaces the built-in client (node:http / node:https), e.g. to go through a proxy or a test double. */
   fetch?: typeof fetch;
   /** Retries after transient failures (network errors, 5xx, bodies that end early). Default 3. */
   retries?: number;
@@ -168,7 +170,7 @@ interface Transfer {
   validatorFile: string;
   /** Read from `validatorFile` once; `null` when the partial bytes came without one. */
   validator: string | null | undefined;
-  fetch: typeof fetch;
+  get: Get;
   headers: Record<string, string>;
   /** The callers' signal: aborting it is an interruption. */
   signal: AbortSignal;
@@ -202,7 +204,9 @@ async function transfer(
     partial: `${destination}.partial`,
     validatorFile: `${destination}.partial.json`,
     validator: undefined,
-    fetch: options.fetch ?? globalThis.fetch,
+    // Not the global fetch by default: from Node 24 on it drops the bytes received before a cut, so there
+    // would be nothing to resume.
+    get: options.fetch ? viaFetch(options.fetch) : httpGet,
     // Byte counts and Range offsets only make sense on the raw bytes, so no content encoding.
     headers: { "accept-encoding": "identity", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     signal,
@@ -280,10 +284,18 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
   // else the whole new file with 200, which starts over below.
   const headers = offset > 0 ? { ...t.headers, range: `bytes=${offset}-`, ...(t.validator ? { "if-range": t.validator } : {}) } : t.headers;
   t.watch.arm("response headers");
-  const res = await t.fetch(t.url, { headers, signal: t.request });
+  const res = await t.get(t.url, { headers, signal: t.request });
   t.watch.disarm();
+  try {
+    return await receive(t, res, offset, onWritten);
+  } finally {
+    // However the attempt ended, a body nobody reads any more must not hold its connection open.
+    res.cancel();
+  }
+}
+
+async function receive(t: Transfer, res: HttpGetResponse, offset: number, onWritten: (bytes: number) => void): Promise<DownloadResult> {
   if (res.status === 416 && offset > 0) {
-    await discard(res);
     const total = parseTotal(res.headers.get("content-range"));
     if (total === undefined || total === offset) return finish(t, offset);
     await restart(t);
@@ -294,12 +306,10 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
     });
   }
   if (!res.ok) {
-    await discard(res);
     throw httpError(t, res);
   }
   const range = res.status === 206 ? /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get("content-range") ?? "") : null;
   if (res.status === 206 && Number(range?.[1]) !== offset) {
-    await discard(res);
     await restart(t);
     throw new DownloadError(failMessage(t, `the server answered a different range than bytes=${offset}-`), {
       url: t.url,
@@ -310,7 +320,6 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
   // A server that ignores If-Range still names the file it sends: a different one must not be appended.
   const validator = validatorOf(res);
   if (res.status === 206 && t.validator && validator !== undefined && validator !== t.validator) {
-    await discard(res);
     await restart(t);
     throw new DownloadError(failMessage(t, "the file changed on the server since the partial download began; starting over"), {
       url: t.url,
@@ -323,7 +332,6 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
   const length = Number(res.headers.get("content-length") ?? Number.NaN);
   const total = range ? parseSize(range[2] ?? null) : Number.isFinite(length) ? offset + length : undefined;
   if (t.size !== undefined && total !== undefined && total !== t.size) {
-    await discard(res);
     throw await mismatch(t, "size", `${t.size} bytes`, `${total} bytes from the server`);
   }
   t.size ??= total;
@@ -334,7 +342,7 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
   try {
     t.report({ completedBytes: written, totalBytes: t.size, phase: "downloading" }, true);
     t.watch.arm("bytes");
-    for await (const chunk of res.body ?? []) {
+    for await (const chunk of res.body) {
       t.watch.arm("bytes");
       if (t.size !== undefined && written + chunk.byteLength > t.size) {
         await file.close();
@@ -364,9 +372,9 @@ async function attemptOnce(t: Transfer, onWritten: (bytes: number) => void): Pro
 // HEAD without following redirects: Hugging Face puts X-Linked-Size/-Etag on the redirect to its CDN.
 async function probe(t: Transfer): Promise<void> {
   t.watch.arm("response headers");
-  const res = await t.fetch(t.url, { method: "HEAD", headers: t.headers, redirect: "manual", signal: t.request });
+  const res = await t.get(t.url, { method: "HEAD", headers: t.headers, redirect: "manual", signal: t.request });
   t.watch.disarm();
-  await discard(res);
+  res.cancel();
   // Servers without HEAD support still serve the GET.
   if (res.status === 405 || res.status === 501) {
     t.probed = true;
@@ -420,7 +428,7 @@ async function mismatch(t: Transfer, what: "size" | "sha256", expected: string, 
   });
 }
 
-function httpError(t: Transfer, res: Response): DownloadError {
+function httpError(t: Transfer, res: Pick<HttpGetResponse, "status" | "statusText">): DownloadError {
   const { status } = res;
   const base = `HTTP ${status}${res.statusText ? ` ${res.statusText}` : ""}`;
   let detail = "";
@@ -439,7 +447,8 @@ function toDownloadError(error: unknown, t: Transfer): DownloadError {
   if (t.signal.aborted) return abortedError(t.url, t.destination, t.signal.reason);
   if (error instanceof DownloadError) return error;
   const syscall = (error as { syscall?: unknown } | null)?.syscall;
-  // File-system errors (ENOSPC, EACCES) surface directly; network errors arrive wrapped in fetch's TypeError.
+  // File-system errors (ENOSPC, EACCES) surface directly; network errors arrive wrapped in a TypeError
+  // (fetch's, or httpGet's, which wraps them the same way).
   if (!(error instanceof TypeError) && typeof syscall === "string") {
     const message = `could not download ${t.url}: cannot write ${t.partial}: ${error instanceof Error ? error.message : String(error)}`;
     return new DownloadError(message, { url: t.url, reason: "filesystem", cause: error });
@@ -487,7 +496,7 @@ function createReporter(emit: OnTransferProgress, id: string, label: string): Tr
 }
 
 /** The response's strong `ETag`, else its `Last-Modified` (weak ETags cannot guard a Range request). */
-function validatorOf(res: Response): string | undefined {
+function validatorOf(res: Pick<HttpGetResponse, "headers">): string | undefined {
   const etag = res.headers.get("etag")?.trim();
   if (etag && !etag.startsWith("W/")) return etag;
   return res.headers.get("last-modified")?.trim() || undefined;
@@ -518,10 +527,25 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-// An unread body would hold its connection open.
-async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
+type Get = (url: string, init: HttpGetInit) => Promise<HttpGetResponse>;
+
+function viaFetch(fetchImpl: typeof fetch): Get {
+  return async (url, { method, headers, redirect, signal }) => {
+    const res = await fetchImpl(url, { method, headers, redirect, signal });
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      ok: res.ok,
+      url: res.url,
+      headers: res.headers,
+      body: res.body ?? emptyBody(),
+      // An unread body would hold its connection open.
+      cancel: () => void res.body?.cancel().catch(() => undefined),
+    };
+  };
 }
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
 
 function parseSize(value: string | null): number | undefined {
   return value !== null && /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;

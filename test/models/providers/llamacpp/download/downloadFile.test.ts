@@ -103,6 +103,15 @@ describe("downloadFile", () => {
     expect(readFileSync(destination).equals(MODEL)).toBe(true);
   });
 
+  it("keeps every byte that arrived before a cut in the partial file", async () => {
+    server.setBehavior({ cut: { afterBytes: 100_000, requests: 1 } });
+
+    const error = await failure(download({ retries: 0 }));
+
+    expect(error).toMatchObject({ reason: "network", transient: true });
+    expect(readFileSync(`${destination}.partial`).equals(MODEL.subarray(0, 100_000))).toBe(true);
+  });
+
   it("resumes a partial file left by an earlier run, hashing its bytes first", async () => {
     writeFileSync(`${destination}.partial`, MODEL.subarray(0, 123_456), { flag: "w" });
     const reports: TransferProgress[] = [];
@@ -204,6 +213,34 @@ describe("downloadFile", () => {
     const refused = await failure(download({ env: { HF_TOKEN: "hf_secret" } }));
     expect(refused.message).toContain("the HF_TOKEN sent was refused");
     expect(server.requests.map((r) => r.authorization)).toEqual(["Bearer hf_secret"]);
+  });
+
+  it("sends HF_TOKEN through a redirect that stays on the same origin", async () => {
+    server.setBehavior({ redirect: true });
+
+    await download({ env: { HF_TOKEN: "hf_secret" } });
+
+    expect(server.requests.map((r) => `${r.method} ${r.path} ${r.authorization}`)).toEqual([
+      `HEAD ${FILE_PATH} Bearer hf_secret`,
+      `GET ${FILE_PATH} Bearer hf_secret`,
+      `GET /cdn${FILE_PATH} Bearer hf_secret`,
+    ]);
+  });
+
+  it("does not send HF_TOKEN to another origin a redirect leads to", async () => {
+    const cdn = await startFileServer({ files: { [FILE_PATH]: MODEL } });
+    try {
+      server.setBehavior({ redirect: cdn.url });
+
+      await download({ env: { HF_TOKEN: "hf_secret" } });
+
+      expect(readFileSync(destination).equals(MODEL)).toBe(true);
+      expect(server.requests.map((r) => r.authorization)).toEqual(["Bearer hf_secret", "Bearer hf_secret"]);
+      expect(cdn.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /cdn${FILE_PATH}`]);
+      expect(cdn.requests[0]?.authorization).toBeUndefined();
+    } finally {
+      await cdn.close();
+    }
   });
 
   it("retries 5xx answers, then gives up", async () => {
