@@ -24,16 +24,19 @@ const INDENT = " ".repeat(NAME + KIND + 2);
  */
 export function presetsCommand({ stdout = process.stdout }: PresetsCommandOptions): void {
   // The GGUF variant is what providers that run files (llama.cpp in-process) take.
-  const fileBackends =
+  const backendsTaking = (presets: "files" | "names", fallback: string) =>
     presetBackends()
-      .filter((p) => p.presets === "files")
+      .filter((p) => p.presets === presets)
       .map((p) => p.name)
-      .join("/") || "gguf";
+      .join("/") || fallback;
+  const fileBackends = backendsTaking("files", "gguf");
+  // Model names (qwen2.5:3b) are what servers that pull models by name take: Ollama, and OpenAI-compatible ones.
+  const nameBackends = backendsTaking("names", "ollama");
   stdout.write(`${"preset".padEnd(NAME)} ${"kind".padEnd(KIND)} agents per question, then what it runs\n`);
   for (const preset of listPresets()) {
     const defaults = defaultsOf(preset);
     stdout.write(`${preset.name.padEnd(NAME)} ${preset.kind.padEnd(KIND)} ${shapeOf(preset)}${defaults ? ` (${defaults})` : ""}\n`);
-    for (const line of wrap(preset.description)) stdout.write(`${INDENT}${line}\n`);
+    for (const line of wrap(`${nameBackends}: ${preset.description}`)) stdout.write(`${INDENT}${line}\n`);
     for (const line of wrap(`${fileBackends}: ${preset.ggufDescription}`)) stdout.write(`${INDENT}${line}\n`);
   }
   stdout.write(`\n\`moa run --preset <preset> "..."\` runs one; \`--topology <kind>\` runs the kind's default preset.\n`);

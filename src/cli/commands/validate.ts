@@ -23,5 +23,12 @@ export function validateCommand({ file, stdout = process.stdout }: ValidateComma
   const modelWidth = Math.max(30, TABLE_WIDTH - width - 2);
   for (const agent of agents) stdout.write(`${agent.id.padEnd(width)}  ${shortModelRef({ ref: agent.modelLabel, max: modelWidth })}\n`);
   const nodes = Object.keys(buildTopologyGraph({ topology }).compile().getGraph().nodes).filter((n) => !n.startsWith("__"));
-  stdout.write(`${file}: valid ${topology.kind} (nodes: ${nodes.join(", ")})\n`);
+  const verdict = `${file}: valid ${topology.kind} (nodes: ${nodes.join(", ")})`;
+  if ([...verdict].length <= TABLE_WIDTH) {
+    stdout.write(`${verdict}\n`);
+    return;
+  }
+  // Many nodes (or a long path) go one per line rather than past the 100th column.
+  stdout.write(`${file}: valid ${topology.kind}, ${nodes.length} nodes:\n`);
+  for (const node of nodes) stdout.write(`  ${node}\n`);
 }

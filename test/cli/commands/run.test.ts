@@ -177,15 +177,29 @@ describe("moa run failures", () => {
 describe("moa helpers", () => {
   it("lists the presets", async () => {
     const result = await runCli(["presets"]);
-    expect(result.stdout).toMatch(/^moa-lite +moa +3 proposers -> final aggregator.*\n +3 small Ollama proposers/m);
-    expect(result.stdout).toMatch(/^mosaic +mosaic +3 experts -> final aggregator.*\n +MOSAIC/m);
+    expect(result.stdout).toMatch(/^moa-lite +moa +3 proposers -> final aggregator.*\n +ollama\/openai: 3 small Ollama proposers/m);
+    expect(result.stdout).toMatch(/^mosaic +mosaic +3 experts -> final aggregator.*\n +ollama\/openai: MOSAIC/m);
   });
 
   it("validates a config file and prints its agents", async () => {
     const result = await runCli(["validate", configFile]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("layer1/gemma2-2b");
-    expect(result.stdout).toContain("valid moa (nodes: layer1/qwen2.5-1.5b, layer1/llama3.2-1b, layer1/gemma2-2b, aggregator)");
+    // On one line, or one node per line when the file's path makes that line too long.
+    expect(result.stdout).toContain(`${configFile}: valid moa`);
+    expect(result.stdout.slice(result.stdout.indexOf(": valid moa")).match(/layer1\/[\w.-]+|aggregator/g)).toEqual([
+      "layer1/qwen2.5-1.5b",
+      "layer1/llama3.2-1b",
+      "layer1/gemma2-2b",
+      "aggregator",
+    ]);
+  });
+
+  it("lists the nodes of a large topology one per line, within 100 columns", async () => {
+    const result = await runCli(["validate", "examples/moa.yaml"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("examples/moa.yaml: valid moa, 7 nodes:\n  layer1/qwen2.5-1.5b\n");
+    for (const line of result.stdout.trimEnd().split("\n")) expect([...line].length).toBeLessThanOrEqual(100);
   });
 
   it("prints the JSON Schema", async () => {
