@@ -100,6 +100,7 @@ export {
   type RouteRecord,
   type TokenUsage,
 } from "./state/moaState.js";
+export { upgradeAnswers } from "./state/upgradeAnswers.js";
 export { currentTurn } from "./state/currentTurn.js";
 export type { MoAStreamEvent } from "./nodes/callAgent.js";
 export { REPLY_TAG } from "./nodes/replyTag.js";
