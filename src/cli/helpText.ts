@@ -139,3 +139,15 @@ export function modelsHelp(): string {
 export function threadsHelp(): string {
   return examples(["moa threads", "moa show <thread> --json", "moa resume <thread>"]);
 }
+
+/** After `moa threads --help`: the options of the listing (its default subcommand), and examples. */
+export function threadsListHelp(): string {
+  return [
+    "",
+    "Listing options (moa threads [list]):",
+    "  --json                 print one JSON document",
+    "  --db <file>            SQLite file for runs (default: MOA_DB, else runs.sqlite in the data folder)",
+    "  --checkpointer <url>   PostgreSQL connection string (or MOA_CHECKPOINTER)",
+    examples(["moa threads", "moa threads --json --db runs.sqlite", "moa threads rm <thread>"]),
+  ].join("\n");
+}

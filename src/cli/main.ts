@@ -23,7 +23,7 @@ import { errorDocument, wantsJson } from "./errorDocument.js";
 import { EXIT } from "./exitCodes.js";
 import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
 import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
-import { modelsHelp, programHelp, runHelp, threadsHelp } from "./helpText.js";
+import { modelsHelp, programHelp, runHelp, threadsHelp, threadsListHelp } from "./helpText.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
@@ -149,7 +149,10 @@ function buildProgram(): Command {
       },
     );
 
-  const threads = program.command("threads").description("list persisted conversations and their status; `threads rm` deletes one");
+  const threads = program
+    .command("threads")
+    .description("list persisted conversations and their status; `threads rm` deletes one")
+    .addHelpText("after", threadsListHelp());
   threads
     .command("list", { isDefault: true })
     .description("list threads, newest first: answered, unfinished (moa resume finishes it) or running")
@@ -161,7 +164,7 @@ function buildProgram(): Command {
     });
   threads
     .command("rm")
-    .description("delete a thread: its checkpoints, answers and stored values (refused while a run holds it)")
+    .description("delete a thread: its checkpoints, answers, record and lock (refused while a run holds it)")
     .argument("<thread>", "thread id (see `moa threads`)")
     .option("--db <file>", "SQLite file for runs")
     .option("--checkpointer <url>", "PostgreSQL connection string")

@@ -109,6 +109,13 @@ describe("command help", () => {
     expect(stdout).toContain("--switch-topology");
   });
 
+  it("shows the listing's options and an rm example under threads", async () => {
+    const { stdout } = await runCli(["threads", "--help"]);
+    expect(stdout).toMatch(/^ {2}--json +print one JSON document$/m);
+    expect(stdout).toMatch(/^ {2}--db <file> +SQLite file for runs/m);
+    expect(stdout).toContain("  moa threads rm <thread>");
+  });
+
   it("names pull in the models command's description and examples", async () => {
     const { stdout } = await runCli(["--help"]);
     expect(stdout).toMatch(/models +.*pull/);
