@@ -25,7 +25,7 @@ export interface StageLabel {
 export function renderAnswerBlock(answer: AgentAnswer, { stage }: { stage?: StageLabel | undefined } = {}): string {
   const tokens = answer.usage ? ` · ${answer.usage.outputTokens} tokens` : "";
   const where = stage ? `layer ${stage.layer} · ${stage.agent} › ` : "";
-  const title = `── ${where}layer ${answer.layer} · ${answer.agent} (${answer.model}) · ${formatSeconds(answer.latencyMs)}${tokens}`;
+  const title = `── ${where}layer ${answer.layer} · ${answer.agent} · ${answer.role} (${answer.model}) · ${formatSeconds(answer.latencyMs)}${tokens}`;
   const body =
     answer.error === undefined
       ? (answer.content ?? "").trim()

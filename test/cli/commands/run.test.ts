@@ -61,7 +61,7 @@ describe("moa run", () => {
     const result = await runCli(["run", question, "--config", configFile, "--show-layers"], { env: env() });
     expect(result.code).toBe(0);
     const out = result.stdout;
-    expect(out).toMatch(/── layer 1 · qwen2\.5-1\.5b \(ollama:qwen2\.5:1\.5b\)/);
+    expect(out).toMatch(/── layer 1 · qwen2\.5-1\.5b · proposer \(ollama:qwen2\.5:1\.5b\)/);
     expect(out).toContain("Rayleigh scattering makes the sky blue.");
     expect(out).toContain("Because shorter wavelengths scatter more.");
     expect(out.indexOf("Rayleigh scattering")).toBeLessThan(out.indexOf(ANSWER));

@@ -146,7 +146,7 @@ describe("quorum stragglers", () => {
   it("read late (cancelled) with --show-layers", async () => {
     const result = await runCli(["run", question, "--config", quorum, "--no-persist", "--show-layers", "--quiet"], { env: env() });
     expect(result.stdout).toMatch(
-      /── layer 1 · slow-1b \(ollama:slow:1b\) · [\d.]+ s\n\[late \(cancelled\) after 2 of 3 agents answered \(quorum 2\)\]/,
+      /── layer 1 · slow-1b · proposer \(ollama:slow:1b\) · [\d.]+ s\n\[late \(cancelled\) after 2 of 3 agents answered \(quorum 2\)\]/,
     );
   });
 });
@@ -163,9 +163,9 @@ describe("--show-layers with a MOSAIC gate and stages", () => {
   it("titles a stage's calls after the stage, apart from the outer topology's", async () => {
     const result = await runCli(["run", question, "--config", stage, "--no-persist", "--show-layers", "--quiet"], { env: env() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/── layer 1 · panel › layer 1 · qwen2\.5-1\.5b \(ollama:qwen2\.5:1\.5b\)/);
-    expect(result.stdout).toMatch(/── layer 1 · panel › layer 2 · aggregator \(ollama:qwen2\.5:3b\)/);
-    expect(result.stdout).toMatch(/── layer 1 · panel \(stage panel\)/);
+    expect(result.stdout).toMatch(/── layer 1 · panel › layer 1 · qwen2\.5-1\.5b · proposer \(ollama:qwen2\.5:1\.5b\)/);
+    expect(result.stdout).toMatch(/── layer 1 · panel › layer 2 · aggregator · final \(ollama:qwen2\.5:3b\)/);
+    expect(result.stdout).toMatch(/── layer 1 · panel · expert \(stage panel\)/);
     expect(result.stdout).toMatch(/── answer \(aggregator\)\n/);
   });
 
