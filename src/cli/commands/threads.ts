@@ -1,3 +1,4 @@
+import { redactCredentials } from "../../util/redactCredentials.js";
 import { existsSync } from "node:fs";
 import { UsageError } from "../../errors/UsageError.js";
 import Table from "cli-table3";
@@ -18,9 +19,10 @@ export interface ThreadsCommandOptions extends Omit<PersistenceOptions, "persist
 
 /**
  * Where a thread stands: its last turn `answered`; `unfinished` (no answer: interrupted or failed, for `moa
- * resume`); `running` (a run holds it now); `empty` (recorded, but its run stopped before its first checkpoint).
+ * resume`); `running` (a run holds it now); `empty` (recorded, but its run stopped before its first checkpoint);
+ * `unreadable` (its checkpoints could not be read: a damaged database, or one written by a newer version).
  */
-export type ThreadStatus = "answered" | "unfinished" | "running" | "empty";
+export type ThreadStatus = "answered" | "unfinished" | "running" | "empty" | "unreadable";
 
 /** A thread as `moa threads --json` prints it. */
 export interface ThreadListing {
@@ -30,6 +32,8 @@ export interface ThreadListing {
   resume?: string;
   /** Who holds a running thread. */
   heldBy?: string;
+  /** Why an `unreadable` thread's checkpoints could not be read. */
+  problem?: string;
   source: TopologySource;
   title: string;
   createdAt: string;
@@ -130,11 +134,15 @@ async function describeThread({ store, thread }: { store: RunStore; thread: Thre
   };
   const heldBy = await store.threadHolder(thread.threadId);
   if (heldBy) return { ...base, status: "running", heldBy };
-  const values = await readThreadValues({ checkpointer: store.checkpointer, threadId: thread.threadId }).catch((error: unknown) => {
+  let values: Awaited<ReturnType<typeof readThreadValues>>;
+  try {
+    values = await readThreadValues({ checkpointer: store.checkpointer, threadId: thread.threadId });
+  } catch (error) {
     // A database opened read-only that has no checkpoint tables yet cannot have them created: no checkpoints.
-    if (error instanceof Error && /readonly database/i.test(error.message)) return undefined;
-    throw error;
-  });
+    if ((error as { code?: unknown } | null)?.code === "SQLITE_READONLY") values = undefined;
+    // One damaged thread must not hide the others: it is listed with what went wrong.
+    else return { ...base, status: "unreadable", problem: redactCredentials(error instanceof Error ? error.message : String(error)) };
+  }
   if (!values || values.messages.length === 0) return { ...base, status: "empty" };
   if (values.messages.at(-1)?.getType() !== "human") return { ...base, status: "answered" };
   return { ...base, status: "unfinished", resume: resumeCommandFor({ threadId: thread.threadId, store }) };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../../doubles/ollamaDouble.js";
 import { postgresReachable } from "../../helpers/postgres.js";
@@ -111,6 +112,18 @@ describe("moa threads", () => {
     await runCli(["run", "Will fail", "--config", failingFile, "--db", db, "--thread", "moa"], { env: env() });
     const result = await runCli(["threads", "--db", db]);
     expect(result.stdout).toContain(`unfinished: finish one with moa resume <thread> --db ${db}\n`);
+  });
+
+  it("lists a thread whose checkpoints cannot be read as unreadable, with the others", async () => {
+    const db = await databaseWithThreads();
+    const sqlite = new Database(db);
+    sqlite.prepare("UPDATE checkpoints SET checkpoint = ? WHERE thread_id = 'open'").run(Buffer.from("not a checkpoint"));
+    sqlite.close();
+    const result = await runCli(["threads", "--db", db, "--json"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as Listing;
+    expect(doc.threads.find((t) => t.thread === "done")).toMatchObject({ status: "answered" });
+    expect(doc.threads.find((t) => t.thread === "open")).toMatchObject({ status: "unreadable", problem: expect.any(String) });
   });
 
   it("prints one JSON document with --json, with the resume command of an unfinished thread", async () => {
