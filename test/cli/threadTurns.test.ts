@@ -175,11 +175,11 @@ describe("a run database the user may only read", () => {
     }
   });
 
-  it("lists nothing, and creates nothing, when the database does not exist", async () => {
+  it("says a --db naming no file is no database, and creates nothing", async () => {
     const db = path.join(dir, "absent", "runs.sqlite");
     const threads = await runCli(["threads", "--db", db]);
-    expect(threads.code).toBe(0);
-    expect(threads.stdout).toContain(`no threads in sqlite ${db}`);
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain(`no run database at ${db} (--db)`);
     expect(existsSync(path.dirname(db))).toBe(false);
   });
 });
