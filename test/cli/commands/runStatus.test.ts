@@ -109,6 +109,27 @@ describe("the run status in a log (stderr not a terminal)", () => {
     expect(result.stderr).toMatch(/4 calls, 1 failed/);
   });
 
+  it("is shown by moa resume too, and not with --quiet", async () => {
+    const strict = file("strict.yaml", [
+      "defaults: { retries: 0 }",
+      "layers:",
+      "  - agents: [ollama:qwen2.5:1.5b, ollama:broken:1b]",
+      "    minSuccessful: 2",
+      "aggregator: ollama:qwen2.5:3b",
+    ]);
+    const db = path.join(dir, "resume-status.sqlite");
+    expect((await runCli(["run", question, "--config", strict, "--db", db, "--thread", "r1", "--quiet"], { env: env() })).code).toBe(1);
+
+    const resumed = await runCli(["resume", "r1", "--db", db], { env: env() });
+    const quiet = await runCli(["resume", "r1", "--db", db, "--quiet"], { env: env() });
+
+    expect(statusLines(resumed.stderr)).toContainEqual(
+      expect.stringMatching(/^\[[\d.]+ s\] layer 1 · broken-1b \(ollama:broken:1b\) started$/),
+    );
+    expect(statusLines(quiet.stderr)).toEqual([]);
+    expect(quiet.stderr).toContain("broken-1b");
+  });
+
   it("keeps stdout one JSON document with --json, the status going to stderr", async () => {
     const result = await runCli(["run", question, "--config", moa, "--no-persist", "--json"], { env: env() });
     expect(result.code).toBe(0);
