@@ -35,7 +35,10 @@ export function fitColumns({
     const excess = tableWidth({ head, rows: fitted, overhead }) - maxWidth;
     if (excess <= 0) break;
     const target = Math.max(min, head[column]!.length, widths[column]! - excess);
-    fitted = fitted.map((row) => row.map((text, c) => (c === column && text.length > target ? shorten(text, target) : text)));
+    // A column narrowed twice is shortened from its original text: shortening a shortened cell stacks ellipses.
+    fitted = fitted.map((row, r) =>
+      row.map((text, c) => (c === column && text.length > target ? shorten(rows[r]![c] ?? text, target) : text)),
+    );
   }
   return fitted;
 }

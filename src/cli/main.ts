@@ -248,9 +248,19 @@ function report(error: unknown, { json }: { json: boolean }): number {
   if (error instanceof CommanderError) return EXIT.usage;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`moa: ${userMessage({ text: message, stream: process.stderr })}\n`);
+  const fix = isMoAError(error) ? error.fix : undefined;
+  if (fix !== undefined && !saysFix({ message, fix }))
+    process.stderr.write(`  fix: ${userMessage({ text: fix, stream: process.stderr })}\n`);
   if (process.env.MOA_DEBUG && error instanceof Error && error.stack)
     process.stderr.write(`${userMessage({ text: error.stack, stream: process.stderr })}\n`);
   return isMoAError(error) ? error.exitCode : EXIT.runFailed;
+}
+
+// Many messages already say how to fix the problem in their own words (each problem's `fix:` line, the resume
+// command): the fix is added only when some part of it is not in the message yet.
+function saysFix({ message, fix }: { message: string; fix: string }): boolean {
+  const parts = fix.split(/; |, or |, /).filter((part) => part.trim().length >= 4);
+  return message.includes(fix) || (parts.length > 0 && parts.every((part) => message.includes(part.trim())));
 }
 
 async function main(argv: string[]): Promise<number> {

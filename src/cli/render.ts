@@ -1,3 +1,4 @@
+import { currentTurn } from "../state/currentTurn.js";
 import Table from "cli-table3";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
 import type { RunReport } from "../report/buildRunReport.js";
@@ -41,17 +42,21 @@ export function lateStatus(error: string): string {
   return detail === "" ? "late (cancelled)" : `late (cancelled) ${detail}`;
 }
 
-/** Routing and gate decisions not printed yet (`printed` remembers them across calls), for `--show-layers`. */
-export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates">, printed: Set<string>): string {
+/**
+ * This turn's routing and gate decisions not printed yet (`printed` remembers them across calls), for
+ * `--show-layers`. A continued thread's state holds earlier turns' decisions too: those are not this run's.
+ */
+export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates" | "messages">, printed: Set<string>): string {
+  const turn = currentTurn(state.messages);
   let out = "";
-  for (const route of state.routes.slice(-1)) {
+  for (const route of state.routes.filter((r) => r.turn === turn).slice(-1)) {
     const key = `route ${route.turn}`;
     if (printed.has(key)) continue;
     printed.add(key);
     const category = route.proposedCategory ?? route.category ?? "unknown";
     out += `── route · ${route.router} router: ${category} (confidence ${route.confidence.toFixed(2)})${route.usedFallback ? " -> fallback" : ""} -> ${route.experts.join(", ")}\n   ${route.reason}\n\n`;
   }
-  for (const gate of state.gates.slice(-1)) {
+  for (const gate of state.gates.filter((g) => g.turn === turn).slice(-1)) {
     const key = `gate ${gate.turn}`;
     if (printed.has(key)) continue;
     printed.add(key);

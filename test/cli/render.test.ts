@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderSummaryTable } from "../../src/cli/render.js";
+import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { renderDecisions, renderSummaryTable } from "../../src/cli/render.js";
 
 const HF = "hf:bartowski/Qwen2.5-1.5B-Instruct-GGUF/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf";
 
@@ -33,9 +34,9 @@ describe("renderSummaryTable", () => {
     for (const line of renderSummaryTable(summary).split("\n")) expect([...line].length).toBeLessThanOrEqual(100);
   });
 
-  it("shortens an hf: reference to its tail", () => {
+  it("shortens an hf: reference to the start of its file name, which tells models apart", () => {
     const text = renderSummaryTable(summary);
-    expect(text).toMatch(/hf:…[^ ]*-Q4_K_M\.gguf/);
+    expect(text).toContain("│ hf:…/Qwen2.5-1.5B");
     expect(text).not.toContain("bartowski");
   });
 
@@ -48,5 +49,27 @@ describe("renderSummaryTable", () => {
   it("keeps a short failure reason in the table", () => {
     const text = renderSummaryTable({ ...summary, rows: [{ ...summary.rows[1]!, agent: "small", model: "ollama:m", error: "HTTP 500" }] });
     expect(text).toContain("failed: HTTP 500");
+  });
+});
+
+describe("renderDecisions", () => {
+  const route = (turn: number, reason: string) => ({
+    turn,
+    router: "llm",
+    category: "math",
+    confidence: 0.9,
+    usedFallback: false,
+    reason,
+    experts: ["expert/math"],
+  });
+
+  it("prints only this turn's route on a continued thread", () => {
+    const state = {
+      messages: [new HumanMessage("What is 2+2?"), new AIMessage("4"), new HumanMessage("And 3+3?")],
+      routes: [route(1, "about 2+2")],
+      gates: [],
+    };
+    expect(renderDecisions(state, new Set())).toBe("");
+    expect(renderDecisions({ ...state, routes: [...state.routes, route(2, "about 3+3")] }, new Set())).toContain("about 3+3");
   });
 });

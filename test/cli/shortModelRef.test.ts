@@ -42,4 +42,18 @@ describe("shortModelRef", () => {
     const ref = "hf:bartowski/Qwen2.5-1.5B-Instruct-GGUF@main/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf";
     expect(shortModelRef({ ref, max: 40 })).toBe("hf:…/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf");
   });
+
+  it("keeps the start and end of a file name too long for the width, so sizes stay apart", () => {
+    const small = shortModelRef({ ref: "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf", max: 30 });
+    const large = shortModelRef({ ref: "hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf", max: 30 });
+    expect(small).toMatch(/^hf:…\/qwen2\.5-0\.5b.*….*k_m\.gguf$/);
+    expect(large).toMatch(/^hf:…\/qwen2\.5-1\.5b/);
+    expect([...small].length).toBeLessThanOrEqual(30);
+  });
+
+  it("keeps only the start of a file name in a narrow column", () => {
+    expect(shortModelRef({ ref: "hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf", max: 20 })).toBe(
+      "hf:…/qwen2.5-1.5b-i…",
+    );
+  });
 });

@@ -58,6 +58,11 @@ export interface RunCommandOptions extends PersistenceOptions, RunOutputOptions 
  */
 export async function runCommand(options: RunCommandOptions): Promise<void> {
   const { question, config, preset, topology, thread, stderr = process.stderr } = options;
+  if (options.persist === false && thread !== undefined)
+    throw new UsageError("--thread continues a saved conversation, and --no-persist reads and saves none", {
+      code: "thread_without_persistence",
+      fix: "leave out --no-persist to continue the thread, or leave out --thread to ask without saving anything",
+    });
   if (options.switchTopology && thread === undefined)
     throw new UsageError("--switch-topology switches the topology of the thread given with --thread <id>, and no --thread was given", {
       code: "switch_without_thread",

@@ -104,7 +104,7 @@ describe("moa threads", () => {
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
     for (const { thread } of listed.threads) expect(lines.some((line) => line.startsWith(`${thread}  `))).toBe(true);
     expect(lines.some((line) => line.includes("  preset moa-lite  "))).toBe(true);
-    expect(lines.some((line) => / {2}…\S*pology\.yaml {2}/.test(line))).toBe(true);
+    expect(lines.some((line) => / {2}…\/failing-\S* {2}/.test(line))).toBe(true);
   });
 
   it("names the resume command's form once under the table, even for a thread called like the command", async () => {
@@ -188,7 +188,9 @@ describe("moa threads rm", () => {
     const db = await databaseWithThreads();
     const result = await runCli(["threads", "rm", "nope", "--db", db]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`moa: no thread "nope" in sqlite ${db}; see \`moa threads\`\n`);
+    expect(result.stderr).toBe(
+      `moa: no thread "nope" in sqlite ${db}; see \`moa threads\`\n  fix: list the threads with \`moa threads\` (with the same --db or --checkpointer), and copy the id from there\n`,
+    );
   });
 
   it.skipIf(!pgAvailable)("removes a thread from PostgreSQL", async () => {
