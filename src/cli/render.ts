@@ -1,4 +1,5 @@
 import { currentTurn } from "../state/currentTurn.js";
+import { wrapWords } from "../util/wrapWords.js";
 import Table from "cli-table3";
 import type { AgentAnswer, MoAStateValue } from "../state/moaState.js";
 import type { RunReport } from "../report/buildRunReport.js";
@@ -65,6 +66,8 @@ export function renderDecisions(state: Pick<MoAStateValue, "routes" | "gates" | 
   }
   return out;
 }
+
+const NOTE_INDENT = "    ";
 
 const SUMMARY_HEAD = ["layer", "agent", "role", "model", "latency", "in tok", "out tok", "status"];
 
@@ -136,7 +139,12 @@ function fitSummaryColumns(
     const error = summaryRows[i]?.error;
     if (error === undefined || summaryRows[i]?.late) return row;
     failures++;
-    notes += `${clipText(`[${failures}] ${cell(summaryRows[i]!.agent)}: ${cell(error).replace(/\s+/g, " ")}`, TABLE_WIDTH)}\n`;
+    // The note is there to carry the whole reason: wrapped, never cut.
+    const note = wrapWords({
+      text: `[${failures}] ${cell(summaryRows[i]!.agent)}: ${cell(error)}`,
+      width: TABLE_WIDTH - NOTE_INDENT.length,
+    });
+    notes += `${note.join(`\n${NOTE_INDENT}`)}\n`;
     return row.map((text, c) => (c === 7 ? `failed [${failures}]` : text));
   });
   return { rows: fit(numbered), notes };

@@ -46,6 +46,14 @@ describe("renderSummaryTable", () => {
     expect(text).toContain("[1] smollm2-360m-instruct-q8: the model ran out of context window");
   });
 
+  it("wraps a long reason under the table instead of cutting it, within 100 columns", () => {
+    const error = summary.rows[1]!.error!;
+    const text = renderSummaryTable(summary);
+    const notes = text.slice(text.indexOf("\n[1] ") + 1, text.lastIndexOf("\n", text.indexOf(" calls, ")));
+    expect(notes.replace(/\n {4}/g, " ")).toBe(`[1] smollm2-360m-instruct-q8: ${error}`);
+    for (const line of notes.split("\n")) expect([...line].length).toBeLessThanOrEqual(100);
+  });
+
   it("keeps a short failure reason in the table", () => {
     const text = renderSummaryTable({ ...summary, rows: [{ ...summary.rows[1]!, agent: "small", model: "ollama:m", error: "HTTP 500" }] });
     expect(text).toContain("failed: HTTP 500");

@@ -1,3 +1,4 @@
+import { wrapWords } from "../../util/wrapWords.js";
 import type { ResolvedAgent } from "../../config/ResolvedAgent.js";
 import { DEFAULT_PRESET, loadConfig } from "../../graphs/loadConfig.js";
 import { listPresets, topologyDefinition } from "../../graphs/registry.js";
@@ -65,15 +66,5 @@ function defaultsOf(preset: Preset): string {
 
 /** Words wrapped to what is left of 100 columns after the indent. */
 function wrap(text: string): string[] {
-  const room = WIDTH - INDENT.length;
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line !== "" && line.length + 1 + word.length > room) {
-      lines.push(line);
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
-  }
-  if (line !== "") lines.push(line);
-  return lines;
+  return wrapWords({ text, width: WIDTH - INDENT.length });
 }

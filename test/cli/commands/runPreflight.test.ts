@@ -164,8 +164,9 @@ describe("the hint when no backend is usable", () => {
 });
 
 // Messages about the run, not the per-agent table (which records every agent's outcome).
-// The summary table and the failure notes numbered under it (`[1] agent: reason`) are the run's record, not messages.
-const messages = (stderr: string): string[] => stderr.split("\n").filter((line) => !/^([│┌└├]|\[\d+\] )/.test(line));
+// The summary table and the failure notes numbered under it (`[1] agent: reason`, wrapped onto indented lines) are
+// the run's record, not messages.
+const messages = (stderr: string): string[] => stderr.split("\n").filter((line) => !/^([│┌└├]|\[\d+\] | {4}(?!fix:))/.test(line));
 
 describe("a preset's model that Ollama has not pulled", () => {
   // --quiet: the run status names every agent as it starts and ends; these are about the pre-flight's messages.
