@@ -106,7 +106,7 @@ export function renderSummaryTable(
   // Active parameters only when some model declared them (or a GGUF file told us).
   const params =
     cost && cost.activeParams > 0
-      ? `, ${formatParams(cost.activeParams)} active parameters${cost.callsWithUnknownParams > 0 ? ` (${cost.callsWithUnknownParams} calls unknown)` : ""}`
+      ? `, ${formatParams(cost.activeParams)} active parameters${cost.callsWithUnknownParams > 0 ? ` (${cost.callsWithUnknownParams} ${cost.callsWithUnknownParams === 1 ? "call" : "calls"} unknown)` : ""}`
       : "";
   return `${table.toString()}\n${notes}${calls} calls, ${failed} failed${late > 0 ? `, ${late} late (cancelled)` : ""}, ${inputTokens} input + ${outputTokens} output tokens${params}\n`;
 }
@@ -153,7 +153,8 @@ function fitSummaryColumns(
 /** 17e9 -> "17.0B"; 360e6 -> "360M". */
 export function formatParams(count: number): string {
   if (count >= 1e9) return `${(count / 1e9).toFixed(1)}B`;
-  if (count >= 1e6) return `${Math.round(count / 1e6)}M`;
+  // Small models differ in the first decimal (0.5B, 1.5B: 1.5M for a test model), large ones do not.
+  if (count >= 1e6) return count < 1e7 ? `${(count / 1e6).toFixed(1)}M` : `${Math.round(count / 1e6)}M`;
   return String(Math.round(count));
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
-import { renderDecisions, renderSummaryTable } from "../../src/cli/render.js";
+import { formatParams, renderDecisions, renderSummaryTable } from "../../src/cli/render.js";
 
 const HF = "hf:bartowski/Qwen2.5-1.5B-Instruct-GGUF/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf";
 
@@ -79,5 +79,15 @@ describe("renderDecisions", () => {
     };
     expect(renderDecisions(state, new Set())).toBe("");
     expect(renderDecisions({ ...state, routes: [...state.routes, route(2, "about 3+3")] }, new Set())).toContain("about 3+3");
+  });
+});
+
+describe("formatParams", () => {
+  it("keeps a decimal for a few million parameters, where models differ in it", () => {
+    expect(formatParams(1_539_144)).toBe("1.5M");
+  });
+
+  it("rounds tens of millions and more to whole millions, and billions to one decimal", () => {
+    expect([formatParams(360_000_000), formatParams(1_540_000_000)]).toEqual(["360M", "1.5B"]);
   });
 });

@@ -75,7 +75,7 @@ describe("a topology registered from outside (a test-only kind)", () => {
   it("is listed by `moa presets`, on both backends", () => {
     let out = "";
     presetsCommand({ stdout: { write: (text: string) => ((out += text), true) } as NodeJS.WritableStream });
-    expect(out).toMatch(/^chain-demo +chain +\S.*\n +two small models in a chain$/m);
+    expect(out).toMatch(/^chain-demo +chain +\S.*\n +ollama\/openai: two small models in a chain$/m);
     expect(out).toMatch(/llamacpp: Qwen2\.5-0\.5B then Qwen2\.5-1\.5B/);
   });
 

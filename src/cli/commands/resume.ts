@@ -61,6 +61,8 @@ export async function resumeCommand(options: ResumeCommandOptions): Promise<void
           `resuming thread ${options.thread}: the last attempt failed (${firstLine(resume.reason)}); calling ${resume.retried.join(", ")} of layer ${resume.layer} again${kept}\n`,
         );
       }
+      // The thread moves up in `moa threads` (newest first), as a new turn would move it.
+      await store!.recordThread({ threadId: options.thread, source: known.source, title: known.title });
       await streamRun({
         ...options,
         signal,

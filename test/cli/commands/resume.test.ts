@@ -136,6 +136,13 @@ describe("resume after a failed run", () => {
 
       const shown = await runCli(["show", "failed-1", "--db", db]);
       expect(shown.stdout).toContain("── answer\njudged answer");
+
+      // Resumed is updated: the thread moves up in `moa threads`.
+      const listed = JSON.parse((await runCli(["threads", "--db", db, "--json"])).stdout) as {
+        threads: Array<{ thread: string; createdAt: string; updatedAt: string }>;
+      };
+      const thread = listed.threads.find((t) => t.thread === "failed-1")!;
+      expect(Date.parse(thread.updatedAt)).toBeGreaterThan(Date.parse(thread.createdAt));
     } finally {
       await double.close();
     }

@@ -28,7 +28,7 @@ beforeAll(async () => {
       "quick:1b": { reply: "quick proposal" },
       "broken:1b": { reply: "never", failure: "http500" },
       // Slow enough that the listing sees the run holding its thread, even on a loaded machine.
-      "slow:1b": { reply: "slow proposal", latencyMs: 8_000 },
+      "slow:1b": { reply: "slow proposal", latencyMs: 20_000 },
       "agg:3b": { reply: "the answer" },
       // moa-lite's models, for threads run with a preset.
       "qwen2.5:1.5b": { reply: "p1" },
@@ -146,7 +146,7 @@ describe("moa threads", () => {
     expect(removed.stderr).toContain('thread "busy" is in use by a run right now');
     expect((await run).code).toBe(0);
     expect((await listing()).threads.find((t) => t.thread === "busy")?.status).toBe("answered");
-  }, 60_000);
+  }, 90_000);
 });
 
 describe("moa threads on a database file that does not exist", () => {

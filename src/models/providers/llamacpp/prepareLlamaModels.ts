@@ -47,7 +47,7 @@ async function downloadModelFiles(agents: RefAgent[], { pull, confirm, notify, p
     if (!go)
       throw new ModelsNotReadyError("the download was declined; nothing was downloaded", {
         code: "download_declined",
-        fix: "run again and answer yes, or with --yes",
+        fix: "run again and answer yes (or pass --yes); or run on Ollama (--backend ollama), or name GGUF files you already have in a topology file (llamacpp:/path/to/file.gguf)",
       });
   }
   const bars = progress([...sources.keys()].map((file) => path.basename(file)));
