@@ -259,8 +259,12 @@ function report(error: unknown, { json }: { json: boolean }): number {
 // Many messages already say how to fix the problem in their own words (each problem's `fix:` line, the resume
 // command): the fix is added only when some part of it is not in the message yet.
 function saysFix({ message, fix }: { message: string; fix: string }): boolean {
-  const parts = fix.split(/; |, or |, /).filter((part) => part.trim().length >= 4);
-  return message.includes(fix) || (parts.length > 0 && parts.every((part) => message.includes(part.trim())));
+  const said = message.toLowerCase();
+  const parts = fix
+    .toLowerCase()
+    .split(/; |, or |, /)
+    .filter((part) => part.trim().length >= 4);
+  return said.includes(fix.toLowerCase()) || (parts.length > 0 && parts.every((part) => said.includes(part.trim())));
 }
 
 async function main(argv: string[]): Promise<number> {

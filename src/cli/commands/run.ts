@@ -222,7 +222,11 @@ async function confirmFallback({
   const settings = [...new Set(passedOverConfigured.map((p) => p.setting))].join(" or ");
   throw new MoAError(
     `${why}; ${instead}, ${confirm ? "which was declined" : "which needs a yes"}. Fix ${settings} (or unset it), or choose the fallback with --backend ${backend} (or --yes)`,
-    { code: "configured_backend_unusable", category: "environment", fix: `fix ${settings}, or run with --backend ${backend}` },
+    {
+      code: "configured_backend_unusable",
+      category: "environment",
+      fix: `fix ${settings} (or unset it), or choose the fallback with --backend ${backend} (or --yes)`,
+    },
   );
 }
 
