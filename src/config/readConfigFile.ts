@@ -8,7 +8,18 @@ import { ConfigError } from "../errors/ConfigError.js";
  * @example
  * const raw = readConfigFile("examples/moa.yaml"); // { layers: [...], aggregator: ... }
  */
-export function readConfigFile(file: string): Record<string, unknown> {
+export function readConfigFile(
+  file: string,
+  {
+    expected = 'a mapping with "layers" and "aggregator"',
+    what = "config file",
+  }: {
+    /** What the top level should be, for errors. */
+    expected?: string;
+    /** What the file is, for errors. */
+    what?: string;
+  } = {},
+): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -22,7 +33,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
           : code === "EISDIR"
             ? "is a directory, expected a file"
             : `cannot be read (${code ?? String(error)})`;
-    throw new ConfigError([{ path: "", message: `config file ${file}: ${reason}` }]);
+    throw new ConfigError([{ path: "", message: `${what} ${file}: ${reason}` }]);
   }
   const isJson = /\.json$/i.test(file);
   // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse rejects as a stray token.
@@ -37,11 +48,11 @@ export function readConfigFile(file: string): Record<string, unknown> {
     );
   }
   if (document === null || document === undefined) {
-    throw new ConfigError([{ path: "", message: 'the file is empty; expected a mapping with "layers" and "aggregator"' }], file);
+    throw new ConfigError([{ path: "", message: `the file is empty; expected ${expected}` }], file);
   }
   if (typeof document !== "object" || Array.isArray(document)) {
     const kind = Array.isArray(document) ? "a list" : `a ${typeof document}`;
-    throw new ConfigError([{ path: "", message: `expected a mapping with "layers" and "aggregator" at the top level, got ${kind}` }], file);
+    throw new ConfigError([{ path: "", message: `expected ${expected} at the top level, got ${kind}` }], file);
   }
   return document as Record<string, unknown>;
 }
