@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/graphs/loadConfig.js";
 
 const dir = path.resolve(import.meta.dirname, "../examples");
-const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+// Workload files (`moa schedule`) are not topologies; test/scheduling loads them.
+const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.startsWith("workload"));
 
 describe("examples/", () => {
   it("has an example of every topology kind", () => {

@@ -151,3 +151,18 @@ export function threadsListHelp(): string {
     examples(["moa threads", "moa threads --json --db runs.sqlite", "moa threads rm <thread>"]),
   ].join("\n");
 }
+
+/** After `moa schedule --help`: examples and what the workload holds. */
+export function scheduleHelp(): string {
+  return [
+    "",
+    "The workload file lists workers (capacity, memory, speed), expert profiles (load time, service time,",
+    "memory) and the batch of queries with the experts each was routed to (README: Scheduling experts on",
+    "workers; JSON Schema: schema/workload.schema.json).",
+    examples([
+      "moa schedule --workload examples/workload.yaml",
+      "moa schedule --workload examples/workload.yaml --scheduler ilp --time-limit 5",
+      "moa schedule --workload examples/workload.yaml --json",
+    ]),
+  ].join("\n");
+}

@@ -13,6 +13,7 @@ import { modelsRemoveCommand } from "./commands/modelsRemove.js";
 import { presetsCommand } from "./commands/presets.js";
 import { resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
+import { scheduleCommand } from "./commands/schedule.js";
 import { schemaCommand } from "./commands/schema.js";
 import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
@@ -23,7 +24,8 @@ import { errorDocument, wantsJson } from "./errorDocument.js";
 import { EXIT } from "./exitCodes.js";
 import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
 import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
-import { modelsHelp, programHelp, runHelp, threadsHelp, threadsListHelp } from "./helpText.js";
+import { modelsHelp, programHelp, runHelp, scheduleHelp, threadsHelp, threadsListHelp } from "./helpText.js";
+import { schedulerNames } from "../scheduling/schedulers/index.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
@@ -35,6 +37,22 @@ function parsePositiveInt(flag: string): (value: string) => number {
       throw new UsageError(`${flag}: expected a whole number from 1 to 1000000, got "${value}"`);
     return n;
   };
+}
+
+function parseSeconds(flag: string, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > max)
+      throw new UsageError(`${flag}: expected a number of seconds above 0 and at most ${max}, got "${value}"`);
+    return n;
+  };
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1)
+    throw new UsageError(`--seed: expected a whole number from 0 to 2147483647, got "${value}"`);
+  return n;
 }
 
 function packageVersion(): string {
@@ -228,6 +246,28 @@ function buildProgram(): Command {
     .description("check a topology file and print the resolved agents")
     .argument("<file>", "topology file (YAML or JSON)")
     .action((file: string) => validateCommand({ file }));
+
+  program
+    .command("schedule")
+    .description("place experts on inference workers and compare schedulers on a workload (simulated)")
+    .requiredOption("-w, --workload <file>", "workload file (YAML or JSON): workers, expert profiles, queries")
+    .addOption(new Option("-s, --scheduler <name>", "which scheduler").choices([...schedulerNames, "all"]).default("all"))
+    .option("--time-limit <seconds>", "hard limit on the ILP solver's time", parseSeconds("--time-limit", 3600), 10)
+    .option("--seed <n>", "seed of the simulated service times and gate decisions", parseSeed, 1)
+    .option("--json", "print one JSON object")
+    .addHelpText("after", scheduleHelp())
+    .action(async (flags: { workload: string; scheduler: string; timeLimit: number; seed: number; json?: boolean }) => {
+      await withInterrupt((signal) =>
+        scheduleCommand({
+          workload: flags.workload,
+          scheduler: flags.scheduler,
+          timeLimitSeconds: flags.timeLimit,
+          seed: flags.seed,
+          json: flags.json === true,
+          signal,
+        }),
+      );
+    });
 
   program
     .command("schema")

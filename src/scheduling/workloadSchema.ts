@@ -65,12 +65,7 @@ export const ExpertProfileSchema = z.strictObject({
     .describe("Seconds to load the model: one number, or a map from worker name to seconds (every worker must be named)"),
   service: ServiceTimeSchema.describe("Service time per prompt"),
   memoryGb: z.number().positive().finite().optional().describe("Memory the loaded model takes"),
-  maxReplicas: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe("Most workers this expert may be loaded on at once in the ILP (default: its work divided by its load time, at least 1)"),
+  maxReplicas: z.number().int().min(1).optional().describe("Most workers this expert may be placed on (default: every worker it fits on)"),
 });
 
 /** One query, or `count` identical ones. */
