@@ -130,7 +130,7 @@ function resolve(workload: Workload, issues: ConfigIssue[]): SchedulingProblem {
         message: `${expert.maxReplicas} is more than the ${model.fitsOn.length} worker(s) it fits on`,
       });
   });
-  return { workers, models, queries };
+  return { workers, models, queries, gate: workload.aggregator.gate };
 }
 
 // Without a cap from the user, an expert may be replicated on every worker it fits on: the load cost is

@@ -1,3 +1,9 @@
+import type { z } from "zod";
+import type { GateConfigSchema } from "../graphs/experts/expertsSchema.js";
+
+/** The confidence gate of a batch (MOSAIC): extractor and threshold. */
+export type GateConfig = z.output<typeof GateConfigSchema>;
+
 /**
  * The scheduling contract. A workload file is validated and normalised into a {@link SchedulingProblem}
  * (indices instead of names, every default filled); every scheduler turns a problem into an explicit
@@ -61,6 +67,8 @@ export interface SchedulingProblem {
   workers: ProblemWorker[];
   models: ProblemModel[];
   queries: ProblemQuery[];
+  /** The confidence gate `moa batch` runs; schedulers and the simulator use `skipProbability` instead. */
+  gate?: GateConfig | undefined;
 }
 
 /** One step of a worker's plan. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GateConfigSchema } from "../graphs/experts/expertsSchema.js";
 
 const name = z
   .string()
@@ -93,6 +94,9 @@ export const WorkloadSchema = z
       .strictObject({
         expert: name.optional().describe("Default aggregator model of every query (one of experts); omit for no aggregator stage"),
         skipProbability: z.number().min(0).max(1).default(0).describe("Default chance the confidence gate skips the aggregator"),
+        gate: GateConfigSchema.optional().describe(
+          "The confidence gate `moa batch` runs (MOSAIC's): extractor and threshold; default: exact answers, unanimous (threshold 1)",
+        ),
       })
       .default({ skipProbability: 0 })
       .describe("The aggregator stage"),

@@ -1,0 +1,256 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { ConfigError } from "../../errors/ConfigError.js";
+import { buildMosaicGraph } from "../../graphs/builders.js";
+import type { MoAStateValue } from "../../state/moaState.js";
+import { describeError } from "../../models/describeError.js";
+import { ResidentModels } from "../ResidentModels.js";
+import type { GateConfig, Schedule, ScheduleStep, SchedulingProblem } from "../types.js";
+import { appendBatchResult, readBatchResults, type BatchCall, type BatchResult } from "./batchResults.js";
+import { defaultWorkerModels, type WorkerModels } from "./defaultWorkerModels.js";
+import { WorkerBoundChatModel } from "./WorkerBoundChatModel.js";
+import { WorkerLane, type LaneState } from "./WorkerLane.js";
+
+/** Where a batch stands, for progress displays. */
+export interface BatchProgress {
+  total: number;
+  /** Answered before this run (read from the results file). */
+  resumed: number;
+  answered: number;
+  failed: number;
+  /** Milliseconds since this run started. */
+  elapsedMs: number;
+  /** What each worker is doing, by worker index. */
+  lanes: LaneState[];
+}
+
+/** What a batch run did. */
+export interface BatchReport {
+  total: number;
+  resumed: number;
+  answered: number;
+  failed: number;
+  skippedAggregators: number;
+  /** Seconds from the start of this run to the end of the last worker's plan. */
+  measuredSeconds: number;
+  /** Model loads this run asked the workers for (loads of models already resident excluded). */
+  loads: number;
+  /** Each query's gate decision this run, by query index (undefined when not run or failed). */
+  skipped: Array<boolean | undefined>;
+}
+
+/** Options of {@link runBatch}. */
+export interface RunBatchOptions {
+  problem: SchedulingProblem;
+  schedule: Schedule;
+  /** JSONL file: one line per finished query; queries already answered there are not run again. */
+  resultsFile: string;
+  /** Most tokens per answer. */
+  maxTokens?: number;
+  /** How calls and loads reach the workers (default: each worker's endpoint; tests pass doubles). */
+  workerModels?: WorkerModels;
+  onProgress?: (progress: BatchProgress) => void;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_GATE: GateConfig = { extractor: { type: "exact" }, threshold: 1 };
+
+/**
+ * Runs a batch through MOSAIC graphs (each query's experts, the confidence gate, its aggregator) with every
+ * model call made on the worker the schedule chose for it, in the order of that worker's plan; loads are
+ * made explicitly and placed models stay resident for the batch. Each finished query is appended to the
+ * results file at once, so a crashed or interrupted batch continues where it stopped.
+ *
+ * @example
+ * const report = await runBatch({ problem, schedule, resultsFile: "results.jsonl" });
+ * report.measuredSeconds; // 812.4
+ */
+export async function runBatch({
+  problem,
+  schedule,
+  resultsFile,
+  maxTokens,
+  workerModels,
+  onProgress,
+  signal,
+}: RunBatchOptions): Promise<BatchReport> {
+  checkRunnable(problem);
+  const models = workerModels ?? defaultWorkerModels({ problem, ...(maxTokens === undefined ? {} : { maxTokens }) });
+  const done = new Set(readBatchResults({ file: resultsFile }).flatMap((r) => (r.error === undefined ? [r.id] : [])));
+  const started = performance.now();
+  const progress: BatchProgress = {
+    total: problem.queries.length,
+    resumed: problem.queries.filter((q) => done.has(q.id)).length,
+    answered: 0,
+    failed: 0,
+    elapsedMs: 0,
+    lanes: problem.workers.map((): LaneState => ({ kind: "done" })),
+  };
+  const report = () => onProgress?.({ ...progress, elapsedMs: performance.now() - started, lanes: [...progress.lanes] });
+
+  let loads = 0;
+  const lanes = problem.workers.map((worker, w) => {
+    const resident = new ResidentModels({ worker, models: problem.models });
+    return new WorkerLane({
+      steps: schedule.steps[w]!,
+      load: async (model) => {
+        if (resident.has(model)) return;
+        const evicted = resident.load(model);
+        loads++;
+        await models.load({ worker: w, model, evicted, ...(signal ? { signal } : {}) });
+      },
+      onState: (state) => {
+        progress.lanes[w] = state;
+        report();
+      },
+      ...(signal ? { signal } : {}),
+    });
+  });
+  const laneOf = new Map<string, number>();
+  schedule.steps.forEach((steps, w) => steps.forEach((s) => s.kind === "serve" && laneOf.set(stepKey(s), w)));
+
+  // Which query a model call belongs to: graph runs of different queries overlap, each in its own context.
+  const currentQuery = new AsyncLocalStorage<number>();
+  const bound = (model: number, stage: "expert" | "aggregator") =>
+    new WorkerBoundChatModel({
+      name: problem.models[model]!.name,
+      bind: () => {
+        const query = currentQuery.getStore()!;
+        const step = { kind: "serve", model, query, stage } as const;
+        const w = laneOf.get(stepKey(step))!;
+        return { model: models.chat({ worker: w, model }), turn: () => lanes[w]!.turn(step) };
+      },
+    });
+  const expertModels = problem.models.map((_, m) => bound(m, "expert"));
+  const aggregatorModels = problem.models.map((_, m) => bound(m, "aggregator"));
+  const graphs = new Map<string, ReturnType<typeof compileFor>>();
+  const compileFor = (experts: number[], aggregator: number) =>
+    buildMosaicGraph({
+      config: {
+        topology: "mosaic",
+        name: "moa-batch",
+        experts: experts.map((m) => ({ name: agentName(problem, m), model: expertModels[m]! })),
+        gate: problem.gate ?? DEFAULT_GATE,
+        aggregator: { name: "aggregator", model: aggregatorModels[aggregator]! },
+      },
+    }).compile();
+
+  const skipped: Array<boolean | undefined> = problem.queries.map(() => undefined);
+  const runQuery = async (q: number): Promise<void> => {
+    const query = problem.queries[q]!;
+    const key = `${query.experts.join(",")}>${query.aggregator}`;
+    let graph = graphs.get(key);
+    if (!graph) graphs.set(key, (graph = compileFor(query.experts, query.aggregator!)));
+    const queryStarted = Date.now();
+    let result: BatchResult;
+    try {
+      const state = (await currentQuery.run(q, () =>
+        graph.invoke({ messages: [{ role: "user", content: query.prompt! }] }, { ...(signal ? { signal } : {}), recursionLimit: 50 }),
+      )) as MoAStateValue;
+      const gate = state.gates.at(-1);
+      skipped[q] = gate?.skipped ?? false;
+      const last = state.messages.at(-1);
+      result = {
+        id: query.id,
+        answer: last?.text ?? "",
+        skippedAggregator: skipped[q]!,
+        ...(gate ? { confidence: gate.confidence } : {}),
+        calls: callsOf(problem, q, state, laneOf),
+        startedAt: new Date(queryStarted).toISOString(),
+        seconds: (Date.now() - queryStarted) / 1000,
+      };
+      progress.answered++;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      result = {
+        id: query.id,
+        error: describeError(error),
+        calls: [],
+        startedAt: new Date(queryStarted).toISOString(),
+        seconds: (Date.now() - queryStarted) / 1000,
+      };
+      progress.failed++;
+    } finally {
+      // Steps the graph did not call (a skipped aggregator, experts of a failed run) must not hold their lanes.
+      for (const step of stepsOf(problem, q)) lanes[laneOf.get(stepKey(step))!]!.drop(step);
+    }
+    appendBatchResult({ file: resultsFile, result });
+    report();
+  };
+
+  for (let q = 0; q < problem.queries.length; q++)
+    if (done.has(problem.queries[q]!.id)) for (const step of stepsOf(problem, q)) lanes[laneOf.get(stepKey(step))!]!.drop(step);
+  const laneRuns = lanes.map((lane) => lane.run());
+  const queryRuns = problem.queries.flatMap((query, q) => (done.has(query.id) ? [] : [runQuery(q)]));
+  try {
+    await Promise.all([...laneRuns, ...queryRuns]);
+  } finally {
+    await models.release?.();
+  }
+  report();
+  return {
+    total: progress.total,
+    resumed: progress.resumed,
+    answered: progress.answered,
+    failed: progress.failed,
+    skippedAggregators: skipped.filter((s) => s === true).length,
+    measuredSeconds: (performance.now() - started) / 1000,
+    loads,
+    skipped,
+  };
+}
+
+// MOSAIC graphs need two experts, an aggregator, and a prompt to ask.
+function checkRunnable(problem: SchedulingProblem): void {
+  const issues = problem.queries.flatMap((query) => {
+    const problems: Array<{ path: string; message: string }> = [];
+    if (query.prompt === undefined)
+      problems.push({ path: `queries (${query.id})`, message: "no prompt; moa batch asks each query's prompt" });
+    if (query.experts.length < 2)
+      problems.push({ path: `queries (${query.id})`, message: "needs at least 2 experts for the confidence gate" });
+    if (query.aggregator === undefined) problems.push({ path: `queries (${query.id})`, message: "no aggregator; set aggregator.expert" });
+    return problems;
+  });
+  if (issues.length > 0)
+    throw new ConfigError(
+      issues.length > 10 ? [...issues.slice(0, 10), { path: "queries", message: `... and ${issues.length - 10} more` }] : issues,
+    );
+}
+
+function agentName(problem: SchedulingProblem, model: number): string {
+  const name = problem.models[model]!.name;
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) ? name : `expert-${model + 1}`;
+}
+
+function stepKey(step: Extract<ScheduleStep, { kind: "serve" }>): string {
+  return `${step.stage}:${step.query}:${step.model}`;
+}
+
+function stepsOf(problem: SchedulingProblem, q: number): Array<Extract<ScheduleStep, { kind: "serve" }>> {
+  const query = problem.queries[q]!;
+  const steps = query.experts.map((model) => ({ kind: "serve", model, query: q, stage: "expert" }) as const);
+  return query.aggregator === undefined
+    ? steps
+    : [...steps, { kind: "serve", model: query.aggregator, query: q, stage: "aggregator" } as const];
+}
+
+function callsOf(problem: SchedulingProblem, q: number, state: MoAStateValue, laneOf: Map<string, number>): BatchCall[] {
+  const query = problem.queries[q]!;
+  const byName = new Map(query.experts.map((m) => [agentName(problem, m), m]));
+  return state.answers.flatMap((answer): BatchCall[] => {
+    const isAggregator = answer.role === "final";
+    const model = isAggregator ? query.aggregator : byName.get(answer.agent);
+    if (model === undefined || answer.role === "router") return [];
+    const stage = isAggregator ? "aggregator" : "expert";
+    const worker = laneOf.get(stepKey({ kind: "serve", model, query: q, stage }));
+    return [
+      {
+        model: problem.models[model]!.name,
+        stage,
+        worker: worker === undefined ? "?" : problem.workers[worker]!.name,
+        latencyMs: Math.round(answer.latencyMs * 10) / 10,
+        ...(answer.usage ? { outputTokens: answer.usage.outputTokens } : {}),
+        ...(answer.error !== undefined ? { error: answer.error } : {}),
+      },
+    ];
+  });
+}
