@@ -11,7 +11,12 @@ describe("stageDemand", () => {
   });
 
   it("discounts an aggregator prompt by the mean chance its gate skips it", () => {
-    const problem = tinyProblem({ queries: [{ experts: ["a"], skipProbability: 0.5 }, { experts: ["a"], skipProbability: 0 }] });
+    const problem = tinyProblem({
+      queries: [
+        { experts: ["a"], skipProbability: 0.5 },
+        { experts: ["a"], skipProbability: 0 },
+      ],
+    });
     expect(stageDemand({ problem }).aggregatorSecondsPerPrompt[2]).toBeCloseTo(6 * 0.75, 12);
   });
 });

@@ -19,8 +19,11 @@ export interface IlpSchedulerOptions {
 }
 
 // HiGHS gets most of the budget for itself, so it can stop cleanly and hand back its incumbent before
-// the thread is killed at the hard limit; the rest covers starting the thread and loading WebAssembly.
-const SOLVER_SHARE = 0.8;
+// the thread is killed at the hard limit; the rest covers starting the thread, loading WebAssembly and
+// HiGHS overrunning its own limit a little (it checks the clock between nodes).
+function solverSecondsWithin(limitSeconds: number): number {
+  return Math.max(0.01, Math.min(limitSeconds * 0.8, limitSeconds - 0.6));
+}
 
 /**
  * Builds the `ilp` scheduler: the mixed-integer program of {@link buildIlpModel} solved by HiGHS,
@@ -46,7 +49,7 @@ export function createIlpScheduler({ relativeGap = 1e-4, solve = solveWithHighs 
         lp,
         columns,
         start: planToColumns({ plan: fallbackPlan, expertSeconds: fallback.expertSeconds, aggregatorSeconds: fallback.aggregatorSeconds }),
-        solverSeconds: timeLimitSeconds * SOLVER_SHARE,
+        solverSeconds: solverSecondsWithin(timeLimitSeconds),
         hardSeconds: Math.max(0, timeLimitSeconds - elapsed()),
         relativeGap,
         ...(signal ? { signal } : {}),
@@ -68,7 +71,9 @@ export function createIlpScheduler({ relativeGap = 1e-4, solve = solveWithHighs 
           steps,
           solveSeconds: elapsed(),
           solve: report,
-          ...(outcome.status === "optimal" ? {} : { note: `HiGHS stopped (${outcome.status}) with a gap of ${formatGap(outcome.gap)}; using its best plan` }),
+          ...(outcome.status === "optimal"
+            ? {}
+            : { note: `HiGHS stopped (${outcome.status}) with a gap of ${formatGap(outcome.gap)}; using its best plan` }),
         };
       }
       return {
@@ -82,7 +87,15 @@ export function createIlpScheduler({ relativeGap = 1e-4, solve = solveWithHighs 
   };
 }
 
-function fallbackNote({ outcome, timeLimitSeconds, lptSeconds }: { outcome: MipOutcome; timeLimitSeconds: number; lptSeconds: number }): string {
+function fallbackNote({
+  outcome,
+  timeLimitSeconds,
+  lptSeconds,
+}: {
+  outcome: MipOutcome;
+  timeLimitSeconds: number;
+  lptSeconds: number;
+}): string {
   const planned = `${lptSeconds.toFixed(1)} s planned`;
   if (outcome.values) {
     return outcome.status === "optimal"

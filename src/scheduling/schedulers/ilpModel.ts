@@ -64,7 +64,8 @@ export function buildIlpModel({ problem, demand }: BuildIlpModelOptions): IlpMod
   const expertTerms = workers.map((): string[] => []);
   const aggregatorTerms = workers.map((): string[] => []);
   const keptTerms = workers.map((): string[] => []);
-  const term = (coefficient: number, name: string) => (coefficient === 0 ? [] : [`${coefficient < 0 ? "-" : "+"} ${num(Math.abs(coefficient))} ${name}`]);
+  const term = (coefficient: number, name: string) =>
+    coefficient === 0 ? [] : [`${coefficient < 0 ? "-" : "+"} ${num(Math.abs(coefficient))} ${name}`];
 
   const stage = (
     prompts: number[],
@@ -86,7 +87,14 @@ export function buildIlpModel({ problem, demand }: BuildIlpModelOptions): IlpMod
         terms[w]!.push(...term(model.loadSeconds[w]!, placed(m, w)), ...term(secondsPerPrompt[m]! / workers[w]!.speed, count(m, w)));
       }
     });
-  stage(demand.expertPrompts, models.map((m) => m.meanServiceSeconds), y, x, expertTerms, "e");
+  stage(
+    demand.expertPrompts,
+    models.map((m) => m.meanServiceSeconds),
+    y,
+    x,
+    expertTerms,
+    "e",
+  );
   stage(demand.aggregatorPrompts, demand.aggregatorSecondsPerPrompt, z, a, aggregatorTerms, "g");
 
   models.forEach((model, m) => {

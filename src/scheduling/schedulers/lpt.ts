@@ -45,7 +45,7 @@ export function lptPlan({ problem, demand = stageDemand({ problem }) }: LptPlanO
     placementsOf: (w) => plan[w]!.aggregator,
     keptOn: (w) => plan[w]!.expert.at(-1)?.model,
   });
-  plan.forEach((workerPlan, w) => {
+  plan.forEach((workerPlan) => {
     const kept = workerPlan.expert.at(-1)?.model;
     const first = workerPlan.aggregator.findIndex(({ model }) => model === kept);
     if (first > 0) workerPlan.aggregator.unshift(...workerPlan.aggregator.splice(first, 1));

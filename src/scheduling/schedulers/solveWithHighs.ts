@@ -52,6 +52,9 @@ export function solveWithHighs({ lp, columns, start, solverSeconds, hardSeconds,
     if (signal?.aborted) return resolve({ status: "aborted", values: undefined, objective: undefined, gap: undefined });
     const worker = new Worker(HIGHS_WORKER_SOURCE, {
       eval: true,
+      // The parent's flags would apply to the worker's code, and some change how it is read (e.g.
+      // `--input-type=module` makes the CommonJS script fail); the script needs none of them.
+      execArgv: [],
       workerData: {
         highsPath,
         lp,
@@ -88,6 +91,8 @@ export function solveWithHighs({ lp, columns, start, solverSeconds, hardSeconds,
       });
     });
     worker.on("error", (error) => finish({ status: "failed", ...none, detail: `the HiGHS thread failed: ${error.message}` }));
-    worker.on("exit", (code) => finish({ status: "failed", ...none, detail: `the HiGHS thread exited with code ${code} before answering` }));
+    worker.on("exit", (code) =>
+      finish({ status: "failed", ...none, detail: `the HiGHS thread exited with code ${code} before answering` }),
+    );
   });
 }

@@ -19,7 +19,8 @@ interface Choice {
 export function bruteForceOptimum({ problem }: { problem: SchedulingProblem }): number {
   const { workers, models } = problem;
   const demand = stageDemand({ problem });
-  const choicesOf = (prompts: number[]) => models.map((model, m) => (prompts[m] === 0 ? [] : choices(model.fitsOn, model.maxReplicas, prompts[m]!)));
+  const choicesOf = (prompts: number[]) =>
+    models.map((model, m) => (prompts[m] === 0 ? [] : choices(model.fitsOn, model.maxReplicas, prompts[m]!)));
   const expertChoices = choicesOf(demand.expertPrompts);
   const aggregatorChoices = choicesOf(demand.aggregatorPrompts);
   let best = Infinity;

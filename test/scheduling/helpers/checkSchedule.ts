@@ -19,7 +19,8 @@ export function checkSchedule({ problem, schedule }: CheckScheduleOptions): stri
   const servedAggregator = new Map<number, number>();
   const expertHosts = problem.models.map(() => new Set<number>());
   const aggregatorHosts = problem.models.map(() => new Set<number>());
-  if (schedule.steps.length !== problem.workers.length) errors.push(`${schedule.steps.length} step lists for ${problem.workers.length} workers`);
+  if (schedule.steps.length !== problem.workers.length)
+    errors.push(`${schedule.steps.length} step lists for ${problem.workers.length} workers`);
   schedule.steps.forEach((steps, w) => {
     const worker = problem.workers[w]!;
     let resident: number[] = [];
@@ -34,7 +35,8 @@ export function checkSchedule({ problem, schedule }: CheckScheduleOptions): stri
           resident.shift();
         continue;
       }
-      if (!resident.includes(step.model)) errors.push(`worker ${w} serves model ${step.model} for query ${step.query} when it is not resident`);
+      if (!resident.includes(step.model))
+        errors.push(`worker ${w} serves model ${step.model} for query ${step.query} when it is not resident`);
       resident = [...resident.filter((m) => m !== step.model), step.model];
       const query = problem.queries[step.query]!;
       if (step.stage === "expert") {
@@ -60,7 +62,8 @@ export function checkSchedule({ problem, schedule }: CheckScheduleOptions): stri
     if (times !== (query.aggregator === undefined ? 0 : 1)) errors.push(`query ${q} is aggregated ${times} times`);
   });
   problem.models.forEach((model, m) => {
-    if (expertHosts[m]!.size > model.maxReplicas) errors.push(`model ${m} serves experts on ${expertHosts[m]!.size} workers, cap ${model.maxReplicas}`);
+    if (expertHosts[m]!.size > model.maxReplicas)
+      errors.push(`model ${m} serves experts on ${expertHosts[m]!.size} workers, cap ${model.maxReplicas}`);
     if (aggregatorHosts[m]!.size > model.maxReplicas)
       errors.push(`model ${m} aggregates on ${aggregatorHosts[m]!.size} workers, cap ${model.maxReplicas}`);
   });

@@ -24,7 +24,15 @@ export interface RandomProblemOptions {
  * @example
  * const problem = randomProblem({ seed: 1, workers: 3, models: 4, queries: 10 });
  */
-export function randomProblem({ seed, workers, models, queries, maxExperts = 2, memory = false, aggregator = true }: RandomProblemOptions): SchedulingProblem {
+export function randomProblem({
+  seed,
+  workers,
+  models,
+  queries,
+  maxExperts = 2,
+  memory = false,
+  aggregator = true,
+}: RandomProblemOptions): SchedulingProblem {
   const rng = xoroshiro128plus(seed);
   const int = (min: number, max: number) => uniformInt(rng, min, max);
   const workerNames = Array.from({ length: workers }, (_, w) => `w${w}`);
