@@ -4,8 +4,8 @@
  * from the TypeScript sources under vitest, and a worker cannot load `.ts` files on Node 20; `highs` is
  * required by the absolute path the caller resolved, so it does not depend on the working directory.
  *
- * It receives `{ highsPath, lp, columns, start, options }` as `workerData` and posts one
- * {@link HighsWorkerReply}.
+ * It receives `{ highsPath, lp, columns, start, options }` as `workerData` and posts a
+ * {@link HighsWorkerReply} for every improved incumbent, then one with the final result.
  */
 export const HIGHS_WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -22,7 +22,20 @@ const { highsPath, lp, columns, start, options } = workerData;
       values.push(value);
     }
     if (indices.length > 0) model.setSolution({ indices, values });
-    model.run();
+    const columnIndex = columns.map((name) => model.getColByName(name));
+    // Each new incumbent goes out at once, so a solve killed at the hard limit still leaves its best.
+    model.run({
+      [highs.constants.callbackType.mipImprovingSolution](event) {
+        const solution = event.data.mip_solution;
+        if (!solution) return;
+        parentPort.postMessage({
+          kind: "incumbent",
+          objective: event.data.objective_function_value,
+          gap: event.data.mip_gap,
+          values: columns.map((name, i) => [name, solution[columnIndex[i]]]),
+        });
+      },
+    });
     const statusCode = model.getModelStatus();
     const hasSolution = Number(model.info.get("primal_solution_status")) === 2;
     const colValue = hasSolution ? model.getSolution().colValue : [];
@@ -51,4 +64,5 @@ export type HighsWorkerReply =
       gap: number | undefined;
       values: [string, number][];
     }
+  | { kind: "incumbent"; objective: number | undefined; gap: number | undefined; values: [string, number][] }
   | { kind: "error"; message: string };

@@ -67,14 +67,15 @@ export function buildIlpModel({ problem, demand }: BuildIlpModelOptions): IlpMod
   const term = (coefficient: number, name: string) =>
     coefficient === 0 ? [] : [`${coefficient < 0 ? "-" : "+"} ${num(Math.abs(coefficient))} ${name}`];
 
-  const stage = (
-    prompts: number[],
-    secondsPerPrompt: number[],
-    placed: (m: number, w: number) => string,
-    count: (m: number, w: number) => string,
-    terms: string[][],
-    label: string,
-  ) =>
+  interface StageRows {
+    prompts: number[];
+    secondsPerPrompt: number[];
+    placed: (m: number, w: number) => string;
+    count: (m: number, w: number) => string;
+    terms: string[][];
+    label: string;
+  }
+  const stage = ({ prompts, secondsPerPrompt, placed, count, terms, label }: StageRows) =>
     models.forEach((model, m) => {
       const n = prompts[m]!;
       if (n === 0) return;
@@ -87,15 +88,10 @@ export function buildIlpModel({ problem, demand }: BuildIlpModelOptions): IlpMod
         terms[w]!.push(...term(model.loadSeconds[w]!, placed(m, w)), ...term(secondsPerPrompt[m]! / workers[w]!.speed, count(m, w)));
       }
     });
-  stage(
-    demand.expertPrompts,
-    models.map((m) => m.meanServiceSeconds),
-    y,
-    x,
-    expertTerms,
-    "e",
-  );
-  stage(demand.aggregatorPrompts, demand.aggregatorSecondsPerPrompt, z, a, aggregatorTerms, "g");
+  const serviceSeconds = models.map((m) => m.meanServiceSeconds);
+  stage({ prompts: demand.expertPrompts, secondsPerPrompt: serviceSeconds, placed: y, count: x, terms: expertTerms, label: "e" });
+  const aggregatorCost = demand.aggregatorSecondsPerPrompt;
+  stage({ prompts: demand.aggregatorPrompts, secondsPerPrompt: aggregatorCost, placed: z, count: a, terms: aggregatorTerms, label: "g" });
 
   models.forEach((model, m) => {
     if (demand.expertPrompts[m] === 0 || demand.aggregatorPrompts[m] === 0) return;

@@ -73,26 +73,36 @@ export function solveWithHighs({ lp, columns, start, solverSeconds, hardSeconds,
       resolve(outcome);
     };
     const none = { values: undefined, objective: undefined, gap: undefined };
+    let incumbent: Pick<MipOutcome, "values" | "objective" | "gap"> = none;
     const timer = setTimeout(
-      () => finish({ status: "time_limit", ...none, detail: `HiGHS was stopped at the ${hardSeconds} s limit` }),
+      () => finish({ status: "time_limit", ...incumbent, detail: `HiGHS was stopped at the ${hardSeconds} s limit` }),
       hardSeconds * 1000,
     );
     const onAbort = () => finish({ status: "aborted", ...none, detail: "the solve was cancelled" });
     signal?.addEventListener("abort", onAbort, { once: true });
     worker.on("message", (reply: HighsWorkerReply) => {
       if (reply.kind === "error") return finish({ status: "failed", ...none, detail: `HiGHS failed: ${reply.message}` });
+      if (reply.kind === "incumbent") {
+        incumbent = { values: new Map(reply.values), objective: reply.objective, gap: finiteOrUndefined(reply.gap) };
+        return;
+      }
       const status = STATUS_NAMES[reply.statusCode] ?? `highs_status_${reply.statusCode}`;
       finish({
         status,
         values: reply.hasSolution ? new Map(reply.values) : undefined,
         objective: reply.objective,
-        gap: reply.gap,
+        gap: finiteOrUndefined(reply.gap),
         ...(reply.hasSolution ? {} : { detail: `HiGHS ended with status ${status} and no solution` }),
       });
     });
-    worker.on("error", (error) => finish({ status: "failed", ...none, detail: `the HiGHS thread failed: ${error.message}` }));
+    worker.on("error", (error) => finish({ status: "failed", ...incumbent, detail: `the HiGHS thread failed: ${error.message}` }));
     worker.on("exit", (code) =>
-      finish({ status: "failed", ...none, detail: `the HiGHS thread exited with code ${code} before answering` }),
+      finish({ status: "failed", ...incumbent, detail: `the HiGHS thread exited with code ${code} before answering` }),
     );
   });
+}
+
+// HiGHS reports an infinite gap while it has no bound yet; that is an unknown gap.
+function finiteOrUndefined(gap: number | undefined): number | undefined {
+  return gap !== undefined && Number.isFinite(gap) ? gap : undefined;
 }
