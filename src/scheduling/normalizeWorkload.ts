@@ -77,7 +77,7 @@ function resolve(workload: Workload, issues: ConfigIssue[]): SchedulingProblem {
       service,
       meanServiceSeconds: meanOf(service),
       memoryGb: expert.memoryGb,
-      maxReplicas: expert.maxReplicas ?? 0, // filled below, once fitsOn is known
+      maxReplicas: expert.maxReplicas ?? 0, // filled below, once demand is known
       fitsOn,
     };
   });
@@ -121,7 +121,7 @@ function resolve(workload: Workload, issues: ConfigIssue[]): SchedulingProblem {
     }
   });
 
-  fillReplicaCaps(models);
+  fillReplicaCaps(models, queries, workers.length);
   workload.experts.forEach((expert, i) => {
     const model = models[i]!;
     if (expert.maxReplicas !== undefined && expert.maxReplicas > model.fitsOn.length)
@@ -133,10 +133,21 @@ function resolve(workload: Workload, issues: ConfigIssue[]): SchedulingProblem {
   return { workers, models, queries };
 }
 
-// Without a cap from the user, an expert may be replicated on every worker it fits on: the load cost is
-// in every scheduler's arithmetic, so a copy that does not pay for its load is not made.
-function fillReplicaCaps(models: ProblemModel[]): void {
-  for (const model of models) if (model.maxReplicas === 0) model.maxReplicas = model.fitsOn.length;
+// MOSAIC derives a replica cap from the ratio of load cost to execution time: a copy is only worth
+// loading when the expert has at least a load time's worth of work for it.
+function fillReplicaCaps(models: ProblemModel[], queries: ProblemQuery[], workerCount: number): void {
+  const work = models.map(() => 0);
+  for (const query of queries) {
+    for (const e of query.experts) work[e]! += models[e]!.meanServiceSeconds;
+    if (query.aggregator !== undefined)
+      work[query.aggregator]! += models[query.aggregator]!.meanServiceSeconds * (1 - query.skipProbability);
+  }
+  models.forEach((model, m) => {
+    if (model.maxReplicas > 0) return;
+    const load = Math.min(...model.loadSeconds);
+    const worthIt = load === 0 ? workerCount : Math.floor(work[m]! / load);
+    model.maxReplicas = Math.max(1, Math.min(worthIt, model.fitsOn.length, workerCount));
+  });
 }
 
 function indexNames(items: ReadonlyArray<{ name: string }>, field: string, issues: ConfigIssue[]): Map<string, number> {

@@ -39,7 +39,7 @@ export interface ProblemModel {
   /** Mean seconds per prompt on a worker of speed 1. */
   meanServiceSeconds: number;
   memoryGb: number | undefined;
-  /** Most workers any scheduler may place it on. */
+  /** Most workers the ILP may place it on. */
   maxReplicas: number;
   /** Worker indices it fits on (memory); every worker when memory is not given. */
   fitsOn: number[];

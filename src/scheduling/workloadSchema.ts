@@ -70,7 +70,7 @@ export const ExpertProfileSchema = z.strictObject({
     .int()
     .min(1)
     .optional()
-    .describe("Most workers this expert may be placed on (default: every worker it fits on)"),
+    .describe("Most workers this expert may be loaded on at once in the ILP (default: its work divided by its load time, at least 1)"),
 });
 
 /** One query, or `count` identical ones. */
