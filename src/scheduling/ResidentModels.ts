@@ -30,19 +30,23 @@ export class ResidentModels {
     return this.#order;
   }
 
-  /** Marks a resident model as just used. */
+  /** Marks a resident model as just used (a prompt served); a model not resident stays so. */
   use(model: number): void {
-    const at = this.#order.indexOf(model);
-    if (at >= 0) this.#order.splice(at, 1);
-    this.#order.push(model);
+    if (this.has(model)) this.#touch(model);
   }
 
   /** Loads a model (or refreshes one already resident) and returns the models evicted to make room. */
   load(model: number): number[] {
-    this.use(model);
+    this.#touch(model);
     const evicted: number[] = [];
     while (this.#order.length > 1 && (this.#order.length > this.#worker.capacity || this.#overMemory())) evicted.push(this.#order.shift()!);
     return evicted;
+  }
+
+  #touch(model: number): void {
+    const at = this.#order.indexOf(model);
+    if (at >= 0) this.#order.splice(at, 1);
+    this.#order.push(model);
   }
 
   #overMemory(): boolean {

@@ -45,7 +45,7 @@ export interface ProblemModel {
   /** Mean seconds per prompt on a worker of speed 1. */
   meanServiceSeconds: number;
   memoryGb: number | undefined;
-  /** Most workers any scheduler may place it on. */
+  /** Most workers that may serve its prompts in each stage (expert, aggregator). */
   maxReplicas: number;
   /** Worker indices it fits on (memory); every worker when memory is not given. */
   fitsOn: number[];

@@ -11,7 +11,7 @@ export interface ValidateScheduleOptions {
 /**
  * Checks what must hold whatever the service times: every expert of every query served exactly once, every
  * aggregator exactly once; a model served only while resident (replaying loads and evictions); models only
- * on workers they fit on and on at most `maxReplicas` workers. Returns every problem found (empty when valid).
+ * on workers they fit on, each stage's prompts of a model on at most `maxReplicas` workers. Returns every problem found (empty when valid).
  *
  * @example
  * validateSchedule({ problem, schedule }); // []
@@ -21,7 +21,7 @@ export function validateSchedule({ problem, schedule }: ValidateScheduleOptions)
   const { workers, models, queries } = problem;
   if (schedule.steps.length !== workers.length) return [`${schedule.steps.length} worker plans for ${workers.length} workers`];
   const served = new Map<string, number>();
-  const placedOn = models.map(() => new Set<number>());
+  const servesFrom = { expert: models.map(() => new Set<number>()), aggregator: models.map(() => new Set<number>()) };
   schedule.steps.forEach((steps, w) => {
     const worker = workers[w]!;
     const resident = new ResidentModels({ worker, models });
@@ -34,7 +34,6 @@ export function validateSchedule({ problem, schedule }: ValidateScheduleOptions)
       }
       if (step.kind === "load") {
         if (!model.fitsOn.includes(w)) problems.push(`${where}: ${model.name} does not fit on ${worker.name}`);
-        placedOn[step.model]!.add(w);
         resident.load(step.model);
         return;
       }
@@ -45,6 +44,7 @@ export function validateSchedule({ problem, schedule }: ValidateScheduleOptions)
       }
       if (!resident.has(step.model)) problems.push(`${where}: serves ${model.name}, which is not resident`);
       resident.use(step.model);
+      servesFrom[step.stage][step.model]!.add(w);
       const belongs = step.stage === "expert" ? query.experts.includes(step.model) : query.aggregator === step.model;
       if (!belongs) problems.push(`${where}: query ${query.id} has no ${step.stage} ${model.name}`);
       const key = `${step.stage}:${step.query}:${step.model}`;
@@ -62,10 +62,11 @@ export function validateSchedule({ problem, schedule }: ValidateScheduleOptions)
         problems.push(`query ${query.id}: aggregator ${models[query.aggregator]!.name} scheduled ${times} times, expected once`);
     }
   });
-  models.forEach((model, m) => {
-    if (placedOn[m]!.size > model.maxReplicas)
-      problems.push(`${model.name} is loaded on ${placedOn[m]!.size} workers, more than its ${model.maxReplicas} replicas`);
-  });
+  for (const stage of ["expert", "aggregator"] as const)
+    models.forEach((model, m) => {
+      const count = servesFrom[stage][m]!.size;
+      if (count > model.maxReplicas) problems.push(`${model.name} serves ${stage} prompts on ${count} workers, more than its ${model.maxReplicas} replicas`);
+    });
   return problems;
 }
 

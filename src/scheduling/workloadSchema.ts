@@ -66,7 +66,7 @@ export const ExpertProfileSchema = z.strictObject({
     .describe("Seconds to load the model: one number, or a map from worker name to seconds (every worker must be named)"),
   service: ServiceTimeSchema.describe("Service time per prompt"),
   memoryGb: z.number().positive().finite().optional().describe("Memory the loaded model takes"),
-  maxReplicas: z.number().int().min(1).optional().describe("Most workers this expert may be placed on (default: every worker it fits on)"),
+  maxReplicas: z.number().int().min(1).optional().describe("Most workers that serve this model's prompts in each stage, expert and aggregator (default: every worker it fits on)"),
 });
 
 /** One query, or `count` identical ones. */

@@ -45,7 +45,7 @@ describe("validateSchedule", () => {
     const experts = [{ ...threeModels[0]!, maxReplicas: 1 }, threeModels[1]!, threeModels[2]!];
     const problem = problemOf({ workers: twoWorkers, experts, queries: [{ experts: ["A"], count: 2 }] });
     expect(validateSchedule({ problem, schedule: scheduleOf([load(0), expert(0, 0)], [load(0), expert(0, 1)]) })).toEqual([
-      "A is loaded on 2 workers, more than its 1 replicas",
+      "A serves expert prompts on 2 workers, more than its 1 replicas",
     ]);
   });
 

@@ -41,31 +41,28 @@ function randomProblem(seed: number, { constant = false } = {}): SchedulingProbl
   return problemOf({ workers, experts, queries });
 }
 
-const seeds = Array.from({ length: 40 }, (_, i) => i + 1);
+// The ILP proves optimality slowly on some instances: fewer of them, each under a short limit (its
+// fallback path is then exercised too).
+const seedsOf = (name: string) => Array.from({ length: name === "ilp" ? 8 : 40 }, (_, i) => i + 1);
+const limitOf = (name: string) => (name === "ilp" ? 1 : 5);
 
-describe.each(schedulers.map((s) => [s.name, s] as const))("%s scheduler on random instances", (_name, scheduler) => {
-  it("serves every prompt exactly once, only where its model is resident and fits, within replica caps", async () => {
+describe.each(schedulers.map((s) => [s.name, s] as const))("%s scheduler on random instances", (name, scheduler) => {
+  const seeds = seedsOf(name);
+  it("serves every prompt exactly once, only where its model is resident and fits, within replica caps, and every plan finishes", async () => {
     for (const seed of seeds) {
       const problem = randomProblem(seed);
-      const schedule = await scheduler.schedule({ problem, timeLimitSeconds: 5 });
+      const schedule = await scheduler.schedule({ problem, timeLimitSeconds: limitOf(name) });
       expect({ seed, problems: validateSchedule({ problem, schedule }) }).toEqual({ seed, problems: [] });
-    }
-  });
-
-  it("finishes every plan (no worker waits forever)", async () => {
-    for (const seed of seeds) {
-      const problem = randomProblem(seed);
-      const schedule = await scheduler.schedule({ problem, timeLimitSeconds: 5 });
       expect(() => simulateSchedule({ problem, schedule, seed })).not.toThrow();
     }
-  });
+  }, 120_000);
 
   it("never ends before the lower bound when service times are constant and nothing is skipped", async () => {
     for (const seed of seeds) {
       const problem = randomProblem(seed, { constant: true });
-      const schedule = await scheduler.schedule({ problem, timeLimitSeconds: 5 });
+      const schedule = await scheduler.schedule({ problem, timeLimitSeconds: limitOf(name) });
       const makespan = simulateSchedule({ problem, schedule, seed }).makespanSeconds;
       expect({ seed, belowBound: makespan < lowerBound({ problem }).seconds - 1e-9 }).toEqual({ seed, belowBound: false });
     }
-  });
+  }, 120_000);
 });
