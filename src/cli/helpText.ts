@@ -147,7 +147,13 @@ export function profileHelp(): string {
     "\nOllama reports load, prompt and generation times; on an OpenAI-compatible server the load time is an\n" +
     "estimate (the first call's extra time to first token). --out sets the measured worker's entry of a\n" +
     "per-worker loadSeconds map; a single number becomes a map when the workload has other workers.\n" +
-    exitCodeHelp()
+    section("Exit codes", [
+      [String(EXIT.ok), "measured"],
+      [String(EXIT.runFailed), "a server answered in a way that cannot be measured (not JSON, no timings, no usage)"],
+      [String(EXIT.usage), "bad command line or workload, or a worker without endpoint (named by its field path)"],
+      [String(EXIT.environment), "a server cannot be reached, does not answer in time, or lacks the model"],
+      [String(EXIT.interrupted), "interrupted (Ctrl-C)"],
+    ])
   );
 }
 
