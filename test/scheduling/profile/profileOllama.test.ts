@@ -87,4 +87,10 @@ describe("profileOllama", () => {
     const error = await profileOllama({ ...options(ollama.url), timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "server_timeout", exitCode: 3 });
   });
+
+  it("stops with an interruption when its signal aborts (Ctrl-C)", async () => {
+    const ollama = await start({ models: { m: { failure: "hang" } } });
+    const error = await profileOllama({ ...options(ollama.url), signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "interrupted", exitCode: 130 });
+  });
 });
