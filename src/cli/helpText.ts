@@ -135,6 +135,28 @@ export function modelsHelp(): string {
   ]);
 }
 
+/** After `moa profile --help`. */
+export function profileHelp(): string {
+  return (
+    examples([
+      "moa profile --workload workload.yaml                      # every expert on the first worker with an endpoint",
+      "moa profile -w workload.yaml --worker gpu-2 --runs 3      # 3 rounds of the prompts on gpu-2",
+      "moa profile -w workload.yaml --prompts prompts.jsonl --out profiled.yaml",
+      "moa profile -w workload.yaml --expert coder --json        # one expert, one JSON document",
+    ]) +
+    "\nOllama reports load, prompt and generation times; on an OpenAI-compatible server the load time is an\n" +
+    "estimate (the first call's extra time to first token). --out sets the measured worker's entry of a\n" +
+    "per-worker loadSeconds map; a single number becomes a map when the workload has other workers.\n" +
+    section("Exit codes", [
+      [String(EXIT.ok), "measured"],
+      [String(EXIT.runFailed), "a server answered in a way that cannot be measured (not JSON, no timings, no usage)"],
+      [String(EXIT.usage), "bad command line or workload, or a worker without endpoint (named by its field path)"],
+      [String(EXIT.environment), "a server cannot be reached, does not answer in time, or lacks the model"],
+      [String(EXIT.interrupted), "interrupted (Ctrl-C)"],
+    ])
+  );
+}
+
 /** After the help of the thread commands (`threads`, `show`, `resume`). */
 export function threadsHelp(): string {
   return examples(["moa threads", "moa show <thread> --json", "moa resume <thread>"]);

@@ -10,6 +10,7 @@ import { disposeAll } from "../models/providers/llamacpp/runtime/llamaRuntime.js
 import { modelsListCommand } from "./commands/modelsList.js";
 import { modelsPullCommand } from "./commands/modelsPull.js";
 import { modelsRemoveCommand } from "./commands/modelsRemove.js";
+import { PROFILE_DEFAULTS, profileCommand } from "./commands/profile.js";
 import { presetsCommand } from "./commands/presets.js";
 import { resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
@@ -24,7 +25,7 @@ import { errorDocument, wantsJson } from "./errorDocument.js";
 import { EXIT } from "./exitCodes.js";
 import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
 import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
-import { modelsHelp, programHelp, runHelp, scheduleHelp, threadsHelp, threadsListHelp } from "./helpText.js";
+import { modelsHelp, profileHelp, programHelp, runHelp, scheduleHelp, threadsHelp, threadsListHelp } from "./helpText.js";
 import { schedulerNames } from "../scheduling/schedulers/index.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
@@ -268,6 +269,43 @@ function buildProgram(): Command {
         }),
       );
     });
+
+  program
+    .command("profile")
+    .description("measure each expert of a workload on a worker's server: load time, prefill, seconds per token, answer length")
+    .requiredOption("-w, --workload <file>", "workload file (YAML or JSON) whose workers have an endpoint")
+    .option("--worker <name>", "the worker to measure on (default: the first with an endpoint)")
+    .option("--expert <name...>", "measure only these experts (default: all)")
+    .option("--prompts <file>", 'sample prompts: one per line, or JSONL with {"prompt": ...} (default: the workload\'s, else built-in)')
+    .option("--runs <n>", `times each prompt is sent (default ${PROFILE_DEFAULTS.runs})`, parsePositiveInt("--runs"))
+    .option(
+      "--max-tokens <n>",
+      `cap on generated tokens per call (default ${PROFILE_DEFAULTS.maxTokens})`,
+      parsePositiveInt("--max-tokens"),
+    )
+    .option(
+      "--timeout <seconds>",
+      `limit on one call, loading included (default ${PROFILE_DEFAULTS.timeoutSeconds})`,
+      parsePositiveInt("--timeout"),
+    )
+    .option("-o, --out <file>", "write a copy of the workload with the measured profiles (YAML, or JSON for .json)")
+    .option("--json", "print one JSON document")
+    .addHelpText("after", profileHelp())
+    .action(
+      async (flags: {
+        workload: string;
+        worker?: string;
+        expert?: string[];
+        prompts?: string;
+        runs?: number;
+        maxTokens?: number;
+        timeout?: number;
+        out?: string;
+        json?: boolean;
+      }) => {
+        await withInterrupt((signal) => profileCommand({ ...flags, signal }));
+      },
+    );
 
   program
     .command("schema")

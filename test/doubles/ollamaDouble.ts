@@ -5,6 +5,9 @@
  * Endpoints: POST /api/chat (NDJSON stream or single JSON), POST /api/embed (plain JSON), GET /api/tags,
  * GET /api/version, POST /api/show, POST /api/pull (NDJSON status stream or single JSON; models in
  * `pullable` download and then answer like configured ones). Everything else answers 404 `{"error": ...}`.
+ * A chat request with no messages loads the model, or unloads it with `keep_alive: 0`, answering one
+ * JSON object with `done_reason` "load" or "unload", as Ollama does; the double tracks which models
+ * are loaded, so fixed `timings` report `load_duration` only on the first call after an unload.
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -117,6 +120,14 @@ export interface ModelBehavior {
   embed?: (text: string) => number[];
   /** Length of the default embedding vectors. Default 256. */
   embeddingDimensions?: number;
+  /**
+   * Fixed timings (nanoseconds) for the final chat object instead of ones derived from elapsed time:
+   * `load_duration` is `loadNs` on the first call while the model is not loaded (at start, or after
+   * an unload request) and `warmLoadNs` (default 0) after that.
+   */
+  timings?: { loadNs: number; promptEvalNs: number; evalNs: number; warmLoadNs?: number };
+  /** Leave these fields out of the final chat object (a server that reports no timings). */
+  omitStats?: string[];
 }
 
 /**
@@ -237,6 +248,8 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
   );
   // Chat calls seen per behaviour object, for `failFirst`.
   const failFirstCounts = new WeakMap<ModelBehavior, number>();
+  // Models loaded now (by behaviour object): the next call after an unload reports its load time.
+  const loaded = new WeakSet<ModelBehavior>();
 
   /** A configured model, matching `name` and `name:latest` interchangeably like Ollama does. */
   const known = (name: string): ModelBehavior | undefined => byOllamaName(models, name);
@@ -445,6 +458,22 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     const behavior = lookup(call.model);
     if (!behavior) return fail(404, `model "${call.model}" not found, try pulling it first`, "notFound");
 
+    // No messages: Ollama only loads the model, or unloads it when keep_alive is 0, and answers at once.
+    if (Array.isArray(body.messages) && body.messages.length === 0) {
+      const unload = call.keepAlive === 0 || call.keepAlive === "0" || call.keepAlive === "0s";
+      if (unload) loaded.delete(behavior);
+      else loaded.add(behavior);
+      call.status = 200;
+      sendJson(res, 200, {
+        model: call.model,
+        created_at: new Date().toISOString(),
+        message: { role: "assistant", content: "" },
+        done_reason: unload ? "unload" : "load",
+        done: true,
+      });
+      return finish("ok");
+    }
+
     const seen = (failFirstCounts.get(behavior) ?? 0) + 1;
     failFirstCounts.set(behavior, seen);
     if (behavior.failFirst !== undefined && seen <= behavior.failFirst) {
@@ -489,17 +518,38 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     const promptTokens = behavior.promptTokens ?? roughTokenCount(call.messages.map((m) => m.content).join(" "));
     const evalTokens = failure === "emptyAnswer" ? 0 : (behavior.evalTokens ?? Math.max(roughTokenCount(text), wireToolCalls ? 1 : 0));
     const started = call.startedAt;
+    const wasLoaded = loaded.has(behavior);
+    loaded.add(behavior);
+    const fixed = behavior.timings;
     const stats = (): Record<string, unknown> => {
       const totalNs = Math.max(1, Math.round((nowMs() - started) * NS_PER_MS));
-      return {
-        done_reason: "stop",
-        total_duration: totalNs,
-        load_duration: Math.round(totalNs * 0.1),
-        prompt_eval_count: promptTokens,
-        prompt_eval_duration: Math.round(totalNs * 0.2),
-        eval_count: evalTokens,
-        eval_duration: Math.round(totalNs * 0.6),
-      };
+      if (fixed !== undefined) {
+        const loadNs = wasLoaded ? (fixed.warmLoadNs ?? 0) : fixed.loadNs;
+        return withoutFields(
+          {
+            done_reason: "stop",
+            total_duration: loadNs + fixed.promptEvalNs + fixed.evalNs,
+            load_duration: loadNs,
+            prompt_eval_count: promptTokens,
+            prompt_eval_duration: fixed.promptEvalNs,
+            eval_count: evalTokens,
+            eval_duration: fixed.evalNs,
+          },
+          behavior.omitStats,
+        );
+      }
+      return withoutFields(
+        {
+          done_reason: "stop",
+          total_duration: totalNs,
+          load_duration: Math.round(totalNs * 0.1),
+          prompt_eval_count: promptTokens,
+          prompt_eval_duration: Math.round(totalNs * 0.2),
+          eval_count: evalTokens,
+          eval_duration: Math.round(totalNs * 0.6),
+        },
+        behavior.omitStats,
+      );
     };
     const envelope = (message: Record<string, unknown>, done: boolean): Record<string, unknown> => ({
       model: call.model,
@@ -596,6 +646,11 @@ export function hashedWordVector(text: string, dimensions: number): number[] {
     vector[slot] = (vector[slot] ?? 0) + ((hash >>> 16) & 1 ? 1 : -1);
   }
   return vector;
+}
+
+function withoutFields(stats: Record<string, unknown>, fields: readonly string[] | undefined): Record<string, unknown> {
+  if (!fields?.length) return stats;
+  return Object.fromEntries(Object.entries(stats).filter(([key]) => !fields.includes(key)));
 }
 
 /** Scales a vector to unit length (the zero vector stays zero). */

@@ -71,6 +71,10 @@ export interface OpenAIModelBehavior {
   embed?: (text: string) => number[];
   /** Length of the default embedding vectors. Default 256. */
   embeddingDimensions?: number;
+  /** Extra delay before the first byte of the first chat call to this model (a model being loaded). */
+  firstCallLatencyMs?: number;
+  /** Send no usage chunk even when `stream_options.include_usage` asks for one (servers that ignore it). */
+  ignoreIncludeUsage?: boolean;
 }
 
 /** Options for {@link startOpenAIDouble}. */
@@ -146,6 +150,8 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
   const embedCalls: OpenAIRecordedEmbedCall[] = [];
   const created = Math.floor(Date.now() / 1000);
   let counter = 0;
+  // Models that have answered a chat call (by behaviour object), for `firstCallLatencyMs`.
+  const warmedUp = new WeakSet<OpenAIModelBehavior>();
 
   const server = await startLoopbackServer(async (req, res, signal) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -279,6 +285,9 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
     if (!call.model) return fail(400, openAIError("you must provide a model parameter", "invalid_request_error", null), "badRequest");
     const behavior = models.get(call.model) ?? (options.acceptAnyModel ? {} : undefined);
     if (!behavior) return fail(404, modelNotFound(call.model), "notFound");
+    const firstCall = !warmedUp.has(behavior);
+    warmedUp.add(behavior);
+    if (firstCall && behavior.firstCallLatencyMs && !(await sleep(behavior.firstCallLatencyMs, signal))) return;
     if (behavior.latencyMs && !(await sleep(behavior.latencyMs, signal))) return;
     if (behavior.failure === "hang") return untilAborted(signal);
     if (behavior.failure === "http401") return fail(401, badKey(), "http401");
@@ -313,7 +322,7 @@ export async function startOpenAIDouble(options: OpenAIDoubleOptions = {}): Prom
       return finish("ok");
     }
 
-    const includeUsage = call.stream_options?.include_usage === true;
+    const includeUsage = call.stream_options?.include_usage === true && !behavior.ignoreIncludeUsage;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
     const event = (choices: unknown[], extra: Record<string, unknown> = {}): string =>
       `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
