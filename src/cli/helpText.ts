@@ -188,3 +188,18 @@ export function scheduleHelp(): string {
     ]),
   ].join("\n");
 }
+
+/** After `moa batch --help`: how the batch runs and resumes, and examples. */
+export function batchHelp(): string {
+  return [
+    "",
+    "Each query's experts answer on the workers the schedule chose, in each worker's planned order; the",
+    "confidence gate (aggregator.gate in the workload) decides whether its aggregator runs. The schedule is",
+    "saved as <out>.schedule.json; running the same command again skips the queries already answered.",
+    examples([
+      "moa profile --workload workload.yaml --out workload.yaml",
+      "moa batch --workload workload.yaml --out results.jsonl",
+      "moa batch --workload workload.yaml --out results.jsonl --scheduler lpt --json",
+    ]),
+  ].join("\n");
+}

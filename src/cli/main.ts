@@ -14,6 +14,7 @@ import { PROFILE_DEFAULTS, profileCommand } from "./commands/profile.js";
 import { presetsCommand } from "./commands/presets.js";
 import { resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
+import { batchCommand } from "./commands/batch.js";
 import { scheduleCommand } from "./commands/schedule.js";
 import { schemaCommand } from "./commands/schema.js";
 import { showCommand } from "./commands/show.js";
@@ -25,7 +26,7 @@ import { errorDocument, wantsJson } from "./errorDocument.js";
 import { EXIT } from "./exitCodes.js";
 import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
 import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
-import { modelsHelp, profileHelp, programHelp, runHelp, scheduleHelp, threadsHelp, threadsListHelp } from "./helpText.js";
+import { batchHelp, modelsHelp, profileHelp, programHelp, runHelp, scheduleHelp, threadsHelp, threadsListHelp } from "./helpText.js";
 import { schedulerNames } from "../scheduling/schedulers/index.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
@@ -269,6 +270,42 @@ function buildProgram(): Command {
         }),
       );
     });
+
+  program
+    .command("batch")
+    .description("run a workload's queries on its workers as a schedule places them (MOSAIC graphs), resumable")
+    .requiredOption("-w, --workload <file>", "workload file whose workers have an endpoint and whose queries have a prompt")
+    .requiredOption("-o, --out <file>", "results, one JSON line per query; run again with the same file to resume")
+    .addOption(new Option("-s, --scheduler <name>", "which scheduler places the batch").choices([...schedulerNames]).default("ilp"))
+    .option("--time-limit <seconds>", "hard limit on the ILP solver's time", parseSeconds("--time-limit", 3600), 10)
+    .option("--max-tokens <n>", "most tokens per answer", parsePositiveInt("--max-tokens"))
+    .option("--json", "print the summary as one JSON object")
+    .option("-q, --quiet", "no live status on stderr")
+    .addHelpText("after", batchHelp())
+    .action(
+      async (flags: {
+        workload: string;
+        out: string;
+        scheduler: string;
+        timeLimit: number;
+        maxTokens?: number;
+        json?: boolean;
+        quiet?: boolean;
+      }) => {
+        await withInterrupt((signal) =>
+          batchCommand({
+            workload: flags.workload,
+            out: flags.out,
+            scheduler: flags.scheduler,
+            timeLimitSeconds: flags.timeLimit,
+            ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
+            json: flags.json === true,
+            quiet: flags.quiet === true,
+            signal,
+          }),
+        );
+      },
+    );
 
   program
     .command("profile")

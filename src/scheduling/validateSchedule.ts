@@ -65,7 +65,8 @@ export function validateSchedule({ problem, schedule }: ValidateScheduleOptions)
   for (const stage of ["expert", "aggregator"] as const)
     models.forEach((model, m) => {
       const count = servesFrom[stage][m]!.size;
-      if (count > model.maxReplicas) problems.push(`${model.name} serves ${stage} prompts on ${count} workers, more than its ${model.maxReplicas} replicas`);
+      if (count > model.maxReplicas)
+        problems.push(`${model.name} serves ${stage} prompts on ${count} workers, more than its ${model.maxReplicas} replicas`);
     });
   return problems;
 }

@@ -11,7 +11,7 @@ const positiveSeconds = z.number().positive().finite();
 /** Where the real runner sends a worker's calls. */
 export const WorkerEndpointSchema = z.strictObject({
   kind: z.enum(["ollama", "openai"]).describe("Wire protocol of the server: Ollama's /api/chat, or OpenAI's /v1/chat/completions"),
-  baseUrl: z.url().describe("Base URL of the server, e.g. http://gpu-1:11434"),
+  baseUrl: z.url({ error: "expected a URL such as http://gpu-1:11434" }).describe("Base URL of the server, e.g. http://gpu-1:11434"),
 });
 
 /** One inference worker: a GPU or a CPU box running one inference server. */
@@ -66,7 +66,12 @@ export const ExpertProfileSchema = z.strictObject({
     .describe("Seconds to load the model: one number, or a map from worker name to seconds (every worker must be named)"),
   service: ServiceTimeSchema.describe("Service time per prompt"),
   memoryGb: z.number().positive().finite().optional().describe("Memory the loaded model takes"),
-  maxReplicas: z.number().int().min(1).optional().describe("Most workers that serve this model's prompts in each stage, expert and aggregator (default: every worker it fits on)"),
+  maxReplicas: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Most workers that serve this model's prompts in each stage, expert and aggregator (default: every worker it fits on)"),
 });
 
 /** One query, or `count` identical ones. */

@@ -5,6 +5,7 @@ import { loadWorkload } from "../../scheduling/loadWorkload.js";
 import { schedulerNames, schedulers } from "../../scheduling/schedulers/index.js";
 import { wrapWords } from "../../util/wrapWords.js";
 import { TABLE_WIDTH } from "../fitColumns.js";
+import { formatDuration } from "../progress/formatDuration.js";
 
 /** Options of `moa schedule`. */
 export interface ScheduleCommandOptions {
@@ -94,7 +95,7 @@ export async function scheduleCommand({
       `${s.boundRatio.toFixed(2)}x`,
       ...(baseline ? [`${(baseline / s.makespanSeconds).toFixed(2)}x`] : []),
       formatSeconds(s.solveSeconds),
-      s.solve?.gap === undefined ? "-" : `${(s.solve.gap * 100).toFixed(1)}%`,
+      s.solve?.gap === undefined ? "-" : `${(s.solve.gap * 100).toFixed(s.solve.gap < 0.01 ? 2 : 1)}%`,
     ]);
   }
   stdout.write(`${table.toString()}\n`);
@@ -112,17 +113,6 @@ const boundExplanation = {
   model: "one model's work on every worker it may use",
 } as const;
 
-/**
- * Seconds for a table: `0.42 s`, `12.3 s`, `4m 05s`, `1h 02m`.
- *
- * @example
- * formatSeconds(245); // "4m 05s"
- */
-export function formatSeconds(seconds: number): string {
-  if (seconds < 10) return `${seconds.toFixed(2)} s`;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const total = Math.round(seconds);
-  if (total < 3600) return `${Math.floor(total / 60)}m ${String(total % 60).padStart(2, "0")}s`;
-  const minutes = Math.round(seconds / 60);
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+function formatSeconds(seconds: number): string {
+  return formatDuration(seconds * 1000);
 }

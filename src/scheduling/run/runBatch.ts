@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { setMaxListeners } from "node:events";
 import { ConfigError } from "../../errors/ConfigError.js";
 import { buildMosaicGraph } from "../../graphs/builders.js";
 import type { MoAStateValue } from "../../state/moaState.js";
@@ -74,6 +75,8 @@ export async function runBatch({
   signal,
 }: RunBatchOptions): Promise<BatchReport> {
   checkRunnable(problem);
+  // Every query's graph listens to the one signal at once: that is by design, not a leak to warn about.
+  if (signal) setMaxListeners(problem.queries.length * 8 + 100, signal);
   const models = workerModels ?? defaultWorkerModels({ problem, ...(maxTokens === undefined ? {} : { maxTokens }) });
   const done = new Set(readBatchResults({ file: resultsFile }).flatMap((r) => (r.error === undefined ? [r.id] : [])));
   const started = performance.now();
