@@ -4,6 +4,7 @@ import { benchMoAOverhead } from "./moaOverhead.js";
 import { benchQuorum } from "./quorum.js";
 import { benchSoak } from "./soak.js";
 import { benchStorage } from "./storage.js";
+import { benchScheduling } from "./scheduling.js";
 
 process.env.LANGSMITH_TRACING ??= "false";
 
@@ -69,3 +70,6 @@ for (const v of llama.variants) {
         .join(", ")})`,
   );
 }
+
+console.log("\nScheduling experts on workers (simulated; ilp solve limit 5 s)");
+for (const line of await benchScheduling()) console.log(`  ${line}`);
