@@ -1,15 +1,30 @@
+import path from "node:path";
 import { readConfigFile } from "../config/readConfigFile.js";
 import { normalizeWorkload } from "./normalizeWorkload.js";
+import { routeWorkload, type RoutingSummary } from "./routeWorkload.js";
 import type { SchedulingProblem } from "./types.js";
 
+/** A loaded workload: its problem, and how its unrouted queries were routed (when the workload routes any). */
+export interface LoadedWorkload {
+  problem: SchedulingProblem;
+  routing: RoutingSummary | undefined;
+}
+
 /**
- * Reads a workload file (YAML or JSON) and returns its scheduling problem; every problem in the file is
- * reported at once as an `invalid_config` error with field paths.
+ * Reads a workload file (YAML or JSON), routes the queries that do not list their experts (when it has a
+ * routing section) and returns its scheduling problem; every problem in the file is reported at once as an
+ * `invalid_config` error with field paths.
  *
  * @example
- * const problem = loadWorkload({ file: "examples/workload.yaml" });
+ * const { problem } = await loadWorkload({ file: "examples/workload.yaml" });
  */
-export function loadWorkload({ file }: { file: string }): SchedulingProblem {
-  const workload = readConfigFile(file, { expected: 'a mapping with "workers", "experts" and "queries"', what: "workload file" });
-  return normalizeWorkload({ workload, source: file });
+export async function loadWorkload({ file, signal }: { file: string; signal?: AbortSignal }): Promise<LoadedWorkload> {
+  const raw = readConfigFile(file, { expected: 'a mapping with "workers", "experts" and "queries"', what: "workload file" });
+  const { workload, summary } = await routeWorkload({
+    workload: raw,
+    source: file,
+    baseDir: path.dirname(path.resolve(file)),
+    ...(signal ? { signal } : {}),
+  });
+  return { problem: normalizeWorkload({ workload, source: file }), routing: summary };
 }

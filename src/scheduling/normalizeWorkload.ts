@@ -8,6 +8,11 @@ export interface NormalizeWorkloadOptions {
   workload: unknown;
   /** File name for error messages. */
   source?: string;
+  /**
+   * Accept queries that neither list experts nor have been routed yet (they get none): for callers that need
+   * only the workers and experts, such as `moa profile`.
+   */
+  allowUnrouted?: boolean;
 }
 
 /**
@@ -18,16 +23,16 @@ export interface NormalizeWorkloadOptions {
  * const problem = normalizeWorkload({ workload: readConfigFile("examples/workload.yaml") });
  * problem.queries.length; // 2000
  */
-export function normalizeWorkload({ workload, source }: NormalizeWorkloadOptions): SchedulingProblem {
+export function normalizeWorkload({ workload, source, allowUnrouted = false }: NormalizeWorkloadOptions): SchedulingProblem {
   const parsed = WorkloadSchema.safeParse(workload, { reportInput: true });
   if (!parsed.success) throw ConfigError.fromZod(parsed.error, source);
   const issues: ConfigIssue[] = [];
-  const problem = resolve(parsed.data, issues);
+  const problem = resolve(parsed.data, issues, allowUnrouted);
   if (issues.length > 0) throw new ConfigError(issues, source);
   return problem;
 }
 
-function resolve(workload: Workload, issues: ConfigIssue[]): SchedulingProblem {
+function resolve(workload: Workload, issues: ConfigIssue[], allowUnrouted: boolean): SchedulingProblem {
   const workerIndex = indexNames(workload.workers, "workers", issues);
   const modelIndex = indexNames(workload.experts, "experts", issues);
   const workers: ProblemWorker[] = workload.workers.map((w) => ({
@@ -88,10 +93,30 @@ function resolve(workload: Workload, issues: ConfigIssue[]): SchedulingProblem {
 
   const queries: ProblemQuery[] = [];
   const seenIds = new Map<string, string>();
+  if (workload.routing) {
+    const routing = workload.routing;
+    for (const [category, names] of Object.entries(routing.categories))
+      names.forEach((expert, i) => {
+        if (!modelIndex.has(expert))
+          issues.push({ path: `routing.categories.${category}[${i}]`, message: unknownExpert(expert, modelIndex) });
+      });
+    if (!(routing.fallback in routing.categories))
+      issues.push({
+        path: "routing.fallback",
+        message: `"${routing.fallback}" is not one of the categories (${quoteList(Object.keys(routing.categories))})`,
+      });
+  }
   workload.queries.forEach((query, qi) => {
     const at = `queries[${qi}]`;
     const experts: number[] = [];
-    query.experts.forEach((name, ei) => {
+    if (query.experts === undefined && !(allowUnrouted && workload.routing))
+      issues.push({
+        path: `${at}.experts`,
+        message: workload.routing
+          ? "not routed yet: route the workload first (routeWorkload, or loadWorkload, does)"
+          : "required: the experts this query was routed to, or a routing section that routes its prompt",
+      });
+    (query.experts ?? []).forEach((name, ei) => {
       const index = modelIndex.get(name);
       if (index === undefined) issues.push({ path: `${at}.experts[${ei}]`, message: unknownExpert(name, modelIndex) });
       else if (experts.includes(index))

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GateConfigSchema } from "../graphs/experts/expertsSchema.js";
+import { CategorySchema, GateConfigSchema, RouterConfigSchema } from "../graphs/experts/expertsSchema.js";
 
 const name = z
   .string()
@@ -74,11 +74,22 @@ export const ExpertProfileSchema = z.strictObject({
     .describe("Most workers that serve this model's prompts in each stage, expert and aggregator (default: every worker it fits on)"),
 });
 
+/** How queries without experts get them: a CoE/MOSAIC router picks a category, the category names the experts. */
+export const RoutingSchema = z.strictObject({
+  router: RouterConfigSchema.describe("The same router a CoE or MOSAIC topology takes (rules, llm or embedding)"),
+  categories: z.record(CategorySchema, z.array(name).min(1)).describe("The experts of each category"),
+  fallback: CategorySchema.describe("The category used when the router cannot tell (or is below its threshold)"),
+});
+
 /** One query, or `count` identical ones. */
 export const QuerySchema = z.strictObject({
   id: name.optional().describe("Query id (default: its position, from q1); with count, ids get -1, -2 ... appended"),
   prompt: z.string().optional().describe("The prompt text (needed by `moa batch`, not by `moa schedule`)"),
-  experts: z.array(name).min(1).describe("Experts this query was routed to; each answers it once"),
+  experts: z
+    .array(name)
+    .min(1)
+    .optional()
+    .describe("Experts this query was routed to; each answers it once (omit to route the prompt with the workload's routing)"),
   aggregator: name.optional().describe("Model that aggregates the experts' answers (default: the workload's aggregator)"),
   skipProbability: z
     .number()
@@ -105,6 +116,7 @@ export const WorkloadSchema = z
       })
       .default({ skipProbability: 0 })
       .describe("The aggregator stage"),
+    routing: RoutingSchema.optional().describe("Routes the queries that do not list their experts, by running a router over their prompts"),
     queries: z.array(QuerySchema).min(1).describe("The batch"),
   })
   .describe("langgraph-moa scheduling workload");

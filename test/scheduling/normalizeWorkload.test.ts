@@ -149,8 +149,8 @@ describe("normalizeWorkload", () => {
     expect(issues[0]!.path).toBe("workers[0].capacity");
   });
 
-  it("loads the documented example, a MOSAIC-shaped batch of 2000 queries", () => {
-    const problem = loadWorkload({ file: new URL("../../examples/workload.yaml", import.meta.url).pathname });
+  it("loads the documented example, a MOSAIC-shaped batch of 2000 queries", async () => {
+    const { problem } = await loadWorkload({ file: new URL("../../examples/workload.yaml", import.meta.url).pathname });
     expect([problem.workers.length, problem.models.length, problem.queries.length]).toEqual([4, 7, 2000]);
   });
 });

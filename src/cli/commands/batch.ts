@@ -8,6 +8,7 @@ import { UsageError } from "../../errors/UsageError.js";
 import { createLiveLines, type LiveLinesOutput } from "../progress/createLiveLines.js";
 import { batchStatusLines } from "../progress/batchStatusLines.js";
 import { formatDuration } from "../progress/formatDuration.js";
+import { describeRouting } from "./schedule.js";
 
 /** Options of `moa batch`. */
 export interface BatchCommandOptions {
@@ -52,7 +53,7 @@ export async function batchCommand({
       code: "unknown_scheduler",
       fix: `use one of ${schedulers.map((s) => s.name).join(", ")}`,
     });
-  const problem = loadWorkload({ file: workload });
+  const { problem, routing } = await loadWorkload({ file: workload, ...(signal ? { signal } : {}) });
   const scheduleFile = `${out}.schedule.json`;
   let schedule = readSavedSchedule({ file: scheduleFile, problem });
   const reused = schedule !== undefined;
@@ -65,6 +66,7 @@ export async function batchCommand({
     writeSavedSchedule({ file: scheduleFile, problem, schedule });
   }
   if (!quiet) {
+    if (routing) stderr.write(`${describeRouting(routing)}\n`);
     stderr.write(`schedule: ${schedule.scheduler}${reused ? ` (saved in ${scheduleFile}, reused)` : ""}\n`);
     if (schedule.note) stderr.write(`note: ${schedule.note}\n`);
   }

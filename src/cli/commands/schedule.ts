@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import { UsageError } from "../../errors/UsageError.js";
 import { compareSchedulers, summariseComparison } from "../../scheduling/compareSchedulers.js";
 import { loadWorkload } from "../../scheduling/loadWorkload.js";
+import type { RoutingSummary } from "../../scheduling/routeWorkload.js";
 import { schedulerNames, schedulers } from "../../scheduling/schedulers/index.js";
 import { wrapWords } from "../../util/wrapWords.js";
 import { TABLE_WIDTH } from "../fitColumns.js";
@@ -41,7 +42,7 @@ export async function scheduleCommand({
       code: "unknown_scheduler",
       fix: `use one of ${[...schedulerNames, "all"].join(", ")}`,
     });
-  const problem = loadWorkload({ file: workload });
+  const { problem, routing } = await loadWorkload({ file: workload, ...(signal ? { signal } : {}) });
   const comparison = await compareSchedulers({
     problem,
     schedulers: chosen,
@@ -64,6 +65,7 @@ export async function scheduleCommand({
   stdout.write(
     `${workload}: ${problem.queries.length} queries, ${problem.models.length} models, ${problem.workers.length} workers; seed ${seed}\n`,
   );
+  if (routing) stdout.write(`${describeRouting(routing)}\n`);
   const baseline = summary.schedulers.rr?.makespanSeconds;
   const head = [
     "scheduler",
@@ -112,6 +114,20 @@ const boundExplanation = {
   chain: "one query's slowest expert, then its aggregator",
   model: "one model's work on every worker it may use",
 } as const;
+
+/**
+ * `routed 2000 queries: math 1100, code 500, general 400 (31 by fallback)`.
+ *
+ * @example
+ * describeRouting({ routed: 3, byCategory: { a: 2, b: 1 }, fallbacks: 0 }); // "routed 3 queries: a 2, b 1"
+ */
+export function describeRouting(routing: RoutingSummary): string {
+  const spread = Object.entries(routing.byCategory)
+    .sort((a, b) => b[1] - a[1])
+    .map(([category, count]) => `${category} ${count}`)
+    .join(", ");
+  return `routed ${routing.routed} queries: ${spread}${routing.fallbacks > 0 ? ` (${routing.fallbacks} by fallback)` : ""}`;
+}
 
 function formatSeconds(seconds: number): string {
   return formatDuration(seconds * 1000);

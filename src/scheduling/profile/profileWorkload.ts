@@ -74,7 +74,7 @@ export interface ProfileWorkloadOptions {
  */
 export async function profileWorkload(options: ProfileWorkloadOptions): Promise<ProfileReport> {
   const { source, runs, maxTokens, timeoutMs, signal, onNote, onProgress } = options;
-  const problem = normalizeWorkload({ workload: options.workload, source });
+  const problem = normalizeWorkload({ workload: options.workload, source, allowUnrouted: true });
   const { worker, endpoint } = chooseWorker({ problem, name: options.worker, source });
   const rawExperts = (options.workload as { experts: Array<{ model?: unknown }> }).experts;
   const chosen = chooseExperts({ problem, names: options.experts });

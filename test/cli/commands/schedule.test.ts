@@ -51,6 +51,27 @@ describe("moa schedule", () => {
     expect(a).not.toBe(c);
   });
 
+  it("routes the queries that do not list their experts with the workload's router, and says how", async () => {
+    const file = workloadFile(
+      [
+        "workers: [{ name: w1 }, { name: w2 }]",
+        "experts:",
+        "  - { name: a, loadSeconds: 3, service: { meanSeconds: 1 } }",
+        "  - { name: b, loadSeconds: 3, service: { meanSeconds: 2 } }",
+        "routing:",
+        "  router: { type: rules, rules: [{ category: math, keywords: [sum] }] }",
+        "  categories: { math: [a, b], general: [a] }",
+        "  fallback: general",
+        "queries:",
+        '  - { prompt: "a sum", count: 3 }',
+        '  - { prompt: "hello" }',
+      ].join("\n"),
+    );
+    const { code, stdout } = await runCli(["schedule", "--workload", file, "-s", "lpt"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("routed 4 queries: math 3, general 1 (1 by fallback)");
+  });
+
   it("reports every problem of a bad workload with its field path, exit 2", async () => {
     const file = workloadFile(
       [
