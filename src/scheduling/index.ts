@@ -15,7 +15,8 @@ export type {
 export { WorkloadSchema, type Workload, type WorkloadInput } from "./workloadSchema.js";
 export { workloadJsonSchema } from "./workloadJsonSchema.js";
 export { normalizeWorkload, meanOf, type NormalizeWorkloadOptions } from "./normalizeWorkload.js";
-export { loadWorkload } from "./loadWorkload.js";
+export { loadWorkload, type LoadedWorkload } from "./loadWorkload.js";
+export { routeWorkload, type RouteWorkloadOptions, type RoutingSummary } from "./routeWorkload.js";
 export { schedulers, schedulerNames, rrScheduler, dpScheduler, lptScheduler, ilpScheduler } from "./schedulers/index.js";
 export { createIlpScheduler, DEFAULT_ILP_TIME_LIMIT_SECONDS, type IlpSchedulerOptions } from "./schedulers/ilpScheduler.js";
 export { plannedMakespan, type Plan, type PlannedMakespan, type WorkerPlan } from "./plannedMakespan.js";

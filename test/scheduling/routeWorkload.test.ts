@@ -9,7 +9,13 @@ const routed: WorkloadInput = {
   workers: [{ name: "w" }],
   experts: threeModels,
   routing: {
-    router: { type: "rules", rules: [{ category: "math", keywords: ["sum", "integral"] }, { category: "code", patterns: ["\\bdef\\b"] }] },
+    router: {
+      type: "rules",
+      rules: [
+        { category: "math", keywords: ["sum", "integral"] },
+        { category: "code", patterns: ["\\bdef\\b"] },
+      ],
+    },
     categories: { math: ["A", "B"], code: ["B"], general: ["A"] },
     fallback: "general",
   },
@@ -29,7 +35,14 @@ async function problemOf(workload: WorkloadInput) {
 describe("routeWorkload", () => {
   it("gives each unrouted query the experts of the category its prompt is routed to", async () => {
     const { problem } = await problemOf(routed);
-    expect(problem.queries.map((q) => q.experts.map((m) => problem.models[m]!.name).join("+"))).toEqual(["A+B", "A+B", "A+B", "B", "A", "B"]);
+    expect(problem.queries.map((q) => q.experts.map((m) => problem.models[m]!.name).join("+"))).toEqual([
+      "A+B",
+      "A+B",
+      "A+B",
+      "B",
+      "A",
+      "B",
+    ]);
   });
 
   it("counts the routed queries per category, copies included, and those sent to the fallback", async () => {
@@ -43,18 +56,26 @@ describe("routeWorkload", () => {
   });
 
   it("requires a prompt on a query it must route", async () => {
-    await expect(routeWorkload({ workload: { ...routed, queries: [{ id: "x" }] } })).rejects.toThrow(/queries\[0\]\.prompt: required to route a query that does not list its experts/);
+    await expect(routeWorkload({ workload: { ...routed, queries: [{ id: "x" }] } })).rejects.toThrow(
+      /queries\[0\]\.prompt: required to route a query that does not list its experts/,
+    );
   });
 
   it("refuses a category naming an unknown expert, with its field path", () => {
-    const workload = { ...routed, routing: { ...routed.routing!, categories: { ...routed.routing!.categories, code: ["Z"] } }, queries: [{ experts: ["A"] }] };
+    const workload = {
+      ...routed,
+      routing: { ...routed.routing!, categories: { ...routed.routing!.categories, code: ["Z"] } },
+      queries: [{ experts: ["A"] }],
+    };
     expect(() => normalizeWorkload({ workload })).toThrow(ConfigError);
     expect(() => normalizeWorkload({ workload })).toThrow(/routing\.categories\.code\[0\]: unknown expert "Z"/);
   });
 
   it("refuses a fallback that is not a category", () => {
     const workload = { ...routed, routing: { ...routed.routing!, fallback: "misc" }, queries: [{ experts: ["A"] }] };
-    expect(() => normalizeWorkload({ workload })).toThrow(/routing\.fallback: "misc" is not one of the categories \("math", "code", "general"\)/);
+    expect(() => normalizeWorkload({ workload })).toThrow(
+      /routing\.fallback: "misc" is not one of the categories \("math", "code", "general"\)/,
+    );
   });
 
   it("says a query without experts needs routing when the workload has none", () => {
