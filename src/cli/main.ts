@@ -279,6 +279,12 @@ function buildProgram(): Command {
     .addOption(new Option("-s, --scheduler <name>", "which scheduler places the batch").choices([...schedulerNames]).default("ilp"))
     .option("--time-limit <seconds>", "hard limit on the ILP solver's time", parseSeconds("--time-limit", 3600), 10)
     .option("--max-tokens <n>", "most tokens per answer", parsePositiveInt("--max-tokens"))
+    .option(
+      "--call-timeout <seconds>",
+      "limit on one model call once its turn on the worker has come",
+      parseSeconds("--call-timeout", 86_400),
+      600,
+    )
     .option("--json", "print the summary as one JSON object")
     .option("-q, --quiet", "no live status on stderr")
     .addHelpText("after", batchHelp())
@@ -346,8 +352,9 @@ function buildProgram(): Command {
 
   program
     .command("schema")
-    .description("print the JSON Schema of topology files")
-    .action(() => schemaCommand({}));
+    .description("print the JSON Schema of topology files (or of workload files with --workload)")
+    .option("--workload", "the schema of workload files (moa schedule, moa batch)")
+    .action((flags: { workload?: boolean }) => schemaCommand({ workload: flags.workload === true }));
 
   return program;
 }

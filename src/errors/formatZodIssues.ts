@@ -86,6 +86,8 @@ function humanize(issue: ZodIssue): string {
         return `expected one of ${options.map((o) => JSON.stringify(o)).join(", ")}, got ${describeValue(value)}`;
       }
       const received = (issue as { input?: unknown }).input;
+      // A union that says what it expects (error: "...") is taken at its word.
+      if (issue.message && issue.message !== "Invalid input") return `${issue.message}, got ${describeValue(received)}`;
       return `expected a model reference string (such as "ollama:qwen2.5:1.5b") or an object with a "model" field, got ${describeValue(received)}`;
     }
     case "invalid_type": {

@@ -12,7 +12,8 @@ export interface MakespanLowerBound {
  * simulated run of one draw can end slightly below it). The largest of:
  * - work: (all prompt work + each used model's cheapest load, weighted by speed) / total speed;
  * - chain: for one query, its slowest expert (with a load) and then its aggregator;
- * - model: one model's load plus its work on the fastest workers it may be replicated on.
+ * - model: one model's load plus its work in one stage on the fastest workers it may use there (the
+ *   replica cap holds per stage).
  *
  * @example
  * lowerBound({ problem }); // { seconds: 4210.5, binding: "work" }
@@ -43,13 +44,20 @@ export function lowerBound({ problem }: { problem: SchedulingProblem }): Makespa
     chainBound = Math.max(chainBound, experts + aggregate);
   }
 
+  // The replica cap holds per stage, so each stage's work of a model is bounded on its own.
+  const stageWork = { expert: models.map(() => 0), aggregator: models.map(() => 0) };
+  for (const query of queries) {
+    for (const m of query.experts) stageWork.expert[m]! += models[m]!.meanServiceSeconds;
+    if (query.aggregator !== undefined)
+      stageWork.aggregator[query.aggregator]! += models[query.aggregator]!.meanServiceSeconds * (1 - query.skipProbability);
+  }
   let modelBound = 0;
   models.forEach((model, m) => {
-    if (work[m]! === 0) return;
     const speeds = model.fitsOn.map((w) => workers[w]!.speed).sort((a, b) => b - a);
     const replicaSpeed = speeds.slice(0, model.maxReplicas).reduce((a, b) => a + b, 0);
     const cheapestLoad = Math.min(...model.fitsOn.map((w) => model.loadSeconds[w]!));
-    modelBound = Math.max(modelBound, cheapestLoad + work[m]! / replicaSpeed);
+    for (const stage of [stageWork.expert[m]!, stageWork.aggregator[m]!])
+      if (stage > 0) modelBound = Math.max(modelBound, cheapestLoad + stage / replicaSpeed);
   });
 
   const bounds = [

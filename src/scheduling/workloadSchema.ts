@@ -39,30 +39,33 @@ export const WorkerSchema = z.strictObject({
 });
 
 /** How long one prompt takes on a worker of speed 1. */
-export const ServiceTimeSchema = z.union([
-  z.strictObject({
-    meanSeconds: positiveSeconds.describe("Mean seconds per prompt"),
-    distribution: z.enum(["constant", "exponential", "lognormal"]).default("constant").describe("How service times vary around the mean"),
-    cv: z.number().nonnegative().finite().default(0.5).describe("Coefficient of variation (standard deviation / mean) for lognormal"),
-  }),
-  z.strictObject({
-    prefillSeconds: seconds.describe("Seconds before the first output token (prompt evaluation)"),
-    secondsPerOutputToken: positiveSeconds.describe("Seconds per generated token"),
-    outputTokens: z
-      .union([
-        z.number().int().positive(),
-        z.strictObject({ mean: z.number().positive().finite(), sd: z.number().nonnegative().finite().default(0) }),
-      ])
-      .describe("Output tokens per prompt: a number, or a mean and standard deviation (normal, cut at 1)"),
-  }),
-]);
+export const ServiceTimeSchema = z.union(
+  [
+    z.strictObject({
+      meanSeconds: positiveSeconds.describe("Mean seconds per prompt"),
+      distribution: z.enum(["constant", "exponential", "lognormal"]).default("constant").describe("How service times vary around the mean"),
+      cv: z.number().nonnegative().finite().default(0.5).describe("Coefficient of variation (standard deviation / mean) for lognormal"),
+    }),
+    z.strictObject({
+      prefillSeconds: seconds.describe("Seconds before the first output token (prompt evaluation)"),
+      secondsPerOutputToken: positiveSeconds.describe("Seconds per generated token"),
+      outputTokens: z
+        .union([
+          z.number().int().positive(),
+          z.strictObject({ mean: z.number().positive().finite(), sd: z.number().nonnegative().finite().default(0) }),
+        ])
+        .describe("Output tokens per prompt: a number, or a mean and standard deviation (normal, cut at 1)"),
+    }),
+  ],
+  { error: "expected { meanSeconds } or { prefillSeconds, secondsPerOutputToken, outputTokens }" },
+);
 
 /** A model that can serve prompts: an expert, an aggregator, or both. */
 export const ExpertProfileSchema = z.strictObject({
   name: name.describe("Unique expert name, used by queries"),
   model: z.string().min(1).optional().describe("Model to call for this expert in `moa batch` (e.g. qwen2.5:7b on an Ollama worker)"),
   loadSeconds: z
-    .union([seconds, z.record(z.string(), seconds)])
+    .union([seconds, z.record(z.string(), seconds)], { error: "expected seconds (a number), or a map from worker name to seconds" })
     .describe("Seconds to load the model: one number, or a map from worker name to seconds (every worker must be named)"),
   service: ServiceTimeSchema.describe("Service time per prompt"),
   memoryGb: z.number().positive().finite().optional().describe("Memory the loaded model takes"),

@@ -34,6 +34,21 @@ describe("lowerBound", () => {
     expect(lowerBound({ problem })).toEqual({ seconds: 70, binding: "model" });
   });
 
+  it("bounds each stage of a model on its own, since its replica cap holds per stage", () => {
+    // g is an expert and the aggregator of 20 queries, one worker per stage: 1 s load + 20 x 10 s.
+    const experts = [
+      { name: "g", loadSeconds: 1, maxReplicas: 1, service: { meanSeconds: 10 } },
+      { name: "h", loadSeconds: 1, service: { meanSeconds: 1 } },
+    ];
+    const problem = problemOf({
+      workers: [{ name: "a" }, { name: "b" }, { name: "c" }],
+      experts,
+      aggregator: { expert: "g" },
+      queries: [{ experts: ["g", "h"], count: 20 }],
+    });
+    expect(lowerBound({ problem })).toEqual({ seconds: 201, binding: "model" });
+  });
+
   it("counts a faster worker as more capacity", () => {
     const problem = problemOf({
       workers: [{ name: "w0" }, { name: "w1", speed: 3 }],

@@ -4,7 +4,10 @@ import { runBatch, type BatchReport } from "../../scheduling/run/runBatch.js";
 import { readSavedSchedule, writeSavedSchedule } from "../../scheduling/run/savedSchedule.js";
 import { schedulers } from "../../scheduling/schedulers/index.js";
 import { simulateSchedule } from "../../scheduling/simulateSchedule.js";
+import { ConfigError } from "../../errors/ConfigError.js";
+import { RunInterruptedError } from "../../errors/RunInterruptedError.js";
 import { UsageError } from "../../errors/UsageError.js";
+import { readBatchResults } from "../../scheduling/run/batchResults.js";
 import { createLiveLines, type LiveLinesOutput } from "../progress/createLiveLines.js";
 import { batchStatusLines } from "../progress/batchStatusLines.js";
 import { formatDuration } from "../progress/formatDuration.js";
@@ -18,6 +21,8 @@ export interface BatchCommandOptions {
   scheduler?: string;
   timeLimitSeconds?: number;
   maxTokens?: number;
+  /** Limit on one model call once its turn has come. */
+  callTimeoutSeconds?: number;
   json?: boolean;
   quiet?: boolean;
   stdout?: NodeJS.WritableStream;
@@ -41,6 +46,7 @@ export async function batchCommand({
   scheduler = "ilp",
   timeLimitSeconds,
   maxTokens,
+  callTimeoutSeconds,
   json = false,
   quiet = false,
   stdout = process.stdout,
@@ -57,6 +63,24 @@ export async function batchCommand({
   const scheduleFile = `${out}.schedule.json`;
   let schedule = readSavedSchedule({ file: scheduleFile, problem });
   const reused = schedule !== undefined;
+  if (schedule) {
+    // A saved schedule may have been edited by hand: check it before any call is made.
+    try {
+      simulateSchedule({ problem, schedule, realisation: meanRealisation({ problem, skipped: [] }) });
+    } catch (error) {
+      throw new ConfigError(
+        [
+          {
+            path: "",
+            message: `${oneLine((error as Error).message)}; delete it to schedule the batch again`,
+          },
+        ],
+        scheduleFile,
+      );
+    }
+    if (schedule.scheduler !== scheduler && !quiet)
+      stderr.write(`note: resuming with the saved ${schedule.scheduler} schedule; --scheduler ${scheduler} applies to a new --out\n`);
+  }
   if (!schedule) {
     schedule = await chosen.schedule({
       problem,
@@ -78,6 +102,7 @@ export async function batchCommand({
     schedule,
     resultsFile: out,
     ...(maxTokens === undefined ? {} : { maxTokens }),
+    ...(callTimeoutSeconds === undefined ? {} : { callTimeoutMs: callTimeoutSeconds * 1000 }),
     ...(signal ? { signal } : {}),
     onProgress: (progress) => {
       if (quiet) return;
@@ -86,7 +111,13 @@ export async function batchCommand({
       lastLog = progress.elapsedMs;
       stderr.write(`${batchStatusLines({ problem, progress })[0]}\n`);
     },
-  }).finally(() => live?.clear());
+  })
+    .catch((error: unknown) => {
+      if (!signal?.aborted) throw error;
+      const saved = readBatchResults({ file: out }).filter((r) => r.error === undefined).length;
+      throw new RunInterruptedError(`${saved} answered queries are saved in ${out}`, "run the same command again to go on from there");
+    })
+    .finally(() => live?.clear());
 
   const predicted =
     report.resumed === 0
@@ -124,4 +155,10 @@ export async function batchCommand({
     stderr.write(`${report.failed} queries failed (their errors are in ${out}); run the same command again to retry only them\n`);
     process.exitCode = 1;
   }
+}
+
+// "invalid rr schedule:\n  - a\n  - b" reads "invalid rr schedule: a; b" inside a one-line issue.
+function oneLine(message: string): string {
+  const [head = "", ...items] = message.split(/\n\s*- /);
+  return items.length === 0 ? head : `${head} ${items.join("; ")}`;
 }

@@ -21,7 +21,7 @@ export async function profileOllama(options: ProfileCallsOptions): Promise<CallT
   const base = baseUrl.replace(/\/+$/, "");
   const server = `the Ollama server at ${base}`;
   const context = { ...options, base, server };
-  await chat({ ...context, body: { model, messages: [], keep_alive: 0 }, what: "the unload request" });
+  await chat({ ...context, body: { model, messages: [], keep_alive: 0, stream: false }, what: "the unload request" });
   const calls: CallTiming[] = [];
   const total = prompts.length * runs;
   for (let run = 0; run < runs; run++) {

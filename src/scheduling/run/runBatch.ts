@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setMaxListeners } from "node:events";
 import { ConfigError } from "../../errors/ConfigError.js";
+import { isMoAError } from "../../errors/MoAError.js";
+import { simulateSchedule } from "../simulateSchedule.js";
+import { meanRealisation } from "./meanRealisation.js";
 import { buildMosaicGraph } from "../../graphs/builders.js";
 import type { MoAStateValue } from "../../state/moaState.js";
 import { describeError } from "../../models/describeError.js";
@@ -47,6 +50,8 @@ export interface RunBatchOptions {
   resultsFile: string;
   /** Most tokens per answer. */
   maxTokens?: number;
+  /** Limit on one model call once its turn on the worker has come (default 10 minutes). */
+  callTimeoutMs?: number;
   /** How calls and loads reach the workers (default: each worker's endpoint; tests pass doubles). */
   workerModels?: WorkerModels;
   onProgress?: (progress: BatchProgress) => void;
@@ -70,13 +75,21 @@ export async function runBatch({
   schedule,
   resultsFile,
   maxTokens,
+  callTimeoutMs = 600_000,
   workerModels,
   onProgress,
-  signal,
+  signal: outerSignal,
 }: RunBatchOptions): Promise<BatchReport> {
   checkRunnable(problem);
+  // A schedule read from a file may have been edited: one that misses a step would leave a call waiting
+  // forever, and one that deadlocks would hang; the simulator finds both before any call is made.
+  simulateSchedule({ problem, schedule, realisation: meanRealisation({ problem, skipped: [] }) });
+  // The first failure that stops the batch (a worker that cannot load) stops everything else too.
+  const stop = new AbortController();
+  const signal = outerSignal ? AbortSignal.any([outerSignal, stop.signal]) : stop.signal;
   // Every query's graph listens to the one signal at once: that is by design, not a leak to warn about.
-  if (signal) setMaxListeners(problem.queries.length * 8 + 100, signal);
+  setMaxListeners(problem.queries.length * 8 + 100, signal);
+  if (outerSignal) setMaxListeners(problem.queries.length * 8 + 100, outerSignal);
   const models = workerModels ?? defaultWorkerModels({ problem, ...(maxTokens === undefined ? {} : { maxTokens }) });
   const done = new Set(readBatchResults({ file: resultsFile }).flatMap((r) => (r.error === undefined ? [r.id] : [])));
   const started = performance.now();
@@ -96,16 +109,18 @@ export async function runBatch({
     return new WorkerLane({
       steps: schedule.steps[w]!,
       load: async (model) => {
-        if (resident.has(model)) return;
+        // A load of a resident model still counts as a use, as in the simulator.
+        if (resident.has(model)) return void resident.load(model);
         const evicted = resident.load(model);
         loads++;
-        await models.load({ worker: w, model, evicted, ...(signal ? { signal } : {}) });
+        await withOneRetry(() => models.load({ worker: w, model, evicted, signal }), signal);
       },
       onState: (state) => {
+        if (state.kind === "serving") resident.use(state.step.model);
         progress.lanes[w] = state;
         report();
       },
-      ...(signal ? { signal } : {}),
+      signal,
     });
   });
   const laneOf = new Map<string, number>();
@@ -120,8 +135,9 @@ export async function runBatch({
         const query = currentQuery.getStore()!;
         const step = { kind: "serve", model, query, stage } as const;
         const w = laneOf.get(stepKey(step))!;
-        return { model: models.chat({ worker: w, model }), turn: () => lanes[w]!.turn(step) };
+        return { model: models.chat({ worker: w, model }), worker: problem.workers[w]!.name, turn: () => lanes[w]!.turn(step) };
       },
+      callTimeoutMs,
     });
   const expertModels = problem.models.map((_, m) => bound(m, "expert"));
   const aggregatorModels = problem.models.map((_, m) => bound(m, "aggregator"));
@@ -131,6 +147,8 @@ export async function runBatch({
       config: {
         topology: "mosaic",
         name: "moa-batch",
+        // The graph's per-call deadline would count the wait for a worker's turn; the bound models time the call itself.
+        defaults: { timeoutMs: DAY_MS },
         experts: experts.map((m) => ({ name: agentName(problem, m), model: expertModels[m]! })),
         gate: problem.gate ?? DEFAULT_GATE,
         aggregator: { name: "aggregator", model: aggregatorModels[aggregator]! },
@@ -147,7 +165,7 @@ export async function runBatch({
     let result: BatchResult;
     try {
       const state = (await currentQuery.run(q, () =>
-        graph.invoke({ messages: [{ role: "user", content: query.prompt! }] }, { ...(signal ? { signal } : {}), recursionLimit: 50 }),
+        graph.invoke({ messages: [{ role: "user", content: query.prompt! }] }, { signal, recursionLimit: 50 }),
       )) as MoAStateValue;
       const gate = state.gates.at(-1);
       skipped[q] = gate?.skipped ?? false;
@@ -182,13 +200,20 @@ export async function runBatch({
 
   for (let q = 0; q < problem.queries.length; q++)
     if (done.has(problem.queries[q]!.id)) for (const step of stepsOf(problem, q)) lanes[laneOf.get(stepKey(step))!]!.drop(step);
-  const laneRuns = lanes.map((lane) => lane.run());
-  const queryRuns = problem.queries.flatMap((query, q) => (done.has(query.id) ? [] : [runQuery(q)]));
-  try {
-    await Promise.all([...laneRuns, ...queryRuns]);
-  } finally {
-    await models.release?.();
-  }
+  const stopOnFailure = (run: Promise<void>) =>
+    run.catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    });
+  const runs = [
+    ...lanes.map((lane) => stopOnFailure(lane.run())),
+    ...problem.queries.flatMap((query, q) => (done.has(query.id) ? [] : [stopOnFailure(runQuery(q))])),
+  ];
+  // Everything settles before the models are released, so no load made after the release pins a model for good.
+  const settled = await Promise.allSettled(runs);
+  await models.release?.();
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw outerSignal?.aborted ? outerSignal.reason : stop.signal.aborted ? stop.signal.reason : failure.reason;
   report();
   return {
     total: progress.total,
@@ -200,6 +225,20 @@ export async function runBatch({
     loads,
     skipped,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+// A dropped connection or a busy server should not end a batch of hours; a second failure does.
+async function withOneRetry(load: () => Promise<void>, signal: AbortSignal): Promise<void> {
+  try {
+    await load();
+  } catch (error) {
+    if (signal.aborted || (isMoAError(error) && error.code === "worker_model_missing")) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    signal.throwIfAborted();
+    await load();
+  }
 }
 
 // MOSAIC graphs need two experts, an aggregator, and a prompt to ask.

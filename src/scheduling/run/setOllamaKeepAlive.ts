@@ -4,6 +4,7 @@ import { fetchWithBodyLimit } from "../../models/fetchWithBodyLimit.js";
 import { fetchWithTimeout } from "../../models/fetchWithTimeout.js";
 import { refuseRedirects } from "../../models/refuseRedirects.js";
 import { redactCredentials } from "../../util/redactCredentials.js";
+import { stripTerminalControls } from "../../util/stripTerminalControls.js";
 
 /** Options of {@link setOllamaKeepAlive}. */
 export interface SetOllamaKeepAliveOptions {
@@ -56,7 +57,9 @@ export async function setOllamaKeepAlive({
   }
   const text = await response.text();
   if (response.ok) return;
-  const reason = /"error"\s*:\s*"([^"]{0,300})/.exec(text)?.[1] ?? `HTTP ${response.status}`;
+  // The server's words are untrusted: bounded, on one line, without terminal controls.
+  const said = /"error"\s*:\s*"([^"]{0,300})/.exec(text)?.[1];
+  const reason = said === undefined ? `HTTP ${response.status}` : stripTerminalControls(said).replace(/\s+/g, " ").trim();
   const missing = response.status === 404;
   throw new MoAError(`could not ${action} ${model} on ${where}: ${reason}`, {
     code: missing ? "worker_model_missing" : "worker_load_failed",

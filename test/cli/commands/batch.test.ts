@@ -107,4 +107,37 @@ describe("moa batch", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("queries (diff-1): no prompt; moa batch asks each query's prompt");
   });
+
+  it("stops on Ctrl-C with exit 130, saying how many answers are saved and how to go on", async () => {
+    const { workload, out } = await setUp({ perTokenMs: 40 });
+    const { code, stderr } = await runCli(["batch", "--workload", workload, "--out", out, "-s", "lpt", "--quiet"], {
+      timeoutMs: 60_000,
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (existsSync(out) && readFileSync(out, "utf8").trim().split("\n").length >= 1) {
+            clearInterval(poll);
+            child.kill("SIGINT");
+          }
+        }, 20);
+        child.on("exit", () => clearInterval(poll));
+      },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted; \d+ answered queries are saved in .*results\.jsonl/);
+    expect(stderr).toContain("run the same command again to go on from there");
+  }, 90_000);
+
+  it("refuses a saved schedule that was edited into one that cannot run, naming the file", async () => {
+    const { workload, out } = await setUp();
+    await runCli(["batch", "--workload", workload, "--out", out, "-s", "rr"]);
+    const saved = JSON.parse(readFileSync(`${out}.schedule.json`, "utf8")) as { schedule: { steps: unknown[][] } };
+    saved.schedule.steps[0]!.pop();
+    writeFileSync(`${out}.schedule.json`, JSON.stringify(saved));
+    const { code, stderr } = await runCli(["batch", "--workload", workload, "--out", out, "-s", "rr"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `invalid configuration in ${out}.schedule.json: invalid rr schedule: query diff-4: aggregator agg scheduled 0 times, expected once;`,
+    );
+    expect(stderr).toContain("delete it to schedule the batch again");
+  });
 });

@@ -151,4 +151,33 @@ describe("runBatch", () => {
       expect([last.model, last.keepAlive]).toEqual([worker.resident[0], "5m"]);
     }
   });
+
+  it("times a call from its turn on the worker, not from when the graph asked", async () => {
+    const { problem, resultsFile } = await setUp();
+    // Every call waits seconds for its turn, but none takes 1 s once it runs.
+    const report = await runBatch({ problem, schedule: await rrScheduler.schedule({ problem }), resultsFile, callTimeoutMs: 1000 });
+    expect([report.answered, report.failed]).toEqual([8, 0]);
+  });
+
+  it("fails a call that runs longer than the call timeout, saying which model and worker", async () => {
+    const { problem, resultsFile } = await setUp();
+    await runBatch({ problem, schedule: await rrScheduler.schedule({ problem }), resultsFile, callTimeoutMs: 200 });
+    // m-reason takes 410 ms a call; the query goes on with its other expert (one answer is enough).
+    expect(readFileSync(resultsFile, "utf8")).toContain("m-reason on w0 did not answer within 0.2 s");
+  });
+
+  it("refuses a schedule that leaves out a step before calling any model", async () => {
+    const { problem, resultsFile } = await setUp();
+    const schedule = await rrScheduler.schedule({ problem });
+    const broken = { ...schedule, steps: schedule.steps.map((steps, w) => (w === 0 ? steps.slice(0, -1) : steps)) };
+    await expect(runBatch({ problem, schedule: broken, resultsFile })).rejects.toMatchObject({ code: "invalid_schedule" });
+    expect(workers.flatMap((w) => w.events)).toEqual([]);
+  });
+
+  it("stops the whole batch when a worker cannot load, and settles", async () => {
+    const { problem, resultsFile } = await setUp();
+    await workers[1]!.close();
+    const schedule = await rrScheduler.schedule({ problem });
+    await expect(runBatch({ problem, schedule, resultsFile })).rejects.toMatchObject({ code: "worker_unreachable" });
+  }, 30_000);
 });
