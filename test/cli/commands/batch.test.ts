@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -38,6 +39,17 @@ async function setUp({ perTokenMs = 2 } = {}): Promise<{ dir: string; workload: 
   return { dir, workload, out: path.join(dir, "results.jsonl") };
 }
 
+// Sends the batch a signal once `lines` queries are in its results file.
+function signalOnceSaved({ child, out, lines, signal }: { child: ChildProcess; out: string; lines: number; signal: NodeJS.Signals }): void {
+  const poll = setInterval(() => {
+    if (existsSync(out) && readFileSync(out, "utf8").trim().split("\n").length >= lines) {
+      clearInterval(poll);
+      child.kill(signal);
+    }
+  }, 20);
+  child.on("exit", () => clearInterval(poll));
+}
+
 const idsIn = (file: string) =>
   readFileSync(file, "utf8")
     .trim()
@@ -66,15 +78,7 @@ describe("moa batch", () => {
     const { workload, out } = await setUp({ perTokenMs: 40 });
     await runCli(["batch", "--workload", workload, "--out", out, "-s", "lpt", "--quiet"], {
       timeoutMs: 60_000,
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          if (existsSync(out) && readFileSync(out, "utf8").trim().split("\n").length >= 2) {
-            clearInterval(poll);
-            child.kill("SIGKILL");
-          }
-        }, 20);
-        child.on("exit", () => clearInterval(poll));
-      },
+      onSpawn: (child) => signalOnceSaved({ child, out, lines: 2, signal: "SIGKILL" }),
     });
     const before = idsIn(out);
     expect(before.length).toBeGreaterThanOrEqual(2);
@@ -112,15 +116,7 @@ describe("moa batch", () => {
     const { workload, out } = await setUp({ perTokenMs: 40 });
     const { code, stderr } = await runCli(["batch", "--workload", workload, "--out", out, "-s", "lpt", "--quiet"], {
       timeoutMs: 60_000,
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          if (existsSync(out) && readFileSync(out, "utf8").trim().split("\n").length >= 1) {
-            clearInterval(poll);
-            child.kill("SIGINT");
-          }
-        }, 20);
-        child.on("exit", () => clearInterval(poll));
-      },
+      onSpawn: (child) => signalOnceSaved({ child, out, lines: 1, signal: "SIGINT" }),
     });
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted; \d+ answered queries are saved in .*results\.jsonl/);
