@@ -295,11 +295,13 @@ function buildProgram(): Command {
         scheduler: string;
         timeLimit: number;
         maxTokens?: number;
+        callTimeout: number;
         json?: boolean;
         quiet?: boolean;
       }) => {
         await withInterrupt((signal) =>
           batchCommand({
+            callTimeoutSeconds: flags.callTimeout,
             workload: flags.workload,
             out: flags.out,
             scheduler: flags.scheduler,
@@ -397,7 +399,9 @@ async function main(argv: string[]): Promise<number> {
     // The LangSmith client prints upload errors with stack traces: they are reported once, after the run.
     if (isTracingOn({ env: process.env })) tracingMessages = captureTracingMessages({});
     await buildProgram().parseAsync(argv);
-    return closedOutputs().includes("stdout") ? EXIT.outputClosed : EXIT.ok;
+    // A command that finished its output but did not fully succeed (moa batch with failed queries) sets exitCode.
+    const finishedWith = typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+    return closedOutputs().includes("stdout") ? EXIT.outputClosed : finishedWith;
   } catch (error) {
     const code = report(error, { json: wantsJson(argv) });
     return closedOutputs().includes("stdout") ? EXIT.outputClosed : code;

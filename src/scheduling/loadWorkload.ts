@@ -8,6 +8,8 @@ import type { SchedulingProblem } from "./types.js";
 export interface LoadedWorkload {
   problem: SchedulingProblem;
   routing: RoutingSummary | undefined;
+  /** The category of every routed prompt (see routeWorkload's `decided`). */
+  decisions: Record<string, string>;
 }
 
 /**
@@ -18,13 +20,23 @@ export interface LoadedWorkload {
  * @example
  * const { problem } = await loadWorkload({ file: "examples/workload.yaml" });
  */
-export async function loadWorkload({ file, signal }: { file: string; signal?: AbortSignal }): Promise<LoadedWorkload> {
+export async function loadWorkload({
+  file,
+  decided,
+  signal,
+}: {
+  file: string;
+  /** Routes decided by an earlier run, by prompt: not routed again. */
+  decided?: Readonly<Record<string, string>>;
+  signal?: AbortSignal;
+}): Promise<LoadedWorkload> {
   const raw = readConfigFile(file, { expected: 'a mapping with "workers", "experts" and "queries"', what: "workload file" });
-  const { workload, summary } = await routeWorkload({
+  const { workload, summary, decisions } = await routeWorkload({
     workload: raw,
+    ...(decided ? { decided } : {}),
     source: file,
     baseDir: path.dirname(path.resolve(file)),
     ...(signal ? { signal } : {}),
   });
-  return { problem: normalizeWorkload({ workload, source: file }), routing: summary };
+  return { problem: normalizeWorkload({ workload, source: file }), routing: summary, decisions };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ScriptedChatModel } from "../../src/testing/ScriptedChatModel.js";
 import { ConfigError } from "../../src/errors/ConfigError.js";
 import { normalizeWorkload } from "../../src/scheduling/normalizeWorkload.js";
 import { routeWorkload } from "../../src/scheduling/routeWorkload.js";
@@ -52,7 +53,7 @@ describe("routeWorkload", () => {
 
   it("leaves a workload without routing as it is", async () => {
     const workload = { workers: [{ name: "w" }], experts: threeModels, queries: [{ experts: ["A"] }] };
-    expect(await routeWorkload({ workload })).toEqual({ workload, summary: undefined });
+    expect(await routeWorkload({ workload })).toEqual({ workload, summary: undefined, decisions: {} });
   });
 
   it("requires a prompt on a query it must route", async () => {
@@ -82,5 +83,28 @@ describe("routeWorkload", () => {
     expect(() => normalizeWorkload({ workload: { workers: [{ name: "w" }], experts: threeModels, queries: [{ prompt: "hi" }] } })).toThrow(
       /queries\[0\]\.experts: required: the experts this query was routed to, or a routing section/,
     );
+  });
+
+  it("reuses routes decided earlier instead of routing those prompts again", async () => {
+    const result = await routeWorkload({ workload: routed, decided: { "the sum of 2 and 3": "code" } });
+    const problem = normalizeWorkload({ workload: result.workload });
+    expect(problem.queries[0]!.experts.map((m) => problem.models[m]!.name)).toEqual(["B"]);
+    expect(result.decisions).toEqual({ "the sum of 2 and 3": "code", "fix def main()": "code", "hello there": "general" });
+  });
+
+  it("checks categories and fallback before routing any prompt, naming the routing fields", async () => {
+    const workload = { ...routed, routing: { ...routed.routing!, fallback: "misc" } };
+    await expect(routeWorkload({ workload })).rejects.toThrow(/routing\.fallback: "misc" is not one of the categories/);
+  });
+
+  it("names the query whose routing failed, with a fix", async () => {
+    const workload = {
+      ...routed,
+      routing: { ...routed.routing!, router: { type: "llm" as const, model: new ScriptedChatModel({ fail: "connection refused" }) } },
+    };
+    await expect(routeWorkload({ workload })).rejects.toMatchObject({
+      code: "routing_failed",
+      message: expect.stringMatching(/^could not route queries\[0\] \("the sum of 2 and 3"\)/),
+    });
   });
 });

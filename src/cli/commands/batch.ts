@@ -4,6 +4,7 @@ import { runBatch, type BatchReport } from "../../scheduling/run/runBatch.js";
 import { readSavedSchedule, writeSavedSchedule } from "../../scheduling/run/savedSchedule.js";
 import { schedulers } from "../../scheduling/schedulers/index.js";
 import { simulateSchedule } from "../../scheduling/simulateSchedule.js";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { ConfigError } from "../../errors/ConfigError.js";
 import { RunInterruptedError } from "../../errors/RunInterruptedError.js";
 import { UsageError } from "../../errors/UsageError.js";
@@ -59,7 +60,11 @@ export async function batchCommand({
       code: "unknown_scheduler",
       fix: `use one of ${schedulers.map((s) => s.name).join(", ")}`,
     });
-  const { problem, routing } = await loadWorkload({ file: workload, ...(signal ? { signal } : {}) });
+  // Routes decided by an earlier run of this batch are reused, so a resumed batch is routed the same way.
+  const routesFile = `${out}.routing.json`;
+  const decided = readSavedRoutes({ file: routesFile });
+  const { problem, routing, decisions } = await loadWorkload({ file: workload, decided, ...(signal ? { signal } : {}) });
+  if (Object.keys(decisions).length > 0) writeFileSync(routesFile, `${JSON.stringify(decisions)}\n`);
   const scheduleFile = `${out}.schedule.json`;
   let schedule = readSavedSchedule({ file: scheduleFile, problem });
   const reused = schedule !== undefined;
@@ -115,7 +120,8 @@ export async function batchCommand({
     .catch((error: unknown) => {
       if (!signal?.aborted) throw error;
       const saved = readBatchResults({ file: out }).filter((r) => r.error === undefined).length;
-      throw new RunInterruptedError(`${saved} answered queries are saved in ${out}`, "run the same command again to go on from there");
+      const detail = saved === 0 ? "no query was answered yet" : `${saved} answered queries are saved in ${out}`;
+      throw new RunInterruptedError(detail, "run the same command again to go on from there");
     })
     .finally(() => live?.clear());
 
@@ -161,4 +167,21 @@ export async function batchCommand({
 function oneLine(message: string): string {
   const [head = "", ...items] = message.split(/\n\s*- /);
   return items.length === 0 ? head : `${head} ${items.join("; ")}`;
+}
+
+function readSavedRoutes({ file }: { file: string }): Record<string, string> {
+  if (!existsSync(file)) return {};
+  try {
+    const routes = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    if (
+      typeof routes === "object" &&
+      routes !== null &&
+      !Array.isArray(routes) &&
+      Object.values(routes).every((v) => typeof v === "string")
+    )
+      return routes as Record<string, string>;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError([{ path: "", message: "is not a batch's saved routes; delete it to route the batch again" }], file);
 }

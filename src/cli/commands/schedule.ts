@@ -57,6 +57,7 @@ export async function scheduleCommand({
       workers: problem.workers.length,
       experts: problem.models.length,
       queries: problem.queries.length,
+      ...(routing ? { routing } : {}),
       ...summary,
     };
     stdout.write(`${JSON.stringify(document, null, 2)}\n`);

@@ -44,6 +44,11 @@ export class WorkerBoundChatModel extends BaseChatModel {
     this.callTimeoutMs = callTimeoutMs;
   }
 
+  // Records and errors name the workload's model, not this class.
+  override getName(): string {
+    return this.modelName;
+  }
+
   _llmType(): string {
     return `worker-bound:${this.modelName}`;
   }

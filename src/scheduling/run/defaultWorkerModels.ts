@@ -6,6 +6,8 @@ import { createChatModel } from "../../models/createChatModel.js";
 import type { SchedulingProblem } from "../types.js";
 import { setOllamaKeepAlive } from "./setOllamaKeepAlive.js";
 
+const CLIENT_TIMEOUT_MS = 86_400_000;
+
 /** How a batch reaches its workers. */
 export interface WorkerModels {
   /** The chat model for a model on a worker (the same instance for repeated calls). */
@@ -41,7 +43,9 @@ export function defaultWorkerModels({ problem, maxTokens = 1024 }: { problem: Sc
       if (!chat) {
         const { kind, baseUrl } = endpointOf(worker);
         const agent = resolveAgent(
-          { model: `${kind}:${problem.models[model]!.model}@${baseUrl}`, maxTokens },
+          // The batch times each call itself, from the worker's turn (--call-timeout); the client's own
+          // deadline only stops a call that somehow outlives that.
+          { model: `${kind}:${problem.models[model]!.model}@${baseUrl}`, maxTokens, timeoutMs: CLIENT_TIMEOUT_MS },
           {
             placement: {
               id: `batch/${problem.models[model]!.name}`,

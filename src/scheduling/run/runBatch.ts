@@ -2,11 +2,14 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { setMaxListeners } from "node:events";
 import { ConfigError } from "../../errors/ConfigError.js";
 import { isMoAError } from "../../errors/MoAError.js";
+import { sleep } from "../../policy/sleep.js";
 import { simulateSchedule } from "../simulateSchedule.js";
 import { meanRealisation } from "./meanRealisation.js";
 import { buildMosaicGraph } from "../../graphs/builders.js";
 import type { MoAStateValue } from "../../state/moaState.js";
 import { describeError } from "../../models/describeError.js";
+import { redactCredentials } from "../../util/redactCredentials.js";
+import { stripTerminalControls } from "../../util/stripTerminalControls.js";
 import { ResidentModels } from "../ResidentModels.js";
 import type { GateConfig, Schedule, ScheduleStep, SchedulingProblem } from "../types.js";
 import { appendBatchResult, readBatchResults, type BatchCall, type BatchResult } from "./batchResults.js";
@@ -107,7 +110,7 @@ export async function runBatch({
   const lanes = problem.workers.map((worker, w) => {
     const resident = new ResidentModels({ worker, models: problem.models });
     return new WorkerLane({
-      steps: schedule.steps[w]!,
+      steps: stepsLeft(schedule.steps[w]!, (q) => done.has(problem.queries[q]!.id)),
       load: async (model) => {
         // A load of a resident model still counts as a use, as in the simulator.
         if (resident.has(model)) return void resident.load(model);
@@ -184,7 +187,7 @@ export async function runBatch({
       if (signal?.aborted) throw error;
       result = {
         id: query.id,
-        error: describeError(error),
+        error: oneLineError(error),
         calls: [],
         startedAt: new Date(queryStarted).toISOString(),
         seconds: (Date.now() - queryStarted) / 1000,
@@ -198,8 +201,6 @@ export async function runBatch({
     report();
   };
 
-  for (let q = 0; q < problem.queries.length; q++)
-    if (done.has(problem.queries[q]!.id)) for (const step of stepsOf(problem, q)) lanes[laneOf.get(stepKey(step))!]!.drop(step);
   const stopOnFailure = (run: Promise<void>) =>
     run.catch((error: unknown) => {
       stop.abort(error);
@@ -229,14 +230,36 @@ export async function runBatch({
 
 const DAY_MS = 86_400_000;
 
+// A resumed batch leaves out the prompts already answered, and the loads no prompt left needs (a load is
+// needed when its model serves again before it is loaded again on that worker).
+function stepsLeft(steps: readonly ScheduleStep[], answered: (query: number) => boolean): ScheduleStep[] {
+  const serving = steps.filter((s) => s.kind === "load" || !answered(s.query));
+  return serving.filter((step, i) => {
+    if (step.kind !== "load") return true;
+    for (const later of serving.slice(i + 1)) {
+      if (later.model !== step.model) continue;
+      return later.kind === "serve";
+    }
+    return false;
+  });
+}
+const ERROR_MAX_CHARS = 4000;
+
+// describeError keeps the first line; a layer's failure lists each agent's reason on the lines after it.
+function oneLineError(error: unknown): string {
+  const text = error instanceof Error ? redactCredentials(error.message) : describeError(error);
+  return stripTerminalControls(text)
+    .replace(/\s*\n\s*/g, " ")
+    .slice(0, ERROR_MAX_CHARS);
+}
+
 // A dropped connection or a busy server should not end a batch of hours; a second failure does.
 async function withOneRetry(load: () => Promise<void>, signal: AbortSignal): Promise<void> {
   try {
     await load();
   } catch (error) {
     if (signal.aborted || (isMoAError(error) && error.code === "worker_model_missing")) throw error;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    signal.throwIfAborted();
+    await sleep(2000, signal);
     await load();
   }
 }

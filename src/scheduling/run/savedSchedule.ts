@@ -30,6 +30,14 @@ export function readSavedSchedule({ file, problem }: { file: string; problem: Sc
   } catch {
     throw new ConfigError([{ path: "", message: "is not a saved schedule; delete it to schedule the batch again" }], file);
   }
+  if (
+    typeof saved !== "object" ||
+    saved === null ||
+    typeof saved.schedule !== "object" ||
+    saved.schedule === null ||
+    !Array.isArray(saved.schedule.steps)
+  )
+    throw new ConfigError([{ path: "", message: "is not a saved schedule; delete it to schedule the batch again" }], file);
   if (saved.problem !== problemDigest(problem))
     throw new ConfigError(
       [

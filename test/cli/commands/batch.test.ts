@@ -136,4 +136,11 @@ describe("moa batch", () => {
     );
     expect(stderr).toContain("delete it to schedule the batch again");
   });
+
+  it("limits each call with --call-timeout, counted from its turn on the worker", async () => {
+    const { workload, out } = await setUp({ perTokenMs: 20 });
+    const { code } = await runCli(["batch", "--workload", workload, "--out", out, "-s", "lpt", "--call-timeout", "0.05", "--quiet"]);
+    expect(code).toBe(1);
+    expect(readFileSync(out, "utf8")).toMatch(/(fast|slower) on w\d did not answer within 0\.05 s/);
+  });
 });

@@ -180,4 +180,15 @@ describe("runBatch", () => {
     const schedule = await rrScheduler.schedule({ problem });
     await expect(runBatch({ problem, schedule, resultsFile })).rejects.toMatchObject({ code: "worker_unreachable" });
   }, 30_000);
+
+  it("loads nothing and calls nothing when every query is already answered", async () => {
+    const { problem, resultsFile } = await setUp();
+    const schedule = await rrScheduler.schedule({ problem });
+    await runBatch({ problem, schedule, resultsFile });
+    const seen = workers.map((w) => w.events.length);
+    const report = await runBatch({ problem, schedule, resultsFile });
+    expect([report.resumed, report.loads]).toEqual([8, 0]);
+    // Only the end-of-batch expiry requests (keep-alive "5m") may reach the workers.
+    expect(workers.flatMap((w, i) => w.events.slice(seen[i]).filter((e) => e.kind !== "keep-alive"))).toEqual([]);
+  });
 });
