@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import YAML from "yaml";
 import { ConfigError } from "../errors/ConfigError.js";
+import { readTextFile } from "./readTextFile.js";
 
 /**
  * Reads a YAML or JSON file into a plain object, with errors that name the file and position.
@@ -20,24 +20,8 @@ export function readConfigFile(
     what?: string;
   } = {},
 ): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "file not found"
-        : code === "EACCES"
-          ? "permission denied"
-          : code === "EISDIR"
-            ? "is a directory, expected a file"
-            : `cannot be read (${code ?? String(error)})`;
-    throw new ConfigError([{ path: "", message: `${what} ${file}: ${reason}` }]);
-  }
+  const text = readTextFile({ file, what });
   const isJson = /\.json$/i.test(file);
-  // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse rejects as a stray token.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let document: unknown;
   try {
     document = isJson ? parseJson(text) : parseYaml(text);

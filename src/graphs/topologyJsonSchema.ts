@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fileJsonSchema } from "../config/fileJsonSchema.js";
 import { topologyDefinitions } from "./registry.js";
 
 /**
@@ -11,15 +12,6 @@ import { topologyDefinitions } from "./registry.js";
 export function moaConfigJsonSchema(): Record<string, unknown> {
   const definitions = topologyDefinitions();
   const schemas = definitions.map((d) => d.schema as z.ZodType);
-  const schema = z.toJSONSchema(schemas.length === 1 ? schemas[0]! : z.union(schemas as [z.ZodType, z.ZodType, ...z.ZodType[]]), {
-    io: "input",
-    unrepresentable: "any",
-    target: "draft-7",
-    override: (ctx) => {
-      const anyOf = ctx.jsonSchema.anyOf;
-      // Drop the empty branch that stands for "a chat model instance".
-      if (Array.isArray(anyOf)) ctx.jsonSchema.anyOf = anyOf.filter((branch) => Object.keys(branch as object).length > 0);
-    },
-  }) as Record<string, unknown>;
-  return { ...schema, title: `langgraph-moa topology (${definitions.map((d) => d.kind).join(", ")})` };
+  const schema = schemas.length === 1 ? schemas[0]! : z.union(schemas as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  return fileJsonSchema({ schema, title: `langgraph-moa topology (${definitions.map((d) => d.kind).join(", ")})` });
 }

@@ -20,12 +20,14 @@ export interface MakespanLowerBound {
  */
 export function lowerBound({ problem }: { problem: SchedulingProblem }): MakespanLowerBound {
   const { workers, models, queries } = problem;
-  const work = models.map(() => 0);
+  // The replica cap holds per stage, so the model bound below takes each stage's work on its own.
+  const stageWork = { expert: models.map(() => 0), aggregator: models.map(() => 0) };
   for (const query of queries) {
-    for (const m of query.experts) work[m]! += models[m]!.meanServiceSeconds;
+    for (const m of query.experts) stageWork.expert[m]! += models[m]!.meanServiceSeconds;
     if (query.aggregator !== undefined)
-      work[query.aggregator]! += models[query.aggregator]!.meanServiceSeconds * (1 - query.skipProbability);
+      stageWork.aggregator[query.aggregator]! += models[query.aggregator]!.meanServiceSeconds * (1 - query.skipProbability);
   }
+  const work = models.map((_, m) => stageWork.expert[m]! + stageWork.aggregator[m]!);
   const totalSpeed = workers.reduce((sum, w) => sum + w.speed, 0);
   // Every worker w satisfies makespan * speed_w >= its work + its load seconds * speed_w; summed over workers.
   let loadWork = 0;
@@ -44,13 +46,6 @@ export function lowerBound({ problem }: { problem: SchedulingProblem }): Makespa
     chainBound = Math.max(chainBound, experts + aggregate);
   }
 
-  // The replica cap holds per stage, so each stage's work of a model is bounded on its own.
-  const stageWork = { expert: models.map(() => 0), aggregator: models.map(() => 0) };
-  for (const query of queries) {
-    for (const m of query.experts) stageWork.expert[m]! += models[m]!.meanServiceSeconds;
-    if (query.aggregator !== undefined)
-      stageWork.aggregator[query.aggregator]! += models[query.aggregator]!.meanServiceSeconds * (1 - query.skipProbability);
-  }
   let modelBound = 0;
   models.forEach((model, m) => {
     const speeds = model.fitsOn.map((w) => workers[w]!.speed).sort((a, b) => b - a);

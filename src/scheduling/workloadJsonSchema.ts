@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { fileJsonSchema } from "../config/fileJsonSchema.js";
 import { WorkloadSchema } from "./workloadSchema.js";
 
 /**
@@ -8,15 +8,5 @@ import { WorkloadSchema } from "./workloadSchema.js";
  * writeFileSync("schema/workload.schema.json", JSON.stringify(workloadJsonSchema(), null, 2));
  */
 export function workloadJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(WorkloadSchema, {
-    io: "input",
-    target: "draft-7",
-    unrepresentable: "any",
-    override: (ctx) => {
-      const anyOf = ctx.jsonSchema.anyOf;
-      // The gate's embeddings may be an instance in code; a file can only name a reference.
-      if (Array.isArray(anyOf)) ctx.jsonSchema.anyOf = anyOf.filter((branch) => Object.keys(branch as object).length > 0);
-    },
-  }) as Record<string, unknown>;
-  return { ...schema, title: "langgraph-moa scheduling workload" };
+  return fileJsonSchema({ schema: WorkloadSchema, title: "langgraph-moa scheduling workload" });
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readTextFile } from "../../config/readTextFile.js";
 import { ConfigError } from "../../errors/ConfigError.js";
 
 /** The most prompts a file may give (each one is sent `runs` times to every expert). */
@@ -13,20 +13,7 @@ export const MAX_PROMPTS = 1000;
  * readPrompts({ file: "prompts.txt" }); // ["Why is the sky blue?", "Write a haiku"]
  */
 export function readPrompts({ file }: { file: string }): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "file not found"
-        : code === "EISDIR"
-          ? "is a directory, expected a file"
-          : `cannot be read (${code ?? String(error)})`;
-    throw new ConfigError([{ path: "", message: `prompts file ${file}: ${reason}` }]);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = readTextFile({ file, what: "prompts file" });
   const lines = text
     .split(/\r?\n/)
     .map((line, i) => ({ line: line.trim(), number: i + 1 }))
