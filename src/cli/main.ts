@@ -16,6 +16,7 @@ import { resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
 import { batchCommand } from "./commands/batch.js";
 import { scheduleCommand } from "./commands/schedule.js";
+import { serveCommand } from "./commands/serve.js";
 import { schemaCommand } from "./commands/schema.js";
 import { showCommand } from "./commands/show.js";
 import { threadsCommand } from "./commands/threads.js";
@@ -46,6 +47,23 @@ function parseSeconds(flag: string, max: number): (value: string) => number {
     const n = Number(value);
     if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > max)
       throw new UsageError(`${flag}: expected a number of seconds above 0 and at most ${max}, got "${value}"`);
+    return n;
+  };
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new UsageError(`--port: expected a port number from 0 to 65535, got "${value}"`);
+  return n;
+}
+
+function parseBytes(flag: string): (value: string) => number {
+  return (value) => {
+    const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib)?$/i.exec(value.trim());
+    const unit = { b: 1, kb: 1000, kib: 1024, mb: 1_000_000, mib: 1024 * 1024 }[(match?.[2] ?? "b").toLowerCase() as "b"];
+    const n = match ? Math.floor(Number(match[1]) * unit) : NaN;
+    if (!Number.isFinite(n) || n < 1024 || n > 100 * 1024 * 1024)
+      throw new UsageError(`${flag}: expected a size from 1kib to 100mib (e.g. 1mib, 512kb, 65536), got "${value}"`);
     return n;
   };
 }
@@ -248,6 +266,64 @@ function buildProgram(): Command {
     .description("check a topology file and print the resolved agents")
     .argument("<file>", "topology file (YAML or JSON)")
     .action((file: string) => validateCommand({ file }));
+
+  program
+    .command("serve")
+    .description("serve topologies to OpenAI clients over HTTP (chat completions, responses, models) with a live web page")
+    .argument("[topologies...]", "presets, topology files, or folders of topology files (default: moa-lite)")
+    .option("--host <address>", "address to listen on; anything but loopback needs an API key", "127.0.0.1")
+    .option("-p, --port <n>", "port to listen on (0: any free port)", parsePort, 8080)
+    .addOption(new Option("--backend <name>", "where presets' models run").choices(backendChoices()).default("auto"))
+    .option("--api-key-file <file>", "API keys clients must send as Bearer tokens, one per line (also MOA_API_KEYS)")
+    .option("--max-running <n>", "runs at once", parsePositiveInt("--max-running"), 4)
+    .option("--max-waiting <n>", "requests waiting for a run beyond those; more get 429", parsePositiveInt("--max-waiting"), 32)
+    .option("--max-body <size>", "largest request body (e.g. 1mib, 512kb); larger get 413", parseBytes("--max-body"), 1024 * 1024)
+    .option("--cors <origin...>", "origins browsers may call the API from (* for any); off by default")
+    .option("--grace <seconds>", "time runs in flight get to finish at SIGTERM or Ctrl-C", parseSeconds("--grace", 3600), 30)
+    .option("--pull", "fetch missing models before serving (Ollama pulls, GGUF downloads)")
+    .option("--no-check", "do not probe the backends before serving")
+    .option("--db <file>", "SQLite file where runs are checkpointed")
+    .option("--checkpointer <url>", "PostgreSQL connection string: several servers sharing it serve one set of threads")
+    .option("--no-persist", "keep runs in memory only (threads cannot be continued)")
+    .action(
+      async (
+        topologies: string[],
+        flags: {
+          host: string;
+          port: number;
+          backend: string;
+          apiKeyFile?: string;
+          maxRunning: number;
+          maxWaiting: number;
+          maxBody: number;
+          cors?: string[];
+          grace: number;
+          pull?: boolean;
+          check: boolean;
+          db?: string;
+          checkpointer?: string;
+          persist: boolean;
+        },
+      ) => {
+        await serveCommand({
+          topologies,
+          host: flags.host,
+          port: flags.port,
+          backend: flags.backend,
+          apiKeyFile: flags.apiKeyFile,
+          maxRunning: flags.maxRunning,
+          maxWaiting: flags.maxWaiting,
+          maxBodyBytes: flags.maxBody,
+          corsOrigins: flags.cors ?? [],
+          graceSeconds: flags.grace,
+          pull: flags.pull,
+          check: flags.check,
+          db: flags.db,
+          checkpointer: flags.checkpointer,
+          persist: flags.persist,
+        });
+      },
+    );
 
   program
     .command("schedule")

@@ -19,6 +19,23 @@ export interface CliResult {
   exitedAtMs: number;
 }
 
+/**
+ * The clean, offline environment CLI processes run in. Runs persist by default: keep them in a throwaway
+ * folder, never in the real home. Models too: a throwaway cache, and a Hugging Face endpoint that refuses
+ * at once (no network in tests).
+ */
+export function cliEnvironment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    MOA_HOME: testDataDir,
+    MOA_MODELS_DIR: path.join(testDataDir, "models"),
+    HF_ENDPOINT: "http://127.0.0.1:9",
+    LANGSMITH_TRACING: "false",
+    ...env,
+  };
+}
+
 /** Runs the CLI as a child process with a clean, offline environment. */
 export function runCli(
   args: string[],
@@ -50,17 +67,7 @@ export function runCli(
       : [process.execPath, [CLI, ...args]];
     const child = spawn(command, commandArgs, {
       cwd: root,
-      // Runs persist by default: keep them in a throwaway folder, never in the real home.
-      // Models too: a throwaway cache, and a Hugging Face endpoint that refuses at once (no network in tests).
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "",
-        MOA_HOME: testDataDir,
-        MOA_MODELS_DIR: path.join(testDataDir, "models"),
-        HF_ENDPOINT: "http://127.0.0.1:9",
-        LANGSMITH_TRACING: "false",
-        ...env,
-      },
+      env: cliEnvironment(env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     onSpawn?.(child);

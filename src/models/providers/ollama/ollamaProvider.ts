@@ -1,4 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AbortableChatOllama } from "./AbortableChatOllama.js";
 import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import { fetchWithRetryAfter } from "../../../policy/fetchWithRetryAfter.js";
 import { definedOnly } from "../../../util/definedOnly.js";
@@ -42,7 +43,7 @@ export const ollamaProvider: ModelProvider = {
 
   createChatModel(agent, env) {
     const s = agent.settings;
-    return new ChatOllama({
+    return new AbortableChatOllama({
       model: agent.model.model,
       baseUrl: ollamaUrlOf(agent, env),
       ...definedOnly({

@@ -1,0 +1,189 @@
+import { timingSafeEqual, createHash } from "node:crypto";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import type { RunStore } from "../persistence/RunStore.js";
+import type { ServedMixture } from "./mixtures/ServedMixture.js";
+import { chatCompletions } from "./openai/chatCompletions.js";
+import { OpenAIHttpError } from "./openai/OpenAIHttpError.js";
+import { responses } from "./openai/responses.js";
+import { toOpenAIError } from "./openai/toOpenAIError.js";
+import type { OpenAIRoutesContext } from "./openai/turnRequest.js";
+import { RunSlots } from "./runs/RunSlots.js";
+
+/** Options of {@link createServeApp}. */
+export interface ServeAppOptions {
+  mixtures: readonly ServedMixture[];
+  /** Where every request's run is checkpointed; without one runs are kept in memory only and threads cannot be named. */
+  store?: RunStore | undefined;
+  /** Bearer tokens that may call the API; none means no authentication (loopback only, see `moa serve`). */
+  apiKeys?: readonly string[] | undefined;
+  /** Runs at once (default 4) and requests waiting beyond them (default 32); more get 429. */
+  maxRunning?: number | undefined;
+  maxWaiting?: number | undefined;
+  /** Largest request body in bytes (default 1 MiB); larger get 413. */
+  maxBodyBytes?: number | undefined;
+  /** Origins a browser may call the API from (CORS); none by default. `*` allows any. */
+  corsOrigins?: readonly string[] | undefined;
+  /** Where failures the client sees only as internal errors are logged (default stderr). */
+  log?: ((line: string) => void) | undefined;
+}
+
+/** The served app, its run limiter, and how to stop it. */
+export interface ServeApp {
+  app: Hono;
+  slots: RunSlots;
+  /**
+   * Stops admitting runs (new requests get 503), waits up to `graceMs` for the runs in flight, then
+   * cancels those still going (their finished steps stay checkpointed) and says how many there were.
+   * `hurry` resolving ends the wait early.
+   */
+  drain(options: { graceMs: number; hurry?: Promise<void> | undefined }): Promise<{ cancelled: number }>;
+}
+
+/**
+ * The HTTP app of `moa serve`: OpenAI-compatible routes (`GET /v1/models`, `POST /v1/chat/completions`,
+ * `POST /v1/responses`) over the given mixtures, and `GET /health`. Requests are authenticated by Bearer
+ * token when keys are given, bounded in size, validated, and admitted up to the run limits; every run is
+ * checkpointed on a thread named in the `X-MoA-Thread` response header.
+ *
+ * @example
+ * const { app } = createServeApp({ mixtures, store, apiKeys: [process.env.MOA_API_KEY!] });
+ * serve({ fetch: app.fetch, port: 8080, hostname: "127.0.0.1" });
+ */
+export function createServeApp({
+  mixtures,
+  store,
+  apiKeys = [],
+  maxRunning = 4,
+  maxWaiting = 32,
+  maxBodyBytes = 1024 * 1024,
+  corsOrigins = [],
+  log = (line) => process.stderr.write(`${line}\n`),
+}: ServeAppOptions): ServeApp {
+  const slots = new RunSlots({ maxRunning, maxWaiting });
+  const stopRuns = new AbortController();
+  const context: OpenAIRoutesContext = {
+    mixtures: new Map(mixtures.map((mixture) => [mixture.id, mixture])),
+    store,
+    slots,
+    retryAfterSeconds: 1,
+    stopRuns: stopRuns.signal,
+    log,
+  };
+  const app = new Hono();
+  app.onError((error, c) => {
+    const failure = toOpenAIError(error, { retryAfterSeconds: context.retryAfterSeconds });
+    if (failure.status === 500) log(`${c.req.method} ${c.req.path} failed: ${String(error?.stack ?? error)}`);
+    return openAIErrorResponse(c, failure);
+  });
+  app.notFound((c) =>
+    openAIErrorResponse(
+      c,
+      new OpenAIHttpError(`no route ${c.req.method} ${c.req.path}; see GET /v1/models`, {
+        status: 404,
+        type: "not_found_error",
+        code: "not_found",
+      }),
+    ),
+  );
+  if (corsOrigins.length > 0)
+    app.use(
+      "*",
+      cors({
+        origin: corsOrigins.includes("*") ? "*" : [...corsOrigins],
+        allowHeaders: ["Authorization", "Content-Type", "X-MoA-Thread"],
+        exposeHeaders: ["X-MoA-Thread", "Retry-After"],
+      }),
+    );
+  // While draining, every answer closes its connection, so keep-alive clients let the server stop.
+  app.use("*", async (c, next) => {
+    await next();
+    if (slots.isClosed) c.header("Connection", "close");
+  });
+  app.get("/health", (c) => c.json({ status: slots.isClosed ? "draining" : "ok", ...slots.load, models: context.mixtures.size }));
+  app.use("/v1/*", bearerAuth(apiKeys));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        openAIErrorResponse(
+          c,
+          new OpenAIHttpError(`the request body is larger than ${maxBodyBytes} bytes`, {
+            status: 413,
+            type: "invalid_request_error",
+            code: "request_too_large",
+          }),
+        ),
+    }),
+  );
+  app.get("/v1/models", (c) => c.json({ object: "list", data: mixtures.map(modelEntry) }));
+  app.get("/v1/models/:id", (c) => {
+    const mixture = context.mixtures.get(c.req.param("id"));
+    if (!mixture)
+      throw new OpenAIHttpError(`no model "${c.req.param("id")}" is served here`, {
+        status: 404,
+        type: "not_found_error",
+        code: "model_not_found",
+      });
+    return c.json(modelEntry(mixture));
+  });
+  app.post("/v1/chat/completions", (c) => chatCompletions(c, context));
+  app.post("/v1/responses", (c) => responses(c, context));
+  return {
+    app,
+    slots,
+    drain: async ({ graceMs, hurry }) => {
+      slots.close();
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), graceMs)));
+      const outcome = await Promise.race([
+        slots.idle().then(() => "idle" as const),
+        gaveUp,
+        ...(hurry ? [hurry.then(() => "hurried" as const)] : []),
+      ]);
+      clearTimeout(timer);
+      if (outcome === "idle") return { cancelled: 0 };
+      const cancelled = slots.load.running + slots.load.waiting;
+      stopRuns.abort();
+      await slots.idle();
+      return { cancelled };
+    },
+  };
+}
+
+/** A model list entry: OpenAI's fields, and what the mixture is (`moa`). */
+function modelEntry(mixture: ServedMixture) {
+  return { id: mixture.id, object: "model", created: 0, owned_by: "langgraph-moa", moa: mixture.description };
+}
+
+function openAIErrorResponse(c: Context, failure: OpenAIHttpError): Response {
+  if (failure.retryAfterSeconds !== undefined) c.header("Retry-After", String(failure.retryAfterSeconds));
+  return c.json(failure.body(), failure.status);
+}
+
+/**
+ * Accepts a request whose `Authorization: Bearer <key>` is one of `keys` (compared in constant time, by
+ * digest so that lengths leak nothing); with no keys every request passes.
+ */
+export function bearerAuth(keys: readonly string[]): MiddlewareHandler {
+  const digests = keys.map((key) => createHash("sha256").update(key).digest());
+  return async (c, next) => {
+    if (digests.length === 0) return next();
+    const header = c.req.header("Authorization") ?? "";
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    const given = match ? createHash("sha256").update(match[1]!).digest() : undefined;
+    if (!given || !digests.some((digest) => timingSafeEqual(digest, given))) {
+      c.header("WWW-Authenticate", 'Bearer realm="moa"');
+      return openAIErrorResponse(
+        c,
+        new OpenAIHttpError(
+          match ? "the API key is not valid for this server" : "an API key is required: send it as Authorization: Bearer <key>",
+          { status: 401, type: "authentication_error", code: "invalid_api_key" },
+        ),
+      );
+    }
+    return next();
+  };
+}
