@@ -5,6 +5,7 @@ import { benchQuorum } from "./quorum.js";
 import { benchSoak } from "./soak.js";
 import { benchStorage } from "./storage.js";
 import { benchScheduling } from "./scheduling.js";
+import { benchServe } from "./serve.js";
 
 process.env.LANGSMITH_TRACING ??= "false";
 
@@ -73,3 +74,16 @@ for (const v of llama.variants) {
 
 console.log("\nScheduling experts on workers (simulated; ilp solve limit 5 s)");
 for (const line of await benchScheduling()) console.log(`  ${line}`);
+
+const served = await benchServe();
+console.log(
+  `\nmoa serve: ${served.clients} concurrent streaming clients, 2 proposers + aggregator on a loopback Ollama double at ${served.modelLatencyMs} ms per call, SQLite checkpoints`,
+);
+console.log(
+  `  over HTTP: ${served.server.completed} completed, p50 ${served.server.p50Ms.toFixed(0)} ms, p95 ${served.server.p95Ms.toFixed(0)} ms, ${served.server.cpuMsPerTurn.toFixed(1)} ms CPU/turn; ` +
+    `in-process: p50 ${served.inProcess.p50Ms.toFixed(0)} ms, p95 ${served.inProcess.p95Ms.toFixed(0)} ms, ${served.inProcess.cpuMsPerTurn.toFixed(1)} ms CPU/turn`,
+);
+console.log(
+  `  ratios server / in-process: p50 ${(served.server.p50Ms / served.inProcess.p50Ms).toFixed(2)}x (goal <= 1.1x), p95 ${(served.server.p95Ms / served.inProcess.p95Ms).toFixed(2)}x, ` +
+    `CPU per turn ${(served.server.cpuMsPerTurn / served.inProcess.cpuMsPerTurn).toFixed(2)}x; ${served.seconds.toFixed(0)} s`,
+);

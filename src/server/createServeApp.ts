@@ -1,4 +1,5 @@
 import { timingSafeEqual, createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -14,6 +15,8 @@ import { RunSlots } from "./runs/RunSlots.js";
 /** Options of {@link createServeApp}. */
 export interface ServeAppOptions {
   mixtures: readonly ServedMixture[];
+  /** Model ids that could not be loaded, with the reason, answered 503 rather than 404. */
+  unavailable?: ReadonlyMap<string, string> | undefined;
   /** Where every request's run is checkpointed; without one runs are kept in memory only and threads cannot be named. */
   store?: RunStore | undefined;
   /** Bearer tokens that may call the API; none means no authentication (loopback only, see `moa serve`). */
@@ -53,6 +56,7 @@ export interface ServeApp {
  */
 export function createServeApp({
   mixtures,
+  unavailable = new Map(),
   store,
   apiKeys = [],
   maxRunning = 4,
@@ -63,8 +67,11 @@ export function createServeApp({
 }: ServeAppOptions): ServeApp {
   const slots = new RunSlots({ maxRunning, maxWaiting });
   const stopRuns = new AbortController();
+  // Every run in flight listens to it: hundreds at once are expected, not a leak.
+  setMaxListeners(0, stopRuns.signal);
   const context: OpenAIRoutesContext = {
     mixtures: new Map(mixtures.map((mixture) => [mixture.id, mixture])),
+    unavailable,
     store,
     slots,
     retryAfterSeconds: 1,

@@ -59,7 +59,14 @@ export function servedGraph(kind: string): (config?: LangGraphRunnableConfig) =>
   };
 }
 
-function configurationOf(kind: string, config: LangGraphRunnableConfig | undefined): EnsuredRunConfiguration {
+/**
+ * Where a served kind's topology comes from for a run's config: its `configurable`, else the kind's
+ * environment variables, else its default preset.
+ *
+ * @example
+ * const { source, origin } = configurationOf("moa", undefined); // MOA_CONFIG / MOA_PRESET, else moa-lite
+ */
+export function configurationOf(kind: string, config: LangGraphRunnableConfig | undefined): EnsuredRunConfiguration {
   const definition = topologyDefinition(kind);
   if (!definition) throw new ConfigError([{ path: "graph", message: `no topology kind "${kind}" is registered` }], "langgraph.json");
   if (definition.ensureConfiguration) return definition.ensureConfiguration(config);

@@ -1,6 +1,8 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../doubles/ollamaDouble.js";
 import { startDevServer, type DevServer } from "../helpers/devServer.js";
@@ -32,6 +34,7 @@ beforeAll(async () => {
       MOA_CONFIG: path.join(root, "test/fixtures/server-moa.yaml"),
       // A mistake in one graph's variable must not keep the server or the other graphs from working.
       MOA_MOSAIC_PRESET: "no-such-preset",
+      MOA_DB: path.join(mkdtempSync(path.join(tmpdir(), "moa-dev-openai-")), "runs.sqlite"),
     },
   });
   client = new Client({ apiUrl: server.url });
@@ -220,4 +223,30 @@ describe("streaming every served graph (values, updates, custom, messages; subgr
     expect(reply).toBe("The capital of Japan is Tokyo.");
     expect(others).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe("OpenAI-compatible routes on the LangGraph server (http.app)", () => {
+  const openai = () => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "unused", maxRetries: 0 });
+
+  it("lists a model per graph whose topology loads", async () => {
+    const models = await openai().models.list();
+    expect(models.data.map((m) => m.id).sort()).toEqual(["coe", "moa", "self-moa"]);
+  });
+
+  it("answers a chat completion with the graph's topology", async () => {
+    const completion = await openai().chat.completions.create({
+      model: "moa",
+      messages: [{ role: "user", content: "What is the capital of Japan?" }],
+    });
+    expect(completion.choices[0]?.message.content).toContain("Tokyo");
+    expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it("answers 503 with the reason for a graph whose topology does not load", async () => {
+    const failure = await openai()
+      .chat.completions.create({ model: "mosaic", messages: [{ role: "user", content: "Hi" }] })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((failure as Error).message).toContain("no-such-preset");
+  });
 });

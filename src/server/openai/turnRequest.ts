@@ -11,6 +11,8 @@ import type { ChatTurnMessage } from "./requestSchemas.js";
 /** What the OpenAI routes share: the served mixtures, where runs persist, and the run limits. */
 export interface OpenAIRoutesContext {
   mixtures: ReadonlyMap<string, ServedMixture>;
+  /** Models that are named but could not be loaded, with why (answered 503). */
+  unavailable: ReadonlyMap<string, string>;
   store: RunStore | undefined;
   slots: RunSlots;
   /** Sent with 429s. */
@@ -59,6 +61,14 @@ export async function admitTurn({
   settings: RequestSettings;
 }): Promise<AdmittedTurn> {
   const mixture = context.mixtures.get(model);
+  const unavailable = context.unavailable.get(model);
+  if (!mixture && unavailable !== undefined)
+    throw new OpenAIHttpError(`the model "${model}" cannot run: ${unavailable}`, {
+      status: 503,
+      type: "server_error",
+      code: "model_unavailable",
+      param: "model",
+    });
   if (!mixture)
     throw new OpenAIHttpError(
       `no model "${model}" is served here; GET /v1/models lists them (${[...context.mixtures.keys()].join(", ")})`,
