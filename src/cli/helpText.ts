@@ -21,6 +21,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: "MOA_HOME", meaning: "folder of the run database (default: $XDG_DATA_HOME/langgraph-moa)" },
   { name: "MOA_DB", meaning: "SQLite file for runs (as --db)" },
   { name: "MOA_CHECKPOINTER", meaning: "postgres:// URL to persist runs in PostgreSQL (as --checkpointer)" },
+  { name: "MOA_API_KEYS", meaning: "comma-separated keys moa serve accepts as Bearer tokens" },
   { name: "MOA_THREAD_WAIT", meaning: "seconds to wait for a thread another run holds" },
   { name: "MOA_MODELS_DIR", meaning: "GGUF cache folder (default: $XDG_CACHE_HOME/langgraph-moa/models)" },
   { name: "HF_TOKEN", meaning: "Hugging Face token for gated or private hf: models" },
@@ -171,6 +172,22 @@ export function threadsListHelp(): string {
     "  --db <file>            SQLite file for runs (default: MOA_DB, else runs.sqlite in the data folder)",
     "  --checkpointer <url>   PostgreSQL connection string (or MOA_CHECKPOINTER)",
     examples(["moa threads", "moa threads --json --db runs.sqlite", "moa threads rm <thread>"]),
+  ].join("\n");
+}
+
+/** After `moa serve --help`: what is served where, and examples. */
+export function serveHelp(): string {
+  return [
+    "",
+    "Each topology is a model: a preset under its name, a file under its name without the extension. Clients",
+    "use http://<host>:<port>/v1 as their OpenAI base URL; the web page is at /. Every run is checkpointed and",
+    "its thread named in the X-MoA-Thread response header; send that header to continue the conversation.",
+    examples([
+      "moa serve                                   # moa-lite on http://127.0.0.1:8080",
+      "moa serve moa-lite ./topologies --port 9000 # a preset and a folder of topology files",
+      "MOA_API_KEYS=$(openssl rand -hex 24) moa serve --host 0.0.0.0",
+      "moa serve team.yaml --checkpointer postgres://db/moa   # several servers sharing threads",
+    ]),
   ].join("\n");
 }
 

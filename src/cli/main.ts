@@ -27,7 +27,17 @@ import { errorDocument, wantsJson } from "./errorDocument.js";
 import { EXIT } from "./exitCodes.js";
 import { captureTracingMessages, type TracingMessages } from "./captureTracingMessages.js";
 import { flushTraces, isTracingOn, traceFlushDeadlineMs } from "./flushTraces.js";
-import { batchHelp, modelsHelp, profileHelp, programHelp, runHelp, scheduleHelp, threadsHelp, threadsListHelp } from "./helpText.js";
+import {
+  batchHelp,
+  modelsHelp,
+  profileHelp,
+  programHelp,
+  runHelp,
+  scheduleHelp,
+  serveHelp,
+  threadsHelp,
+  threadsListHelp,
+} from "./helpText.js";
 import { schedulerNames } from "../scheduling/schedulers/index.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
@@ -278,13 +288,14 @@ function buildProgram(): Command {
     .option("--max-running <n>", "runs at once", parsePositiveInt("--max-running"), 4)
     .option("--max-waiting <n>", "requests waiting for a run beyond those; more get 429", parsePositiveInt("--max-waiting"), 32)
     .option("--max-body <size>", "largest request body (e.g. 1mib, 512kb); larger get 413", parseBytes("--max-body"), 1024 * 1024)
-    .option("--cors <origin...>", "origins browsers may call the API from (* for any); off by default")
+    .option("--cors <origins>", "comma-separated origins browsers may call the API from (* for any); off by default")
     .option("--grace <seconds>", "time runs in flight get to finish at SIGTERM or Ctrl-C", parseSeconds("--grace", 3600), 30)
     .option("--pull", "fetch missing models before serving (Ollama pulls, GGUF downloads)")
     .option("--no-check", "do not probe the backends before serving")
     .option("--db <file>", "SQLite file where runs are checkpointed")
     .option("--checkpointer <url>", "PostgreSQL connection string: several servers sharing it serve one set of threads")
     .option("--no-persist", "keep runs in memory only (threads cannot be continued)")
+    .addHelpText("after", serveHelp())
     .action(
       async (
         topologies: string[],
@@ -296,7 +307,7 @@ function buildProgram(): Command {
           maxRunning: number;
           maxWaiting: number;
           maxBody: number;
-          cors?: string[];
+          cors?: string;
           grace: number;
           pull?: boolean;
           check: boolean;
@@ -314,7 +325,10 @@ function buildProgram(): Command {
           maxRunning: flags.maxRunning,
           maxWaiting: flags.maxWaiting,
           maxBodyBytes: flags.maxBody,
-          corsOrigins: flags.cors ?? [],
+          corsOrigins: (flags.cors ?? "")
+            .split(",")
+            .map((origin) => origin.trim())
+            .filter(Boolean),
           graceSeconds: flags.grace,
           pull: flags.pull,
           check: flags.check,

@@ -51,7 +51,7 @@ export interface ServeApp {
  * checkpointed on a thread named in the `X-MoA-Thread` response header.
  *
  * @example
- * const { app } = createServeApp({ mixtures, store, apiKeys: [process.env.MOA_API_KEY!] });
+ * const { app } = createServeApp({ mixtures, store, apiKeys: ["a-key-of-at-least-16-chars"] });
  * serve({ fetch: app.fetch, port: 8080, hostname: "127.0.0.1" });
  */
 export function createServeApp({
