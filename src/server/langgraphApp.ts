@@ -1,8 +1,12 @@
 import { Hono } from "hono";
+import { modelsRoute } from "./web/modelsRoute.js";
+import { servedGraphMixtures } from "./web/servedGraphMixtures.js";
+import { webPage } from "./web/webPage.js";
 
 /**
  * Routes mounted on the LangGraph server through `langgraph.json`'s `http.app` (they run before the
- * server's own). For now one repair: the JS server (1.5.x) answers `runs/wait` for a failed run with
+ * server's own): the web page at `/` (see webPage), `GET /v1/models` listing the served graphs for it,
+ * and one repair: the JS server (1.5.x) answers `runs/wait` for a failed run with
  * its error serialized twice, `{"__error__":{"error":"Error","message":"{\"error\":\"ConfigError\",...}"}}`,
  * so SDK clients would show JSON instead of the message. The stream endpoint is not affected.
  */
@@ -15,6 +19,14 @@ app.use("*", async (c, next) => {
   headers.delete("content-length");
   c.res = new Response(c.res.body.pipeThrough(onceEncodedErrors()), { status: c.res.status, headers });
 });
+
+// The graph ids of langgraph.json, each of its own topology kind.
+const GRAPHS = { moa: "moa", "self-moa": "self-moa", coe: "coe", mosaic: "mosaic" };
+app.route(
+  "/",
+  modelsRoute(() => servedGraphMixtures(GRAPHS)),
+);
+app.route("/", webPage());
 
 /**
  * Passes a `runs/wait` body through: the whitespace the server sends to keep the connection open
