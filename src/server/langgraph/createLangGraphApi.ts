@@ -5,6 +5,7 @@ import type { RunStore } from "../../persistence/RunStore.js";
 import type { ServedMixture } from "../mixtures/ServedMixture.js";
 import { newServedGraph } from "../servedState.js";
 import { runStoreThreadSaver } from "./runStoreThreadSaver.js";
+import { threadRunLock } from "./threadRunLock.js";
 
 /** Options of {@link createLangGraphApi}. */
 export interface LangGraphApiOptions {
@@ -69,6 +70,7 @@ export function createLangGraphApi({ mixtures, store }: LangGraphApiOptions): Ho
     const thread = await threads.get(c.req.param("thread_id"));
     return thread ? c.json(thread) : c.json({ error: "Thread not found" }, 404);
   });
+  app.post("/threads/:thread_id/runs/stream", threadRunLock(store));
   app.route("/", embed);
   return app;
 }

@@ -121,3 +121,22 @@ describe("createLangGraphApi on a shared PostgreSQL store", () => {
     expect((await b.threads.search({ limit: 100 })).map((t) => t.thread_id)).toContain(thread.thread_id);
   });
 });
+
+describe("createLangGraphApi's thread lock", () => {
+  it("refuses a run on a thread another run holds, and frees the thread when a run ends", async () => {
+    const store = openSqliteRunStore(path.join(mkdtempSync(path.join(tmpdir(), "moa-api-")), "runs.sqlite"));
+    stores.push(store);
+    const client = await serveApi(store);
+    const thread = await client.threads.create();
+    const lock = await store.lockThread(thread.thread_id, { waitMs: 0 });
+    const refused = async () => {
+      for await (const _ of client.runs.stream(thread.thread_id, "moa-lite", { input: question })) void _;
+    };
+    await expect(refused()).rejects.toThrow(/409/);
+    await lock.release();
+    for await (const _ of client.runs.stream(thread.thread_id, "moa-lite", { input: question })) void _;
+    // The run let go of the thread when its stream ended.
+    const again = await store.lockThread(thread.thread_id, { waitMs: 0 });
+    await again.release();
+  });
+});
