@@ -109,10 +109,11 @@ describe("the web page on the LangGraph API of a RunStore (moa serve's routes)",
   let http: ServerType;
   let store: RunStore;
   let url: string;
+  let app: Hono;
   beforeAll(async () => {
     store = openSqliteRunStore(path.join(mkdtempSync(path.join(tmpdir(), "moa-web-")), "runs.sqlite"));
     const mixtures = [servedPreset("moa-lite")];
-    const app = new Hono();
+    app = new Hono();
     app.route(
       "/",
       modelsRoute(() => mixtures),
@@ -136,6 +137,44 @@ describe("the web page on the LangGraph API of a RunStore (moa serve's routes)",
     expect(await page.locator("html").evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(375);
     await page.close();
   }, 120_000);
+
+  it("continues an earlier conversation picked from the thread list", async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.locator(".threads .thread-title", { hasText: QUESTION }).first().click();
+    await page.locator(".reply p", { hasText: REPLY }).waitFor();
+    await page.fill('textarea[aria-label="message"]', "And of France?");
+    await page.click('button[type="submit"]');
+    await expect.poll(() => page.locator(".message-human").allTextContents(), { timeout: 60_000 }).toEqual([QUESTION, "And of France?"]);
+    await page.locator(".summary").waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator(".card").count()).toBe(4);
+    await page.screenshot({ path: path.join(artifacts, "langgraph-api-continued.png"), fullPage: true });
+    await page.close();
+  }, 120_000);
+
+  it("asks for an API key when the server answers 401, and sends it as a bearer token", async () => {
+    const keyed = new Hono();
+    // What moa serve does with keys: the page itself is public, the API is not.
+    keyed.use("*", async (c, next) => {
+      if (c.req.path === "/" || c.req.path.startsWith("/assets/") || c.req.header("authorization") === "Bearer sesame") return next();
+      return c.json({ error: { message: "missing or wrong API key" } }, 401);
+    });
+    keyed.route("/", app);
+    const server = await new Promise<ServerType>((resolve) => {
+      const started: ServerType = serve({ fetch: keyed.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await page.fill('input[aria-label="API key"]', "sesame");
+      await page.click('.key-form button[type="submit"]');
+      await page.locator('select[aria-label="mixture"] option[value="moa-lite"]').waitFor({ state: "attached" });
+      expect(await page.locator(".key-form").count()).toBe(0);
+      await page.close();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
 
   it("serves the page with a self-only content security policy", async () => {
     const response = await fetch(`${url}/`);
