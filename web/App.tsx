@@ -94,11 +94,16 @@ export function App() {
     });
   }, [messages, metadataOf]);
 
+  const mixture = models.find((model) => model.id === mixtureId)?.moa;
   const values = stream.values;
   const latestTurn = Math.max(0, ...(values.answers ?? []).map((answer) => answer.turn));
   const cards = liveCards
     ? [...liveCards.values()]
     : (values.answers ?? []).filter((answer) => answer.turn === latestTurn && !answer.composite).map(cardOf);
+  // Cards in the order the topology declares its agents (events come in the order calls start).
+  const declared = (mixture?.layers ?? []).flatMap((layer) => layer.agents.map((agent) => `${layer.layer}/${agent.name}`));
+  const rank = (card: AgentCard) => declared.indexOf(`${card.layer}/${card.agent}`) >>> 0;
+  cards.sort((a, b) => a.layer - b.layer || rank(a) - rank(b));
   const route = values.routes?.filter((record) => record.turn === latestTurn).at(-1);
   const gate = values.gates?.filter((record) => record.turn === latestTurn).at(-1);
 
@@ -110,7 +115,6 @@ export function App() {
   const last = conversation.at(-1);
   const reply = last?.type === "ai" && (stream.isLoading || cards.length > 0) ? last : undefined;
   const earlier = reply ? conversation.slice(0, -1) : conversation;
-  const mixture = models.find((model) => model.id === mixtureId)?.moa;
   const summary = !stream.isLoading && cards.length > 0 ? summarize(cards) : undefined;
 
   const send = (event: FormEvent) => {
