@@ -5,7 +5,10 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { RunStore } from "../persistence/RunStore.js";
 import type { ServedMixture } from "./mixtures/ServedMixture.js";
+import { createLangGraphApi } from "./langgraph/createLangGraphApi.js";
+import { runSlot } from "./langgraph/runSlot.js";
 import { chatCompletions } from "./openai/chatCompletions.js";
+import { webPage } from "./web/webPage.js";
 import { OpenAIHttpError } from "./openai/OpenAIHttpError.js";
 import { responses } from "./openai/responses.js";
 import { toOpenAIError } from "./openai/toOpenAIError.js";
@@ -19,6 +22,11 @@ export interface ServeAppOptions {
   unavailable?: ReadonlyMap<string, string> | undefined;
   /** Where every request's run is checkpointed; without one runs are kept in memory only and threads cannot be named. */
   store?: RunStore | undefined;
+  /**
+   * Where the LangGraph API (which the web page runs on) keeps threads and checkpoints; default `store`.
+   * Without either, the page and the LangGraph API are not served.
+   */
+  langgraphStore?: RunStore | undefined;
   /** Bearer tokens that may call the API; none means no authentication (loopback only, see `moa serve`). */
   apiKeys?: readonly string[] | undefined;
   /** Runs at once (default 4) and requests waiting beyond them (default 32); more get 429. */
@@ -46,7 +54,8 @@ export interface ServeApp {
 
 /**
  * The HTTP app of `moa serve`: OpenAI-compatible routes (`GET /v1/models`, `POST /v1/chat/completions`,
- * `POST /v1/responses`) over the given mixtures, and `GET /health`. Requests are authenticated by Bearer
+ * `POST /v1/responses`) over the given mixtures, the part of the LangGraph API the web page uses (threads,
+ * streamed runs, assistants), the web page at `/`, and `GET /health`. Requests are authenticated by Bearer
  * token when keys are given, bounded in size, validated, and admitted up to the run limits; every run is
  * checkpointed on a thread named in the `X-MoA-Thread` response header.
  *
@@ -58,6 +67,7 @@ export function createServeApp({
   mixtures,
   unavailable = new Map(),
   store,
+  langgraphStore = store,
   apiKeys = [],
   maxRunning = 4,
   maxWaiting = 32,
@@ -109,9 +119,10 @@ export function createServeApp({
     if (slots.isClosed) c.header("Connection", "close");
   });
   app.get("/health", (c) => c.json({ status: slots.isClosed ? "draining" : "ok", ...slots.load, models: context.mixtures.size }));
-  app.use("/v1/*", bearerAuth(apiKeys));
+  // Everything but the page itself and /health needs a key: the page asks for one when it gets a 401.
+  app.use("*", async (c, next) => (isPublic(c.req.path) ? next() : bearerAuth(apiKeys)(c, next)));
   app.use(
-    "/v1/*",
+    "*",
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: (c) =>
@@ -138,6 +149,13 @@ export function createServeApp({
   });
   app.post("/v1/chat/completions", (c) => chatCompletions(c, context));
   app.post("/v1/responses", (c) => responses(c, context));
+  if (langgraphStore) {
+    // Runs the page starts count against the same limits as the OpenAI routes' runs.
+    app.post("/threads/:thread_id/runs/stream", runSlot(slots, { retryAfterSeconds: context.retryAfterSeconds }));
+    app.post("/runs/stream", runSlot(slots, { retryAfterSeconds: context.retryAfterSeconds }));
+    app.route("/", createLangGraphApi({ mixtures, store: langgraphStore }));
+    app.route("/", webPage());
+  }
   return {
     app,
     slots,
@@ -158,6 +176,11 @@ export function createServeApp({
       return { cancelled };
     },
   };
+}
+
+/** The page and its assets, and the health check: served without a key. */
+function isPublic(path: string): boolean {
+  return path === "/" || path === "/index.html" || path.startsWith("/assets/") || path === "/health";
 }
 
 /** A model list entry: OpenAI's fields, and what the mixture is (`moa`). */

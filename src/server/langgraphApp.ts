@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import { langgraphOpenAIRoutes } from "./langgraphOpenAIRoutes.js";
+import { webPage } from "./web/webPage.js";
 
 /**
  * Routes mounted on the LangGraph server through `langgraph.json`'s `http.app` (they run before the
- * server's own): the OpenAI-compatible routes of `moa serve`, and one repair: the JS server (1.5.x) answers `runs/wait` for a failed run with
+ * server's own): the OpenAI-compatible routes of `moa serve` (which the web page reads its mixtures
+ * from), the web page at `/`, and one repair: the JS server (1.5.x) answers `runs/wait` for a failed run with
  * its error serialized twice, `{"__error__":{"error":"Error","message":"{\"error\":\"ConfigError\",...}"}}`,
  * so SDK clients would show JSON instead of the message. The stream endpoint is not affected.
  */
@@ -17,8 +19,9 @@ app.use("*", async (c, next) => {
   c.res = new Response(c.res.body.pipeThrough(onceEncodedErrors()), { status: c.res.status, headers });
 });
 
-// The OpenAI-compatible routes of `moa serve` (/v1/...), over the graphs this server serves.
+// The OpenAI-compatible routes of `moa serve` (/v1/...), over the graphs this server serves, and the web page.
 app.route("/", langgraphOpenAIRoutes());
+app.route("/", webPage());
 
 /**
  * Passes a `runs/wait` body through: the whitespace the server sends to keep the connection open

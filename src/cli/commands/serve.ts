@@ -4,6 +4,7 @@ import { MoAError } from "../../errors/MoAError.js";
 import { UsageError } from "../../errors/UsageError.js";
 import { readTextFile } from "../../config/readTextFile.js";
 import { findPreset } from "../../graphs/registry.js";
+import { openSqliteRunStore } from "../../persistence/sqliteRunStore.js";
 import { chooseBackend } from "../../models/chooseBackend.js";
 import { createServeApp } from "../../server/createServeApp.js";
 import { loadServedMixtures } from "../../server/mixtures/loadServedMixtures.js";
@@ -69,9 +70,12 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
     });
   }
   await withRunStore(options, async (store) => {
+    // Without persistence the page still needs threads for the length of the server's life.
+    const memory = store ? undefined : openSqliteRunStore(":memory:");
     const served = createServeApp({
       mixtures,
       store,
+      langgraphStore: store ?? memory,
       apiKeys,
       maxRunning: options.maxRunning,
       maxWaiting: options.maxWaiting,
@@ -106,6 +110,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
       stderr.write("stopped\n");
     } finally {
       signals.dispose();
+      await memory?.close();
     }
   });
 }
@@ -125,7 +130,7 @@ function describeStart({
     `serving ${mixtures.length} model(s) at ${origin}`,
     `  OpenAI base URL: ${origin}/v1   (models: ${mixtures.map((m) => m.id).join(", ")})`,
     `  web page:        ${origin}/`,
-    `  runs saved in:   ${store ?? "memory only (--no-persist)"}`,
+    `  runs saved in:   ${store ?? "memory only (--no-persist): threads end with the server"}`,
     `  API keys:        ${keys === 0 ? "none (loopback only)" : `${keys}`}`,
     "Stop with Ctrl-C or SIGTERM.",
   ];
