@@ -11,7 +11,7 @@ export interface ServeLatencies {
   completed: number;
   p50Ms: number;
   p95Ms: number;
-  /** CPU time of the process per turn (start-up included), the cost HTTP adds whatever else runs on the machine. */
+  /** CPU time of the process per turn of the measured rounds: the cost HTTP adds whatever else runs on the machine. */
   cpuMsPerTurn: number;
 }
 
@@ -80,19 +80,24 @@ export async function benchServe(): Promise<ServeBenchResult> {
   });
   for await (const chunk of check) void chunk;
   const serverTimes: number[] = [];
+  let cpuBefore = 0;
   for (let round = 0; round <= ROUNDS; round++) {
     const batch = await Promise.all(Array.from({ length: CLIENTS }, viaServer));
     if (round > 0) serverTimes.push(...batch);
+    else {
+      server.kill("SIGUSR2");
+      cpuBefore = (await next(serverReports)).cpuMs!;
+    }
   }
   server.kill("SIGTERM");
-  const { cpuMs: serverCpuMs } = await next(serverReports);
+  const serverCpuMs = (await next(serverReports)).cpuMs! - cpuBefore;
   await ollama.close();
-  // Every turn each process ran, warm-up round included (and the server's one check request).
-  const turns = CLIENTS * (ROUNDS + 1);
+  // CPU of the measured rounds only (start-up and the warm-up round left out).
+  const turns = CLIENTS * ROUNDS;
   return {
     clients: CLIENTS,
     modelLatencyMs: MODEL_LATENCY_MS,
-    server: { ...latencies(serverTimes), cpuMsPerTurn: serverCpuMs! / (turns + 1) },
+    server: { ...latencies(serverTimes), cpuMsPerTurn: serverCpuMs / turns },
     inProcess: { ...latencies(inProcess.times!), cpuMsPerTurn: inProcess.cpuMs! / turns },
     seconds: (performance.now() - started) / 1000,
   };
