@@ -36,6 +36,12 @@ export interface ServeAppOptions {
   maxBodyBytes?: number | undefined;
   /** Origins a browser may call the API from (CORS); none by default. `*` allows any. */
   corsOrigins?: readonly string[] | undefined;
+  /**
+   * Host names (without port) requests may be addressed to; others get 403. A server on loopback lists its
+   * loopback names, so a web page elsewhere cannot reach it by pointing its own domain at 127.0.0.1 (DNS
+   * rebinding). None means any.
+   */
+  allowedHosts?: readonly string[] | undefined;
   /** Where failures the client sees only as internal errors are logged (default stderr). */
   log?: ((line: string) => void) | undefined;
 }
@@ -73,6 +79,7 @@ export function createServeApp({
   maxWaiting = 32,
   maxBodyBytes = 1024 * 1024,
   corsOrigins = [],
+  allowedHosts,
   log = (line) => process.stderr.write(`${line}\n`),
 }: ServeAppOptions): ServeApp {
   const slots = new RunSlots({ maxRunning, maxWaiting });
@@ -104,6 +111,35 @@ export function createServeApp({
       }),
     ),
   );
+  if (allowedHosts) {
+    const allowed = new Set(allowedHosts.map((host) => host.toLowerCase()));
+    app.use("*", async (c, next) => {
+      if (allowed.has(hostnameOf(c.req.header("Host") ?? ""))) return next();
+      c.header("Connection", "close");
+      return openAIErrorResponse(
+        c,
+        new OpenAIHttpError(`requests must be addressed to ${[...allowed].join(", ")}`, {
+          status: 403,
+          type: "invalid_request_error",
+          code: "host_not_allowed",
+        }),
+      );
+    });
+  }
+  // A browser may send a form or text/plain POST anywhere without asking (no CORS preflight): refusing
+  // other content types keeps another site's page from starting runs here.
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "POST" || /^application\/json\b/i.test(c.req.header("Content-Type") ?? "")) return next();
+    c.header("Connection", "close");
+    return openAIErrorResponse(
+      c,
+      new OpenAIHttpError("send the request body as JSON, with Content-Type: application/json", {
+        status: 400,
+        type: "invalid_request_error",
+        code: "unsupported_content_type",
+      }),
+    );
+  });
   if (corsOrigins.length > 0)
     app.use(
       "*",
@@ -125,15 +161,18 @@ export function createServeApp({
     "*",
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) =>
-        openAIErrorResponse(
+      onError: (c) => {
+        // The rest of the body is never read: the connection cannot carry another request.
+        c.header("Connection", "close");
+        return openAIErrorResponse(
           c,
           new OpenAIHttpError(`the request body is larger than ${maxBodyBytes} bytes`, {
             status: 413,
             type: "invalid_request_error",
             code: "request_too_large",
           }),
-        ),
+        );
+      },
     }),
   );
   app.get("/v1/models", (c) => c.json({ object: "list", data: mixtures.map(modelEntry) }));
@@ -152,7 +191,6 @@ export function createServeApp({
   if (langgraphStore) {
     // Runs the page starts count against the same limits as the OpenAI routes' runs.
     app.post("/threads/:thread_id/runs/stream", runSlot(slots, { retryAfterSeconds: context.retryAfterSeconds }));
-    app.post("/runs/stream", runSlot(slots, { retryAfterSeconds: context.retryAfterSeconds }));
     app.route("/", createLangGraphApi({ mixtures, store: langgraphStore }));
     app.route("/", webPage());
   }
@@ -172,10 +210,17 @@ export function createServeApp({
       if (outcome === "idle") return { cancelled: 0 };
       const cancelled = slots.load.running + slots.load.waiting;
       stopRuns.abort();
-      await slots.idle();
+      // Runs cancelled here end within moments; a model call that ignores cancellation is not waited for.
+      await Promise.race([slots.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       return { cancelled };
     },
   };
+}
+
+/** `example.com` of `example.com:8080`, `[::1]` of `[::1]:8080`, in lower case. */
+function hostnameOf(host: string): string {
+  const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0]!;
+  return name.toLowerCase();
 }
 
 /** The page and its assets, and the health check: served without a key. */
@@ -206,6 +251,7 @@ export function bearerAuth(keys: readonly string[]): MiddlewareHandler {
     const given = match ? createHash("sha256").update(match[1]!).digest() : undefined;
     if (!given || !digests.some((digest) => timingSafeEqual(digest, given))) {
       c.header("WWW-Authenticate", 'Bearer realm="moa"');
+      c.header("Connection", "close");
       return openAIErrorResponse(
         c,
         new OpenAIHttpError(

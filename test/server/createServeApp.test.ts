@@ -78,6 +78,89 @@ describe("createServeApp", () => {
     });
     while (harness.slots.load.running === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await harness.drain({ graceMs: 50 })).toEqual({ cancelled: 1 });
-    expect((await pending).status).toBeGreaterThanOrEqual(500);
+    const response = await pending;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("shutting_down");
+  });
+
+  it("stops waiting for runs the web page started once the grace period ends", async () => {
+    store = openSqliteRunStore(":memory:");
+    harness = await startServeApp({ store, latencyMs: 30_000 });
+    const json = { "Content-Type": "application/json" };
+    const thread = (await (await fetch(`${harness.url}/threads`, { method: "POST", headers: json, body: "{}" })).json()) as {
+      thread_id: string;
+    };
+    const run = fetch(`${harness.url}/threads/${thread.thread_id}/runs/stream`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ assistant_id: "test-moa", input: { messages: [{ role: "user", content: "Hi" }] } }),
+    });
+    while (harness.slots.load.running === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await harness.drain({ graceMs: 50 })).toEqual({ cancelled: 1 });
+    void run.then((response) => response.body?.cancel()).catch(() => undefined);
+  });
+
+  it("serves only the LangGraph API routes the page uses, and names the assistants it has", async () => {
+    store = openSqliteRunStore(":memory:");
+    harness = await startServeApp({ store });
+    const json = { "Content-Type": "application/json" };
+    const thread = (await (await fetch(`${harness.url}/threads`, { method: "POST", headers: json, body: "{}" })).json()) as {
+      thread_id: string;
+    };
+    const background = await fetch(`${harness.url}/threads/${thread.thread_id}/runs`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ assistant_id: "test-moa", input: { messages: [{ role: "user", content: "Hi" }] } }),
+    });
+    expect(background.status).toBe(404);
+    const unknown = await fetch(`${harness.url}/threads/${thread.thread_id}/runs/stream`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ assistant_id: "nope", input: { messages: [{ role: "user", content: "Hi" }] } }),
+    });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { message: string }).message).toContain("test-moa");
+  });
+
+  it("refuses a POST that is not JSON, so that other sites' forms cannot start runs", async () => {
+    harness = await startServeApp();
+    const response = await fetch(`${harness.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify({ model: "test-moa", messages: [{ role: "user", content: "Hi" }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unsupported_content_type");
+  });
+
+  it("refuses requests addressed to a host it does not answer for", async () => {
+    harness = await startServeApp({ allowedHosts: ["127.0.0.1", "localhost"] });
+    expect((await fetch(`${harness.url}/health`)).status).toBe(200);
+    const rebound = await fetch(`${harness.url.replace("127.0.0.1", "localhost")}/health`);
+    expect(rebound.status).toBe(200);
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${harness!.url}/health`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { Host: "attacker.example" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on("error", reject)
+        .end();
+    });
+    expect(status).toBe(403);
+  });
+
+  it("refuses previous_response_id with how to continue a conversation instead", async () => {
+    harness = await startServeApp();
+    const response = await fetch(`${harness.url}/v1/responses`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "test-moa", input: "Hi", previous_response_id: "resp_1" }),
+    });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { param: string; message: string } };
+    expect(error.param).toBe("previous_response_id");
+    expect(error.message).toContain("X-MoA-Thread");
   });
 });

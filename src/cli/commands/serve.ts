@@ -81,6 +81,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
       maxWaiting: options.maxWaiting,
       maxBodyBytes: options.maxBodyBytes,
       corsOrigins: options.corsOrigins,
+      ...(LOOPBACK.test(host) ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]", host.includes(":") ? `[${host}]` : host] } : {}),
       log: (line) => stderr.write(`${line}\n`),
     });
     const server = await listen({ fetch: served.app.fetch, host, port });

@@ -7,6 +7,22 @@ import { newServedGraph } from "../servedState.js";
 import { runStoreThreadSaver } from "./runStoreThreadSaver.js";
 import { threadRunLock } from "./threadRunLock.js";
 
+// Paths of the LangGraph API, and the part of it served (what the page and SDK clients of it call).
+const LANGGRAPH_PREFIX = /^\/(threads|runs|assistants|store|crons|info)(\/|$)/;
+const THREAD = "[0-9a-fA-F-]{36}";
+const SERVED_ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
+  ["GET", /^\/info$/],
+  ["POST", /^\/assistants\/search$/],
+  ["GET", /^\/assistants\/[^/]+$/],
+  ["POST", /^\/threads$/],
+  ["POST", /^\/threads\/search$/],
+  ["GET", new RegExp(`^/threads/${THREAD}$`)],
+  ["GET", new RegExp(`^/threads/${THREAD}/state$`)],
+  ["POST", new RegExp(`^/threads/${THREAD}/history$`)],
+  ["POST", new RegExp(`^/threads/${THREAD}/runs/stream$`)],
+  ["POST", new RegExp(`^/threads/${THREAD}/runs/[^/]+/cancel$`)],
+];
+
 /** Options of {@link createLangGraphApi}. */
 export interface LangGraphApiOptions {
   /** Each is an assistant (and graph) of the same id. */
@@ -69,6 +85,27 @@ export function createLangGraphApi({ mixtures, store }: LangGraphApiOptions): Ho
   app.get("/threads/:thread_id{[0-9a-fA-F-]{36}}", async (c) => {
     const thread = await threads.get(c.req.param("thread_id"));
     return thread ? c.json(thread) : c.json({ error: "Thread not found" }, 404);
+  });
+  // Only the routes the page uses are served: the embed server's others (background runs, commands, state
+  // updates) would start runs outside the server's limits and thread locks, or keep state in memory unbounded.
+  app.use("*", async (c, next) => {
+    if (!LANGGRAPH_PREFIX.test(c.req.path) || SERVED_ROUTES.some(([method, path]) => method === c.req.method && path.test(c.req.path)))
+      return next();
+    return c.json({ error: "NotFound", message: `${c.req.method} ${c.req.path} is not served here` }, 404);
+  });
+  app.post("/threads/:thread_id/runs/stream", async (c, next) => {
+    const body = (await c.req.json().catch(() => undefined)) as { assistant_id?: unknown } | undefined;
+    if (typeof body !== "object" || body === null)
+      return c.json({ error: "InvalidRequest", message: "the request body must be a JSON object" }, 400);
+    if (!mixtures.some((mixture) => mixture.id === body.assistant_id))
+      return c.json(
+        {
+          error: "NotFound",
+          message: `no assistant ${JSON.stringify(body.assistant_id)}; served: ${mixtures.map((mixture) => mixture.id).join(", ")}`,
+        },
+        404,
+      );
+    return next();
   });
   app.post("/threads/:thread_id/runs/stream", threadRunLock(store));
   app.route("/", embed);

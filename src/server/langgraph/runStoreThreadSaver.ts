@@ -82,12 +82,18 @@ export function runStoreThreadSaver({ store, mixtures }: { store: RunStore; mixt
     },
     async *search({ metadata, limit, offset, sortOrder }) {
       const summaries = await store.listThreads(Math.max(limit + offset, 1) * 4);
-      const threads = summaries.map(toThread).filter((thread) => matches(thread.metadata, metadata));
+      // The LangGraph API names threads by UUID; a CLI thread named otherwise (`--thread t1`) cannot be opened there.
+      const threads = summaries
+        .filter((summary) => UUID.test(summary.threadId))
+        .map(toThread)
+        .filter((thread) => matches(thread.metadata, metadata));
       if (sortOrder === "asc") threads.reverse();
       for (const thread of threads.slice(offset, offset + limit)) yield { thread, total: threads.length };
     },
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function matches(metadata: Metadata, filter: Metadata | undefined): boolean {
   return Object.entries(filter ?? {}).every(([key, value]) => JSON.stringify(metadata[key]) === JSON.stringify(value));

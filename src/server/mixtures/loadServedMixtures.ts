@@ -60,7 +60,7 @@ export function loadServedMixtures({
     if (earlier)
       throw new UsageError(`two topologies would be served as "${id}": ${earlier} and ${from}`, {
         code: "duplicate_model_id",
-        fix: "rename one of the files",
+        fix: earlier === from ? "name it once" : "rename one of the files",
       });
     seen.set(id, from);
   }

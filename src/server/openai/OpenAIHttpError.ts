@@ -7,7 +7,7 @@ export type OpenAIErrorType =
 
 /** Options of {@link OpenAIHttpError}. */
 export interface OpenAIHttpErrorOptions {
-  status: 400 | 401 | 404 | 409 | 413 | 429 | 500 | 502 | 503;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503;
   type: OpenAIErrorType;
   /** Stable code, e.g. `model_not_found`. */
   code: string;

@@ -3,10 +3,11 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { RunReport } from "../../report/buildRunReport.js";
 import { readTurn } from "../runs/startTurn.js";
-import { admitTurn, type OpenAIRoutesContext } from "./turnRequest.js";
+import { admitTurn, failureOf, type OpenAIRoutesContext } from "./turnRequest.js";
 import { parseRequestBody } from "./parseRequestBody.js";
 import { ChatCompletionRequestSchema, chatRole, contentText } from "./requestSchemas.js";
 import { chatUsage, runDetails } from "./runDetails.js";
+import { keepStreamAlive } from "./keepStreamAlive.js";
 import { toOpenAIError } from "./toOpenAIError.js";
 
 /**
@@ -38,7 +39,9 @@ export async function chatCompletions(c: Context, context: OpenAIRoutesContext):
   const { turn, controller, finish } = admitted;
   if (!request.stream) {
     try {
-      const { text, report } = await readTurn(turn.events);
+      const { text, report } = await readTurn(turn.events).catch((error: unknown) => {
+        throw failureOf(error, controller);
+      });
       return c.json({
         id,
         object: "chat.completion",
@@ -57,6 +60,7 @@ export async function chatCompletions(c: Context, context: OpenAIRoutesContext):
     JSON.stringify({ id, object: "chat.completion.chunk", created, model: request.model, ...fields });
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => controller.abort(new Error("the client disconnected")));
+    const stopKeepAlive = keepStreamAlive(stream);
     try {
       await stream.writeSSE({ data: chunk({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }) });
       let report: RunReport | undefined;
@@ -78,11 +82,12 @@ export async function chatCompletions(c: Context, context: OpenAIRoutesContext):
       await stream.writeSSE({ data: "[DONE]" });
     } catch (error) {
       if (!stream.aborted) {
-        const failure = toOpenAIError(error);
+        const failure = toOpenAIError(failureOf(error, controller));
         if (failure.status === 500) context.log(`chat completion ${id} failed: ${String((error as Error)?.stack ?? error)}`);
         await stream.writeSSE({ data: JSON.stringify(failure.body()) });
       }
     } finally {
+      stopKeepAlive();
       await finish();
     }
   });

@@ -57,6 +57,9 @@ export const ResponsesRequestSchema = z.looseObject({
   input: z.union([z.string().min(1, "give a non-empty input"), z.array(responseInputMessage).min(1, "give at least one message")]),
   instructions: z.string().nullish(),
   max_output_tokens: z.number().int().positive().nullish(),
+  previous_response_id: z
+    .null({ message: "is not supported: continue a conversation by its thread, the X-MoA-Thread header of the earlier response" })
+    .optional(),
   tools: z.array(z.unknown()).max(0, "tools are not supported by mixtures").nullish(),
   ...sampling,
 });

@@ -3,10 +3,11 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { RunReport } from "../../report/buildRunReport.js";
 import { readTurn } from "../runs/startTurn.js";
-import { admitTurn, type OpenAIRoutesContext } from "./turnRequest.js";
+import { admitTurn, failureOf, type OpenAIRoutesContext } from "./turnRequest.js";
 import { parseRequestBody } from "./parseRequestBody.js";
 import { chatRole, contentText, ResponsesRequestSchema, type ChatTurnMessage, type ResponsesRequest } from "./requestSchemas.js";
 import { runDetails } from "./runDetails.js";
+import { keepStreamAlive } from "./keepStreamAlive.js";
 import { toOpenAIError } from "./toOpenAIError.js";
 
 /**
@@ -44,7 +45,9 @@ export async function responses(c: Context, context: OpenAIRoutesContext): Promi
   });
   if (!request.stream) {
     try {
-      const { text, report } = await readTurn(turn.events);
+      const { text, report } = await readTurn(turn.events).catch((error: unknown) => {
+        throw failureOf(error, controller);
+      });
       return c.json(response("completed", text, report));
     } finally {
       await finish();
@@ -52,6 +55,7 @@ export async function responses(c: Context, context: OpenAIRoutesContext): Promi
   }
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => controller.abort(new Error("the client disconnected")));
+    const stopKeepAlive = keepStreamAlive(stream);
     let sequence = 0;
     const send = (type: string, fields: Record<string, unknown>) =>
       stream.writeSSE({ event: type, data: JSON.stringify({ type, sequence_number: sequence++, ...fields }) });
@@ -78,11 +82,12 @@ export async function responses(c: Context, context: OpenAIRoutesContext): Promi
       await send("response.completed", { response: response("completed", text, report) });
     } catch (error) {
       if (!stream.aborted) {
-        const failure = toOpenAIError(error);
+        const failure = toOpenAIError(failureOf(error, controller));
         if (failure.status === 500) context.log(`response ${responseId} failed: ${String((error as Error)?.stack ?? error)}`);
         await send("error", { code: failure.code, message: failure.message, param: failure.param ?? null });
       }
     } finally {
+      stopKeepAlive();
       await finish();
     }
   });

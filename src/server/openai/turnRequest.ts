@@ -4,6 +4,7 @@ import type { RunStore } from "../../persistence/RunStore.js";
 import type { ServedMixture } from "../mixtures/ServedMixture.js";
 import type { RequestSettings } from "../runs/mixtureGraph.js";
 import type { RunSlots } from "../runs/RunSlots.js";
+import { ServerStoppingError } from "../runs/ServerStoppingError.js";
 import { startTurn, type Turn } from "../runs/startTurn.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 import type { ChatTurnMessage } from "./requestSchemas.js";
@@ -25,7 +26,8 @@ export interface OpenAIRoutesContext {
 
 /** The header that names a request's thread, and the response's. */
 export const THREAD_HEADER = "X-MoA-Thread";
-const THREAD_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+// UUIDs, as the LangGraph API (and so the web page) names threads: every thread served here opens in both.
+const THREAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A turn admitted to run: its thread, the signal that cancels it, and what to release at the end. */
 export interface AdmittedTurn {
@@ -82,7 +84,7 @@ export async function admitTurn({
   const named = thread ?? c.req.header(THREAD_HEADER);
   if (named !== undefined && !THREAD_ID.test(named))
     throw new OpenAIHttpError(
-      `thread id "${named.slice(0, 40)}" is invalid: expected 1-128 letters, digits, '.', '_', ':' or '-' (e.g. a UUID)`,
+      `thread id "${named.slice(0, 40)}" is invalid: expected a UUID, as an earlier response's X-MoA-Thread header gives`,
       {
         status: 400,
         type: "invalid_request_error",
@@ -108,7 +110,7 @@ export async function admitTurn({
   const onClientGone = () => controller.abort(new Error("the client disconnected"));
   const clientSignal = c.req.raw.signal;
   clientSignal.addEventListener("abort", onClientGone, { once: true });
-  const onStop = () => controller.abort(new Error("the server stopped before the run ended"));
+  const onStop = () => controller.abort(new ServerStoppingError());
   if (context.stopRuns.aborted) onStop();
   else context.stopRuns.addEventListener("abort", onStop, { once: true });
   const unlisten = () => {
@@ -139,4 +141,15 @@ export async function admitTurn({
     unlisten();
     throw error;
   }
+}
+
+/**
+ * What a failed run is answered with: the reason its run was cancelled for (the server stopping), rather
+ * than the abort error the graph threw for it.
+ *
+ * @example
+ * catch (error) { throw failureOf(error, admitted.controller); }
+ */
+export function failureOf(error: unknown, controller: AbortController): unknown {
+  return controller.signal.aborted && controller.signal.reason instanceof ServerStoppingError ? controller.signal.reason : error;
 }

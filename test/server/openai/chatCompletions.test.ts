@@ -101,6 +101,8 @@ describe("POST /v1/chat/completions with the openai client", () => {
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
+    // The connection the refused body was on is closed, not reused half-read.
+    expect((await openai.models.list()).data).toHaveLength(1);
   });
 
   it("answers 429 with Retry-After once the runs and the queue are full", async () => {
