@@ -54,7 +54,7 @@ export function escapeXml({ text }: { text: string }): string {
  * the first and last tick enclose the data, so they make the axis's domain.
  *
  * @example
- * niceTicks({ min: 0.13, max: 0.87 }); // [0, 0.2, 0.4, 0.6, 0.8, 1]
+ * niceTicks({ min: 0.13, max: 0.87, count: 4 }); // [0, 0.2, 0.4, 0.6, 0.8, 1]
  */
 export function niceTicks({ min, max, count = 5 }: { min: number; max: number; count?: number }): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
