@@ -2,17 +2,21 @@ import { escapeXml } from "./charts/svgChart.js";
 
 /**
  * Text made literal in a Markdown table cell: one line, pipes and Markdown punctuation backslash-escaped,
- * and `<`, `>`, `&` escaped so a renderer never reads a model's or topology's name as HTML.
+ * and `<`, `>`, `&` as entities (which Markdown prints as the characters), so a renderer never reads a
+ * model's or topology's name as HTML.
  *
  * @example
- * markdownCell({ text: "a|b <script>" }); // "a\\|b \\<script\\>"
+ * markdownCell({ text: "a|b <script>" }); // "a\\|b &lt;script&gt;"
  */
 export function markdownCell({ text }: { text: string }): string {
   return (
     text
       // eslint-disable-next-line no-control-regex
       .replace(/[\x00-\x1f\x7f]+/g, " ")
-      .replace(/[\\`*_{}[\]()<>#+!|~&]/g, "\\$&")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/[\\`*_{}[\]()#+!|~]/g, "\\$&")
       .trim()
   );
 }
