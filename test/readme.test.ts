@@ -156,7 +156,7 @@ describe("README examples type-check", () => {
       noEmit: true,
       baseUrl: root,
       // The published type declarations, as a user's project sees them (globalSetup builds dist/).
-      paths: { "langgraph-moa": ["dist/index.d.ts"], "langgraph-moa/models": ["dist/models/index.d.ts"] },
+      paths: { "langgraph-moa": ["dist/src/index.d.ts"], "langgraph-moa/models": ["dist/src/models/index.d.ts"] },
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(path.resolve(d.file.fileName)));
     const messages = diagnostics.map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
@@ -193,7 +193,7 @@ async function runCli(args: string[]): Promise<string[]> {
   delete env.OLLAMA_BASE_URL;
   delete env.OPENAI_BASE_URL;
   const output = await new Promise<string>((resolve) => {
-    execFile(process.execPath, [path.join(root, "dist/cli/main.js"), ...args], { env, cwd: root }, (_error, stdout, stderr) =>
+    execFile(process.execPath, [path.join(root, "dist/src/cli/main.js"), ...args], { env, cwd: root }, (_error, stdout, stderr) =>
       resolve(`${stdout}${stderr}`),
     );
   });

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { packageRoot } from "../util/packageRoot.js";
 import { Command, CommanderError, Option } from "commander";
 import { isMoAError } from "../errors/MoAError.js";
 import { UsageError } from "../errors/UsageError.js";
@@ -86,7 +88,7 @@ function parseSeed(value: string): number {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot({ from: import.meta.dirname }), "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 

@@ -7,7 +7,7 @@ const testDataDir = mkdtempSync(path.join(tmpdir(), "moa-home-"));
 
 const root = path.resolve(import.meta.dirname, "../..");
 /** The built CLI, as `npx moa` runs it. */
-export const CLI = path.join(root, "dist/cli/main.js");
+export const CLI = path.join(root, "dist/src/cli/main.js");
 
 /** Output of one CLI process. */
 export interface CliResult {

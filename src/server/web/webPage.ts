@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { packageRoot } from "../../util/packageRoot.js";
 import { Hono } from "hono";
 
 // The page only talks to the server that served it, and runs only its own bundle: model text is
@@ -33,7 +34,7 @@ const TYPES: Record<string, string> = {
  * @example
  * app.route("/", webPage());
  */
-export function webPage({ dir = path.join(packageRoot(), "dist", "web") }: { dir?: string } = {}): Hono {
+export function webPage({ dir = path.join(packageRoot({ from: import.meta.dirname }), "dist", "web") }: { dir?: string } = {}): Hono {
   const app = new Hono();
   app.use("*", async (c, next) => {
     await next();
@@ -66,16 +67,4 @@ export function webPage({ dir = path.join(packageRoot(), "dist", "web") }: { dir
     return c.body(new Uint8Array(body));
   });
   return app;
-}
-
-/** The folder of this package's package.json, looked for upward from this module. */
-function packageRoot(): string {
-  let dir = import.meta.dirname;
-  for (;;) {
-    const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "langgraph-moa") return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no langgraph-moa package.json above ${import.meta.dirname}`);
-    dir = parent;
-  }
 }
