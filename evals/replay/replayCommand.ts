@@ -109,11 +109,11 @@ export function formatReplayResult({ result }: { result: ReplayResult }): string
   const { gate, calibratedGate: calibrated } = result;
   if (gate) {
     lines.push(
-      `  gate (${gate.extractor} extractor; ${gate.aggregatorStandIn} stands in for the aggregator): always aggregate ${pct(gate.alwaysAggregateAccuracy)}`,
+      `  gate (${gate.extractor} extractor; ${gate.aggregatorStandIn} stands in for the aggregator; graded by extracted number): always aggregate ${pct(gate.alwaysAggregateAccuracy)}`,
     );
     for (const row of gate.thresholds) {
       lines.push(
-        `    T = ${String(row.threshold).padEnd(4)} skip ${pct(row.skipRate).padStart(6)} (${row.skipped}), accuracy ${pct(row.accuracy)}, on skipped ${pct(row.skippedAccuracy)}`,
+        `    T = ${String(row.threshold).padEnd(4)} skip ${pct(row.skipRate).padStart(6)} (${row.skipped}), accuracy ${pct(row.accuracy)}, on skipped ${pct(row.skippedAccuracy)}, stand-in on the rest ${pct(row.escalatedAccuracy)}`,
       );
     }
   }

@@ -142,6 +142,7 @@ export function gateRows({ items, thresholds }: { items: readonly ItemConsensus[
   return thresholds.map((threshold) => {
     let skipped = 0;
     let skippedCorrect = 0;
+    let escalatedCorrect = 0;
     let correct = 0;
     for (const item of items) {
       const { skip } = gateDecision({ consensus: item.consensus, threshold });
@@ -149,7 +150,7 @@ export function gateRows({ items, thresholds }: { items: readonly ItemConsensus[
       if (skip) {
         skipped++;
         if (right) skippedCorrect++;
-      }
+      } else if (right) escalatedCorrect++;
       if (right) correct++;
     }
     const n = items.length;
@@ -159,6 +160,7 @@ export function gateRows({ items, thresholds }: { items: readonly ItemConsensus[
       skipRate: n ? skipped / n : Number.NaN,
       accuracy: n ? correct / n : Number.NaN,
       skippedAccuracy: skipped ? skippedCorrect / skipped : Number.NaN,
+      escalatedAccuracy: n - skipped ? escalatedCorrect / (n - skipped) : Number.NaN,
     };
   });
 }

@@ -10,6 +10,8 @@ export interface GateThresholdRow {
   accuracy: number;
   /** Accuracy on the skipped items (NaN when none were skipped). */
   skippedAccuracy: number;
+  /** Accuracy of the aggregator stand-in on the items the gate sent to it (NaN when none were). */
+  escalatedAccuracy?: number;
 }
 
 /** MOSAIC's gate replayed on one benchmark's recorded answers. */

@@ -9,7 +9,14 @@ describe("replayGate on four hand-made items", () => {
   it("skips the two unanimous items at T = 1 without changing the accuracy", async () => {
     const gate = await replayGate({ folder, thresholds: [1] });
     // Skipped: items 1 (right) and 2 (wrong). Gated: 1, 3, 4 right = always aggregating.
-    expect(gate.thresholds[0]).toEqual({ threshold: 1, skipped: 2, skipRate: 0.5, accuracy: 0.75, skippedAccuracy: 0.5 });
+    expect(gate.thresholds[0]).toEqual({
+      threshold: 1,
+      skipped: 2,
+      skipRate: 0.5,
+      accuracy: 0.75,
+      skippedAccuracy: 0.5,
+      escalatedAccuracy: 1,
+    });
     expect(gate.alwaysAggregateAccuracy).toBe(0.75);
   });
 
@@ -21,7 +28,14 @@ describe("replayGate on four hand-made items", () => {
   it("at T = 0.5 skips every item with an answer and returns the weak model's answer on the split", async () => {
     const gate = await replayGate({ folder, thresholds: [0.5] });
     // Item 3 now gets the weak model's 4 (wrong); item 4 the strong model's 9, the only answer (right).
-    expect(gate.thresholds[0]).toEqual({ threshold: 0.5, skipped: 4, skipRate: 1, accuracy: 0.5, skippedAccuracy: 0.5 });
+    expect(gate.thresholds[0]).toEqual({
+      threshold: 0.5,
+      skipped: 4,
+      skipRate: 1,
+      accuracy: 0.5,
+      skippedAccuracy: 0.5,
+      escalatedAccuracy: Number.NaN,
+    });
   });
 
   it("returns the stand-in's answer on a split when the strong model is listed first", async () => {
