@@ -1,10 +1,13 @@
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 
-/** A router that scores a prompt without calling any model: higher sends it to the strong model sooner. */
+/**
+ * A router as the replay sees it: a score per prompt, higher sending it to the strong model sooner. The
+ * baselines answer at once; adapted project routers (LLM, embedding) may call a model, hence the promise.
+ */
 export interface PromptRouter {
   name: string;
-  score(prompt: string): number;
+  score(prompt: string): number | Promise<number>;
 }
 
 /** Words that mark reasoning, math or code, for the keyword router. */

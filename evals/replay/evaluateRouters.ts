@@ -6,9 +6,11 @@ import { summarizeRouterCurve, type CurvePoint, type RouterCurveSummary } from "
 import { baselineRouters, type PromptRouter } from "./baselineRouters.js";
 import { sweepRouter } from "./sweepRouter.js";
 
-const STRONG = "gpt-4-1106-preview";
-const WEAK = "mistralai/Mixtral-8x7B-Instruct-v0.1";
-const DEFAULT_FOLDER = path.join(repoRoot(import.meta.dirname), "../shared/datasets/routellm");
+/** RouteLLM's strong and weak models, as named in its recordings. */
+export const STRONG = "gpt-4-1106-preview";
+export const WEAK = "mistralai/Mixtral-8x7B-Instruct-v0.1";
+/** `../shared/datasets/routellm` next to the repository. */
+export const DEFAULT_FOLDER = path.join(repoRoot(import.meta.dirname), "../shared/datasets/routellm");
 
 /** A recorded item: the prompt, and whether each model answered it correctly. */
 export interface RecordedItem {
@@ -86,19 +88,39 @@ export async function evaluateRouters({
   folder?: string;
 }): Promise<BenchmarkRouters> {
   const items = await readRecordedItems({ benchmark, ...(folder ? { folder } : {}) });
+  return { benchmark, ...(await routeRecordedItems({ items, routers })) };
+}
+
+/**
+ * Scores every recorded item with each router and summarises each router's curve. Routers are asked one
+ * prompt at a time, in file order, so a seeded random router gives the same scores on every run.
+ *
+ * @example
+ * const { routers } = await routeRecordedItems({ items: await readRecordedItems({ benchmark: "mmlu" }), routers: baselineRouters() });
+ */
+export async function routeRecordedItems({
+  items,
+  routers,
+}: {
+  items: readonly RecordedItem[];
+  routers: readonly PromptRouter[];
+}): Promise<Omit<BenchmarkRouters, "benchmark">> {
   const accuracy = (pick: (item: RecordedItem) => boolean) => items.filter(pick).length / items.length;
   const strongQuality = accuracy((item) => item.strongCorrect);
   const weakQuality = accuracy((item) => item.weakCorrect);
+  const results: RouterResult[] = [];
+  for (const router of routers) {
+    const scored = [];
+    for (const item of items) {
+      scored.push({ score: await router.score(item.prompt), strongCorrect: item.strongCorrect, weakCorrect: item.weakCorrect });
+    }
+    const points = sweepRouter(scored);
+    results.push({ router: router.name, points, ...summarizeRouterCurve({ points, weakQuality, strongQuality }) });
+  }
   return {
-    benchmark,
     items: items.length,
     strong: { model: STRONG, accuracy: strongQuality },
     weak: { model: WEAK, accuracy: weakQuality },
-    routers: routers.map((router) => {
-      const points = sweepRouter(
-        items.map((item) => ({ score: router.score(item.prompt), strongCorrect: item.strongCorrect, weakCorrect: item.weakCorrect })),
-      );
-      return { router: router.name, points, ...summarizeRouterCurve({ points, weakQuality, strongQuality }) };
-    }),
+    routers: results,
   };
 }

@@ -10,6 +10,8 @@ export interface GateThresholdRow {
   accuracy: number;
   /** Accuracy on the skipped items (NaN when none were skipped). */
   skippedAccuracy: number;
+  /** Accuracy of the aggregator stand-in on the items the gate sent to it (NaN when none were). */
+  escalatedAccuracy?: number;
 }
 
 /** MOSAIC's gate replayed on one benchmark's recorded answers. */
@@ -22,6 +24,8 @@ export interface GateReplay {
   /** The answer extractor used (`number`, `choice`). */
   extractor: string;
   thresholds: GateThresholdRow[];
+  /** Share of (item, expert) answers where our grading (extracted number == gold) matches the dataset's own flags. */
+  gradingAgreement?: number;
 }
 
 /** A gate whose threshold was chosen on one half of the items and measured on the other. */
@@ -38,6 +42,10 @@ export interface CalibratedGate {
   calibration: { skipRate: number; accuracy: number; alwaysAggregateAccuracy: number };
   /** On the held-out split: what a user can expect. */
   heldOut: { skipRate: number; accuracy: number; alwaysAggregateAccuracy: number };
+  /** False when no candidate stayed within the tolerance on the calibration split (the most accurate was taken). */
+  withinTolerance?: boolean;
+  /** The seed of the shuffle that made the two splits. */
+  seed?: number;
 }
 
 /** `moa eval replay` on one benchmark: routers, the gate and the calibrated gate, from recorded outputs. */
