@@ -1,7 +1,7 @@
 import { extractChoice } from "../../src/voting/extractChoice.js";
 import { extractNumber } from "../../src/voting/extractNumber.js";
 import { gsm8kCorrect, mmluCorrect } from "../scoring/exactMatch.js";
-import { parseJudgeRating } from "../scoring/parseJudgeRating.js";
+import { parseJudgeRating, RATING_MIN } from "../scoring/parseJudgeRating.js";
 import { parsePairwiseVerdict, swapVerdict, type PairwiseVerdict } from "../scoring/pairwiseVerdict.js";
 import type { BenchmarkName, EvalItem, GeneratedAnswer, ItemScore, JudgeCost, PairwiseGame } from "../types.js";
 import type { JudgeModel } from "./judgeModel.js";
@@ -61,8 +61,9 @@ export async function scoreItem({ bench, item, answer, judge, baselineTurns, sig
   if (bench === "mt-bench") {
     const ratings: Array<number | null> = [];
     for (let turn = 0; turn < item.turns.length; turn++) {
+      // A failed item has no answer to grade: it gets the lowest rating, as an empty answer would.
       if (answer.turns[turn] === undefined) {
-        ratings.push(null);
+        ratings.push(RATING_MIN);
         continue;
       }
       const reference = item.reference?.[turn];

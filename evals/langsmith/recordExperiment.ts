@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Client } from "langsmith";
 import { evaluate } from "langsmith/evaluation";
 import type { Example } from "langsmith/schemas";
+import { captureTracingMessages } from "../../src/cli/captureTracingMessages.js";
 import type { Environment } from "../../src/util/environment.js";
 import type { EvalItem, EvalSummary, ItemResult, ItemScore } from "../types.js";
 
@@ -63,6 +64,8 @@ export async function recordExperiment({
         runs: [],
       }));
   const feedback = new Map<string, Record<string, number>>();
+  // With tracing off, evaluate() warns once per example that it has no run tree to end: noise, held back.
+  const messages = captureTracingMessages({});
   const experiment = await evaluate(
     (inputs: { itemId: string }) => {
       const result = byId.get(inputs.itemId);
@@ -90,7 +93,10 @@ export async function recordExperiment({
       ...(uploaded && client ? { client } : {}),
       maxConcurrency: 4,
     },
-  );
+  ).finally(() => {
+    messages.restore();
+    for (const text of messages.taken()) if (!text.includes("currentRunTree is undefined")) console.warn(text);
+  });
   const summaryScores = Object.fromEntries(
     experiment.summaryResults.results.flatMap((r) => (typeof r.score === "number" ? [[r.key, r.score]] : [])),
   );

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../../scripts/repoRoot.js";
+import { packageRoot } from "../../src/util/packageRoot.js";
 import { readJsonl } from "../../src/testing/replay/readJsonl.js";
 import { summarizeRouterCurve, type CurvePoint, type RouterCurveSummary } from "../scoring/routerCurve.js";
 import { baselineRouters, type PromptRouter } from "./baselineRouters.js";
@@ -10,7 +10,7 @@ import { sweepRouter } from "./sweepRouter.js";
 export const STRONG = "gpt-4-1106-preview";
 export const WEAK = "mistralai/Mixtral-8x7B-Instruct-v0.1";
 /** `../shared/datasets/routellm` next to the repository. */
-export const DEFAULT_FOLDER = path.join(repoRoot(import.meta.dirname), "../shared/datasets/routellm");
+export const DEFAULT_FOLDER = path.join(packageRoot({ from: import.meta.dirname }), "../shared/datasets/routellm");
 
 /** A recorded item: the prompt, and whether each model answered it correctly. */
 export interface RecordedItem {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../src/errors/UsageError.js";
+import { writeReplayReport } from "../report/writeReplayReport.js";
 import { replayBenchmark } from "./replayBenchmark.js";
 import type { ReplayResult } from "./types.js";
 
@@ -36,7 +36,7 @@ export function checkReplayData({ data, benchmarks }: { data: string; benchmarks
 
 /**
  * `moa eval replay`: replays every benchmark from RouteLLM's recordings, prints a table (or the results
- * as JSON with `json`) and, with `out`, writes them to `<out>/replay.json` as an array of `ReplayResult`.
+ * as JSON with `json`) and, with `out`, writes `<out>/replay.json` (an array of `ReplayResult`) and the report with its charts.
  * JSON has no NaN: an accuracy on no items (nothing skipped) is written as null.
  *
  * @example
@@ -55,7 +55,7 @@ export async function replayCommand({
   benchmarks: ReadonlyArray<"gsm8k" | "mmlu">;
   /** The RouteLLM folder. */
   data: string;
-  /** A folder for replay.json. */
+  /** A folder for replay.json, report.md and report.html. */
   out?: string;
   json?: boolean;
   tolerance?: number;
@@ -79,9 +79,8 @@ export async function replayCommand({
   }
   const text = `${JSON.stringify(results, null, 2)}\n`;
   if (out) {
-    await mkdir(out, { recursive: true });
-    await writeFile(path.join(out, "replay.json"), text);
-    stderr.write(`wrote ${path.join(out, "replay.json")}\n`);
+    const written = await writeReplayReport({ dir: out, results });
+    stderr.write(`wrote ${Object.values(written).join(", ")}\n`);
   }
   stdout.write(json ? text : results.map((result) => formatReplayResult({ result })).join("\n"));
   return results;

@@ -220,3 +220,28 @@ export function batchHelp(): string {
     ]),
   ].join("\n");
 }
+
+/** `moa eval --help`: what each benchmark is scored by, where data comes from, and resuming. */
+export function evalHelp(): string {
+  return [
+    "",
+    "Scoring: gsm8k and mmlu by exact match; mt-bench by the judge's 1-10 rating per turn (against reference",
+    "answers for math, reasoning and coding); arena-hard (Bradley-Terry score with a 95% interval) and",
+    "alpaca-eval (win rate and length-controlled win rate) by pairwise games against the baseline, in both",
+    "orders. The judge's calls are reported apart from the topology's.",
+    "",
+    "Data: --data is the benchmark's file or a folder laid out like the shared datasets; without it the",
+    "canonical files are downloaded once into the user cache (MOA_DATASETS_DIR; MOA_DATASETS_MIRROR for a mirror).",
+    "",
+    "Answers are stored per (topology, item): running the same command again goes on where it stopped, and",
+    "another eval of the same topology reuses them. The report folder gets summary.json, results.jsonl,",
+    "report.md and report.html. With LANGSMITH_API_KEY set, the eval is also uploaded as a LangSmith experiment.",
+    examples([
+      "moa eval --bench gsm8k --topology moa-lite --limit 50",
+      "moa eval --bench mt-bench --topology my-moa.yaml --judge ollama:qwen2.5:14b --out runs/mt-moa",
+      "moa eval --bench arena-hard --topology moa-lite --baseline ollama:qwen2.5:7b --judge ollama:qwen2.5:14b",
+      "moa eval compare runs/mt-moa runs/mt-single --out runs/compare",
+      "moa eval replay --data ../shared/datasets/routellm --out runs/replay",
+    ]),
+  ].join("\n");
+}

@@ -44,15 +44,8 @@ import { schedulerNames } from "../scheduling/schedulers/index.js";
 import { rejectEmptyValues } from "./rejectEmptyValues.js";
 import { userMessage } from "./terminalText.js";
 import { withInterrupt } from "./withInterrupt.js";
-
-function parsePositiveInt(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
-      throw new UsageError(`${flag}: expected a whole number from 1 to 1000000, got "${value}"`);
-    return n;
-  };
-}
+import { parsePositiveInt } from "./parsePositiveInt.js";
+import { registerEvalCommands } from "./registerEvalCommands.js";
 
 function parseSeconds(flag: string, max: number): (value: string) => number {
   return (value) => {
@@ -88,7 +81,9 @@ function parseSeed(value: string): number {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(packageRoot({ from: import.meta.dirname }), "package.json"), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot({ from: import.meta.dirname }), "package.json"), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -443,6 +438,8 @@ function buildProgram(): Command {
         await withInterrupt((signal) => profileCommand({ ...flags, signal }));
       },
     );
+
+  registerEvalCommands({ program });
 
   program
     .command("schema")

@@ -30,6 +30,8 @@ export function cliEnvironment(env: Record<string, string> = {}): NodeJS.Process
     HOME: process.env.HOME ?? "",
     MOA_HOME: testDataDir,
     MOA_MODELS_DIR: path.join(testDataDir, "models"),
+    MOA_DATASETS_DIR: path.join(testDataDir, "datasets"),
+    MOA_EVAL_STORE: path.join(testDataDir, "eval-answers"),
     HF_ENDPOINT: "http://127.0.0.1:9",
     LANGSMITH_TRACING: "false",
     ...env,
