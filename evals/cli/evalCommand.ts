@@ -66,22 +66,18 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalSumm
   const note = (text: string) => {
     if (!quiet) stderr.write(`${userMessage({ text, stream: stderr })}\n`);
   };
+  // A mistyped --topology or --baseline is said before any download.
+  const spec = parseSystemSpec({ value: options.topology, flag: "--topology" });
+  const baselineSpec = options.baseline === undefined ? undefined : parseSystemSpec({ value: options.baseline, flag: "--baseline" });
   const loaded = await loadBenchmark({ bench, data: options.data, onNote: note, ...(signal ? { signal } : {}) });
   const items = options.limit === undefined ? loaded.items : loaded.items.slice(0, options.limit);
   note(`${bench}: ${items.length} of ${loaded.items.length} items from ${loaded.source}`);
 
   const setup = { backend: options.backend, pull: options.pull === true, stderr, signal };
-  const spec = parseSystemSpec({ value: options.topology, flag: "--topology" });
   const responder = await resolveResponder({ ...setup, spec, bench, maxTokens: options.maxTokens });
-  const baselineResponder =
-    options.baseline === undefined
-      ? undefined
-      : await resolveResponder({
-          ...setup,
-          spec: parseSystemSpec({ value: options.baseline, flag: "--baseline" }),
-          bench,
-          maxTokens: options.maxTokens,
-        });
+  const baselineResponder = baselineSpec
+    ? await resolveResponder({ ...setup, spec: baselineSpec, bench, maxTokens: options.maxTokens })
+    : undefined;
   const judge =
     options.judge === undefined
       ? undefined

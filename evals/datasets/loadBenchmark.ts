@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parquetReadObjects } from "hyparquet";
 import { UsageError } from "../../src/errors/UsageError.js";
-import { downloadFile } from "../../src/models/providers/llamacpp/download/downloadFile.js";
+import { MoAError } from "../../src/errors/MoAError.js";
+import { DownloadError, downloadFile } from "../../src/models/providers/llamacpp/download/downloadFile.js";
 import { readJsonl } from "../../src/testing/replay/readJsonl.js";
 import type { Environment } from "../../src/util/environment.js";
 import type { BenchmarkName, EvalItem } from "../types.js";
@@ -125,11 +126,18 @@ async function cached(options: LoadBenchmarkOptions & { cacheDir: string }): Pro
           ...(options.fetch ? { fetch: options.fetch } : {}),
         });
       } catch (error) {
+        if (!(error instanceof DownloadError) || error.reason === "aborted") throw error;
         if (file.optional) {
-          onNote?.(`${file.path} could not be downloaded (${(error as Error).message}); going on without it`);
+          onNote?.(`${file.path} could not be downloaded (${describeFailure(error)}); going on without it`);
           continue;
         }
-        throw error;
+        // The downloader's own advice speaks of model files; a dataset has its own ways around.
+        throw new MoAError(`could not download ${bench}'s ${file.path} from ${url}: ${describeFailure(error)}`, {
+          code: "dataset_download_failed",
+          category: "environment",
+          fix: `download it yourself to ${destination}, pass --data <file or folder>, or set MOA_DATASETS_MIRROR to a mirror`,
+          cause: error,
+        });
       }
     }
     files[path.basename(file.path)] = destination;
@@ -137,6 +145,11 @@ async function cached(options: LoadBenchmarkOptions & { cacheDir: string }): Pro
   if (bench === "mmlu" || bench === "alpaca-eval" || bench === "gsm8k")
     files.main = files[path.basename(DATASET_SOURCES[bench].files[0]!.path)];
   return files;
+}
+
+function describeFailure(error: DownloadError): string {
+  if (error.status !== undefined) return `HTTP ${error.status}`;
+  return error.reason === "network" ? "the host could not be reached (no internet?)" : error.reason;
 }
 
 /** A mirror serves every source at `<mirror>/<host>/<path>`: one setting for a proxy cache or an air-gapped copy. */

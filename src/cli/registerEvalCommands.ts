@@ -38,7 +38,7 @@ export function registerEvalCommands({ program }: { program: Command }): void {
     .option("-n, --limit <n>", "only the first n items", parsePositiveInt("--limit"))
     .option("-c, --concurrency <n>", "items generated at once (default 2)", parsePositiveInt("--concurrency"))
     .option("-o, --out <dir>", "the report folder (default moa-eval/<bench>-<topology>)")
-    .addOption(new Option("--backend <name>", "where presets' models run").choices(["auto", ...backendChoices()]))
+    .addOption(new Option("--backend <name>", "where presets' models run").choices(backendChoices()))
     .option("--max-tokens <n>", "most tokens per answer", parsePositiveInt("--max-tokens"))
     .option("--pull", "fetch missing models without asking")
     .option("--json", "print the summary as one JSON object")
