@@ -21,6 +21,25 @@ describe("stableHash", () => {
     expect(stableHash({ a: [1, 3] })).not.toBe(base);
     expect(base).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it("hashes an object referenced twice by its content both times, as a copy of it would be", () => {
+    const settings = { temperature: 0.2 };
+    const shared = { a: settings, b: settings };
+    const copied = { a: { temperature: 0.2 }, b: { temperature: 0.2 } };
+    expect(stableHash(shared)).toBe(stableHash(copied));
+    expect(stableHash(shared)).not.toBe(stableHash({ a: settings, b: { temperature: 0.3 } }));
+  });
+
+  it("ends on a cycle instead of looping", () => {
+    const node: { name: string; self?: unknown } = { name: "n" };
+    node.self = node;
+    expect(stableHash(node)).toBe(stableHash({ name: "n", self: "[cycle]" }));
+  });
+
+  it("gives a resolved topology the hash of its plain copy", () => {
+    const topology = resolveMoA({ layers: [{ agents: ["ollama:a", "ollama:a"] }], aggregator: "ollama:b" });
+    expect(stableHash(topology)).toBe(stableHash(JSON.parse(JSON.stringify(topology))));
+  });
 });
 
 describe("topologyResponder", () => {
