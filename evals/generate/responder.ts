@@ -29,20 +29,31 @@ export interface Responder {
  * stableHash({ b: 1, a: 2 }) === stableHash({ a: 2, b: 1 }); // true
  */
 export function stableHash(value: unknown): string {
-  const seen = new WeakSet<object>();
+  // Only the objects on the path from the root: a value referenced twice (a resolved topology's
+  // `requirements` share its agents' model and settings objects) is hashed by content both times.
+  const ancestors = new WeakSet<object>();
   const canonical = (v: unknown): unknown => {
     if (typeof v === "function") return `[function ${v.name}]`;
     if (typeof v !== "object" || v === null) return v;
-    if (seen.has(v)) return "[cycle]";
-    seen.add(v);
-    if (Array.isArray(v)) return v.map(canonical);
+    if (ancestors.has(v)) return "[cycle]";
+    if (Array.isArray(v)) return within(v, () => v.map(canonical));
     const proto = Object.getPrototypeOf(v) as object | null;
     if (proto !== Object.prototype && proto !== null) return `[${(v.constructor as { name?: string }).name ?? "object"}]`;
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((key) => [key, canonical((v as Record<string, unknown>)[key])]),
+    return within(v, () =>
+      Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((key) => [key, canonical((v as Record<string, unknown>)[key])]),
+      ),
     );
+  };
+  const within = (v: object, walk: () => unknown): unknown => {
+    ancestors.add(v);
+    try {
+      return walk();
+    } finally {
+      ancestors.delete(v);
+    }
   };
   return createHash("sha256")
     .update(JSON.stringify(canonical(value)))
