@@ -8,10 +8,10 @@ const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as
   exports: Record<string, string | { types: string; import: string }>;
 };
 
-/** The source file behind each package entry (`./dist/models/index.js` -> `src/models/index.ts`). */
+/** The source file behind each package entry (`./dist/src/models/index.js` -> `src/models/index.ts`). */
 const entries = Object.entries(pkg.exports)
   .filter((entry): entry is [string, { types: string; import: string }] => typeof entry[1] === "object")
-  .map(([name, target]) => [name, path.join(root, target.import.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts"))] as const);
+  .map(([name, target]) => [name, path.join(root, target.import.replace(/^\.\/dist\/src\//, "src/").replace(/\.js$/, ".ts"))] as const);
 
 const program = ts.createProgram(
   entries.map(([, file]) => file),

@@ -10,6 +10,7 @@ import { chooseBackend } from "../../src/models/chooseBackend.js";
 import { createChatModel } from "../../src/models/createChatModel.js";
 import { prepareModels } from "../../src/models/prepareModels.js";
 import { prepareRun } from "../../src/cli/prepareRun.js";
+import { shortModelRef } from "../../src/cli/shortModelRef.js";
 import { terminalPrepareContext } from "../../src/cli/terminalPrepareContext.js";
 import { redactCredentials } from "../../src/util/redactCredentials.js";
 import { modelResponder, topologyResponder, type Responder } from "../generate/responder.js";
@@ -95,7 +96,9 @@ export async function resolveResponder({
       stderr,
       ...(signal ? { signal } : {}),
     });
-    return modelResponder({ name: redactCredentials(spec.ref), model, bench });
+    const ref = redactCredentials(spec.ref);
+    // A GGUF path can be long and says where the user keeps files: reports show the short form.
+    return modelResponder({ name: shortModelRef({ ref }), ref, model, bench });
   }
   const source: TopologySource = { ...spec.source, ...(maxTokens === undefined ? {} : { maxTokens }) };
   const { backendPresets } = loadConfigTraced({ ...source, backend: undefined });

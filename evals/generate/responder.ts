@@ -116,18 +116,22 @@ export function topologyResponder({
  */
 export function modelResponder({
   name,
+  ref = name,
   model,
   bench,
   activeParams = 0,
 }: {
+  /** Shown in reports. */
   name: string;
+  /** What identifies the model in the hash (default the name): a full reference, where the name is shortened. */
+  ref?: string;
   model: BaseChatModel;
   bench: string;
   activeParams?: number;
 }): Responder {
   return {
     name,
-    hash: stableHash({ bench, model: name }),
+    hash: stableHash({ bench, model: ref }),
     async answer({ turns, signal }) {
       const result = emptyAnswer();
       const started = performance.now();

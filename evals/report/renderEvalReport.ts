@@ -178,9 +178,19 @@ function categoryTable(group: readonly EvalSummary[]): { head: string[]; rows: s
 function benchCharts(bench: BenchmarkName, group: readonly EvalSummary[]): string[] {
   const labels = topologyLabels({ summaries: group });
   const quality = metricLabel({ metric: group[0]!.quality.metric });
+  // Quality axes span the metric's whole scale: a 2-point gap must not look like a landslide.
+  const qualityRange = group[0]!.quality.metric === "mt-bench" ? [1, 10] : [0, 100];
   const against = (title: string, xLabel: string, x: (summary: EvalSummary) => number, formatX?: (value: number) => string) => {
     const points: ScatterPoint[] = group.map((summary, index) => ({ label: labels[index]!, x: x(summary), y: summary.quality.value }));
-    return scatterChart({ title: `${bench}: ${title}`, xLabel, yLabel: quality, points, ...(formatX ? { formatX } : {}) });
+    return scatterChart({
+      title: `${bench}: ${title}`,
+      xLabel,
+      yLabel: quality,
+      points,
+      includeX: [0],
+      includeY: qualityRange,
+      ...(formatX ? { formatX } : {}),
+    });
   };
   const charts = [
     against("quality against calls", "calls per item", (summary) => summary.cost.callsPerItem),
@@ -197,6 +207,7 @@ function benchCharts(bench: BenchmarkName, group: readonly EvalSummary[]): strin
         name: labels[index]!,
         values: categories.map((category) => summary.perCategory[category]?.value),
       })),
+      include: qualityRange,
     }),
   );
   const gated = group

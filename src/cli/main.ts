@@ -113,6 +113,8 @@ function buildProgram(): Command {
     .description("Mixture-of-Agents: several LLMs answer, an aggregator synthesizes the best answer")
     .version(packageVersion(), "-V, --version")
     .exitOverride()
+    // \`moa eval\` and its subcommands share option names (--bench, --out): each takes what follows it.
+    .enablePositionalOptions()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .hook("preAction", (_program, command) => rejectEmptyValues(command))
     .addHelpText("after", programHelp());

@@ -29,6 +29,7 @@ function parseShare(flag: string): (value: string) => number {
 export function registerEvalCommands({ program }: { program: Command }): void {
   const evalProgram = program
     .command("eval")
+    .enablePositionalOptions()
     .description("score a topology on MT-Bench, Arena-Hard, AlpacaEval, GSM8K or MMLU, with a cost/quality report")
     .addOption(new Option("-b, --bench <name>", "the benchmark").choices([...BENCHMARKS]))
     .option("-t, --topology <topology>", "a preset, topology kind, topology file, or a model (provider:model)")

@@ -30,6 +30,9 @@ export interface ScatterChartOptions {
   /** Tick labels; compact numbers (2.5k, 1.2M) by default. */
   formatX?: (value: number) => string;
   formatY?: (value: number) => string;
+  /** Values each axis must reach (e.g. 0 and 100 for a percentage), so a few close points do not fill the chart. */
+  includeX?: readonly number[];
+  includeY?: readonly number[];
 }
 
 const HEIGHT = 360;
@@ -42,10 +45,20 @@ const HEIGHT = 360;
  * @example
  * scatterChart({ title: "Quality against cost", xLabel: "calls per item", yLabel: "accuracy (%)", points: [{ label: "moa", x: 4, y: 81.2 }] });
  */
-export function scatterChart({ title, xLabel, yLabel, points, formatX, formatY }: ScatterChartOptions): string {
+export function scatterChart({
+  title,
+  xLabel,
+  yLabel,
+  points,
+  formatX,
+  formatY,
+  includeX = [],
+  includeY = [],
+}: ScatterChartOptions): string {
   const drawn = points.filter((point) => Number.isFinite(point.x) && Number.isFinite(point.y));
-  const xExtent = extent(drawn.map((point) => point.x));
-  const yExtent = extent(drawn.map((point) => point.y));
+  if (drawn.length === 0) return emptyChart({ title });
+  const xExtent = extent([...includeX, ...drawn.map((point) => point.x)]);
+  const yExtent = extent([...includeY, ...drawn.map((point) => point.y)]);
   if (!xExtent || !yExtent) return emptyChart({ title });
 
   const seriesNames = [...new Set(drawn.map((point) => point.series ?? ""))];

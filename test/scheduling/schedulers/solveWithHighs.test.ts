@@ -9,7 +9,7 @@ import { lptPlan } from "../../../src/scheduling/schedulers/lptScheduler.js";
 import { solveWithHighs } from "../../../src/scheduling/schedulers/solveWithHighs.js";
 import { randomProblem } from "../helpers/randomProblem.js";
 
-const dist = path.resolve(import.meta.dirname, "../../../dist");
+const dist = path.resolve(import.meta.dirname, "../../../dist/src");
 
 // Runs `code` (an ES module) in a fresh Node process; resolves with its exit code and output, or with
 // code null if it has not ended by itself after `timeoutMs` (something kept it alive).
