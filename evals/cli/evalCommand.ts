@@ -8,6 +8,7 @@ import { loadBenchmark } from "../datasets/loadBenchmark.js";
 import { evalStoreDir } from "../datasets/datasetCacheDir.js";
 import { generateAnswers, type GenerationProgress } from "../generate/generateAnswers.js";
 import { openItemStore } from "../generate/itemStore.js";
+import { linkedSignal } from "../generate/linkedSignal.js";
 import { stableHash, type Responder } from "../generate/responder.js";
 import { judgeModel, type JudgeModel } from "../judges/judgeModel.js";
 import { scoreItem } from "../judges/scoreItem.js";
@@ -133,21 +134,26 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalSumm
       `${JSON.stringify({ ...summary, out, langsmith: { uploaded: experiment.uploaded, experiment: experiment.experimentName } }, null, 2)}\n`,
     );
   else {
-    stdout.write(
-      [
-        `${bench} · ${responder.name}: ${formatQuality({ quality: summary.quality })} over ${summary.items} items${summary.failed > 0 ? ` (${summary.failed} failed)` : ""}`,
-        `cost per item: ${summary.cost.callsPerItem.toFixed(1)} calls, ${Math.round(summary.cost.inputTokensPerItem + summary.cost.outputTokensPerItem)} tokens, p50 ${formatDuration(summary.cost.latencyMsP50)}`,
-        ...(summary.judgeCost
-          ? [
-              `judge ${judge?.name}: ${summary.judgeCost.calls} calls, ${summary.judgeCost.inputTokens + summary.judgeCost.outputTokens} tokens (not counted above)`,
-            ]
-          : []),
-        `report: ${written.html}`,
-        experiment.uploaded ? `LangSmith experiment: ${experiment.experimentName}` : "LangSmith: not uploaded (no LANGSMITH_API_KEY)",
-        "",
-      ].join("\n"),
-    );
+    // Names come from the user's files and model servers: no terminal control sequence reaches the screen.
+    const lines = [
+      `${bench} · ${responder.name}: ${formatQuality({ quality: summary.quality })} over ${summary.items} items${summary.failed > 0 ? ` (${summary.failed} failed)` : ""}`,
+      `cost per item: ${summary.cost.callsPerItem.toFixed(1)} calls, ${Math.round(summary.cost.inputTokensPerItem + summary.cost.outputTokensPerItem)} tokens, p50 ${formatDuration(summary.cost.latencyMsP50)}`,
+      ...(summary.judgeCost
+        ? [
+            `judge ${judge?.name}: ${summary.judgeCost.calls} calls, ${summary.judgeCost.inputTokens + summary.judgeCost.outputTokens} tokens (not counted above)`,
+          ]
+        : []),
+      `report: ${written.html}`,
+      experiment.uploaded ? `LangSmith experiment: ${experiment.experimentName}` : "LangSmith: not uploaded (no LANGSMITH_API_KEY)",
+      "",
+    ].join("\n");
+    stdout.write(userMessage({ text: lines, stream: stdout }));
   }
+  const { unparsable = 0 } = summary.quality;
+  if (unparsable > 0 && !quiet)
+    stderr.write(
+      `warning: ${unparsable} judgements had no readable ${bench === "mt-bench" ? "rating ([[n]])" : "verdict ([[A>B]] ...)"} and are left out of the score; a stronger --judge follows the format better\n`,
+    );
   if (summary.failed > 0) {
     stderr.write(
       `${summary.failed} items failed (their errors are in ${written.results}); run the same command again to retry only them\n`,
@@ -249,15 +255,22 @@ async function score({
       const answer = answers.get(item.id)!;
       const stored = verdicts?.get(item.id);
       const baselineTurns = baselineAnswers ? baselineAnswers.get(item.id)?.turns : item.baseline?.turns;
+      const itemSignal = linkedSignal({ parent: options.signal });
       const scored =
         stored && answer.error === undefined
           ? stored
-          : await scoreItem({ bench, item, answer, judge, baselineTurns, ...(options.signal ? { signal: options.signal } : {}) }).catch(
-              (error: unknown) => {
-                if (options.signal?.aborted) return undefined;
-                throw error;
-              },
-            );
+          : await scoreItem({
+              bench,
+              item,
+              answer,
+              judge,
+              baselineTurns,
+              ...(itemSignal.signal ? { signal: itemSignal.signal } : {}),
+            }).catch((error: unknown) => {
+              if (options.signal?.aborted) return undefined;
+              throw error;
+            });
+      itemSignal.dispose();
       if (!scored) return;
       if (verdicts && !stored && answer.error === undefined) verdicts.put({ itemId: item.id, ...scored });
       results.push({

@@ -88,17 +88,18 @@ export async function resolveResponder({
   signal,
 }: SetupOptions & { spec: SystemSpec; bench: string; maxTokens?: number | undefined }): Promise<Responder> {
   if (spec.kind === "model") {
+    const settings = maxTokens === undefined ? {} : { maxTokens };
     const model = await modelFromRef({
       ref: spec.ref,
       role: "baseline",
-      settings: maxTokens === undefined ? {} : { maxTokens },
+      settings,
       pull,
       stderr,
       ...(signal ? { signal } : {}),
     });
     const ref = redactCredentials(spec.ref);
     // A GGUF path can be long and says where the user keeps files: reports show the short form.
-    return modelResponder({ name: shortModelRef({ ref }), ref, model, bench });
+    return modelResponder({ name: shortModelRef({ ref }), ref, settings, model, bench });
   }
   const source: TopologySource = { ...spec.source, ...(maxTokens === undefined ? {} : { maxTokens }) };
   const { backendPresets } = loadConfigTraced({ ...source, backend: undefined });

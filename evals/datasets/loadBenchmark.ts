@@ -51,11 +51,11 @@ export async function loadBenchmark(options: LoadBenchmarkOptions): Promise<Load
         fix: `give the ${bench} file or a folder holding ${expectedPaths(bench)}, or leave out --data to download it`,
       });
     const files = statSync(target).isDirectory() ? filesInFolder({ bench, folder: target }) : filesBeside({ bench, file: target });
-    return { items: await parse({ bench, files }), source: target };
+    return { items: await parse({ bench, files, onNote: options.onNote }), source: target };
   }
   const cacheDir = options.cacheDir ?? datasetCacheDir(options.env ? { env: options.env } : {});
   const files = await cached({ ...options, cacheDir });
-  return { items: await parse({ bench, files }), source: cacheDir };
+  return { items: await parse({ bench, files, onNote: options.onNote }), source: cacheDir };
 }
 
 type Files = Record<string, string | undefined>;
@@ -159,8 +159,14 @@ function mirrored({ file, mirror }: { file: DatasetFile; mirror: string | undefi
   return `${mirror.replace(/\/+$/, "")}/${url.host}${url.pathname}`;
 }
 
-async function parse({ bench, files }: { bench: BenchmarkName; files: Files }): Promise<EvalItem[]> {
-  const items = await parseFiles({ bench, files });
+interface ParseOptions {
+  bench: BenchmarkName;
+  files: Files;
+  onNote?: ((note: string) => void) | undefined;
+}
+
+async function parse({ bench, files, onNote }: ParseOptions): Promise<EvalItem[]> {
+  const items = await parseFiles({ bench, files, onNote });
   if (items.length === 0)
     throw new UsageError(`the ${bench} data holds no usable item`, {
       code: "data_empty",
@@ -169,7 +175,7 @@ async function parse({ bench, files }: { bench: BenchmarkName; files: Files }): 
   return items;
 }
 
-async function parseFiles({ bench, files }: { bench: BenchmarkName; files: Files }): Promise<EvalItem[]> {
+async function parseFiles({ bench, files, onNote }: ParseOptions): Promise<EvalItem[]> {
   switch (bench) {
     case "mt-bench":
       return parseMtBench({
@@ -182,8 +188,13 @@ async function parseFiles({ bench, files }: { bench: BenchmarkName; files: Files
       return parseAlpacaEval({ file: files.main ?? files["model_outputs.json"]! });
     case "gsm8k":
       return parseGsm8k({ file: files.main ?? files["test.jsonl"]! });
-    case "mmlu":
-      return mmluItems({ rows: await readMmluRows({ source: files.main! }), source: files.main! });
+    case "mmlu": {
+      const rows = await readMmluRows({ source: files.main! });
+      const items = mmluItems({ rows, source: files.main! });
+      if (items.length < rows.length)
+        onNote?.(`mmlu: ${rows.length - items.length} of ${rows.length} rows have no gold answer (or not four choices) and are left out`);
+      return items;
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { EvalItem, GeneratedAnswer } from "../types.js";
 import type { AnswerStore } from "./itemStore.js";
+import { linkedSignal } from "./linkedSignal.js";
 import type { Responder } from "./responder.js";
 
 /** Progress of a generation, reported after every item. */
@@ -81,13 +82,19 @@ export async function generateAnswers({
     while (next < pending.length && !signal?.aborted) {
       const item = pending[next++]!;
       let answer: GeneratedAnswer;
+      const itemSignal = linkedSignal({ parent: signal });
       try {
-        answer = { itemId: item.id, ...(await responder.answer({ turns: item.turns, ...(signal ? { signal } : {}) })) };
+        answer = {
+          itemId: item.id,
+          ...(await responder.answer({ turns: item.turns, ...(itemSignal.signal ? { signal: itemSignal.signal } : {}) })),
+        };
       } catch (error) {
         // An interrupted item is not a failure of the topology: it is simply generated next time.
         if (signal?.aborted) return;
         answer = { itemId: item.id, ...failedAnswer(), error: String((error as Error).message ?? error).slice(0, MAX_ERROR_LENGTH) };
         progress.failed++;
+      } finally {
+        itemSignal.dispose();
       }
       store.put(answer);
       answers.set(item.id, answer);

@@ -117,6 +117,7 @@ export function topologyResponder({
 export function modelResponder({
   name,
   ref = name,
+  settings = {},
   model,
   bench,
   activeParams = 0,
@@ -125,13 +126,15 @@ export function modelResponder({
   name: string;
   /** What identifies the model in the hash (default the name): a full reference, where the name is shortened. */
   ref?: string;
+  /** Settings the answers depend on (max tokens, temperature), part of the hash. */
+  settings?: Record<string, unknown>;
   model: BaseChatModel;
   bench: string;
   activeParams?: number;
 }): Responder {
   return {
     name,
-    hash: stableHash({ bench, model: ref }),
+    hash: stableHash({ bench, model: ref, settings }),
     async answer({ turns, signal }) {
       const result = emptyAnswer();
       const started = performance.now();

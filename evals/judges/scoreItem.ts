@@ -78,7 +78,8 @@ export async function scoreItem({ bench, item, answer, judge, baselineTurns, sig
     return { score: { ratings }, judgeCost };
   }
   const baseline = baselineTurns?.at(-1);
-  if (baseline === undefined) throw new Error(`item ${item.id} has no baseline answer to compare with`);
+  // A baseline that failed to answer leaves nothing to compare with: the item is left out of the score.
+  if (baseline === undefined) return { score: { games: [] }, judgeCost };
   const question = item.turns.at(-1)!;
   if (reply === undefined) return { score: { games: [], preference: 0, modelLength: 0, baselineLength: baseline.length }, judgeCost };
   const games: PairwiseGame[] = [];
@@ -96,8 +97,12 @@ export async function scoreItem({ bench, item, answer, judge, baselineTurns, sig
     games.push({ first, ...(verdict ? { verdict: first === "model" ? verdict : swapVerdict(verdict) } : {}) });
   }
   const preferences = games.flatMap((game) => (game.verdict ? [preferenceOf(game.verdict)] : []));
-  const preference = preferences.length === 0 ? 0.5 : preferences.reduce((sum, p) => sum + p, 0) / preferences.length;
-  return { score: { games, preference, modelLength: reply.length, baselineLength: baseline.length }, judgeCost };
+  // No readable verdict in either game: no preference (not a tie), so the item is left out and counted as unparsable.
+  const preference = preferences.length === 0 ? undefined : preferences.reduce((sum, p) => sum + p, 0) / preferences.length;
+  return {
+    score: { games, ...(preference === undefined ? {} : { preference }), modelLength: reply.length, baselineLength: baseline.length },
+    judgeCost,
+  };
 }
 
 /** A verdict with the topology's answer as A, as a preference for it: a win counts 1, a tie one half. */

@@ -25,11 +25,18 @@ export function metricLabel({ metric }: { metric: QualityScore["metric"] }): str
  * @example
  * formatQuality({ quality: { metric: "bt-score", value: 61.234, interval: [58.1, 64.9], scored: 500 } }); // "61.2% [58.1, 64.9]"
  */
-export function formatQuality({ quality }: { quality: Pick<QualityScore, "metric" | "value" | "interval"> }): string {
+export function formatQuality({
+  quality,
+}: {
+  quality: Pick<QualityScore, "metric" | "value" | "interval"> & Partial<Pick<QualityScore, "scored" | "unparsable">>;
+}): string {
   const unit = quality.metric === "mt-bench" ? "" : "%";
   const digits = quality.metric === "mt-bench" ? 2 : 1;
   const interval = quality.interval ? ` [${quality.interval[0].toFixed(digits)}, ${quality.interval[1].toFixed(digits)}]` : "";
-  return Number.isFinite(quality.value) ? `${quality.value.toFixed(digits)}${unit}${interval}` : "n/a";
+  // Judgements the judge gave no readable rating or verdict for are left out of the number: say how many.
+  const unparsable = quality.unparsable ? ` (${quality.unparsable} unparsable)` : "";
+  if (quality.scored === 0 || !Number.isFinite(quality.value)) return `n/a${unparsable}`;
+  return `${quality.value.toFixed(digits)}${unit}${interval}${unparsable}`;
 }
 
 /**

@@ -181,7 +181,11 @@ function benchCharts(bench: BenchmarkName, group: readonly EvalSummary[]): strin
   // Quality axes span the metric's whole scale: a 2-point gap must not look like a landslide.
   const qualityRange = group[0]!.quality.metric === "mt-bench" ? [1, 10] : [0, 100];
   const against = (title: string, xLabel: string, x: (summary: EvalSummary) => number, formatX?: (value: number) => string) => {
-    const points: ScatterPoint[] = group.map((summary, index) => ({ label: labels[index]!, x: x(summary), y: summary.quality.value }));
+    const points: ScatterPoint[] = group.map((summary, index) => ({
+      label: labels[index]!,
+      x: x(summary),
+      y: summary.quality.scored === 0 ? Number.NaN : summary.quality.value,
+    }));
     return scatterChart({
       title: `${bench}: ${title}`,
       xLabel,

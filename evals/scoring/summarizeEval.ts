@@ -105,7 +105,8 @@ function quality({
       metric: "mt-bench",
       value: parsed.length === 0 ? 0 : parsed.reduce((s, r) => s + r, 0) / parsed.length,
       unparsable: ratings.length - parsed.length,
-      scored: n,
+      // Items with at least one readable rating: 0 means the judge never produced one (the value means nothing).
+      scored: results.filter((r) => (r.score.ratings ?? []).some((rating) => rating !== null)).length,
     };
   }
   const games = results.flatMap((r) => r.score.games ?? []);
@@ -130,17 +131,20 @@ function quality({
       value: score?.winRate ?? 50,
       ...(score?.interval ? { interval: score.interval } : {}),
       unparsable,
-      scored: n,
+      scored: new Set(battles.map((b) => b.questionId)).size,
     };
   }
-  const preferences = results.map((r) => ({
-    preference: r.score.preference ?? 0,
-    modelLength: r.score.modelLength ?? 0,
-    baselineLength: r.score.baselineLength ?? 0,
-  }));
+  // Items the judge gave no verdict on (or with no baseline answer) have no preference: left out, and counted.
+  const preferences = results
+    .filter((r) => r.score.preference !== undefined)
+    .map((r) => ({
+      preference: r.score.preference!,
+      modelLength: r.score.modelLength ?? 0,
+      baselineLength: r.score.baselineLength ?? 0,
+    }));
   if (preferences.length === 0) return { metric: "win-rate", value: 0, unparsable, scored: 0 };
   const lc = lengthControlledWinRate(preferences);
-  return { metric: "win-rate", value: lc.winRate, lengthControlled: lc.lengthControlledWinRate, unparsable, scored: n };
+  return { metric: "win-rate", value: lc.winRate, lengthControlled: lc.lengthControlledWinRate, unparsable, scored: preferences.length };
 }
 
 function costOf(results: ItemResult[]): CostSummary {

@@ -11,10 +11,17 @@ import { outputClosedSignal } from "./closedOutput.js";
  */
 export async function withInterrupt<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort();
+  // \`on\`, not \`once\`: a library's own SIGINT listener (node-llama-cpp's lock files) re-raises the signal as soon
+  // as it is the only listener left, which would kill the process before the command could stop cleanly. A second
+  // Ctrl-C still ends the process at once.
+  const onSigint = () => {
+    if (!interrupt.signal.aborted) return interrupt.abort();
+    process.removeListener("SIGINT", onSigint);
+    process.kill(process.pid, "SIGINT");
+  };
   const closed = outputClosedSignal();
   const onClosed = () => interrupt.abort(closed.reason);
-  process.once("SIGINT", onSigint);
+  process.on("SIGINT", onSigint);
   if (closed.aborted) onClosed();
   else closed.addEventListener("abort", onClosed, { once: true });
   try {

@@ -255,3 +255,29 @@ describe("moa eval resuming", () => {
     expect(questions).toHaveLength(5);
   });
 });
+
+describe("moa eval on in-process llama.cpp", () => {
+  it("stops cleanly at Ctrl-C, saying how to go on, though llama.cpp's libraries listen for SIGINT too", async () => {
+    const tiny = path.resolve(import.meta.dirname, "../../fixtures/tiny-llamacpp.yaml");
+    const store = mkdtempSync(path.join(dir, "store-"));
+    const stored = () =>
+      readdirSync(store)
+        .filter((name) => name.endsWith(".jsonl"))
+        .some((name) => readFileSync(path.join(store, name), "utf8").trim() !== "");
+    const run = await runCli(["eval", "--bench", "gsm8k", "--topology", tiny, "--data", SHARED, "--limit", "1000", "--concurrency", "1"], {
+      env: env({ MOA_EVAL_STORE: store }),
+      timeoutMs: 120_000,
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (stored()) {
+            clearInterval(poll);
+            child.kill("SIGINT");
+          }
+        }, 20);
+        child.on("exit", () => clearInterval(poll));
+      },
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/answers made so far are kept in .*run the same command again/s);
+  });
+});

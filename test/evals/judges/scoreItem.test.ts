@@ -130,9 +130,18 @@ describe("scoreItem on pairwise benchmarks", () => {
     expect(judgeCost.calls).toBe(0);
   });
 
-  it("refuses an item without a baseline answer", async () => {
-    const { judge } = scriptedJudge(["[[A>B]]", "[[A>B]]"]);
-    await expect(scoreItem({ bench: "arena-hard", item, answer: answered(["m"]), judge })).rejects.toThrow(/no baseline answer/);
+  it("leaves an item whose baseline failed out of the score, without calling the judge", async () => {
+    const { judge, asked } = scriptedJudge(["[[A>B]]", "[[A>B]]"]);
+    const { score } = await scoreItem({ bench: "arena-hard", item, answer: answered(["m"]), judge });
+    expect(score).toEqual({ games: [] });
+    expect(asked).toHaveLength(0);
+  });
+
+  it("gives no preference when neither game has a readable verdict", async () => {
+    const { judge } = scriptedJudge(["no idea", "still none", "nothing", "none"]);
+    const { score } = await scoreItem({ bench: "arena-hard", item, answer: answered(["m"]), judge, baselineTurns: ["b"] });
+    expect(score.games).toEqual([{ first: "model" }, { first: "baseline" }]);
+    expect(score.preference).toBeUndefined();
   });
 });
 

@@ -75,6 +75,11 @@ describe("summarizeEval: MT-Bench", () => {
     expect(summarize("mt-bench", results).quality).toEqual({ metric: "mt-bench", value: 7, unparsable: 2, scored: 3 });
   });
 
+  it("scores nothing when the judge never gave a readable rating", () => {
+    const quality = summarize("mt-bench", [result("mt-bench", "1", { ratings: [null, null] })]).quality;
+    expect(quality).toMatchObject({ scored: 0, unparsable: 2 });
+  });
+
   it("averages per category", () => {
     expect(summarize("mt-bench", results).perCategory).toEqual({ math: { items: 2, value: 20 / 3 }, writing: { items: 1, value: 8 } });
   });
@@ -198,6 +203,12 @@ describe("summarizeEval: AlpacaEval", () => {
     expect(quality.value).toBe(62.5);
     expect(quality.lengthControlled).toBeCloseTo(62.5, 3);
     expect(quality.scored).toBe(4);
+  });
+
+  it("leaves items without a preference (no readable verdict) out of the win rate", () => {
+    const unjudged = result("alpaca-eval", "9", { games: [{ first: "model" }, { first: "baseline" }], modelLength: 1, baselineLength: 1 });
+    const quality = summarize("alpaca-eval", [item("1", 1), item("2", 0), unjudged]).quality;
+    expect(quality).toMatchObject({ value: 50, scored: 2, unparsable: 2 });
   });
 
   it("reports the win rate per category", () => {
