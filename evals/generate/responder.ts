@@ -38,6 +38,8 @@ export function stableHash(value: unknown): string {
     if (ancestors.has(v)) return "[cycle]";
     if (Array.isArray(v)) return within(v, () => v.map(canonical));
     const proto = Object.getPrototypeOf(v) as object | null;
+    // A pattern changes what a rule matches: its text counts. Other instances (a chat model given in code) count by class only.
+    if (v instanceof RegExp) return `/${v.source}/${v.flags}`;
     if (proto !== Object.prototype && proto !== null) return `[${(v.constructor as { name?: string }).name ?? "object"}]`;
     return within(v, () =>
       Object.fromEntries(

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../../src/errors/UsageError.js";
 import { writeReplayReport } from "../report/writeReplayReport.js";
+import type { PromptRouter } from "./baselineRouters.js";
 import { replayBenchmark } from "./replayBenchmark.js";
 import type { ReplayResult } from "./types.js";
 
@@ -49,6 +50,7 @@ export async function replayCommand({
   json = false,
   tolerance,
   seed,
+  routers,
   stdout,
   stderr,
 }: {
@@ -60,6 +62,8 @@ export async function replayCommand({
   json?: boolean;
   tolerance?: number;
   seed?: number;
+  /** Routers to replay: default the baselines and the rule router (an LLM router is added by the CLI's --router-model). */
+  routers?: readonly PromptRouter[];
   stdout: TextSink;
   stderr: TextSink;
 }): Promise<ReplayResult[]> {
@@ -74,6 +78,7 @@ export async function replayCommand({
         folder: data,
         ...(tolerance === undefined ? {} : { tolerance }),
         ...(seed === undefined ? {} : { seed }),
+        ...(routers ? { routers } : {}),
       }),
     );
   }

@@ -79,6 +79,14 @@ export async function compareEvals({ dirs, out, stdout }: CompareEvalsOptions): 
   const summaries: EvalSummary[] = [];
   for (const dir of dirs) summaries.push(await readEvalSummary({ dir }));
   stdout.write(`${comparisonTable({ summaries })}\n`);
+  // Evals of one benchmark on different item counts (another --limit) are not comparable item for item: say so.
+  for (const [bench, group] of groupByBench({ summaries })) {
+    const counts = [...new Set(group.map((summary) => summary.items))];
+    if (counts.length > 1)
+      stdout.write(
+        `note: the ${bench} evals cover different numbers of items (${counts.join(", ")}); rerun them with the same --limit to compare like with like\n`,
+      );
+  }
   if (out !== undefined) {
     await mkdir(out, { recursive: true });
     await writeFileAtomic({ file: path.join(out, "report.md"), text: renderEvalMarkdown({ summaries }) });

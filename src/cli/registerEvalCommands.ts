@@ -3,6 +3,9 @@ import { Option, type Command } from "commander";
 import { evalCommand } from "../../evals/cli/evalCommand.js";
 import { compareEvals } from "../../evals/report/compareEvals.js";
 import { DEFAULT_FOLDER } from "../../evals/replay/evaluateRouters.js";
+import { modelFromRef } from "../../evals/cli/resolveResponder.js";
+import { llmPromptRouter } from "../../evals/replay/projectRouters.js";
+import { defaultReplayRouters } from "../../evals/replay/replayBenchmark.js";
 import { replayCommand } from "../../evals/replay/replayCommand.js";
 import { BENCHMARKS, type BenchmarkName } from "../../evals/types.js";
 import { UsageError } from "../errors/UsageError.js";
@@ -91,24 +94,50 @@ export function registerEvalCommands({ program }: { program: Command }): void {
     .addOption(new Option("--bench <name...>", "benchmarks to replay").choices(["gsm8k", "mmlu"]).default(["gsm8k", "mmlu"]))
     .option("--data <folder>", "a RouteLLM folder (gsm8k_responses.jsonl, mmlu/*.jsonl)")
     .option("-o, --out <dir>", "write replay.json, report.md and report.html here")
+    .option("--router-model <model>", "also replay the project's LLM router with this model (one call per recorded prompt)")
     .option("--tolerance <share>", "the calibrated gate's allowed accuracy loss (default 0.005)", parseShare("--tolerance"))
     .option("--json", "print the results as JSON")
-    .action(async (flags: { bench: Array<"gsm8k" | "mmlu">; data?: string; out?: string; tolerance?: number; json?: boolean }) => {
-      // In a checkout the shared recordings sit beside the repository; an installed package has none.
-      const data = flags.data ?? (existsSync(DEFAULT_FOLDER) ? DEFAULT_FOLDER : undefined);
-      if (data === undefined)
-        throw new UsageError("--data: no RouteLLM recordings given", {
-          code: "replay_data_missing",
-          fix: "pass --data <folder> holding gsm8k_responses.jsonl and mmlu/*.jsonl",
+    .action(
+      async (flags: {
+        bench: Array<"gsm8k" | "mmlu">;
+        data?: string;
+        out?: string;
+        tolerance?: number;
+        routerModel?: string;
+        json?: boolean;
+      }) => {
+        // In a checkout the shared recordings sit beside the repository; an installed package has none.
+        const data = flags.data ?? (existsSync(DEFAULT_FOLDER) ? DEFAULT_FOLDER : undefined);
+        if (data === undefined)
+          throw new UsageError("--data: no RouteLLM recordings given", {
+            code: "replay_data_missing",
+            fix: "pass --data <folder> holding gsm8k_responses.jsonl and mmlu/*.jsonl",
+          });
+        const llmRouter =
+          flags.routerModel === undefined
+            ? []
+            : [
+                llmPromptRouter({
+                  model: await modelFromRef({
+                    ref: flags.routerModel,
+                    role: "router",
+                    settings: { temperature: 0 },
+                    pull: false,
+                    stderr: process.stderr,
+                  }),
+                  name: "llm",
+                }),
+              ];
+        await replayCommand({
+          benchmarks: [...new Set(flags.bench)],
+          ...(llmRouter.length > 0 ? { routers: [...defaultReplayRouters(), ...llmRouter] } : {}),
+          data,
+          ...(flags.out ? { out: flags.out } : {}),
+          ...(flags.tolerance === undefined ? {} : { tolerance: flags.tolerance }),
+          json: flags.json === true,
+          stdout: process.stdout,
+          stderr: process.stderr,
         });
-      await replayCommand({
-        benchmarks: [...new Set(flags.bench)],
-        data,
-        ...(flags.out ? { out: flags.out } : {}),
-        ...(flags.tolerance === undefined ? {} : { tolerance: flags.tolerance }),
-        json: flags.json === true,
-        stdout: process.stdout,
-        stderr: process.stderr,
-      });
-    });
+      },
+    );
 }

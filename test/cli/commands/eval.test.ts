@@ -281,3 +281,45 @@ describe("moa eval on in-process llama.cpp", () => {
     expect(run.stderr).toMatch(/answers made so far are kept in .*run the same command again/s);
   });
 });
+
+describe("moa eval replay", () => {
+  it("replays the project's LLM router with --router-model next to the baselines, one call per recorded prompt", async () => {
+    // A router that knows which GSM8K prompts the weak model gets wrong would be perfect; this one sends
+    // prompts mentioning money to the strong model.
+    ollama.setBehavior("router", {
+      reply: (req) =>
+        JSON.stringify(
+          /\$/.test(lastUser(req))
+            ? { category: "strong", confidence: 0.9, reason: "money" }
+            : { category: "weak", confidence: 0.8, reason: "plain" },
+        ),
+    });
+    const out = mkdtempSync(path.join(dir, "replay-"));
+    const before = ollama.callsFor("router").length;
+    const run = await runCli(
+      [
+        "eval",
+        "replay",
+        "--bench",
+        "gsm8k",
+        "--data",
+        path.join(SHARED, "routellm"),
+        "--router-model",
+        "ollama:router",
+        "--out",
+        out,
+        "--json",
+      ],
+      {
+        env: env(),
+        timeoutMs: 120_000,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const [result] = JSON.parse(run.stdout) as Array<{ benchmark: string; routers: Array<{ router: string; apgr: number }> }>;
+    expect(result!.benchmark).toBe("gsm8k");
+    expect(result!.routers.map((r) => r.router)).toEqual(["always-weak", "always-strong", "random", "length", "keywords", "rules", "llm"]);
+    expect(ollama.callsFor("router").length - before).toBe(1319);
+    for (const file of ["replay.json", "report.md", "report.html"]) expect(existsSync(path.join(out, file))).toBe(true);
+  });
+});

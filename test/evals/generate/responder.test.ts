@@ -30,6 +30,12 @@ describe("stableHash", () => {
     expect(stableHash(shared)).not.toBe(stableHash({ a: settings, b: { temperature: 0.3 } }));
   });
 
+  it("hashes a pattern by its text and flags", () => {
+    expect(stableHash({ rule: /refund/i })).not.toBe(stableHash({ rule: /invoice/i }));
+    expect(stableHash({ rule: /refund/i })).toBe(stableHash({ rule: /refund/i }));
+    expect(stableHash({ rule: /refund/i })).not.toBe(stableHash({ rule: /refund/ }));
+  });
+
   it("ends on a cycle instead of looping", () => {
     const node: { name: string; self?: unknown } = { name: "n" };
     node.self = node;

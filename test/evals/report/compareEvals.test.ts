@@ -69,6 +69,16 @@ describe("compareEvals", () => {
     ).toEqual(["gsm8k", "gsm8k", "mmlu"]);
   });
 
+  it("notes when evals of one benchmark cover different numbers of items", async () => {
+    const text = await printed([makeSummary({ items: 80 }), makeSummary({ topology: "single", items: 20 })]);
+    expect(text).toMatch(/note: the gsm8k evals cover different numbers of items \(80, 20\)/);
+  });
+
+  it("adds no note when the item counts match", async () => {
+    const text = await printed([makeSummary(), makeSummary({ topology: "single" })]);
+    expect(text).not.toMatch(/note:/);
+  });
+
   it("keeps terminal control sequences out of the table", async () => {
     const text = await printed([makeSummary({ topology: "evil\u001b]0;pwned\u0007\u001b[31mred" }), makeSummary()]);
     expect(text).not.toContain("\u001b");
