@@ -4,6 +4,7 @@ import { UsageError } from "../../src/errors/UsageError.js";
 import { createLiveLines, type LiveLinesOutput } from "../../src/cli/progress/createLiveLines.js";
 import { formatDuration } from "../../src/cli/progress/formatDuration.js";
 import { userMessage } from "../../src/cli/terminalText.js";
+import { redactCredentials } from "../../src/util/redactCredentials.js";
 import { loadBenchmark } from "../datasets/loadBenchmark.js";
 import { evalStoreDir } from "../datasets/datasetCacheDir.js";
 import { generateAnswers, type GenerationProgress } from "../generate/generateAnswers.js";
@@ -83,7 +84,8 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalSumm
     options.judge === undefined
       ? undefined
       : judgeModel({
-          name: options.judge,
+          // Reports are shared: a key or password inside the judge's base URL stays out of them.
+          name: redactCredentials(options.judge),
           model: await modelFromRef({ ...setup, ref: options.judge, role: "judge", settings: JUDGE_SETTINGS }),
         });
 
