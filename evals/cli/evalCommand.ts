@@ -9,7 +9,7 @@ import { loadBenchmark } from "../datasets/loadBenchmark.js";
 import { evalStoreDir } from "../datasets/datasetCacheDir.js";
 import { generateAnswers, type GenerationProgress } from "../generate/generateAnswers.js";
 import { openItemStore } from "../generate/itemStore.js";
-import { linkedSignal } from "../generate/linkedSignal.js";
+import { forEachConcurrently } from "../generate/forEachConcurrently.js";
 import { stableHash, type Responder } from "../generate/responder.js";
 import { judgeModel, type JudgeModel } from "../judges/judgeModel.js";
 import { scoreItem } from "../judges/scoreItem.js";
@@ -249,48 +249,37 @@ async function score({
   const show = progressLine({ stderr: options.stderr, quiet: options.quiet });
   const results: ItemResult[] = [];
   const started = performance.now();
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < options.items.length && !options.signal?.aborted) {
-      const item = options.items[next++]!;
-      const answer = answers.get(item.id)!;
-      const stored = verdicts?.get(item.id);
-      const baselineTurns = baselineAnswers ? baselineAnswers.get(item.id)?.turns : item.baseline?.turns;
-      const itemSignal = linkedSignal({ parent: options.signal });
-      const scored =
-        stored && answer.error === undefined
-          ? stored
-          : await scoreItem({
-              bench,
-              item,
-              answer,
-              judge,
-              baselineTurns,
-              ...(itemSignal.signal ? { signal: itemSignal.signal } : {}),
-            }).catch((error: unknown) => {
+  const each = async (item: EvalItem, itemSignal: AbortSignal | undefined) => {
+    const answer = answers.get(item.id)!;
+    const stored = verdicts?.get(item.id);
+    const baselineTurns = baselineAnswers ? baselineAnswers.get(item.id)?.turns : item.baseline?.turns;
+    const scored =
+      stored && answer.error === undefined
+        ? stored
+        : await scoreItem({ bench, item, answer, judge, baselineTurns, ...(itemSignal ? { signal: itemSignal } : {}) }).catch(
+            (error: unknown) => {
               if (options.signal?.aborted) return undefined;
               throw error;
-            });
-      itemSignal.dispose();
-      if (!scored) return;
-      if (verdicts && !stored && answer.error === undefined) verdicts.put({ itemId: item.id, ...scored });
-      results.push({
-        bench,
-        topology: responder.name,
-        itemId: item.id,
-        category: item.category,
-        answer,
-        score: scored.score,
-        ...(judge ? { judgeCost: scored.judgeCost } : {}),
-      });
-      done++;
-      if (judge)
-        show.update(`judging with ${judge.name}: ${done}/${options.items.length} items · ${formatDuration(performance.now() - started)}`);
-    }
+            },
+          );
+    if (!scored) return;
+    if (verdicts && !stored && answer.error === undefined) verdicts.put({ itemId: item.id, ...scored });
+    results.push({
+      bench,
+      topology: responder.name,
+      itemId: item.id,
+      category: item.category,
+      answer,
+      score: scored.score,
+      ...(judge ? { judgeCost: scored.judgeCost } : {}),
+    });
+    done++;
+    if (judge)
+      show.update(`judging with ${judge.name}: ${done}/${options.items.length} items · ${formatDuration(performance.now() - started)}`);
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, options.items.length)) }, worker));
+    await forEachConcurrently({ items: options.items, concurrency: options.concurrency, signal: options.signal, each });
   } finally {
     show.done();
   }

@@ -1,11 +1,6 @@
 import path from "node:path";
-import { modelCacheDir } from "../../src/models/providers/llamacpp/download/modelCacheDir.js";
+import { appCacheDir } from "../../src/models/providers/llamacpp/download/modelCacheDir.js";
 import type { Environment } from "../../src/util/environment.js";
-
-/** This package's folder in the user's cache (`~/.cache/langgraph-moa` on Linux; `XDG_CACHE_HOME` is followed). */
-function userCacheDir({ env }: { env: Environment }): string {
-  return path.dirname(modelCacheDir({ env: { ...env, MOA_MODELS_DIR: undefined } }));
-}
 
 /**
  * Where downloaded benchmark files live: `MOA_DATASETS_DIR` if set, else `datasets` in the user's cache.
@@ -15,7 +10,7 @@ function userCacheDir({ env }: { env: Environment }): string {
  */
 export function datasetCacheDir({ env = process.env }: { env?: Environment } = {}): string {
   if (env.MOA_DATASETS_DIR) return path.resolve(env.MOA_DATASETS_DIR);
-  return path.join(userCacheDir({ env }), "datasets");
+  return path.join(appCacheDir({ env }), "datasets");
 }
 
 /**
@@ -27,5 +22,5 @@ export function datasetCacheDir({ env = process.env }: { env?: Environment } = {
  */
 export function evalStoreDir({ env = process.env }: { env?: Environment } = {}): string {
   if (env.MOA_EVAL_STORE) return path.resolve(env.MOA_EVAL_STORE);
-  return path.join(userCacheDir({ env }), "eval-answers");
+  return path.join(appCacheDir({ env }), "eval-answers");
 }

@@ -1,6 +1,7 @@
 import type { EvalItem, GeneratedAnswer } from "../types.js";
 import type { AnswerStore } from "./itemStore.js";
-import { linkedSignal } from "./linkedSignal.js";
+import { forEachConcurrently } from "./forEachConcurrently.js";
+import { emptyAnswer } from "./responder.js";
 import type { Responder } from "./responder.js";
 
 /** Progress of a generation, reported after every item. */
@@ -77,24 +78,19 @@ export async function generateAnswers({
   };
   report();
 
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length && !signal?.aborted) {
-      const item = pending[next++]!;
+  await forEachConcurrently({
+    items: pending,
+    concurrency,
+    signal,
+    each: async (item, itemSignal) => {
       let answer: GeneratedAnswer;
-      const itemSignal = linkedSignal({ parent: signal });
       try {
-        answer = {
-          itemId: item.id,
-          ...(await responder.answer({ turns: item.turns, ...(itemSignal.signal ? { signal: itemSignal.signal } : {}) })),
-        };
+        answer = { itemId: item.id, ...(await responder.answer({ turns: item.turns, ...(itemSignal ? { signal: itemSignal } : {}) })) };
       } catch (error) {
         // An interrupted item is not a failure of the topology: it is simply generated next time.
         if (signal?.aborted) return;
-        answer = { itemId: item.id, ...failedAnswer(), error: String((error as Error).message ?? error).slice(0, MAX_ERROR_LENGTH) };
+        answer = { itemId: item.id, ...emptyAnswer(), error: String((error as Error).message ?? error).slice(0, MAX_ERROR_LENGTH) };
         progress.failed++;
-      } finally {
-        itemSignal.dispose();
       }
       store.put(answer);
       answers.set(item.id, answer);
@@ -102,23 +98,7 @@ export async function generateAnswers({
       progress.calls += answer.calls;
       progress.tokens += answer.inputTokens + answer.outputTokens;
       report();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, pending.length)) }, worker));
+    },
+  });
   return answers;
-}
-
-function failedAnswer(): Omit<GeneratedAnswer, "itemId"> {
-  return {
-    turns: [],
-    calls: 0,
-    failedCalls: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    activeParams: 0,
-    latencyMs: 0,
-    routes: [],
-    gateTurns: 0,
-    gateSkips: 0,
-  };
 }

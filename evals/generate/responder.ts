@@ -163,7 +163,13 @@ export function modelResponder({
   };
 }
 
-function emptyAnswer(): ResponderAnswer {
+/**
+ * An answer with no turns and nothing spent: what a responder adds to, and what a failed item records.
+ *
+ * @example
+ * const failed = { itemId: "81", ...emptyAnswer(), error: "timed out" };
+ */
+export function emptyAnswer(): ResponderAnswer {
   return {
     turns: [],
     calls: 0,

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import Table from "cli-table3";
+import { borderlessTable } from "../../src/cli/borderlessTable.js";
 import { clipText, fitColumns } from "../../src/cli/fitColumns.js";
 import { UsageError } from "../../src/errors/UsageError.js";
 import { stripTerminalControls } from "../../src/util/stripTerminalControls.js";
@@ -128,33 +128,13 @@ export function comparisonTable({ summaries }: { summaries: readonly EvalSummary
     overhead: GAP.length * (HEAD.length - 1),
     shrink: [{ column: 1, min: 12, shorten: clipText }],
   });
-  const table = new Table({
-    head: HEAD,
-    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
-    chars: Object.fromEntries(BORDER_CHARS.map((c) => [c, c === "middle" ? GAP : ""])),
+  return borderlessTable({
+    head: [...HEAD],
+    rows,
+    gap: GAP,
     colAligns: ["left", "left", "right", "right", "right", "right", "right", "right", "right"],
   });
-  table.push(...rows);
-  return table.toString().replace(/ +$/gm, "");
 }
-
-const BORDER_CHARS = [
-  "top",
-  "top-mid",
-  "top-left",
-  "top-right",
-  "bottom",
-  "bottom-mid",
-  "bottom-left",
-  "bottom-right",
-  "left",
-  "left-mid",
-  "mid",
-  "mid-mid",
-  "right",
-  "right-mid",
-  "middle",
-];
 
 /** Enough of the shape to render a report from: a summary from another version or a hand edit fails here, not mid-render. */
 function isEvalSummary(value: unknown): value is EvalSummary {

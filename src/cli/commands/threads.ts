@@ -1,11 +1,11 @@
 import { redactCredentials } from "../../util/redactCredentials.js";
 import { existsSync } from "node:fs";
 import { UsageError } from "../../errors/UsageError.js";
-import Table from "cli-table3";
 import { stripTerminalControls } from "../../util/stripTerminalControls.js";
 import { openRunStore } from "../../persistence/openRunStore.js";
 import { readThreadValues } from "../../persistence/readThreadValues.js";
 import type { RunStore, ThreadSummary, TopologySource } from "../../persistence/RunStore.js";
+import { borderlessTable } from "../borderlessTable.js";
 import { clipText, fitColumns } from "../fitColumns.js";
 import { shortModelRef } from "../shortModelRef.js";
 import { databaseArgs, resumeCommandFor } from "../resumeCommandFor.js";
@@ -92,37 +92,13 @@ export async function threadsCommand({ stdout = process.stdout, json = false, ..
       ],
     });
     // No borders and no rules between rows: one line per thread, ids easy to copy.
-    const table = new Table({
-      head: HEAD,
-      style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
-      chars: Object.fromEntries(BORDER_CHARS.map((c) => [c, c === "middle" ? GAP : ""])),
-    });
-    table.push(...rows);
-    stdout.write(`${table.toString().replace(/ +$/gm, "")}\n`);
+    stdout.write(`${borderlessTable({ head: [...HEAD], rows, gap: GAP })}\n`);
     const unfinished = listed.find((t) => t.status === "unfinished");
     if (unfinished) stdout.write(`unfinished: finish one with moa resume <thread>${databaseArgs({ store })}\n`);
   } finally {
     await store.close();
   }
 }
-
-const BORDER_CHARS = [
-  "top",
-  "top-mid",
-  "top-left",
-  "top-right",
-  "bottom",
-  "bottom-mid",
-  "bottom-left",
-  "bottom-right",
-  "left",
-  "left-mid",
-  "mid",
-  "mid-mid",
-  "right",
-  "right-mid",
-  "middle",
-] as const;
 
 async function describeThread({ store, thread }: { store: RunStore; thread: ThreadSummary }): Promise<ThreadListing> {
   const base = {

@@ -7,6 +7,7 @@ import {
   SINGLE_JUDGE_SYSTEM,
   SINGLE_JUDGE_WITH_REFERENCE_SYSTEM,
 } from "../../../evals/judges/judgePrompts.js";
+import { emptyAnswer } from "../../../evals/generate/responder.js";
 import { scoreItem } from "../../../evals/judges/scoreItem.js";
 import type { EvalItem, GeneratedAnswer } from "../../../evals/types.js";
 import { ScriptedChatModel } from "../../../src/testing/ScriptedChatModel.js";
@@ -29,19 +30,7 @@ function scriptedJudge(replies: string[]) {
 }
 
 function answered(turns: string[]): GeneratedAnswer {
-  return {
-    itemId: "i",
-    turns,
-    calls: 1,
-    failedCalls: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    activeParams: 0,
-    latencyMs: 0,
-    routes: [],
-    gateTurns: 0,
-    gateSkips: 0,
-  };
+  return { itemId: "i", ...emptyAnswer(), turns, calls: 1 };
 }
 const failed: GeneratedAnswer = { ...answered([]), calls: 0, error: "model down" };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { emptyAnswer } from "../../../evals/generate/responder.js";
 import { summarizeEval } from "../../../evals/scoring/summarizeEval.js";
 import type { BenchmarkName, GeneratedAnswer, ItemResult, ItemScore, JudgeCost } from "../../../evals/types.js";
 
@@ -13,20 +14,7 @@ function result(
     topology: "t",
     itemId,
     category,
-    answer: {
-      itemId,
-      turns: ["x"],
-      calls: 1,
-      failedCalls: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      activeParams: 0,
-      latencyMs: 0,
-      routes: [],
-      gateTurns: 0,
-      gateSkips: 0,
-      ...answer,
-    },
+    answer: { itemId, ...emptyAnswer(), turns: ["x"], calls: 1, ...answer },
     score,
     ...(judgeCost ? { judgeCost } : {}),
   };

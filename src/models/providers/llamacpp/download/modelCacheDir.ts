@@ -22,15 +22,28 @@ const APP = "langgraph-moa";
  * // "C:\\Users\\ada\\AppData\\Local\\langgraph-moa\\Cache\\models"
  */
 export function modelCacheDir({ env = process.env, platform = process.platform, homeDir }: ModelCacheDirOptions = {}): string {
-  // Pick path rules by the target platform, not the host, so every branch is testable anywhere.
   const p = platform === "win32" ? path.win32 : path.posix;
   if (env.MOA_MODELS_DIR) return p.resolve(env.MOA_MODELS_DIR);
+  return p.join(appCacheDir({ env, platform, ...(homeDir ? { homeDir } : {}) }), "models");
+}
+
+/**
+ * This package's folder in the user's cache, which models, datasets and stored eval answers live in:
+ * `$XDG_CACHE_HOME/langgraph-moa`, else the platform's user cache folder (`~/.cache/langgraph-moa`,
+ * `~/Library/Caches/langgraph-moa`, `%LOCALAPPDATA%\langgraph-moa\Cache`).
+ *
+ * @example
+ * appCacheDir({ env: {}, platform: "linux", homeDir: "/home/ada" }); // "/home/ada/.cache/langgraph-moa"
+ */
+export function appCacheDir({ env = process.env, platform = process.platform, homeDir }: ModelCacheDirOptions = {}): string {
+  // Pick path rules by the target platform, not the host, so every branch is testable anywhere.
+  const p = platform === "win32" ? path.win32 : path.posix;
   // The XDG spec says relative values are invalid and must be ignored.
-  if (env.XDG_CACHE_HOME && p.isAbsolute(env.XDG_CACHE_HOME)) return p.join(env.XDG_CACHE_HOME, APP, "models");
+  if (env.XDG_CACHE_HOME && p.isAbsolute(env.XDG_CACHE_HOME)) return p.join(env.XDG_CACHE_HOME, APP);
   const home = homeDir ?? os.homedir();
-  if (platform === "win32") return p.join(env.LOCALAPPDATA || p.join(home, "AppData", "Local"), APP, "Cache", "models");
-  if (platform === "darwin") return p.join(home, "Library", "Caches", APP, "models");
-  return p.join(home, ".cache", APP, "models");
+  if (platform === "win32") return p.join(env.LOCALAPPDATA || p.join(home, "AppData", "Local"), APP, "Cache");
+  if (platform === "darwin") return p.join(home, "Library", "Caches", APP);
+  return p.join(home, ".cache", APP);
 }
 
 /**
